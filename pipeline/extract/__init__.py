@@ -1,0 +1,355 @@
+"""Stage 1, extract: every input file to `entries`, `sources` and `quarantine` rows.
+
+The format of a file is detected from its content: each page shape module
+scores the text and the best score above `MIN_CONFIDENCE` parses it. Adding a
+shape is adding a module with `NAME`, `detect(text) -> float` and
+`parse(text) -> PageParse`, and listing it in `PAGE_FORMATS`.
+
+Every chunk of every file is accounted for: it becomes an entry, the page
+header (into `sources`), layout (blank lines and site decoration), or a
+quarantine row with its reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from pipeline.extract import (
+    abstract_list,
+    arxiv_listing,
+    catalogue_page,
+    compact_list,
+    profile_page,
+    structured,
+)
+from pipeline.extract.decode import bad_bytes, decode_page, printable
+from pipeline.extract.fields import ARXIV_TAG
+from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
+from pipeline.sources_config import FILE_NAME as SOURCES_TOML
+from pipeline.sources_config import SourceInfo
+
+log = logging.getLogger(__name__)
+
+PAGE_FORMATS: list[ModuleType] = [
+    profile_page,
+    compact_list,
+    catalogue_page,
+    abstract_list,
+    arxiv_listing,
+]
+MIN_CONFIDENCE = 0.5
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""Scraped pages run to tens of KB; a page over this size is a scraper fault
+(a dump, a loop) and is quarantined whole. Structured tables have no limit."""
+QUARANTINE_HEAD = 65536
+"""Characters of a whole-file quarantine kept in `raw_text`; the file itself stays."""
+TRUNCATION_FIELDS = ("authors", "abstract", "arxiv_id", "closed")
+"""Fields that end an entry in the known shapes (`closed`: its closing marker,
+where the shape has one): when the last entry alone
+lacks one that every other entry on the page has, the page was cut short. (A
+missing title or date is a gap in the page, not a cut: those come first.)"""
+
+
+@dataclass
+class FileResult:
+    source: dict[str, Any]
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Extracted:
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, result: FileResult) -> None:
+        self.sources.append(result.source)
+        self.entries.extend(result.entries)
+        self.quarantine.extend(result.quarantine)
+        self.issues.extend(result.issues)
+
+
+def source_id_for(rel_path: str) -> str:
+    """Stable id of a source: its path in the input folder, hashed."""
+    return "s_" + hashlib.sha1(rel_path.encode()).hexdigest()[:12]
+
+
+def entry_id_for(rel_path: str, raw_text: str, occurrence: int) -> str:
+    """Stable id of an entry: its page and its text, so reordering a page keeps ids."""
+    digest = hashlib.sha1(f"{rel_path}\0{raw_text}\0{occurrence}".encode()).hexdigest()
+    return "e_" + digest[:16]
+
+
+def input_files(input_dir: Path) -> list[Path]:
+    """Files to read, in a stable order; hidden files and sources.toml are skipped."""
+    files = []
+    for path in sorted(input_dir.rglob("*")):
+        rel = path.relative_to(input_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if rel.as_posix() == SOURCES_TOML:
+            continue
+        files.append(path)
+    return files
+
+
+def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
+    """The page shape that best fits `text`, with every shape's score."""
+    scores = {fmt.NAME: fmt.detect(text) for fmt in PAGE_FORMATS}
+    best = max(PAGE_FORMATS, key=lambda fmt: scores[fmt.NAME])
+    return (best if scores[best.NAME] >= MIN_CONFIDENCE else None), scores
+
+
+def parse_page(text: str) -> PageParse:
+    """Parse decoded page text with the detected shape (whole page quarantined if none)."""
+    fmt, scores = detect_format(text)
+    if fmt is None:
+        tried = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
+        reason = f"no known page shape recognised (confidence: {tried})"
+        return PageParse("unknown", [Chunk("quarantine", 0, len(text), reason=reason)])
+    parsed = fmt.parse(text)
+    gaps = check_partition(parsed.chunks, len(text))
+    for start, end in gaps:
+        reason = "internal: the parser left this text unaccounted for"
+        parsed.chunks.append(Chunk("quarantine", start, end, reason=reason))
+    parsed.chunks.sort(key=lambda c: c.start)
+    return parsed
+
+
+def mark_truncated_tail(chunks: list[Chunk]) -> None:
+    """Quarantine a last entry missing what every other entry on the page has."""
+    entries = [c for c in chunks if c.kind == "entry"]
+    if len(entries) < 3:
+        return
+    last, others = entries[-1], entries[:-1]
+    assert last.entry is not None
+    missing = [
+        name
+        for name in TRUNCATION_FIELDS
+        if all(getattr(c.entry, name) for c in others) and not getattr(last.entry, name)
+    ]
+    if missing:
+        last.kind = "quarantine"
+        last.reason = (
+            f"truncated last entry: it lacks {', '.join(_described(m) for m in missing)}, "
+            "which every other entry "
+            "on this page has"
+        )
+
+
+def _described(field_name: str) -> str:
+    return "its closing marker" if field_name == "closed" else field_name
+
+
+def _fill_arxiv_id(entry: ParsedEntry) -> ParsedEntry:
+    if entry.arxiv_id:
+        return entry
+    for text in [*entry.comments, entry.abstract or ""]:
+        m = ARXIV_TAG.search(text)
+        if m:
+            return replace(entry, arxiv_id=re.sub(r"v\d+$", "", m.group("id")))
+    return entry
+
+
+class _LineIndex:
+    """Character offset to 1-based line number."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def _entry_row(
+    entry: ParsedEntry, common: dict[str, Any], raw: str, lines: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    return {
+        **common,
+        "raw_text": raw,
+        "line_start": lines[0],
+        "line_end": lines[1],
+        "title": entry.title,
+        "authors": entry.authors,
+        "authors_truncated": entry.authors_truncated,
+        "affiliations": entry.affiliations,
+        "category": entry.category,
+        "published_raw": entry.published_raw,
+        "arxiv_id": entry.arxiv_id,
+        "abstract": entry.abstract,
+        "comments": entry.comments,
+        "venue": entry.venue,
+        "score": entry.score,
+    }
+
+
+def extract_file(
+    path: Path, rel: str, info: SourceInfo | None, max_page_bytes: int = MAX_PAGE_BYTES
+) -> FileResult:
+    """Read one file into rows; never raises on bad content."""
+    source_id = source_id_for(rel)
+    try:
+        data = path.read_bytes()
+        read_error = None
+    except OSError as exc:
+        data, read_error = b"", f"cannot read the file: {exc.strerror or exc}"
+    info = info or SourceInfo()
+    kind = structured.sniff(data) if read_error is None else None
+    text: str | None = None
+    rows: list[dict[str, Any]] = []
+    problem: str | None = None
+    if kind is not None:
+        try:
+            rows = structured.read_rows(data, kind)
+            parsed = structured.parse_rows(rows, kind)
+        except Exception as exc:  # a broken export must not stop the run
+            problem = f"unreadable {kind} table: {type(exc).__name__}: {exc}"
+            parsed = PageParse(f"table_{kind}", [])
+    elif read_error is not None:
+        problem, parsed = read_error, PageParse("unreadable", [])
+    elif len(data) > max_page_bytes:
+        problem = (
+            f"page of {len(data) / 1e6:.1f} MB is over the {max_page_bytes / 1e6:.1f} MB limit "
+            f"for one scraped page (raise it with --max-page-mb); raw_text holds its first "
+            f"{QUARANTINE_HEAD // 1024} KB"
+        )
+        parsed = PageParse("oversized", [])
+    else:
+        decoded = decode_page(data)
+        text, problem = decoded.text, decoded.problem
+        parsed = parse_page(text) if text is not None else PageParse("unreadable", [])
+    if problem is not None:
+        parsed.chunks = [Chunk("quarantine", 0, 1, reason=problem)]
+    mark_truncated_tail(parsed.chunks)
+    header: PageHeader = parsed.header
+    owner = info.owner_name or header.owner_name
+    result = FileResult(
+        source={
+            "source_id": source_id,
+            "path": rel,
+            "format": parsed.format,
+            "owner_name": owner,
+            "owner_origin": "declared"
+            if info.owner_name
+            else ("header" if header.owner_name else None),
+            "declared_paper_count": header.declared_paper_count,
+            "site": info.site,
+            "url": info.url,
+            "scraped_at": info.scraped_at,
+            "size_bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "page_stats": json.dumps(header.stats, sort_keys=True) if header.stats else None,
+        }
+    )
+    index = _LineIndex(text) if text is not None else None
+    seen: dict[str, int] = {}
+    position = 0
+    header_parts: list[str] = []
+    for chunk in parsed.chunks:
+        if kind is not None and problem is None:
+            raw = structured.row_text(rows[chunk.row or 0])
+            lines: tuple[int | None, int | None] = (None, None)
+            where = f"row {chunk.row}"
+        elif text is not None:
+            raw = text[chunk.start : chunk.end].strip()
+            assert index is not None
+            first = index.line(chunk.start)
+            lines = (first, max(first, index.line(max(chunk.start, chunk.end - 1))))
+            where = f"line {first}"
+        else:
+            raw = data[:QUARANTINE_HEAD].decode("utf-8", errors="replace")
+            lines, where = (None, None), "byte 0"
+        if chunk.kind == "header":
+            header_parts.append(printable(raw))
+            continue
+        if chunk.kind == "layout":
+            continue
+        reason = chunk.reason
+        if chunk.kind == "entry" and (bad := bad_bytes(raw)):
+            reason = f"{bad}; the page must be UTF-8"
+        if chunk.kind == "quarantine" or reason:
+            result.quarantine.append(
+                {
+                    "source_id": source_id,
+                    "path": rel,
+                    "position": position,
+                    "line_start": lines[0],
+                    "line_end": lines[1],
+                    "raw_text": printable(raw),
+                    "reason": reason,
+                }
+            )
+            log.warning("%s:%s: quarantined: %s", rel, where, reason)
+        else:
+            assert chunk.entry is not None
+            occurrence = seen.get(raw, 0)
+            seen[raw] = occurrence + 1
+            key = (
+                f"{rel}:{chunk.entry.external_id}"
+                if chunk.entry.external_id
+                else f"{rel}#{position}"
+            )
+            common = {
+                "entry_id": entry_id_for(rel, raw, occurrence),
+                "source_id": source_id,
+                "position": position,
+                "record_key": key,
+            }
+            result.entries.append(_entry_row(_fill_arxiv_id(chunk.entry), common, raw, lines))
+        position += 1
+    result.source["header_text"] = "\n".join(header_parts) or None
+    result.source["entry_count"] = len(result.entries)
+    result.source["quarantined_count"] = len(result.quarantine)
+    declared = header.declared_paper_count
+    if declared is not None and declared != len(result.entries):
+        result.issues.append(
+            {
+                "table_name": "sources",
+                "key": source_id,
+                "check": "declared_paper_count",
+                "severity": "warning",
+                "message": f"{rel}: the page declares {declared} papers but {len(result.entries)} "
+                "entries were parsed",
+            }
+        )
+    return result
+
+
+def extract_folder(
+    input_dir: Path,
+    config: dict[str, SourceInfo],
+    progress: Callable[[Iterator[Path], int], Iterator[Path]] | None = None,
+    max_page_bytes: int = MAX_PAGE_BYTES,
+) -> Extracted:
+    """Extract every file under `input_dir`; `progress` wraps the file iterator."""
+    files = input_files(input_dir)
+    out = Extracted()
+    iterator: Iterator[Path] = iter(files)
+    if progress is not None:
+        iterator = progress(iterator, len(files))
+    for path in iterator:
+        rel = path.relative_to(input_dir).as_posix()
+        out.add(extract_file(path, rel, config.get(rel), max_page_bytes))
+    for rel in sorted(set(config) - {p.relative_to(input_dir).as_posix() for p in files}):
+        out.issues.append(
+            {
+                "table_name": "sources",
+                "key": rel,
+                "check": "sources_toml_path",
+                "severity": "warning",
+                "message": f"{SOURCES_TOML} names {rel!r}, which is not in the input folder",
+            }
+        )
+    return out

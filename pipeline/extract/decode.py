@@ -1,0 +1,53 @@
+"""Turn a file's bytes into page text, or say precisely why it is not text.
+
+Pages must be UTF-8. Invalid bytes are kept (as surrogate escapes) so the
+parser still sees the page's layout; the chunks that contain them are then
+quarantined with the byte value and line, and the rest of the page goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str | None
+    """The page text; None when the whole file cannot be read as a page."""
+    problem: str | None = None
+    """Why the whole file was refused (binary, UTF-16, empty)."""
+
+
+def decode_page(data: bytes) -> Decoded:
+    """Decode page bytes as UTF-8 (a BOM is allowed), refusing binary and UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Decoded(None, "UTF-16 text: bylines reads pages encoded as UTF-8")
+    head = data[:65536]
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        return Decoded(None, f"binary file: NUL byte at byte offset {nul}")
+    if head and len(_CONTROL.findall(head)) > 0.05 * len(head):
+        return Decoded(None, "binary file: more than 5% control bytes")
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    if not text.strip():
+        return Decoded(None, "empty file" if not data else "file holds only white space")
+    return Decoded(text)
+
+
+def bad_bytes(text: str) -> str | None:
+    """Describe the first invalid UTF-8 byte in `text`, or None if it has none."""
+    m = _BAD_BYTE.search(text)
+    if m is None:
+        return None
+    value = ord(m.group()) - 0xDC00
+    count = len(_BAD_BYTE.findall(text))
+    return f"invalid UTF-8: byte 0x{value:02X} ({count} undecodable byte(s) in this chunk)"
+
+
+def printable(text: str) -> str:
+    """Replace escaped invalid bytes with U+FFFD so the text can be stored."""
+    return _BAD_BYTE.sub("\ufffd", text)

@@ -1,0 +1,271 @@
+"""Field recognisers shared by the page parsers: names, bylines, dates, ids.
+
+These are shape-agnostic: they know what a byline, a date or an arXiv id looks
+like in any scraped page, not where a particular site puts them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_PATTERN = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1
+    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
+    rf"|{_MONTH}\s+\d{{4}}"  # December 2022
+    r"|\d{4}-\d{2}-\d{2})"  # 2022-12-15
+)
+DATE_LINE = re.compile(rf"^{DATE_PATTERN}$", re.IGNORECASE)
+
+CATEGORY_DATE_LINE = re.compile(
+    rf"^(?P<score>\d+(?:\.\d+)?)?"
+    rf"(?P<category>(?:[a-z]+(?:-[a-z]+)?\.)?[A-Z][A-Z0-9]*(?:[-.][A-Z0-9]+)*)"
+    rf"\s?(?P<date>{DATE_PATTERN})$"
+)
+"""A category glued to a date, maybe after a score: "CLDec 15, 2022", "60.1SOC-PHApr 1"."""
+
+ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
+ARXIV_OLD = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+ARXIV_ID = re.compile(rf"(?<![\w/.])(?:{ARXIV_NEW}|{ARXIV_OLD})(?![\w])")
+ARXIV_TAG = re.compile(rf"arXiv\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as far as the page states it: the year may be unknown."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+
+def parse_date(raw: str | None) -> PartialDate | None:
+    """Parse the date formats pages use; a missing year stays None, never guessed."""
+    if not raw:
+        return None
+    s = raw.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if iso:
+        y, m, d = (int(g) for g in iso.groups())
+        return _checked(y, m, d)
+    md = re.fullmatch(rf"({_MONTH})\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
+    if md:
+        return _checked(_int(md.group(3)), _month(md.group(1)), int(md.group(2)))
+    dm = re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
+    if dm:
+        return _checked(_int(dm.group(3)), _month(dm.group(2)), int(dm.group(1)))
+    my = re.fullmatch(rf"({_MONTH})\s+(\d{{4}})", s, re.IGNORECASE)
+    if my:
+        return _checked(int(my.group(2)), _month(my.group(1)), None)
+    year = re.fullmatch(r"(\d{4})", s)
+    if year:
+        return _checked(int(year.group(1)), None, None)
+    return None
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _month(s: str) -> int:
+    return MONTHS[s[:3].lower()]
+
+
+def _checked(y: int | None, m: int | None, d: int | None) -> PartialDate | None:
+    import calendar
+
+    if m is not None and not 1 <= m <= 12:
+        return None
+    if d is not None:
+        limit = calendar.monthrange(y if y else 2000, m or 1)[1]
+        if not 1 <= d <= limit:
+            return None
+    if y is not None and not 1000 <= y <= 9999:
+        return None
+    return PartialDate(y, m, d)
+
+
+# ---- names and bylines -------------------------------------------------------
+
+PARTICLES = frozenset(
+    ("van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du")
+    + ("la", "le", "bin", "ibn", "al", "el", "ter", "ten", "zu", "y")
+)
+"""Lower-case words that belong to the surname that follows them."""
+SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
+_ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
+_AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
+
+
+def _is_name_part(part: str) -> bool:
+    """A capitalised word, camel-cased at most once per capital (DasSarma, McCandlish)."""
+    if not part or not part.isalpha() or not part[0].isupper():
+        return False
+    if len(part) == 1:
+        return True
+    for a, b in itertools.pairwise(part):
+        if a.isupper() and b.isupper():
+            return False
+    return any(c.islower() for c in part)
+
+
+def _is_initials(token: str) -> bool:
+    return re.fullmatch(r"(?:[^\W\d_]\.-?){1,3}|[^\W\d_]", token) is not None and token[0].isupper()
+
+
+def is_name_token(token: str) -> bool:
+    """A given name, surname or initial as it appears in a byline."""
+    if _is_initials(token):
+        return True
+    parts = re.split(r"[-'\u2019]", token)
+    return all(_is_name_part(p) for p in parts)
+
+
+def looks_like_name(item: str) -> bool:
+    """Whether one byline item is a personal name (1 to 6 name-shaped tokens)."""
+    tokens = item.split()
+    if not 1 <= len(tokens) <= 6:
+        return False
+    if tokens[-1].lower().rstrip(".") in {s.rstrip(".") for s in SUFFIXES} and len(tokens) > 2:
+        tokens = tokens[:-1]
+    if tokens[-1].endswith(","):
+        return False
+    first, last = tokens[0], tokens[-1]
+    if first.lower() in PARTICLES and not first[0].isupper():
+        return False
+    if len(tokens) > 1 and _is_initials(last):
+        return False
+    for tok in tokens:
+        if tok.lower() in PARTICLES:
+            continue
+        if not is_name_token(tok):
+            return False
+    return is_name_token(last)
+
+
+@dataclass(frozen=True)
+class Byline:
+    authors: list[str]
+    truncated: bool
+    affiliations: list[str]
+
+
+def _split_names(s: str) -> list[str]:
+    s = re.sub(r",?\s+(?:and|&)\s+", ", ", s)
+    sep = ";" if ";" in s else ","
+    return [p.strip() for p in s.split(sep) if p.strip()]
+
+
+def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
+    """Parse "A, B, C et al. · aff1, aff2"; None when it is not a byline.
+
+    `min_tokens` is the number of tokens the first name must have: a lone
+    one-word "name" is too easily a word from a title.
+    """
+    s = text.strip()
+    affiliations: list[str] = []
+    parts = _AFFIL_SEP.split(s, maxsplit=1)
+    if len(parts) == 2:
+        s, affil = parts
+        affiliations = [a.strip() for a in affil.split(",") if a.strip()]
+    truncated = False
+    m = _ETAL.search(s)
+    if m:
+        truncated = True
+        s = s[: m.start()]
+    names = _split_names(s)
+    if not names or not all(looks_like_name(n) for n in names):
+        return None
+    if len(names[0].split()) < min_tokens:
+        return None
+    if len(names) == 1 and not truncated and not affiliations and len(names[0].split()) < 2:
+        return None
+    return Byline(names, truncated, affiliations)
+
+
+def _camel_cased(token: str) -> bool:
+    """A capital after a lowercase letter: "DasSarma", or a title word glued to a name."""
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(token))
+
+
+def split_title_byline(line: str) -> tuple[str, Byline] | None:
+    """Split a title glued to its byline ("...Repeated DataDanny Hernandez, ...").
+
+    The byline starts at a capital letter that directly follows a non-space
+    character. Every such point whose remainder parses as a byline is a
+    candidate; the best is the one whose first name looks most like a name
+    (fewest camel-cased tokens, two or three tokens), then the earliest.
+    """
+    best: tuple[tuple[int, int, int], str, Byline] | None = None
+    for i in range(1, len(line)):
+        ch, prev = line[i], line[i - 1]
+        if not ch.isupper() or prev.isspace() or prev == "-":
+            continue
+        title = line[:i].rstrip()
+        if not title:
+            continue
+        byline = parse_byline(line[i:], min_tokens=2)
+        if byline is None:
+            continue
+        first = byline.authors[0].split()
+        camel = sum(1 for tok in first if _camel_cased(tok))
+        rank = (camel, 0 if 2 <= len(first) <= 3 else 1, i)
+        if best is None or rank < best[0]:
+            best = (rank, title, byline)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+# ---- abstracts and comments ----------------------------------------------------
+
+_MATH = re.compile(r"\$\$?(?P<body>[^$]{1,400})\$\$?")
+_WRAPPING_COMMANDS = re.compile(
+    r"\\(?:emph|textbf|textit|textrm|texttt|textsc|mathrm|mathbf|mathit|mbox|text|url|href\{[^}]*\})"
+    r"\{(?P<body>[^{}]*)\}"
+)
+_FOOTNOTE = re.compile(r"\\footnote\{(?P<body>[^{}]*)\}")
+_DROPPED_COMMANDS = re.compile(
+    r"~?\\(?:cite[pt]?|ref|label|eqref)\{[^{}]*\}|\\[a-zA-Z]+\s*=\s*-?\d+(?:\.\d+)?(?:pt|em|ex)?"
+    r"|\\(?:noindent|newline|linebreak|par|medskip|smallskip|bigskip)\b"
+)
+_HTML_TAG = re.compile(
+    r"</?(?:b|i|em|strong|sub|sup|p|br|span|div|a|inline-formula|tex-math)\b[^>]*>", re.I
+)
+
+
+def _math_to_text(body: str) -> str:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return LatexNodes2Text(math_mode="text").latex_to_text(body).strip()
+    except Exception:  # pylatexenc rejects some malformed math; keep it as written
+        return body
+
+
+def clean_markup(text: str) -> str:
+    """Strip LaTeX and HTML remnants from scraped prose; keep URLs and wording."""
+    import html
+
+    s = html.unescape(text)
+    s = _HTML_TAG.sub("", s)
+    s = _MATH.sub(lambda m: _math_to_text(m.group("body")), s)
+    for _ in range(3):
+        s = _FOOTNOTE.sub(lambda m: f" ({m.group('body').strip()})", s)
+        s = _WRAPPING_COMMANDS.sub(lambda m: m.group("body"), s)
+    s = _DROPPED_COMMANDS.sub("", s)
+    s = re.sub(r"(?<=[\w.])~(?=\w)", " ", s)
+    s = s.replace("\\%", "%").replace("\\&", "&").replace("\\_", "_")
+    s = re.sub(r"\)\s+([.,;:])", r")\1", s)
+    return re.sub(r"\s+", " ", s).strip()

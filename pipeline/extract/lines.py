@@ -1,0 +1,80 @@
+"""Lines with their character offsets, and chunk builders over line ranges.
+
+Parsers of line-oriented pages work on `Line`s so that every chunk they emit
+maps back to exact character spans (for the no-text-lost check) and to 1-based
+line numbers (for error messages curators can follow).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.model import Chunk, ParsedEntry
+
+DECORATION = re.compile(
+    r"""^(?:
+        Figure\s+\d+\s+for\s.*          # thumbnails on catalogue pages
+      | Via\s?\S+\s+icon                 # "Viaarxiv icon": link-out badge
+      | Alert\s+button
+      | Picture\s+for\s.*
+      | (?:Show|Load|See)\s+more.*
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+"""Site chrome that scrapers copy along with the content; dropped, never parsed."""
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    """0-based line number."""
+    start: int
+    end: int
+    """Offset just past the line's newline (or end of text)."""
+    text: str
+    """The line without its newline, stripped of surrounding white space."""
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split `text` into lines whose spans tile it exactly."""
+    lines: list[Line] = []
+    start = 0
+    for index, raw in enumerate(text.splitlines(keepends=True)):
+        end = start + len(raw)
+        lines.append(Line(index, start, end, raw.strip()))
+        start = end
+    return lines
+
+
+def is_decoration(line: Line) -> bool:
+    return bool(line.text) and DECORATION.match(line.text) is not None
+
+
+def content_lines(lines: list[Line]) -> list[Line]:
+    """The lines that carry content: not blank and not decoration."""
+    return [ln for ln in lines if ln.text and not is_decoration(ln)]
+
+
+def span_chunk(kind: str, lines: list[Line], **kw: object) -> Chunk:
+    return Chunk(kind, lines[0].start, lines[-1].end, **kw)  # type: ignore[arg-type]
+
+
+def entry_or_layout(lines: list[Line], entry: ParsedEntry | None, reason: str | None) -> Chunk:
+    """A chunk for a parsed block: an entry, or quarantine when `reason` is given."""
+    if reason is not None:
+        return span_chunk("quarantine", lines, reason=reason)
+    return span_chunk("entry", lines, entry=entry)
+
+
+def leading_layout(lines: list[Line]) -> tuple[list[Chunk], list[Line]]:
+    """Split off blank/decoration lines at the top as a layout chunk."""
+    i = 0
+    while i < len(lines) and (lines[i].blank or is_decoration(lines[i])):
+        i += 1
+    chunks = [span_chunk("layout", lines[:i])] if i else []
+    return chunks, lines[i:]

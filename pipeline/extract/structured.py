@@ -1,0 +1,224 @@
+"""Structured bibliographic tables (CSV, TSV, Parquet, JSON) as sources.
+
+Exports from other catalogues carry any of title, authors, year or published,
+venue, abstract and arxiv_id, under various header spellings. Each row becomes
+one entry; a row with neither title nor abstract goes to quarantine. The format
+is recognised from the bytes (Parquet magic, a header row naming known
+columns), never from the file name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import re
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.extract.fields import ARXIV_ID, clean_markup, parse_byline
+from pipeline.extract.model import Chunk, PageParse, ParsedEntry
+
+ALIASES: dict[str, str] = {
+    "title": "title",
+    "paper_title": "title",
+    "authors": "authors",
+    "author": "authors",
+    "author_list": "authors",
+    "creators": "authors",
+    "year": "year",
+    "pub_year": "year",
+    "published": "published",
+    "date": "published",
+    "published_date": "published",
+    "publication_date": "published",
+    "pub_date": "published",
+    "venue": "venue",
+    "journal": "venue",
+    "booktitle": "venue",
+    "abstract": "abstract",
+    "summary": "abstract",
+    "arxiv_id": "arxiv_id",
+    "arxiv": "arxiv_id",
+    "eprint": "arxiv_id",
+    "id": "id",
+    "record_id": "id",
+    "key": "id",
+    "category": "category",
+    "primary_category": "category",
+    "comments": "comments",
+    "comment": "comments",
+}
+IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
+
+
+def _canonical(column: str) -> str | None:
+    return ALIASES.get(re.sub(r"[\s\-]+", "_", str(column).strip().lower()))
+
+
+def _known_columns(columns: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for col in columns:
+        canon = _canonical(col)
+        if canon and canon not in mapping.values():
+            mapping[col] = canon
+    return mapping
+
+
+def _csv_dialect(text: str) -> csv.Dialect | None:
+    first = text.splitlines()[0] if text.strip() else ""
+    for delimiter in (",", "\t", ";", "|"):
+        if delimiter in first:
+            header = next(csv.reader([first], delimiter=delimiter))
+            known = set(_known_columns(header).values())
+            if known & IDENTITY_COLUMNS:
+
+                class Dialect(csv.excel):
+                    pass
+
+                Dialect.delimiter = delimiter
+                return Dialect
+    return None
+
+
+def sniff(data: bytes) -> str | None:
+    """The structured format of `data` ("parquet", "csv", "json"), or None."""
+    if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
+        return "parquet"
+    head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    stripped = head.lstrip()
+    if stripped[:1] in "[{":
+        first = _json_records(data, limit=1)
+        if first and set(_known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
+            return "json"
+        return None
+    if _csv_dialect(head):
+        return "csv"
+    return None
+
+
+def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]:
+    text = data.decode("utf-8", errors="strict").lstrip("\ufeff").strip()
+    try:
+        loaded = json.loads(text)
+        records = loaded if isinstance(loaded, list) else [loaded]
+    except json.JSONDecodeError:
+        records = []
+        for line in text.splitlines()[: limit or None]:
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    return []
+    return [r for r in records if isinstance(r, dict)][: limit or None]
+
+
+def read_rows(data: bytes, kind: str) -> list[dict[str, Any]]:
+    """All rows of a structured file as dicts keyed by the file's own headers."""
+    if kind == "parquet":
+        return pq.read_table(pa.BufferReader(data)).to_pylist()
+    if kind == "json":
+        return _json_records(data)
+    text = data.decode("utf-8").lstrip("\ufeff")
+    dialect = _csv_dialect(text)
+    return list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value: Any) -> str | None:
+    return None if _blank(value) else str(value).strip()
+
+
+def split_authors(value: Any) -> tuple[list[str], bool]:
+    """Authors from a list, a JSON list, or a string with ; / and / , between names."""
+    if _blank(value):
+        return [], False
+    if isinstance(value, str) and value.strip().startswith("["):
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        names = [str(v).strip() for v in list(value) if not _blank(v)]
+        truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
+        return (names[:-1] if truncated else names), truncated
+    s = str(value).strip()
+    byline = parse_byline(s)
+    if byline is not None:
+        return byline.authors, byline.truncated
+    truncated = bool(re.search(r"\bet\s*al\.?$|\band\s+others$", s, re.IGNORECASE))
+    s = re.sub(r",?\s*(?:et\s*al\.?|and\s+others)$", "", s, flags=re.IGNORECASE)
+    if ";" in s:
+        parts = s.split(";")
+    elif re.search(r"\s+and\s+", s):
+        parts = re.split(r"\s+and\s+", s)
+    else:
+        parts = s.split(",")
+    return [p.strip() for p in parts if p.strip()], truncated
+
+
+def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
+    values = {canon: row.get(col) for col, canon in mapping.items()}
+    entry = ParsedEntry()
+    entry.title = _text(values.get("title"))
+    entry.authors, entry.authors_truncated = split_authors(values.get("authors"))
+    published = _text(values.get("published"))
+    year = _text(values.get("year"))
+    if published and "T" in published:
+        published = published.split("T")[0]
+    if published and " 00:00:00" in published:
+        published = published.replace(" 00:00:00", "")
+    if year and re.fullmatch(r"\d{4}\.0", year):
+        year = year[:4]
+    entry.published_raw = published or year
+    entry.venue = _text(values.get("venue"))
+    abstract = _text(values.get("abstract"))
+    entry.abstract = clean_markup(abstract) if abstract else None
+    arxiv = _text(values.get("arxiv_id"))
+    found = ARXIV_ID.search(arxiv) if arxiv else None
+    entry.arxiv_id = re.sub(r"v\d+$", "", found.group()) if found else None
+    entry.category = _text(values.get("category"))
+    comments = _text(values.get("comments"))
+    entry.comments = [comments] if comments else []
+    entry.external_id = _text(values.get("id"))
+    return entry
+
+
+def parse_rows(rows: list[dict[str, Any]], kind: str) -> PageParse:
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(c for c in row if c not in columns)
+    mapping = _known_columns(columns)
+    chunks: list[Chunk] = []
+    for i, row in enumerate(rows):
+        entry = row_entry(row, mapping)
+        if entry.title is None and entry.abstract is None:
+            reason = f"row {i}: neither a title nor an abstract"
+            chunks.append(Chunk("quarantine", i, i + 1, reason=reason, row=i))
+        else:
+            chunks.append(Chunk("entry", i, i + 1, entry=entry, row=i))
+    return PageParse(f"table_{kind}", chunks)
+
+
+def row_text(row: dict[str, Any]) -> str:
+    """A row's raw text: its cells as JSON, in the file's column order."""
+
+    def plain(v: Any) -> Any:
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        if hasattr(v, "tolist"):
+            return v.tolist()
+        return v
+
+    return json.dumps({str(k): plain(v) for k, v in row.items()}, ensure_ascii=False, default=str)

@@ -1,0 +1,188 @@
+"""Stage 2, normalize: keys for matching, beside the display forms, never over them.
+
+- Dates: the raw date parsed; a date without a year gets one only from the
+  source's `scraped_at` (the latest such date not after the scrape).
+- Titles and abstracts: folded keys (ASCII, lower case, punctuation to spaces).
+- Names: every author of every entry becomes a `mentions` row with its parts
+  (given, middle initials, surname with particles) and keys for blocking: a
+  folded name key that ignores case, diacritics, hyphens and spaces (and a
+  compact key of the whole name, for surnames whose hyphen was dropped and so
+  parse as a middle name: "Zac Hatfield Dodds"); phonetic
+  codes of the surname (jellyfish Metaphone and NYSIIS); and the set of given
+  names a given name may stand for (Sam -> Samuel, Samantha, ...), from the
+  `nicknames` package's curated list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jellyfish
+from anyascii import anyascii
+
+from pipeline.extract.fields import PARTICLES, SUFFIXES, parse_date
+
+ABSTRACT_KEY_CHARS = 600
+"""Abstracts are keyed on their opening: enough to identify, cheap to compare."""
+
+
+def fold(text: str | None) -> str:
+    """ASCII, lower case, every run of non-alphanumerics one space."""
+    if not text:
+        return ""
+    return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower()).strip()
+
+
+def title_key(title: str | None) -> str | None:
+    return fold(title) or None
+
+
+def abstract_key(abstract: str | None) -> str | None:
+    key = fold(abstract)[:ABSTRACT_KEY_CHARS]
+    return key.rsplit(" ", 1)[0] if len(key) == ABSTRACT_KEY_CHARS else key or None
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    published: dt.date | None
+    year: int | None
+    month: int | None
+    day: int | None
+
+
+def resolve_date(raw: str | None, scraped_at: dt.date | None) -> ResolvedDate:
+    """Parse `raw`; a yearless date takes its year from `scraped_at`, or stays unknown."""
+    parsed = parse_date(raw)
+    if parsed is None:
+        return ResolvedDate(None, None, None, None)
+    year = parsed.year
+    if year is None and scraped_at is not None and parsed.month is not None:
+        year = scraped_at.year
+        if (parsed.month, parsed.day or 1) > (scraped_at.month, scraped_at.day):
+            year -= 1
+    published = None
+    if year is not None and parsed.month is not None and parsed.day is not None:
+        try:
+            published = dt.date(year, parsed.month, parsed.day)
+        except ValueError:  # Feb 29 carried into a non-leap scrape year
+            published = None
+    return ResolvedDate(published, year, parsed.month, parsed.day)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    given: str | None
+    middle_initials: str
+    surname: str
+    suffix: str | None
+
+
+def _is_suffix(token: str) -> bool:
+    return token.lower() in SUFFIXES or token.lower().rstrip(".") in SUFFIXES
+
+
+def parse_name(written: str) -> NameParts:
+    """Split a name as written into given name, middle initials, surname, suffix.
+
+    Handles "Surname, Given" order, particles that belong to the surname
+    ("Maria de la Cruz", "Sheer El Showk") and initials glued together ("J.R.").
+    """
+    s = re.sub(r"\s+", " ", written).strip()
+    if s.count(",") == 1:
+        last, first = (p.strip() for p in s.split(","))
+        if first and last and not _is_suffix(first):
+            s = f"{first} {last}"
+    tokens = s.replace(",", " ").split()
+    suffix = None
+    if len(tokens) > 2 and _is_suffix(tokens[-1]):
+        suffix = tokens.pop()
+    if not tokens:
+        return NameParts(None, "", "", suffix)
+    if len(tokens) == 1:
+        return NameParts(None, "", tokens[0], suffix)
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].lower() in PARTICLES:
+        start -= 1
+    given, middle = tokens[0], tokens[1:start]
+    glued = re.fullmatch(r"((?:[^\W\d_]\.){2,})", given)
+    initials = ""
+    if glued:
+        letters = [p for p in given.split(".") if p]
+        given, initials = letters[0] + ".", "".join(letters[1:])
+    initials += "".join(fold(m)[:1] for m in middle)
+    return NameParts(given, initials.upper(), " ".join(tokens[start:]), suffix)
+
+
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def given_keys(given: str | None) -> tuple[str, ...]:
+    """Every given name `given` may stand for, itself included (folded)."""
+    key = fold(given).replace(" ", "")
+    if not key:
+        return ()
+    if len(key) == 1:
+        return (key,)
+    canon = {fold(c).replace(" ", "") for c in _nicknamer().canonicals_of(key)}
+    return tuple(sorted({key} | canon))
+
+
+def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
+    parts = parse_name(written)
+    surname_key = fold(parts.surname).replace(" ", "")
+    given = fold(parts.given).replace(" ", "")
+    return {
+        "entry_id": entry_id,
+        "position": position,
+        "name_as_written": written,
+        "given": parts.given,
+        "middle_initials": parts.middle_initials,
+        "surname": parts.surname,
+        "suffix": parts.suffix,
+        "name_key": f"{given} {surname_key}".strip(),
+        "compact_key": fold(written).replace(" ", ""),
+        "surname_key": surname_key,
+        "surname_metaphone": jellyfish.metaphone(surname_key) if surname_key else "",
+        "surname_nysiis": jellyfish.nysiis(surname_key) if surname_key else "",
+        "given_initial": given[:1],
+        "given_keys": list(given_keys(parts.given)),
+    }
+
+
+def normalize_entries(
+    entries: list[dict[str, Any]], scraped_at: dict[str, dt.date | None]
+) -> list[dict[str, Any]]:
+    """Entries with parsed dates and title/abstract keys; `scraped_at` by source_id."""
+    out = []
+    for row in entries:
+        date = resolve_date(row.get("published_raw"), scraped_at.get(row["source_id"]))
+        out.append(
+            {
+                **row,
+                "published": date.published,
+                "published_year": date.year,
+                "published_month": date.month,
+                "published_day": date.day,
+                "title_key": title_key(row.get("title")),
+                "abstract_key": abstract_key(row.get("abstract")),
+            }
+        )
+    return out
+
+
+def mentions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per author name on each entry, in byline order."""
+    return [
+        mention_row(row["entry_id"], i, name)
+        for row in entries
+        for i, name in enumerate(row.get("authors") or [])
+    ]

@@ -1,0 +1,138 @@
+"""Stage: publish. Parquet tables and `run.json`, replacing the last output atomically.
+
+Everything is first written to a staging folder beside the output folder and
+flushed to disk; then the two folders are swapped in one `renameat2` call
+(RENAME_EXCHANGE), so a reader, or a run killed at any instant, sees either
+the whole previous output or the whole new one. Where the file system cannot
+exchange, two renames are used and the next publish repairs the gap between
+them from the `.previous` folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "run.json"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write one table; same table, same bytes (no timestamps, fixed options)."""
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(root)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.staging"
+
+
+def previous_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.previous"
+
+
+def recover(out_dir: Path) -> None:
+    """Repair what an interrupted publish left: restore or drop the side folders."""
+    prev = previous_dir(out_dir)
+    if prev.exists() and not out_dir.exists():
+        log.warning("restoring %s from an interrupted publish", out_dir)
+        os.rename(prev, out_dir)
+    for leftover in (prev, staging_dir(out_dir)):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse to replace a folder that bylines did not write (a typo in --out)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir}: exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST).exists():
+        raise ConfigError(
+            f"--out {out_dir}: the folder is not empty and holds no {MANIFEST}; "
+            "bylines only replaces folders it wrote. Choose an empty or new folder."
+        )
+
+
+def publish(tables: dict[str, pa.Table], manifest: dict[str, Any], out_dir: Path) -> None:
+    """Write `tables` and `manifest` into `out_dir`, replacing its contents atomically."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover(out_dir)
+    check_output_folder(out_dir)
+    stage = staging_dir(out_dir)
+    stage.mkdir()
+    try:
+        for name, table in tables.items():
+            write_table(table, stage / f"{name}.parquet")
+        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _fsync_tree(stage)
+        if not out_dir.exists():
+            os.rename(stage, out_dir)
+        elif _exchange(stage, out_dir):
+            shutil.rmtree(stage)
+        else:
+            prev = previous_dir(out_dir)
+            os.rename(out_dir, prev)
+            os.rename(stage, out_dir)
+            shutil.rmtree(prev)
+        _fsync_dir(out_dir.parent)
+    except BaseException:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+        raise

@@ -1,0 +1,141 @@
+"""Every published table's pyarrow schema: the one source of truth.
+
+Stages build rows as plain dicts; `to_table` turns them into Arrow tables with
+these exact schemas, so a missing or misspelt column fails loudly in the stage
+that produced it instead of surfacing in a user's script. Columns named in the
+output contract (DESIGN.md) are never renamed; extra columns are additive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyarrow as pa
+
+_STR = pa.string()
+_STRS = pa.list_(pa.string())
+
+SOURCES = pa.schema(
+    [
+        ("source_id", _STR),
+        ("path", _STR),
+        ("format", _STR),
+        ("owner_name", _STR),
+        ("owner_origin", _STR),
+        ("declared_paper_count", pa.int32()),
+        ("entry_count", pa.int32()),
+        ("quarantined_count", pa.int32()),
+        ("site", _STR),
+        ("url", _STR),
+        ("scraped_at", pa.date32()),
+        ("size_bytes", pa.int64()),
+        ("sha256", _STR),
+        ("header_text", _STR),
+        ("page_stats", _STR),
+    ]
+)
+
+ENTRIES = pa.schema(
+    [
+        ("entry_id", _STR),
+        ("source_id", _STR),
+        ("position", pa.int32()),
+        ("record_key", _STR),
+        ("title", _STR),
+        ("authors", _STRS),
+        ("authors_truncated", pa.bool_()),
+        ("affiliations", _STRS),
+        ("category", _STR),
+        ("published", pa.date32()),
+        ("published_raw", _STR),
+        ("published_year", pa.int16()),
+        ("published_month", pa.int8()),
+        ("published_day", pa.int8()),
+        ("arxiv_id", _STR),
+        ("abstract", _STR),
+        ("comments", _STRS),
+        ("venue", _STR),
+        ("score", pa.float64()),
+        ("raw_text", _STR),
+        ("line_start", pa.int32()),
+        ("line_end", pa.int32()),
+        ("title_key", _STR),
+        ("abstract_key", _STR),
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        ("source_id", _STR),
+        ("path", _STR),
+        ("position", pa.int32()),
+        ("line_start", pa.int32()),
+        ("line_end", pa.int32()),
+        ("raw_text", _STR),
+        ("reason", _STR),
+    ]
+)
+
+MENTIONS = pa.schema(
+    [
+        ("entry_id", _STR),
+        ("position", pa.int16()),
+        ("name_as_written", _STR),
+        ("given", _STR),
+        ("middle_initials", _STR),
+        ("surname", _STR),
+        ("suffix", _STR),
+        ("name_key", _STR),
+        ("compact_key", _STR),
+        ("surname_key", _STR),
+        ("surname_metaphone", _STR),
+        ("surname_nysiis", _STR),
+        ("given_initial", _STR),
+        ("given_keys", _STRS),
+    ]
+)
+
+QUALITY_ISSUES = pa.schema(
+    [
+        ("table_name", _STR),
+        ("key", _STR),
+        ("check", _STR),
+        ("severity", _STR),
+        ("message", _STR),
+    ]
+)
+
+PUBLISHED: dict[str, pa.Schema] = {
+    "sources": SOURCES,
+    "entries": ENTRIES,
+    "quarantine": QUARANTINE,
+    "mentions": MENTIONS,
+    "quality_issues": QUALITY_ISSUES,
+}
+"""Tables `publish` writes, by file stem, in the order they are written."""
+
+SORT_KEYS: dict[str, list[str]] = {
+    "sources": ["path"],
+    "entries": ["source_id", "position"],
+    "quarantine": ["path", "position", "line_start"],
+    "mentions": ["entry_id", "position"],
+    "quality_issues": ["table_name", "key", "check", "message"],
+}
+"""Row order of each published table, so the same input gives identical files."""
+
+
+def to_table(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Build table `name` from dict rows, checking every column against its schema."""
+    schema = PUBLISHED[name]
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        unknown = set(row) - set(schema.names)
+        if unknown:
+            raise ValueError(f"{name} row {i}: columns not in schema: {sorted(unknown)}")
+    columns = {field.name: [row.get(field.name) for row in rows] for field in schema}
+    table = pa.Table.from_pydict(columns, schema=schema)
+    keys = SORT_KEYS[name]
+    if table.num_rows:
+        table = table.sort_by([(k, "ascending") for k in keys])
+    return table

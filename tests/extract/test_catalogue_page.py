@@ -1,0 +1,48 @@
+"""Shape 2: catalogue pages (full author lists, figures, comments, closing badge)."""
+
+from __future__ import annotations
+
+from tests.helpers import PAGES, extract, sample
+
+
+def test_sample_catalogue_page():
+    result = extract(sample("001"))
+    assert result.source["format"] == "catalogue_page"
+    assert result.source["owner_name"] == "Tom Conerly"
+    assert not result.quarantine
+    titles = [e["title"] for e in result.entries]
+    assert titles == [
+        "Constitutional AI: Harmlessness from AI Feedback",
+        "In-context Learning and Induction Heads",
+        "Language Models (Mostly) Know What They Know",
+        "Scaling Laws and Interpretability of Learning from Repeated Data",
+        "Training a Helpful and Harmless Assistant with Reinforcement Learning from Human Feedback",
+    ]
+    cai = result.entries[0]
+    assert len(cai["authors"]) == 51 and not cai["authors_truncated"]
+    assert cai["authors"][-1] == "Jared Kaplan" and "Sheer El Showk" in cai["authors"]
+    assert all("Figure" not in (e["abstract"] or "") for e in result.entries)
+    assert all("Viaarxiv" not in (e["abstract"] or "") for e in result.entries)
+    know = result.entries[2]
+    assert know["published_raw"] == "Jul 16, 2022"
+    assert know["comments"] == ["23+17 pages; refs added, typos fixed"]
+    assert "Zac Hatfield Dodds" in know["authors"]
+    hh = result.entries[4]
+    assert hh["comments"] == ["Data available at https://github.com/anthropics/hh-rlhf"]
+
+
+def test_written_catalogue_page():
+    result = extract(PAGES / "c1.txt")
+    assert result.source["owner_name"] == "Priya Raman"
+    assert [e["title"] for e in result.entries] == [
+        "Graph Neural Networks for Molecules",
+        "Robust Control of Quadrotors",
+        "Federated Learning Without Trust",
+    ]
+    g, r, f = result.entries
+    assert g["authors"] == ["Priya Raman", "José Álvarez-Ruiz", "Li Wei", "Kwame Mensah"]
+    assert g["comments"] == ["12 pages, 4 figures", "Accepted at ICML 2023"]
+    assert r["abstract"].endswith("https://example.org/~quad/demo for videos.")
+    # an entry missing its date still stands alone, opened by the previous badge
+    assert f["published_raw"] is None and f["authors"] == ["Kwame Mensah", "Priya Raman"]
+    assert not result.quarantine

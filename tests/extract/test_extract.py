@@ -1,0 +1,143 @@
+"""The extract stage as a whole: detection from content, bad input, accounting."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import MAX_PAGE_BYTES, PAGE_FORMATS, extract_file, parse_page
+from pipeline.extract.lines import is_decoration, split_lines
+from pipeline.extract.model import PageParse
+from tests.helpers import PAGES, RAW, extract
+
+FIXTURES = sorted(RAW.glob("*.txt")) + sorted(PAGES.glob("*.txt"))
+
+
+def assert_accounted(text: str, parsed: PageParse) -> None:
+    """Chunks tile the text exactly; layout chunks hold only blanks and decoration."""
+    chunks = sorted(parsed.chunks, key=lambda c: c.start)
+    assert chunks, "a non-empty page yields chunks"
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    for a, b in itertools.pairwise(chunks):
+        assert a.end == b.start, f"gap or overlap between {a} and {b}"
+    for chunk in chunks:
+        if chunk.kind == "layout":
+            for line in split_lines(text[chunk.start : chunk.end]):
+                assert line.blank or is_decoration(line), f"content in a layout chunk: {line}"
+        if chunk.kind == "quarantine":
+            assert chunk.reason
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_every_fixture_is_fully_accounted_for(path: Path):
+    text = path.read_text(encoding="utf-8")
+    parsed = parse_page(text)
+    assert_accounted(text, parsed)
+    result = extract(path)
+    counted = sum(1 for c in parsed.chunks if c.kind in {"entry", "quarantine"})
+    assert len(result.entries) + len(result.quarantine) == counted
+    positions = sorted(r["position"] for r in result.entries + result.quarantine)
+    assert positions == list(range(counted))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_format_comes_from_content_not_name(path: Path, tmp_path: Path):
+    renamed = tmp_path / "download (3).csv"
+    shutil.copy(path, renamed)
+    assert extract(renamed).source["format"] == extract(path).source["format"]
+
+
+def test_every_known_shape_is_detected_on_its_sample():
+    formats = {extract(p).source["format"] for p in RAW.glob("*.txt")}
+    assert formats == {fmt.NAME for fmt in PAGE_FORMATS}
+
+
+def test_empty_file(tmp_path: Path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = extract(path)
+    (q,) = result.quarantine
+    assert q["reason"] == "empty file" and q["path"] == "empty.txt" and q["position"] == 0
+    assert result.source["entry_count"] == 0 and result.source["quarantined_count"] == 1
+
+
+def test_binary_file(tmp_path: Path):
+    path = tmp_path / "picture.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("binary file: NUL byte at byte offset 8")
+
+
+def test_utf16_file(tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_bytes(
+        (RAW / sorted(p.name for p in RAW.glob("*.txt"))[0]).read_text().encode("utf-16")
+    )
+    (q,) = extract(path).quarantine
+    assert "UTF-16" in q["reason"]
+
+
+def test_invalid_utf8_quarantines_only_the_entries_it_touches(tmp_path: Path):
+    source = next(p for p in RAW.glob("*.txt") if extract(p).source["format"] == "compact_list")
+    text = source.read_text(encoding="utf-8")
+    assert "ö" in text
+    data = text.encode("utf-8").replace("ö".encode(), "ö".encode("latin-1"))
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(data)
+    clean, broken = extract(source), extract(path)
+    assert broken.quarantine and all(
+        "invalid UTF-8: byte 0xF6" in q["reason"] for q in broken.quarantine
+    )
+    assert all("\ufffd" in q["raw_text"] for q in broken.quarantine)
+    assert len(broken.entries) + len(broken.quarantine) == len(clean.entries)
+    assert len(broken.entries) >= len(clean.entries) - 3
+    for q in broken.quarantine:
+        assert q["line_start"] >= 1
+
+
+def test_text_in_no_known_shape(tmp_path: Path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Meeting notes\n\nWe talked about the weather.\nNothing else.\n")
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("no known page shape recognised")
+    assert q["raw_text"].startswith("Meeting notes") and q["line_start"] == 1
+
+
+def test_truncated_catalogue_page(tmp_path: Path):
+    source = next(p for p in RAW.glob("*.txt") if extract(p).source["format"] == "catalogue_page")
+    text = source.read_text(encoding="utf-8")
+    last_abstract = text.rindex("We apply")
+    cut = text[: last_abstract + 200]  # the page ends inside the last abstract
+    path = tmp_path / "cut.txt"
+    path.write_text(cut, encoding="utf-8")
+    whole, part = extract(source), extract(path)
+    assert len(part.entries) == len(whole.entries) - 1
+    (q,) = part.quarantine
+    assert q["reason"].startswith("truncated last entry") and q["position"] == len(part.entries)
+
+
+def test_oversized_page_is_quarantined_and_the_run_goes_on(tmp_path: Path):
+    path = tmp_path / "dump.txt"
+    path.write_bytes(b"lorem ipsum dolor sit amet " * (MAX_PAGE_BYTES // 27 + 1000))
+    result = extract(path)
+    (q,) = result.quarantine
+    assert "over the 16.8 MB limit" in q["reason"] and "--max-page-mb" in q["reason"]
+    assert len(q["raw_text"]) == 65536
+    small = extract_file(path, "dump.txt", None, max_page_bytes=len(path.read_bytes()) + 1)
+    assert small.quarantine[0]["reason"].startswith("no known page shape")
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "secret.txt"
+    path.write_text("x")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = extract(path)
+    (q,) = result.quarantine
+    assert q["reason"] == "cannot read the file: Permission denied"

@@ -1,0 +1,101 @@
+"""Structured bibliographic tables: CSV, TSV, Parquet and JSON exports as sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tests.helpers import extract
+
+ROWS = [
+    {
+        "id": "r1",
+        "Title": "Sparse Mixtures of Experts at Scale",
+        "Authors": "Maria de la Cruz; Jean-Luc Picard; Øyvind Hansen",
+        "Year": 2021,
+        "Venue": "NeurIPS",
+        "Abstract": "We study sparse mixtures of experts at $10^{9}$ parameters.",
+        "arXiv": "arXiv:2103.00001v3",
+    },
+    {
+        "id": "r2",
+        "Title": "Robust Control of Quadrotors",
+        "Authors": "Kwame Mensah and Priya Raman",
+        "Year": None,
+        "Venue": "",
+        "Abstract": "",
+        "arXiv": "",
+    },
+    {
+        "id": "r3",
+        "Title": "",
+        "Authors": "Nobody Known",
+        "Year": 2020,
+        "Venue": "",
+        "Abstract": "",
+        "arXiv": "",
+    },
+]
+
+
+def _check(result, fmt: str) -> None:
+    assert result.source["format"] == fmt
+    first, second = result.entries
+    assert first["record_key"].endswith(":r1")
+    assert first["title"] == "Sparse Mixtures of Experts at Scale"
+    assert first["authors"] == ["Maria de la Cruz", "Jean-Luc Picard", "Øyvind Hansen"]
+    assert first["published_raw"] == "2021" and first["venue"] == "NeurIPS"
+    assert first["arxiv_id"] == "2103.00001" and "$" not in first["abstract"]
+    assert second["authors"] == ["Kwame Mensah", "Priya Raman"]
+    assert second["abstract"] is None and second["published_raw"] is None
+    (q,) = result.quarantine
+    assert q["position"] == 2 and "neither a title nor an abstract" in q["reason"]
+    assert "Nobody Known" in json.dumps(json.loads(q["raw_text"])["Authors"])
+
+
+def test_csv_export(tmp_path: Path):
+    path = tmp_path / "export.dat"  # the name says nothing: content decides
+    header = list(ROWS[0])
+    lines = [",".join(header)]
+    for row in ROWS:
+        cells = ["" if row[h] is None else str(row[h]) for h in header]
+        lines.append(",".join(f'"{c}"' for c in cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _check(extract(path), "table_csv")
+
+
+def test_tsv_export(tmp_path: Path):
+    path = tmp_path / "export.txt"
+    header = list(ROWS[0])
+    lines = ["\t".join(header)]
+    lines += ["\t".join("" if r[h] is None else str(r[h]) for h in header) for r in ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _check(extract(path), "table_csv")
+
+
+def test_parquet_export_with_list_authors(tmp_path: Path):
+    rows = [dict(r) for r in ROWS]
+    rows[0]["Authors"] = ["Maria de la Cruz", "Jean-Luc Picard", "Øyvind Hansen"]
+    rows[1]["Authors"] = ["Kwame Mensah", "Priya Raman"]
+    rows[2]["Authors"] = ["Nobody Known"]
+    path = tmp_path / "export.bin"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    _check(extract(path), "table_parquet")
+
+
+def test_json_lines_export(tmp_path: Path):
+    path = tmp_path / "export"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    _check(extract(path), "table_json")
+
+
+def test_broken_parquet_is_quarantined_with_its_error(tmp_path: Path):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1" + b"\x00garbage" * 10 + b"PAR1")
+    result = extract(path)
+    (q,) = result.quarantine
+    assert q["path"] == "broken.parquet" and "unreadable parquet table" in q["reason"]
+    assert not result.entries
