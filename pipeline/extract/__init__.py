@@ -167,7 +167,7 @@ class _LineIndex:
     """Character offset to 1-based line number."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)

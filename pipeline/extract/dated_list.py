@@ -9,6 +9,7 @@ block is read by whichever layout it actually has, so a page that mixes them
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from pipeline.extract.blocks import prose, split_page
 from pipeline.extract.fields import CATEGORY_DATE_LINE, parse_byline, split_title_byline
@@ -55,6 +56,7 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
     return entry, None
 
 
+@lru_cache(maxsize=4)
 def layout_votes(text: str) -> tuple[int, int, int]:
     """(entry markers, blocks with a separate byline line, blocks with a glued one)."""
     lines = split_lines(text)

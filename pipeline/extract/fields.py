@@ -99,8 +99,7 @@ def _checked(y: int | None, m: int | None, d: int | None) -> PartialDate | None:
 # ---- names and bylines -------------------------------------------------------
 
 PARTICLES = frozenset(
-    ("van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du")
-    + ("la", "le", "bin", "ibn", "al", "el", "ter", "ten", "zu", "y")
+    "van von der den de del della di da dos das du la le bin ibn al el ter ten zu y".split()
 )
 """Lower-case words that belong to the surname that follows them."""
 SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
@@ -174,6 +173,9 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     one-word "name" is too easily a word from a title.
     """
     s = text.strip()
+    head = re.split(r"[,;\u00b7]|\s+and\s+", s, maxsplit=1)[0]
+    if not looks_like_name(_ETAL.sub("", head).strip()):
+        return None  # cheap rejection of titles and prose before splitting it all
     affiliations: list[str] = []
     parts = _AFFIL_SEP.split(s, maxsplit=1)
     if len(parts) == 2:

@@ -92,7 +92,10 @@ def sniff(data: bytes) -> str | None:
     head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = head.lstrip()
     if stripped[:1] in "[{":
-        first = _json_records(data, limit=1)
+        try:
+            first = _json_records(data, limit=1)
+        except UnicodeDecodeError:
+            return None
         if first and set(_known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
             return "json"
         return None

@@ -1,0 +1,125 @@
+"""Benchmark: extract + normalize throughput and peak memory by corpus size.
+
+    .venv/bin/python bench/extract_speed.py --sizes 1000 10000 100000
+
+Writes synthetic pages in all five shapes (deterministic from --seed) to a
+temporary folder, then times `pipeline.api.build_tables` on it, each size in a
+fresh process so peak RSS is that size's alone. Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import pages
+
+GIVEN = "Ada Alan Grace Linus Barbara Donald Edsger Frances John Margaret Niklaus Radia".split()
+SURNAMES = "Lovelace Turing Hopper Torvalds Liskov Knuth Dijkstra Allen Backus Hamilton".split()
+WORDS = (
+    "learning models scaling robust sparse graph neural language vision control quantum "
+    "federated optimal inference causal memory attention transfer adversarial energy"
+).split()
+CATEGORIES = ["CL", "LG", "CV", "AI", "SOC-PH", "STAT.ML"]
+PER_PAGE = 25
+
+
+def make_papers(n: int, rng: random.Random) -> list[pages.Paper]:
+    papers = []
+    for i in range(n):
+        title = " ".join(rng.choice(WORDS).capitalize() for _ in range(rng.randint(3, 9)))
+        authors = [f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}" for _ in range(rng.randint(1, 12))]
+        abstract = " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 160))) + "."
+        papers.append(
+            {
+                "title": f"{title} {i}",
+                "authors": authors,
+                "date": dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3000)),
+                "category": rng.choice(CATEGORIES),
+                "abstract": abstract.capitalize(),
+                "arxiv_id": f"{2000 + i % 900}.{10000 + i % 89999:05d}",
+                "comments": ["12 pages, 3 figures"] if i % 3 == 0 else [],
+                "affiliations": ["mit"] if i % 2 else [],
+            }
+        )
+    return papers
+
+
+def write_corpus(folder: Path, n: int, seed: int) -> None:
+    rng = random.Random(seed)
+    papers = make_papers(n, rng)
+    writers = [
+        lambda ps, k: pages.profile_page(f"{GIVEN[k % 12]} {SURNAMES[k % 10]}", ps),
+        lambda ps, k: pages.catalogue_page(f"{GIVEN[k % 12]} {SURNAMES[k % 10]}", ps),
+        lambda ps, k: pages.compact_list(ps),
+        lambda ps, k: pages.abstract_list(ps),
+        lambda ps, k: pages.arxiv_listing(ps),
+    ]
+    for k, start in enumerate(range(0, n, PER_PAGE)):
+        text = writers[k % 5](papers[start : start + PER_PAGE], k)
+        (folder / f"page_{k:06d}.txt").write_text(text, encoding="utf-8")
+
+
+def measure(n: int, seed: int) -> dict[str, object]:
+    from pipeline.api import build_tables
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_corpus(folder, n, seed)
+        start = time.perf_counter()
+        result = build_tables(folder)
+        seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    entries = result.tables["entries"].num_rows
+    return {
+        "entries_requested": n,
+        "entries": entries,
+        "quarantined": result.quarantined,
+        "seconds": round(seconds, 3),
+        "stage_seconds": result.stage_seconds,
+        "entries_per_second": round(entries / seconds, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=Path("bench/results/extract_speed.json"))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.seed)))
+        return
+    rows = []
+    for n in args.sizes:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        r = rows[-1]
+        print(
+            f"{r['entries']:>9} entries  {r['seconds']:>8.2f} s  "
+            f"{r['entries_per_second']:>9.0f} entries/s  peak {r['peak_rss_mb']:>7.0f} MB  "
+            f"quarantined {r['quarantined']}"
+        )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

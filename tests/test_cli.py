@@ -1,0 +1,139 @@
+"""The `bylines` command end to end, as a user runs it: real processes, real Parquet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.schema import PUBLISHED
+
+BYLINES = Path(sys.executable).parent / "bylines"
+
+
+def bylines(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BYLINES), *map(str, args)], capture_output=True, text=True, timeout=300
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_run_on_sample_pages_publishes_every_table(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "fresh" / "out"
+    proc = bylines("run", "--input", raw_copy, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    for name, schema in PUBLISHED.items():
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.schema.equals(schema, check_metadata=False), name
+    entries = pq.read_table(out / "entries.parquet").to_pylist()
+    sources = pq.read_table(out / "sources.parquet").to_pylist()
+    assert len(sources) == 5 and len(entries) == 55
+    assert pq.read_table(out / "quarantine.parquet").num_rows == 0
+    declared = {s["path"]: s for s in sources}
+    owners = {s["owner_origin"] for s in sources if s["owner_name"]}
+    assert owners == {"declared"}  # data/raw ships a sources.toml
+    assert sum(s["entry_count"] for s in declared.values()) == len(entries)
+    keys = [e["record_key"] for e in entries]
+    assert len(set(keys)) == len(keys) and len({e["entry_id"] for e in entries}) == len(entries)
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["row_counts"]["entries"] == 55
+    assert {"extract", "normalize"} <= set(manifest["stage_seconds"])
+    assert len(manifest["inputs"]) == 5 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert "extract: 5/5 files" in proc.stderr  # plain log lines off a terminal
+    assert "\r" not in proc.stderr
+
+
+def test_same_input_identical_parquet(raw_copy: Path, tmp_path: Path):
+    for name in ("a", "b"):
+        assert bylines("run", "--input", raw_copy, "--out", tmp_path / name).returncode == 0
+    a, b = _snapshot(tmp_path / "a"), _snapshot(tmp_path / "b")
+    for name in PUBLISHED:
+        assert a[f"{name}.parquet"] == b[f"{name}.parquet"], name
+
+
+def test_bad_files_are_quarantined_and_the_run_goes_on(raw_copy: Path, tmp_path: Path):
+    (raw_copy / "empty.txt").write_bytes(b"")
+    (raw_copy / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    out = tmp_path / "out"
+    proc = bylines("run", "--input", raw_copy, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    quarantine = pq.read_table(out / "quarantine.parquet").to_pylist()
+    assert {q["path"]: q["reason"].split(":")[0] for q in quarantine} == {
+        "empty.txt": "empty file",
+        "image.png": "binary file",
+    }
+    assert "empty.txt:byte 0: quarantined: empty file" in proc.stderr
+    assert pq.read_table(out / "entries.parquet").num_rows == 55
+
+
+def test_strict_blocks_publishing_and_keeps_previous_output(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert bylines("run", "--input", raw_copy, "--out", out).returncode == 0
+    before = _snapshot(out)
+    (raw_copy / "notes.txt").write_text("Nothing here looks like a page.\n")
+    proc = bylines("run", "--strict", "--input", raw_copy, "--out", out)
+    assert proc.returncode == 1
+    assert "--strict: 1 chunk(s) quarantined; nothing published" in proc.stderr
+    assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        (None, ["--input", "{tmp}/missing"], "no such folder"),
+        ("bad_toml", ["--input", "{tmp}/in"], "not valid TOML"),
+        ("foreign_out", ["--input", "{tmp}/in", "--out", "{tmp}/home"], "holds no run.json"),
+        (None, ["--input", "{tmp}/in", "--max-page-mb", "0"], "must be positive"),
+    ],
+)
+def test_usage_and_configuration_errors_exit_2(tmp_path: Path, setup, args, message):
+    (tmp_path / "in").mkdir()
+    if setup == "bad_toml":
+        (tmp_path / "in" / "sources.toml").write_text("[oops\n")
+    if setup == "foreign_out":
+        (tmp_path / "home").mkdir()
+        (tmp_path / "home" / "notes.md").write_text("mine")
+    args = [a.format(tmp=tmp_path) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "out")]
+    proc = bylines("run", *args)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["inspect"]])
+def test_help_on_every_command(command: list[str]):
+    proc = bylines(*command, "--help")
+    assert proc.returncode == 0 and "usage: bylines" in proc.stdout
+
+
+def test_inspect_shows_shape_and_entries(tmp_path: Path):
+    page = tmp_path / "page"
+    page.write_text("Abstract:One abstract.\nAbstract:Another one.\n")
+    proc = bylines("inspect", page)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0]["format"] == "abstract_list" and lines[0]["scores"]["abstract_list"] == 0.9
+    assert [ln["entry"]["abstract"] for ln in lines[1:]] == ["One abstract.", "Another one."]
+
+
+def test_progress_bar_on_a_terminal(raw_copy: Path, tmp_path: Path):
+    child = pexpect.spawn(
+        str(BYLINES),
+        ["run", "--input", str(raw_copy), "--out", str(tmp_path / "out")],
+        encoding="utf-8",
+        timeout=120,
+    )
+    child.expect(r"extract: 100%\|.*\| 5/5")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

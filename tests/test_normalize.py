@@ -1,0 +1,109 @@
+"""Normalization: name parts and keys, title keys, dates; display forms untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.normalize import (
+    abstract_key,
+    given_keys,
+    mention_row,
+    mentions,
+    normalize_entries,
+    parse_name,
+    resolve_date,
+    title_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "given", "initials", "surname"),
+    [
+        ("Samuel R. Bowman", "Samuel", "R", "Bowman"),
+        ("Sheer El Showk", "Sheer", "", "El Showk"),
+        ("Maria de la Cruz", "Maria", "", "de la Cruz"),
+        ("Bowman, Samuel R.", "Samuel", "R", "Bowman"),
+        ("J.R.R. Tolkien", "J.", "RR", "Tolkien"),
+        ("Hanchen David Wang", "Hanchen", "D", "Wang"),
+        ("Martin Luther King Jr.", "Martin", "L", "King"),
+        ("Plato", None, "", "Plato"),
+    ],
+)
+def test_parse_name(written, given, initials, surname):
+    parts = parse_name(written)
+    assert (parts.given, parts.middle_initials, parts.surname) == (given, initials, surname)
+
+
+def test_variant_spellings_share_keys():
+    def row(name: str) -> dict:
+        return mention_row("e", 0, name)
+
+    assert row("Sheer El-Showk")["name_key"] == row("Sheer El Showk")["name_key"]
+    assert row("Zac Hatfield-Dodds")["compact_key"] == row("Zac Hatfield Dodds")["compact_key"]
+    a, b = row("Kamilė Lukošiūtė"), row("Kamile Lukosuite")
+    assert a["given_keys"] == b["given_keys"] == ["kamile"]
+    assert a["surname_metaphone"] == b["surname_metaphone"]  # misspelt, sounds the same
+    assert a["name_as_written"] == "Kamilė Lukošiūtė"  # display form kept
+
+
+def test_nickname_aware_given_keys():
+    for nick, full in [
+        ("Sam", "Samuel"),
+        ("Chris", "Christopher"),
+        ("Tom", "Thomas"),
+        ("Josh", "Joshua"),
+    ]:
+        assert set(given_keys(nick)) & set(given_keys(full)), (nick, full)
+    assert not set(given_keys("Anna")) & set(given_keys("Carol"))
+    assert given_keys("J.") == ("j",)
+
+
+def test_title_and_abstract_keys_fold_case_accents_punctuation():
+    assert title_key("Language Models (Mostly) Know—What They Know!") == (
+        "language models mostly know what they know"
+    )
+    assert title_key("Über Äquivalenz") == "uber aquivalenz"
+    assert title_key(None) is None
+    long = "word " * 500
+    key = abstract_key(long)
+    assert key is not None and len(key) <= 600 and key.endswith("word")
+
+
+def test_dates_keep_unknown_years_unknown():
+    assert resolve_date("Apr 1", None).published is None
+    assert resolve_date("Apr 1", None).year is None
+    assert resolve_date("Apr 1", None).month == 4
+    assert resolve_date("Dec 15, 2022", None).published == dt.date(2022, 12, 15)
+    assert resolve_date("2021", None).year == 2021
+    assert resolve_date("not a date", None).published is None
+
+
+def test_scraped_at_gives_the_year_of_the_latest_such_date():
+    scraped = dt.date(2024, 3, 10)
+    assert resolve_date("Apr 1", scraped).published == dt.date(2023, 4, 1)
+    assert resolve_date("Mar 1", scraped).published == dt.date(2024, 3, 1)
+    assert resolve_date("Mar 10", scraped).published == dt.date(2024, 3, 10)
+
+
+def test_normalize_entries_adds_keys_and_keeps_display_forms():
+    rows = [
+        {
+            "entry_id": "e1",
+            "source_id": "s1",
+            "title": "A Title",
+            "abstract": "Some abstract.",
+            "published_raw": "May 3",
+            "authors": ["Sam Bowman", "Chris Olah"],
+        }
+    ]
+    out = normalize_entries(rows, {"s1": dt.date(2024, 6, 1)})
+    assert out[0]["title"] == "A Title" and out[0]["title_key"] == "a title"
+    assert out[0]["published"] == dt.date(2024, 5, 3)
+    assert rows[0].get("published") is None  # inputs are not mutated
+    ms = mentions(out)
+    assert [(m["position"], m["name_as_written"]) for m in ms] == [
+        (0, "Sam Bowman"),
+        (1, "Chris Olah"),
+    ]

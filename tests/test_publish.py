@@ -1,0 +1,126 @@
+"""Publishing: atomic replacement, identical bytes for identical input, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import publish as publish_mod
+from pipeline.errors import ConfigError
+from pipeline.publish import previous_dir, publish, recover, staging_dir
+
+
+def _tables(n: int) -> dict[str, pa.Table]:
+    return {
+        "alpha": pa.table({"x": list(range(n))}),
+        "beta": pa.table({"y": [str(i) for i in range(n)]}),
+    }
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_publish_writes_readable_tables_and_manifest(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(_tables(3), {"run_id": "r1"}, out)
+    assert pq.read_table(out / "alpha.parquet").column("x").to_pylist() == [0, 1, 2]
+    assert (out / "run.json").read_text().strip().startswith("{")
+    assert not staging_dir(out.absolute()).exists()
+
+
+def test_same_tables_same_bytes(tmp_path: Path):
+    publish(_tables(5), {}, tmp_path / "a")
+    publish(_tables(5), {}, tmp_path / "b")
+    assert (tmp_path / "a" / "beta.parquet").read_bytes() == (
+        tmp_path / "b" / "beta.parquet"
+    ).read_bytes()
+
+
+def test_republish_replaces_everything(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(_tables(3), {"run_id": "r1"}, out)
+    publish({"alpha": pa.table({"x": [9]})}, {"run_id": "r2"}, out)
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.parquet", "run.json"]
+    assert pq.read_table(out / "alpha.parquet").num_rows == 1
+
+
+def test_failure_mid_write_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    out = tmp_path / "out"
+    publish(_tables(3), {"run_id": "r1"}, out)
+    before = _snapshot(out)
+    calls = {"n": 0}
+    real = publish_mod.write_table
+
+    def failing(table: pa.Table, path: Path) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(table, path)
+
+    monkeypatch.setattr(publish_mod, "write_table", failing)
+    with pytest.raises(OSError, match="No space left"):
+        publish(_tables(7), {"run_id": "r2"}, out)
+    assert _snapshot(out) == before
+    assert not staging_dir(out.absolute()).exists()
+
+
+def test_sigkill_during_publish_keeps_previous_output(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(_tables(3), {"run_id": "r1"}, out)
+    before = _snapshot(out)
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        import pyarrow as pa
+        from pipeline import publish as p
+        real = p.write_table
+        def slow(table, path):
+            real(table, path)
+            Path({str(tmp_path / "started")!r}).touch()
+            time.sleep(60)
+        p.write_table = slow
+        p.publish({{"alpha": pa.table({{"x": [1]}})}}, {{}}, Path({str(out)!r}))
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "started").exists():
+        assert proc.poll() is None, "publisher exited early"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _snapshot(out) == before
+    assert staging_dir(out).exists()  # the killed run's leftovers...
+    publish(_tables(4), {"run_id": "r3"}, out)  # ...are cleaned by the next run
+    assert not staging_dir(out).exists()
+    assert pq.read_table(out / "alpha.parquet").num_rows == 4
+
+
+def test_recover_restores_output_lost_between_two_renames(tmp_path: Path):
+    out = tmp_path / "out"
+    publish(_tables(3), {"run_id": "r1"}, out)
+    before = _snapshot(out)
+    os.rename(out, previous_dir(out))  # as if killed between the fallback renames
+    recover(out)
+    assert _snapshot(out) == before
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("precious")
+    with pytest.raises(ConfigError, match=r"holds no run\.json"):
+        publish(_tables(1), {}, home)
+    assert (home / "thesis.tex").read_text() == "precious"
