@@ -108,10 +108,10 @@ _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
 
 
 def _is_name_part(part: str) -> bool:
-    """A capitalised word, camel-cased at most once per capital (DasSarma, McCandlish)."""
+    """A capitalised word (DasSarma, McCandlish) or an upper-case surname (LIU)."""
     if not part or not part.isalpha() or not part[0].isupper():
         return False
-    if len(part) == 1:
+    if len(part) == 1 or part.isupper():
         return True
     for a, b in itertools.pairwise(part):
         if a.isupper() and b.isupper():
@@ -191,8 +191,9 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
         return None
     if len(names[0].split()) < min_tokens:
         return None
-    if len(names) == 1 and not truncated and not affiliations and len(names[0].split()) < 2:
-        return None
+    lone = len(names) == 1 and not truncated and not affiliations
+    if lone and not 2 <= len(names[0].split()) <= 4:
+        return None  # a lone one-word or long "name" is more likely a title
     return Byline(names, truncated, affiliations)
 
 
@@ -207,7 +208,8 @@ def split_title_byline(line: str) -> tuple[str, Byline] | None:
     The byline starts at a capital letter that directly follows a non-space
     character. Every such point whose remainder parses as a byline is a
     candidate; the best is the one whose first name looks most like a name
-    (fewest camel-cased tokens, two or three tokens), then the earliest.
+    (fewest camel-cased or all-capital tokens, two or three tokens), then the
+    earliest.
     """
     best: tuple[tuple[int, int, int], str, Byline] | None = None
     for i in range(1, len(line)):
@@ -221,8 +223,8 @@ def split_title_byline(line: str) -> tuple[str, Byline] | None:
         if byline is None:
             continue
         first = byline.authors[0].split()
-        camel = sum(1 for tok in first if _camel_cased(tok))
-        rank = (camel, 0 if 2 <= len(first) <= 3 else 1, i)
+        odd = sum(1 for tok in first if _camel_cased(tok) or (len(tok) > 1 and tok.isupper()))
+        rank = (odd, 0 if 2 <= len(first) <= 3 else 1, i)
         if best is None or rank < best[0]:
             best = (rank, title, byline)
     if best is None:
@@ -260,8 +262,7 @@ def clean_markup(text: str) -> str:
     """Strip LaTeX and HTML remnants from scraped prose; keep URLs and wording."""
     import html
 
-    s = html.unescape(text)
-    s = _HTML_TAG.sub("", s)
+    s = html.unescape(_HTML_TAG.sub("", text))
     s = _MATH.sub(lambda m: _math_to_text(m.group("body")), s)
     for _ in range(3):
         s = _FOOTNOTE.sub(lambda m: f" ({m.group('body').strip()})", s)

@@ -1,0 +1,116 @@
+"""Field recognisers: bylines, glued titles, dates, arXiv ids, markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.fields import (
+    ARXIV_TAG,
+    PartialDate,
+    clean_markup,
+    parse_byline,
+    parse_date,
+    split_title_byline,
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "first_author"),
+    [
+        (
+            "Learning from Repeated DataDanny Hernandez, Tom Brown et al.",
+            "Learning from Repeated Data",
+            "Danny Hernandez",
+        ),
+        ("Safety via RLHFJ. Smith, K. Lee", "Safety via RLHF", "J. Smith"),
+        ("Scaling Laws for GPT-4Ana Souza et al. · openai", "Scaling Laws for GPT-4", "Ana Souza"),
+        ("Is It Real?Alice Wong", "Is It Real?", "Alice Wong"),
+        (
+            "Dense Prediction (DPT)René Ranftl, Vladlen Koltun",
+            "Dense Prediction (DPT)",
+            "René Ranftl",
+        ),
+        (
+            "A Carbon-Neutral Energy SystemJulian Geis, Michael Lindner",
+            "A Carbon-Neutral Energy System",
+            "Julian Geis",
+        ),
+        (
+            "Harmlessness from AI FeedbackYuntao Bai, Nova DasSarma",
+            "Harmlessness from AI Feedback",
+            "Yuntao Bai",
+        ),
+        ("A Survey of GPT ModelsWei ZHANG, Yi LIU et al.", "A Survey of GPT Models", "Wei ZHANG"),
+        ("Über die ÄquivalenzÉmile Borel, Kamilė Lukošiūtė", "Über die Äquivalenz", "Émile Borel"),
+    ],
+)
+def test_glued_title_and_byline_split_where_the_byline_starts(line, title, first_author):
+    split = split_title_byline(line)
+    assert split is not None
+    assert split[0] == title and split[1].authors[0] == first_author
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Attention Is All You Need", "A Study of Things", "MicroXercise: A Micro-Level System"],
+)
+def test_titles_without_a_byline_are_not_split(line):
+    assert split_title_byline(line) is None
+
+
+def test_byline_with_truncation_and_affiliations():
+    b = parse_byline("Yuntao Bai, Saurav Kadavath, Sandipan Kundu et al. · anthropic, berkeley")
+    assert b is not None
+    assert b.authors == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
+    assert b.truncated and b.affiliations == ["anthropic", "berkeley"]
+    assert parse_byline("Ana Souza and Bo Li").authors == ["Ana Souza", "Bo Li"]
+    assert parse_byline("Maria de la Cruz, Kelly O'Brien").authors[0] == "Maria de la Cruz"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We study whether language models can evaluate the validity of their own claims.",
+        "GPT Models Are Few Shot Learners",
+        "Plato",
+        "",
+    ],
+)
+def test_prose_and_titles_are_not_bylines(line):
+    assert parse_byline(line) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Dec 15, 2022", PartialDate(2022, 12, 15)),
+        ("Apr 1", PartialDate(None, 4, 1)),
+        ("15 December 2022", PartialDate(2022, 12, 15)),
+        ("2022-12-15", PartialDate(2022, 12, 15)),
+        ("Sept 3, 2019", PartialDate(2019, 9, 3)),
+        ("December 2022", PartialDate(2022, 12, None)),
+        ("2021", PartialDate(2021, None, None)),
+        ("Feb 30, 2022", None),
+        ("soon", None),
+    ],
+)
+def test_parse_date(raw, expected):
+    assert parse_date(raw) == expected
+
+
+def test_arxiv_tags():
+    assert ARXIV_TAG.search("see arXiv:2310.13798v2 for").group("id") == "2310.13798v2"
+    assert ARXIV_TAG.search("arXiv: hep-th/9901001").group("id") == "hep-th/9901001"
+
+
+def test_clean_markup_keeps_urls_and_words():
+    assert clean_markup("on GitHub \\footnote{\\url{github.com/a/b}}.\\parfillskip=0pt") == (
+        "on GitHub (github.com/a/b)."
+    )
+    assert clean_markup("bounded $L_\\infty$ and $L_2$ perturbations") == (
+        "bounded L_∞ and L_2 perturbations"
+    )
+    assert clean_markup("see https://x.org/~me/a_b?c=1&d=2 now") == (
+        "see https://x.org/~me/a_b?c=1&d=2 now"
+    )
+    assert clean_markup("<script>alert(1)</script> &lt;b&gt;") == "<script>alert(1)</script> <b>"
