@@ -2,7 +2,7 @@
 
 The CLI is a thin shell over these functions; tests and scripts call them
 directly. Each stage is a function of tables; this module only chains them,
-times them and hands the result to `publish`.
+times them, loads labels and models, and hands the result to `publish`.
 """
 
 from __future__ import annotations
@@ -23,17 +23,48 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__, normalize
+from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
+from pipeline.match_papers import MODEL as PAPER_MODEL
+from pipeline.match_papers import match_papers, paper_records
+from pipeline.matching import (
+    Labels,
+    ModelCache,
+    Record,
+    Trained,
+    read_labels,
+    refresh_labels,
+    without_exclusive,
+)
+from pipeline.matching import trained_model as load_or_train
+from pipeline.merge_papers import merge_papers
 from pipeline.publish import check_output_folder, publish
+from pipeline.resolve_authors import EXCLUSIVE_FIELD, mention_records, resolve_authors
+from pipeline.resolve_authors import MODEL as PERSON_MODEL
 from pipeline.schema import to_table
 from pipeline.sources_config import load_sources_config
 
 log = logging.getLogger(__name__)
 
+PROJECT = Path(__file__).resolve().parents[1]
 TRACKED_PACKAGES = ("dedupe", "jellyfish", "pandas", "pyarrow", "great-expectations", "nicknames")
+LABEL_FILES = {"papers": "papers.json", "authors": "authors.json"}
 
 Progress = Callable[[Iterator[Path], int], Iterator[Path]]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where labels and models live, and limits; the defaults suit `make run`."""
+
+    labels_dir: Path = PROJECT / "training_labels"
+    cache_dir: Path = PROJECT / ".cache" / "models"
+    max_page_bytes: int = MAX_PAGE_BYTES
+    num_cores: int = 1
+
+    def labels_path(self, kind: str) -> Path:
+        return self.labels_dir / LABEL_FILES[kind]
 
 
 @dataclass
@@ -66,26 +97,105 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def build_tables(
-    input_dir: Path, progress: Progress | None = None, max_page_bytes: int = MAX_PAGE_BYTES
-) -> RunResult:
-    """Run extract and normalize on `input_dir`; the tables a run would publish."""
+def read_inputs(
+    input_dir: Path, options: Options, progress: Progress | None, seconds: dict[str, float]
+) -> tuple[Extracted, list[dict[str, Any]]]:
+    """Extract and normalize: the entries of every file under `input_dir`."""
     if not input_dir.is_dir():
         raise ConfigError(f"--input {input_dir}: no such folder")
-    seconds: dict[str, float] = {}
     config = load_sources_config(input_dir)
     with _timed(seconds, "extract"):
-        extracted: Extracted = extract_folder(input_dir, config, progress, max_page_bytes)
+        extracted = extract_folder(input_dir, config, progress, options.max_page_bytes)
     with _timed(seconds, "normalize"):
         scraped = {s["source_id"]: s["scraped_at"] for s in extracted.sources}
         entries = normalize.normalize_entries(extracted.entries, scraped)
-        mention_rows = normalize.mentions(entries)
+    return extracted, entries
+
+
+def current_labels(model: Model, records: dict[str, Record], options: Options) -> Labels:
+    """The label file of `model`, refreshed against the current records."""
+    kind = "papers" if model is PAPER_MODEL else "authors"
+    labels = refresh_labels(read_labels(options.labels_path(kind)), records, model)
+    return without_exclusive(labels, EXCLUSIVE_FIELD if model is PERSON_MODEL else None)
+
+
+def _matcher(
+    model: Model, records: dict[str, Record], options: Options
+) -> tuple[Trained | None, Labels]:
+    labels = current_labels(model, records, options)
+    if not records:
+        return None, labels
+    cache = ModelCache(options.cache_dir)
+    return load_or_train(model, records, labels, cache, options.num_cores), labels
+
+
+def papers_of(
+    entries: list[dict[str, Any]],
+    paths: dict[str, str],
+    options: Options,
+    seconds: dict[str, float],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """match_papers + merge_papers: (paper_entries, papers, quality issues, matcher info)."""
+    with _timed(seconds, "match_papers"):
+        trained, labels = _matcher(PAPER_MODEL, paper_records(entries), options)
+        paper_entries, stats = (
+            match_papers(entries, trained, labels) if trained else ([], {"candidate_pairs": 0})
+        )
+    with _timed(seconds, "merge_papers"):
+        papers, issues = merge_papers(entries, paper_entries, paths)
+    info = {**stats, **(trained.quality if trained else {})}
+    issues += _conflict_issues("paper_entries", stats)
+    return paper_entries, papers, issues, info
+
+
+def persons_of(
+    papers: list[dict[str, Any]], options: Options, seconds: dict[str, float]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """resolve_authors: (persons, authorships, quality issues, matcher info)."""
+    with _timed(seconds, "resolve_authors"):
+        records = mention_records(papers)
+        trained, labels = _matcher(PERSON_MODEL, records, options)
+        if trained is None:
+            return [], [], [], {"candidate_pairs": 0}
+        persons, authorships, stats = resolve_authors(records, trained, labels)
+    return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
+
+
+def _conflict_issues(table: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "table_name": table,
+            "key": "training_labels",
+            "check": "label_conflict",
+            "severity": "warning",
+            "message": message,
+        }
+        for message in stats.pop("label_conflicts", [])
+    ]
+
+
+def build_tables(
+    input_dir: Path, progress: Progress | None = None, options: Options | None = None
+) -> RunResult:
+    """Run every stage up to publishing on `input_dir`; the tables a run would publish."""
+    options = options or Options()
+    seconds: dict[str, float] = {}
+    extracted, entries = read_inputs(input_dir, options, progress, seconds)
+    paths = {s["source_id"]: s["path"] for s in extracted.sources}
+    paper_entries, papers, paper_issues, paper_info = papers_of(entries, paths, options, seconds)
+    persons, authorships, person_issues, person_info = persons_of(papers, options, seconds)
     tables = {
         "sources": to_table("sources", extracted.sources),
         "entries": to_table("entries", entries),
         "quarantine": to_table("quarantine", extracted.quarantine),
-        "mentions": to_table("mentions", mention_rows),
-        "quality_issues": to_table("quality_issues", extracted.issues),
+        "mentions": to_table("mentions", normalize.mentions(entries)),
+        "papers": to_table("papers", papers),
+        "paper_entries": to_table("paper_entries", paper_entries),
+        "persons": to_table("persons", persons),
+        "authorships": to_table("authorships", authorships),
+        "quality_issues": to_table(
+            "quality_issues", extracted.issues + paper_issues + person_issues
+        ),
     }
     inputs = [
         {
@@ -96,16 +206,15 @@ def build_tables(
         }
         for s in extracted.sources
     ]
-    inputs_hash = hashlib.sha256(
-        "".join(
-            f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
-        ).encode()
-    ).hexdigest()
+    listing = "".join(
+        f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
+    )
     manifest = {
         "inputs": inputs,
-        "inputs_sha256": inputs_hash,
+        "inputs_sha256": hashlib.sha256(listing.encode()).hexdigest(),
         "row_counts": {name: t.num_rows for name, t in tables.items()},
         "versions": _versions(),
+        "matcher_quality": {"papers": paper_info, "persons": person_info},
     }
     return RunResult(tables, manifest, seconds)
 
@@ -117,7 +226,7 @@ def run(
     strict: bool = False,
     progress: Progress | None = None,
     argv: list[str] | None = None,
-    max_page_bytes: int = MAX_PAGE_BYTES,
+    options: Options | None = None,
 ) -> RunResult:
     """Build every table from `input_dir` and publish to `out_dir`.
 
@@ -126,7 +235,7 @@ def run(
     """
     started = dt.datetime.now(dt.UTC)
     check_output_folder(out_dir.absolute())
-    result = build_tables(input_dir, progress, max_page_bytes)
+    result = build_tables(input_dir, progress, options)
     if strict and result.quarantined:
         raise PublishBlocked(
             f"--strict: {result.quarantined} chunk(s) quarantined; nothing published "
@@ -151,4 +260,126 @@ def run(
         out_dir,
         ", ".join(f"{k} {v}" for k, v in result.manifest["row_counts"].items()),
     )
+    return result
+
+
+# ---- labeling and evaluation -------------------------------------------------------
+
+
+def _paper_display(entry: dict[str, Any], paths: dict[str, str]) -> dict[str, str]:
+    authors = ", ".join(entry.get("authors") or [])
+    if entry.get("authors_truncated"):
+        authors += " et al."
+    abstract = entry.get("abstract") or ""
+    return {
+        "title": entry.get("title") or "",
+        "authors": authors,
+        "date": entry.get("published_raw") or "",
+        "arxiv": entry.get("arxiv_id") or "",
+        "category": entry.get("category") or "",
+        "abstract": abstract[:400] + ("..." if len(abstract) > 400 else ""),
+        "page": f"{paths.get(entry['source_id'], '')} #{entry['position']}",
+    }
+
+
+def _mention_display(record: Record, paper: dict[str, Any]) -> dict[str, str]:
+    others = [n for i, n in enumerate(paper["author_names"]) if i != record["position"]]
+    abstract = paper.get("abstract") or ""
+    return {
+        "name": record["name_as_written"],
+        "paper": paper.get("title") or "(abstract only)",
+        "coauthors": ", ".join(others[:12]) + (" ..." if len(others) > 12 else ""),
+        "year": str(paper.get("published_year") or ""),
+        "category": paper.get("category") or "",
+        "abstract": abstract[:240] + ("..." if len(abstract) > 240 else ""),
+    }
+
+
+def label_target(kind: str, input_dir: Path, options: Options) -> Any:
+    """The records a `bylines label KIND` session works on, with their display forms."""
+    from pipeline.label_session import Target
+
+    seconds: dict[str, float] = {}
+    extracted, entries = read_inputs(input_dir, options, None, seconds)
+    paths = {s["source_id"]: s["path"] for s in extracted.sources}
+    if kind == "papers":
+        records = paper_records(entries)
+        display = {e["record_key"]: _paper_display(e, paths) for e in entries}
+        model = PAPER_MODEL
+    elif kind == "authors":
+        _, papers, _, _ = papers_of(entries, paths, options, seconds)
+        by_id = {p["paper_id"]: p for p in papers}
+        records = mention_records(papers)
+        display = {k: _mention_display(r, by_id[r["paper_id"]]) for k, r in records.items()}
+        model = PERSON_MODEL
+    else:
+        raise ConfigError(f"unknown label kind {kind!r}: use papers or authors")
+    if len(records) < 2:
+        raise ConfigError(f"{input_dir}: fewer than two {kind} records to compare")
+    labels = current_labels(model, records, options)
+    exclusive_field = EXCLUSIVE_FIELD if kind == "authors" else None
+    return Target(kind, model, records, display, options.labels_path(kind), labels, exclusive_field)
+
+
+def evaluate_labels(input_dir: Path, options: Options) -> dict[str, Any]:
+    """Cross-validated quality of both matchers on their labels (no answer key needed)."""
+    from pipeline.evaluate import clusters_from_pairs, score_clusters
+    from pipeline.matching import choose_threshold, cross_validated_scores, train
+
+    seconds: dict[str, float] = {}
+    extracted, entries = read_inputs(input_dir, options, None, seconds)
+    paths = {s["source_id"]: s["path"] for s in extracted.sources}
+    report: dict[str, Any] = {}
+    _, papers, _, _ = papers_of(entries, paths, options, seconds)
+    for kind, model, records in (
+        ("papers", PAPER_MODEL, paper_records(entries)),
+        ("persons", PERSON_MODEL, mention_records(papers)),
+    ):
+        labels = current_labels(model, records, options)
+        trained = train(model, records, labels)
+        probs, y = cross_validated_scores(trained.matcher, labels)
+        threshold, quality = choose_threshold(probs, y)
+        pairs = labels.match + labels.distinct
+        keys = {r["key"] for pair in pairs for r in pair}
+        truth = clusters_from_pairs(keys, [(a["key"], b["key"]) for a, b in labels.match])
+        predicted_pairs = [
+            (a["key"], b["key"]) for (a, b), p in zip(pairs, probs, strict=True) if p >= threshold
+        ]
+        predicted = clusters_from_pairs(keys, predicted_pairs)
+        report[kind] = {
+            "labels": {"match": len(labels.match), "distinct": len(labels.distinct)},
+            "threshold": round(threshold, 4),
+            "pairwise_on_labeled_pairs": quality,
+            "clusters_of_labeled_records": score_clusters(predicted, truth),
+        }
+    return report
+
+
+def evaluate_output(out_dir: Path, answer_key: Path) -> dict[str, Any]:
+    """Score a published run's paper clusters against an answer key of record_key pairs."""
+    import pyarrow.parquet as pq
+
+    from pipeline.evaluate import clusters_from_pairs, read_answer_key, score_clusters
+
+    try:
+        entries = pq.read_table(out_dir / "entries.parquet", columns=["entry_id", "record_key"])
+        links = pq.read_table(out_dir / "paper_entries.parquet", columns=["paper_id", "entry_id"])
+    except (FileNotFoundError, OSError) as exc:
+        raise ConfigError(f"{out_dir}: not a published bylines output ({exc})") from exc
+    key_of = dict(
+        zip(entries["entry_id"].to_pylist(), entries["record_key"].to_pylist(), strict=True)
+    )
+    groups: dict[str, set[str]] = {}
+    for paper_id, entry_id in zip(
+        links["paper_id"].to_pylist(), links["entry_id"].to_pylist(), strict=True
+    ):
+        groups.setdefault(paper_id, set()).add(key_of[entry_id])
+    predicted = [frozenset(g) for g in groups.values()]
+    pairs = read_answer_key(answer_key)
+    known = set(key_of.values())
+    unknown = sorted({k for pair in pairs for k in pair} - known)
+    truth = clusters_from_pairs(known, [p for p in pairs if p[0] in known and p[1] in known])
+    result = {"papers": score_clusters(predicted, truth), "entries": len(known)}
+    if unknown:
+        result["answer_key_keys_not_in_output"] = len(unknown)
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,25 @@ the run succeeds.
 
 exit codes: 0 published; 1 blocked (--strict saw quarantined input): nothing
 published, previous output kept; 2 usage or configuration error."""
+
+LABEL_HELP = """\
+Train a matcher by answering its questions. dedupe's active learner shows the
+pair of records it is least sure of, side by side with differences marked (no
+score, so it cannot sway you). Answer y (same), n (different), u (unsure),
+b (undo the last answer) or f (finish). Every answer is saved at once to
+training_labels/papers.json or authors.json: stop any time and resume later.
+The next `bylines run` retrains on the labels, and treats them as hard
+constraints: a pair you call the same is never split, one you call different
+is never merged.
+
+With --answer-key PAIRS.csv the key answers instead of you (benchmarks), and
+--budget N stops after N new labels."""
+
+EVALUATE_HELP = """\
+Without --answer-key: train each matcher on its labels and report pairwise
+precision, recall, F1 and B-cubed F1, cross-validated on the labeled pairs.
+With --answer-key PAIRS.csv: score the paper clusters published in OUT against
+the key (pairs of matching record_keys)."""
 
 INSPECT_HELP = """\
 Show how bylines reads single files: the detected shape with every shape's
@@ -48,17 +68,67 @@ def _progress(files: Iterator[Path], total: int) -> Iterator[Path]:
         yield path
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    if args.max_page_mb <= 0:
+def _options(args: argparse.Namespace) -> api.Options:
+    defaults = api.Options()
+    max_mb = getattr(args, "max_page_mb", None)
+    if max_mb is not None and max_mb <= 0:
         raise BylinesError("--max-page-mb must be positive")
+    return api.Options(
+        labels_dir=args.labels or defaults.labels_dir,
+        cache_dir=getattr(args, "cache", None) or defaults.cache_dir,
+        max_page_bytes=int(max_mb * 1024 * 1024) if max_mb else defaults.max_page_bytes,
+    )
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    options = _options(args)
     api.run(
         args.input,
         args.out,
         strict=args.strict,
         progress=_progress,
         argv=sys.argv[1:],
-        max_page_bytes=int(args.max_page_mb * 1024 * 1024),
+        options=options,
     )
+    return 0
+
+
+def _cmd_label(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import read_answer_key
+    from pipeline.label_session import Session, answer_key_asker, counts, terminal_asker
+
+    if args.budget is not None and args.budget < 1:
+        raise BylinesError("--budget must be at least 1")
+    key = read_answer_key(args.answer_key) if args.answer_key else None
+    target = api.label_target(args.kind, args.input, _options(args))
+    print(
+        f"Labeling {args.kind} on {args.input}: {len(target.records)} records; "
+        f"labels so far: {counts(target.labels)}; saved to {target.labels_path}",
+        flush=True,
+    )
+    session = Session(target)
+    if key is not None:
+        ask = answer_key_asker(key)
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        ask = terminal_asker(target, color)
+    summary = session.run(ask, args.budget)
+    added = ", ".join(f"{n} {k}" for k, n in summary.added.items())
+    ending = " (the learner has no more pairs to ask)" if summary.exhausted else ""
+    print(
+        f"Session over{ending}: asked {summary.asked}, added {added}, undone {summary.undone}. "
+        f"Labels now: {counts(target.labels)} in {target.labels_path}. "
+        "The next `bylines run` retrains on them."
+    )
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.answer_key:
+        report = api.evaluate_output(args.out, args.answer_key)
+    else:
+        report = api.evaluate_labels(args.input, _options(args))
+    print(json.dumps(report, indent=2, sort_keys=True))
     return 0
 
 
@@ -78,6 +148,14 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         for row in result.quarantine:
             print(json.dumps({"quarantine": row}, default=str, ensure_ascii=False))
     return 0
+
+
+def _add_labels(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        help="folder of label files (default: training_labels in the project)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", type=Path, default=Path("data/out"), help="output folder (default: data/out)"
     )
+    _add_labels(run)
+    run.add_argument(
+        "--cache",
+        type=Path,
+        help="folder of trained models (default: .cache/models in the project)",
+    )
     run.add_argument(
         "--strict",
         action="store_true",
@@ -120,6 +204,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_cmd_run)
 
+    label = sub.add_parser(
+        "label",
+        help="label pairs the matcher is unsure of, to train it",
+        description=LABEL_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    label.add_argument("kind", choices=["papers", "authors"], help="which matcher to train")
+    label.add_argument("--input", type=Path, default=Path("data/raw"), help="input folder")
+    _add_labels(label)
+    label.add_argument(
+        "--answer-key",
+        type=Path,
+        help="answer from a CSV of matching pairs (key_a,key_b) instead of the terminal",
+    )
+    label.add_argument("--budget", type=int, help="stop after this many new labels")
+    label.set_defaults(func=_cmd_label)
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="measure matcher quality (cross-validated on labels, or against an answer key)",
+        description=EVALUATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument(
+        "out", type=Path, nargs="?", default=Path("data/out"), help="published output folder"
+    )
+    evaluate.add_argument("--answer-key", type=Path, help="CSV of matching record_key pairs")
+    evaluate.add_argument("--input", type=Path, default=Path("data/raw"), help="input folder")
+    _add_labels(evaluate)
+    evaluate.set_defaults(func=_cmd_evaluate)
+
     inspect = sub.add_parser(
         "inspect",
         help="show how single files are read (shape, header, entries)",
@@ -130,7 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fixed_hash_seed(argv: list[str] | None) -> None:
+    """Re-run under PYTHONHASHSEED=0: dedupe's blocking learner iterates over sets of
+    strings, so the same labels must meet the same hash order to give the same model."""
+    if os.environ.get("PYTHONHASHSEED") == "0" or argv is not None:
+        return
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    os.execve(sys.executable, [sys.executable, "-m", "pipeline.cli", *sys.argv[1:]], env)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _fixed_hash_seed(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

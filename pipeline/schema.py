@@ -96,6 +96,58 @@ MENTIONS = pa.schema(
     ]
 )
 
+PAPERS = pa.schema(
+    [
+        ("paper_id", _STR),
+        ("title", _STR),
+        ("arxiv_id", _STR),
+        ("published", pa.date32()),
+        ("published_year", pa.int16()),
+        ("abstract", _STR),
+        ("author_names", _STRS),
+        ("authors_complete", pa.bool_()),
+        ("category", _STR),
+        ("entry_count", pa.int32()),
+        ("source_count", pa.int32()),
+        ("title_key", _STR),
+        ("abstract_key", _STR),
+        ("title_from", _STR),
+        ("authors_from", _STR),
+        ("authors_from_key", _STR),
+        ("published_from", _STR),
+        ("arxiv_from", _STR),
+        ("abstract_from", _STR),
+    ]
+)
+
+PAPER_ENTRIES = pa.schema(
+    [
+        ("paper_id", _STR),
+        ("entry_id", _STR),
+        ("confidence", pa.float64()),
+    ]
+)
+
+PERSONS = pa.schema(
+    [
+        ("person_id", _STR),
+        ("name", _STR),
+        ("variants", _STRS),
+        ("mention_count", pa.int32()),
+        ("paper_count", pa.int32()),
+    ]
+)
+
+AUTHORSHIPS = pa.schema(
+    [
+        ("paper_id", _STR),
+        ("person_id", _STR),
+        ("position", pa.int16()),
+        ("name_as_written", _STR),
+        ("mention_key", _STR),
+    ]
+)
+
 QUALITY_ISSUES = pa.schema(
     [
         ("table_name", _STR),
@@ -111,6 +163,10 @@ PUBLISHED: dict[str, pa.Schema] = {
     "entries": ENTRIES,
     "quarantine": QUARANTINE,
     "mentions": MENTIONS,
+    "papers": PAPERS,
+    "paper_entries": PAPER_ENTRIES,
+    "persons": PERSONS,
+    "authorships": AUTHORSHIPS,
     "quality_issues": QUALITY_ISSUES,
 }
 """Tables `publish` writes, by file stem, in the order they are written."""
@@ -120,6 +176,10 @@ SORT_KEYS: dict[str, list[str]] = {
     "entries": ["source_id", "position"],
     "quarantine": ["path", "position", "line_start"],
     "mentions": ["entry_id", "position"],
+    "papers": ["paper_id"],
+    "paper_entries": ["paper_id", "entry_id"],
+    "persons": ["person_id"],
+    "authorships": ["paper_id", "position"],
     "quality_issues": ["table_name", "key", "check", "message"],
 }
 """Row order of each published table, so the same input gives identical files."""

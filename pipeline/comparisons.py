@@ -1,0 +1,226 @@
+"""The comparison library: each way two records are compared, as a small named object.
+
+A `Comparison` says in one sentence what it measures and turns into the
+dedupe variables that measure it. The paper and person models are lists of
+comparisons (`PAPER_MODEL`, `PERSON_MODEL`), so the model a curator trains is
+readable here, and changing it changes `model_version`, which retires cached
+models and tells `bylines label` that old labels need the new fields.
+
+Comparators return similarities in [0, 1] (dedupe's built-in string distance
+is the exception: higher is more different); missing values are None and
+dedupe learns a separate weight for "missing" where `has_missing` is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+from dedupe import variables as dv
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One named comparison of a field of two records."""
+
+    name: str
+    field: str
+    description: str
+    kind: str
+    """dedupe variable type: Exact, ShortString, String, Text, Set or Custom."""
+    comparator: Callable[[Any, Any], float] | None = None
+    has_missing: bool = True
+    uses_corpus: bool = False
+    shown: bool = True
+    """Whether a labeling session shows the field (keys used only for blocking are not)."""
+
+    def variable(self, corpus: Iterable[Any] | None = None) -> Any:
+        kw: dict[str, Any] = {"has_missing": self.has_missing, "name": self.name}
+        if self.kind == "Custom":
+            assert self.comparator is not None
+            return dv.Custom(self.field, comparator=self.comparator, **kw)
+        cls = getattr(dv, self.kind)
+        if self.uses_corpus:
+            return cls(self.field, corpus=list(corpus or []), **kw)
+        return cls(self.field, **kw)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A list of comparisons over records of one kind."""
+
+    kind: str
+    comparisons: tuple[Comparison, ...] = field(default_factory=tuple)
+
+    @property
+    def fields(self) -> list[str]:
+        return sorted({c.field for c in self.comparisons})
+
+    @property
+    def version(self) -> str:
+        """Changes whenever a comparison is added, removed or redefined."""
+        text = "|".join(
+            f"{c.name}:{c.field}:{c.kind}:{c.has_missing}:"
+            f"{c.comparator.__name__ if c.comparator else ''}"
+            for c in self.comparisons
+        )
+        return hashlib.sha256(f"{self.kind}|{text}".encode()).hexdigest()[:12]
+
+    def variables(self, corpora: dict[str, list[Any]]) -> list[Any]:
+        return [c.variable(corpora.get(c.field)) for c in self.comparisons]
+
+    def describe(self) -> str:
+        return "\n".join(f"- {c.name} ({c.field}): {c.description}" for c in self.comparisons)
+
+
+# ---- comparators ---------------------------------------------------------------
+
+
+def year_closeness(a: int, b: int) -> float:
+    """1 for the same year, falling by a third per year apart, 0 from three years."""
+    return max(0.0, 1.0 - abs(int(a) - int(b)) / 3.0)
+
+
+def day_closeness(a: int, b: int) -> float:
+    """1 for the same day, 0.5 at two weeks apart, near 0 beyond a year (revisions)."""
+    gap = abs(int(a) - int(b))
+    return 1.0 / (1.0 + gap / 14.0)
+
+
+def overlap_coefficient(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared names over the shorter list: a truncated byline still overlaps fully."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity of two folded names (typos, transpositions, prefixes)."""
+    return jellyfish.jaro_winkler_similarity(a, b)
+
+
+def sounds_alike(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """Surname phonetic codes (Metaphone, NYSIIS): 1 both agree, 0.5 one agrees, else 0."""
+    return (float(a[0] == b[0]) + float(a[1] == b[1])) / 2.0
+
+
+def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Given names: 1 same, 0.8 nickname of each other, 0.5 only initials agree, else 0.
+
+    Each value is (folded given name, initial, *names it may stand for).
+    """
+    if not a or not b:
+        return 0.5
+    if a[0] and a[0] == b[0]:
+        return 1.0
+    if len(a[0]) > 1 and len(b[0]) > 1 and set(a[2:]) & set(b[2:]):
+        return 0.8
+    if a[1] and a[1] == b[1] and (len(a[0]) <= 1 or len(b[0]) <= 1):
+        return 0.5
+    return 0.0
+
+
+def middle_compatible(a: str, b: str) -> float:
+    """Middle initials: 1 same, 0.5 one side has none, 0 they conflict (R vs J)."""
+    if a == b:
+        return 1.0
+    if not a or not b or a.startswith(b) or b.startswith(a):
+        return 0.5
+    return 0.0
+
+
+# ---- the models ----------------------------------------------------------------
+
+PAPER_MODEL = Model(
+    "papers",
+    (
+        Comparison("arxiv", "arxiv_id", "the same arXiv id (versions folded)", "Exact"),
+        Comparison("title", "title", "edit distance between folded titles", "String"),
+        Comparison(
+            "abstract",
+            "abstract",
+            "TF-IDF cosine of the abstracts' opening words",
+            "Text",
+            uses_corpus=True,
+        ),
+        Comparison(
+            "authors",
+            "authors",
+            "share of surnames in common, over the shorter byline (et al. safe)",
+            "Custom",
+            comparator=overlap_coefficient,
+        ),
+        Comparison(
+            "author_set",
+            "authors",
+            "TF-IDF cosine of the surname sets (rare shared names weigh more)",
+            "Set",
+            uses_corpus=True,
+            shown=False,
+        ),
+        Comparison("year", "year", "years apart, 0 from three years", "Custom", year_closeness),
+        Comparison("date", "day", "days apart: a revision is weeks later", "Custom", day_closeness),
+    ),
+)
+
+PERSON_MODEL = Model(
+    "authors",
+    (
+        Comparison(
+            "name_jw",
+            "name",
+            "Jaro-Winkler similarity of the whole folded names",
+            "Custom",
+            comparator=jaro_winkler,
+        ),
+        Comparison("name_string", "name", "edit distance of folded names", "ShortString"),
+        Comparison(
+            "surname_sound",
+            "sound",
+            "surname Metaphone and NYSIIS codes agree",
+            "Custom",
+            comparator=sounds_alike,
+            has_missing=False,
+        ),
+        Comparison("surname", "surname", "the same folded surname", "Exact", has_missing=False),
+        Comparison(
+            "given",
+            "given",
+            "given names equal, nicknames of each other, or initials only",
+            "Custom",
+            comparator=given_compatible,
+        ),
+        Comparison(
+            "middle",
+            "middle",
+            "middle initials agree, one is absent, or they conflict",
+            "Custom",
+            comparator=middle_compatible,
+            has_missing=False,
+        ),
+        Comparison(
+            "coauthors",
+            "coauthors",
+            "TF-IDF cosine of the coauthor sets: shared collaborators",
+            "Set",
+            uses_corpus=True,
+        ),
+        Comparison(
+            "topic",
+            "topic",
+            "TF-IDF cosine of the papers' titles and abstracts",
+            "Text",
+            uses_corpus=True,
+        ),
+        Comparison(
+            "field",
+            "field",
+            "the papers' broad field (computing, physics, ...) from their arXiv category",
+            "Exact",
+        ),
+        Comparison("year", "year", "years apart, 0 from three years", "Custom", year_closeness),
+    ),
+)

@@ -1,0 +1,98 @@
+"""Stage 3, match_papers: which entries are the same paper, by a trained dedupe model.
+
+An entry becomes a record of the fields that carry a paper's identity (see
+`comparisons.PAPER_MODEL`): arXiv id, folded title, the opening of the
+abstract, the set of author surnames, year and day. Any of them may be
+missing, as on abstract-only pages; dedupe learns a weight for "missing" too,
+so an abstract-only entry links to its titled copies through the abstract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from pipeline.comparisons import PAPER_MODEL
+from pipeline.matching import Labels, Record, Trained, cluster_records
+from pipeline.normalize import fold, parse_name
+
+MODEL = PAPER_MODEL
+
+
+def surname_set(authors: list[str] | None) -> frozenset[str] | None:
+    keys = frozenset(fold(parse_name(a).surname).replace(" ", "") for a in authors or [])
+    keys = frozenset(k for k in keys if k)
+    return keys or None
+
+
+def paper_record(entry: dict[str, Any]) -> Record:
+    """The matching view of one entry (display forms stay in `entries`)."""
+    published = entry.get("published")
+    return {
+        "key": entry["record_key"],
+        "arxiv_id": entry.get("arxiv_id") or None,
+        "title": entry.get("title_key") or None,
+        "abstract": entry.get("abstract_key") or None,
+        "authors": surname_set(entry.get("authors")),
+        "year": entry.get("published_year"),
+        "day": published.toordinal() if published is not None else None,
+    }
+
+
+def blocking_keys(record: Record) -> list[str]:
+    """Fixed blocks beside the learned ones: arXiv id, title opening, abstract opening."""
+    keys = []
+    if record["arxiv_id"]:
+        keys.append("arxiv:" + record["arxiv_id"])
+    if record["title"]:
+        keys.append("title:" + " ".join(record["title"].split()[:6]))
+    if record["abstract"]:
+        keys.append("abstract:" + " ".join(record["abstract"].split()[:12]))
+    return keys
+
+
+def paper_records(entries: list[dict[str, Any]]) -> dict[str, Record]:
+    return {e["record_key"]: paper_record(e) for e in entries}
+
+
+def _hashed(anchor: str) -> str:
+    return "p_" + hashlib.sha1(anchor.encode()).hexdigest()[:16]
+
+
+def paper_id_for(entries: list[dict[str, Any]], taken: set[str]) -> str:
+    """A paper's id: anchored on its arXiv id when its entries agree on one (and no
+    other cluster claimed it), else on its first record key."""
+    ids = Counter(e["arxiv_id"] for e in entries if e.get("arxiv_id"))
+    if len(ids) == 1:
+        candidate = _hashed("arxiv:" + next(iter(ids)))
+        if candidate not in taken:
+            return candidate
+    return _hashed("key:" + min(e["record_key"] for e in entries))
+
+
+def match_papers(
+    entries: list[dict[str, Any]], trained: Trained, labels: Labels
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`paper_entries` rows (paper_id, entry_id, confidence) and matching stats."""
+    records = paper_records(entries)
+    by_key = {e["record_key"]: e for e in entries}
+    clusters, confidence, conflicts, n_pairs = cluster_records(
+        trained, records, labels, blocking_keys
+    )
+    rows = []
+    taken: set[str] = set()
+    for cluster in clusters:
+        members = [by_key[k] for k in cluster]
+        paper_id = paper_id_for(members, taken)
+        taken.add(paper_id)
+        for entry in members:
+            rows.append(
+                {
+                    "paper_id": paper_id,
+                    "entry_id": entry["entry_id"],
+                    "confidence": confidence.get(entry["record_key"], 1.0),
+                }
+            )
+    stats = {"candidate_pairs": n_pairs, "clusters": len(clusters), "label_conflicts": conflicts}
+    return rows, stats

@@ -1,0 +1,597 @@
+"""The machinery both matchers share: train, cache, score, choose a threshold, cluster.
+
+dedupe does the learning: the pairwise classifier, the blocking rules learned
+from the labels, and the active learner of labeling sessions. Around it this
+module adds what a nightly pipeline needs and dedupe leaves to its users:
+
+- reproducible training: dedupe draws from `random` and from unseeded numpy
+  generators; `seeded()` fixes both, record ids are integers in key order, and
+  the CLI runs with a fixed PYTHONHASHSEED;
+- a threshold chosen from the labels (cross-validated F1), never a fixed 0.5;
+- a model cache that only trusts files it wrote (HMAC with a local secret),
+  since dedupe settings are pickles;
+- clustering in which curator labels are hard constraints (must-link and
+  cannot-link), which dedupe's own clustering cannot express.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import heapq
+import hmac
+import io
+import json
+import logging
+import os
+import random
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.comparisons import Model
+from pipeline.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SEED = 20240501
+TRAIN_SAMPLE = 3000
+"""Records indexed to prepare training: blocking rules are learned on a sample."""
+MIN_LABELS = 4
+"""Labels of each kind (same, different) needed to train a model."""
+
+Record = dict[str, Any]
+KeyPair = tuple[str, str]
+
+
+@contextlib.contextmanager
+def seeded(seed: int = SEED) -> Iterator[None]:
+    """Fix every random source dedupe draws from, for the duration of the block."""
+    real_rng = np.random.default_rng
+
+    def default_rng(s: Any = None) -> np.random.Generator:
+        return real_rng(seed if s is None else s)
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    np.random.default_rng = default_rng  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        np.random.default_rng = real_rng  # type: ignore[assignment]
+
+
+# ---- labels ------------------------------------------------------------------------
+
+
+@dataclass
+class Labels:
+    """Labeled record pairs, as dedupe's training file holds them (plus `unsure`)."""
+
+    match: list[tuple[Record, Record]] = field(default_factory=list)
+    distinct: list[tuple[Record, Record]] = field(default_factory=list)
+    unsure: list[tuple[Record, Record]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.match) + len(self.distinct)
+
+    def key_pairs(self, kind: str) -> set[KeyPair]:
+        pairs = getattr(self, kind)
+        return {_ordered(a["key"], b["key"]) for a, b in pairs}
+
+    def labeled(self) -> set[KeyPair]:
+        return self.key_pairs("match") | self.key_pairs("distinct") | self.key_pairs("unsure")
+
+    def for_dedupe(self) -> dict[str, list[tuple[Record, Record]]]:
+        return {"match": list(self.match), "distinct": list(self.distinct)}
+
+
+def _ordered(a: str, b: str) -> KeyPair:
+    return (a, b) if a <= b else (b, a)
+
+
+def read_labels(path: Path) -> Labels:
+    """Read a label file; an absent file is no labels."""
+    from dedupe import serializer
+
+    if not path.exists():
+        return Labels()
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = serializer.read_training(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable label file: {exc}") from exc
+    pairs = {k: [tuple(p) for p in data.get(k, [])] for k in ("match", "distinct", "unsure")}
+    for kind, items in pairs.items():
+        for i, pair in enumerate(items):
+            if len(pair) != 2 or not all(isinstance(r, dict) and "key" in r for r in pair):
+                raise ConfigError(f"{path}: {kind}[{i}] is not a pair of records with a key")
+    return Labels(**pairs)  # type: ignore[arg-type]
+
+
+def write_labels(path: Path, labels: Labels) -> None:
+    """Write atomically, so a session killed mid-write keeps every earlier label."""
+    from dedupe import serializer
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    data = {"match": labels.match, "distinct": labels.distinct, "unsure": labels.unsure}
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, cls=serializer.TupleEncoder, indent=1, sort_keys=True))
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def without_exclusive(labels: Labels, exclusive_field: str | None) -> Labels:
+    """Labels minus pairs the data already rules out (they teach the model nothing true)."""
+    if exclusive_field is None:
+        return labels
+
+    def keep(pairs: list[tuple[Record, Record]]) -> list[tuple[Record, Record]]:
+        return [(a, b) for a, b in pairs if not exclusive(a, b, exclusive_field)]
+
+    return Labels(keep(labels.match), keep(labels.distinct), keep(labels.unsure))
+
+
+def refresh_labels(labels: Labels, current: dict[str, Record], model: Model) -> Labels:
+    """Labeled records as the current data and model see them.
+
+    A record still in the data is replaced by its current form (so labels
+    follow normalization and model changes); one no longer present keeps its
+    stored fields, with any field the model gained set to missing.
+    """
+
+    def fresh(record: Record) -> Record:
+        if record["key"] in current:
+            return current[record["key"]]
+        return {**dict.fromkeys(model.fields), **record}
+
+    return Labels(
+        *(
+            [(fresh(a), fresh(b)) for a, b in getattr(labels, kind)]
+            for kind in ("match", "distinct", "unsure")
+        )
+    )
+
+
+# ---- training, threshold, cache ----------------------------------------------------
+
+
+@dataclass
+class Trained:
+    matcher: Any
+    """A trained dedupe.Dedupe or a dedupe.StaticDedupe loaded from the cache."""
+    threshold: float
+    quality: dict[str, Any]
+    fingerprint: str
+
+
+def labels_fingerprint(model: Model, labels: Labels) -> str:
+    from dedupe import serializer
+
+    text = json.dumps(labels.for_dedupe(), cls=serializer.TupleEncoder, sort_keys=True)
+    return hashlib.sha256(f"{model.version}\n{text}".encode()).hexdigest()[:16]
+
+
+def integer_ids(records: dict[str, Record]) -> tuple[dict[int, Record], list[str]]:
+    """dedupe data keyed by integers in key order (stable, hash-seed independent)."""
+    keys = sorted(records)
+    return {i: records[k] for i, k in enumerate(keys)}, keys
+
+
+def sample_records(data: dict[int, Record], labels: Labels, size: int) -> dict[int, Record]:
+    """A deterministic sample for preparing training; labeled records always in."""
+    if len(data) <= size:
+        return data
+    rng = random.Random(SEED)
+    chosen = sorted(rng.sample(sorted(data), size))
+    return {i: data[i] for i in chosen}
+
+
+def corpora(model: Model, records: Iterator[Record] | list[Record]) -> dict[str, list[Any]]:
+    fields = {c.field for c in model.comparisons if c.uses_corpus}
+    out: dict[str, list[Any]] = {f: [] for f in fields}
+    for record in records:
+        for f in fields:
+            if record.get(f):
+                out[f].append(record[f])
+    return out
+
+
+def _check_enough(labels: Labels, model: Model) -> None:
+    if len(labels.match) < MIN_LABELS or len(labels.distinct) < MIN_LABELS:
+        raise ConfigError(
+            f"the {model.kind} matcher needs at least {MIN_LABELS} 'same' and {MIN_LABELS} "
+            f"'different' labels (have {len(labels.match)} and {len(labels.distinct)}); "
+            f"label pairs with `bylines label {model.kind}`"
+        )
+
+
+def new_matcher(model: Model, records: list[Record], num_cores: int = 1) -> Any:
+    import dedupe
+    import sklearn.linear_model
+    import sklearn.model_selection
+
+    matcher = dedupe.Dedupe(model.variables(corpora(model, records)), num_cores=num_cores)
+    matcher.classifier = sklearn.model_selection.GridSearchCV(
+        estimator=sklearn.linear_model.LogisticRegression(),
+        param_grid={"C": [0.001, 0.01, 0.1, 1, 10]},
+        scoring="f1",
+        n_jobs=1,
+    )
+    return matcher
+
+
+def cross_validated_scores(matcher: Any, labels: Labels) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold match probabilities of the labeled pairs, and their labels."""
+    import sklearn.linear_model
+    import sklearn.model_selection
+
+    pairs = labels.match + labels.distinct
+    y = np.array([1] * len(labels.match) + [0] * len(labels.distinct))
+    x = matcher.data_model.distances(pairs)
+    best_c = getattr(matcher.classifier, "best_params_", {}).get("C", 1.0)
+    folds = max(2, min(5, len(labels.match), len(labels.distinct)))
+    cv = sklearn.model_selection.StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    probs = sklearn.model_selection.cross_val_predict(
+        sklearn.linear_model.LogisticRegression(C=best_c), x, y, cv=cv, method="predict_proba"
+    )[:, 1]
+    return probs, y
+
+
+def choose_threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The score cut with the best F1 on out-of-fold scores, set midway to the next score."""
+    order = sorted(set(probs.tolist()), reverse=True)
+    best = (-1.0, 0.5, 0.0, 0.0)
+    for i, cut in enumerate(order):
+        predicted = probs >= cut
+        tp = int(np.sum(predicted & (y == 1)))
+        precision = tp / max(1, int(np.sum(predicted)))
+        recall = tp / max(1, int(np.sum(y == 1)))
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        if f1 > best[0]:
+            lower = order[i + 1] if i + 1 < len(order) else 0.0
+            best = (f1, (cut + lower) / 2, precision, recall)
+    f1, threshold, precision, recall = best
+    return float(threshold), {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(max(f1, 0.0), 4),
+    }
+
+
+def train(model: Model, records: dict[str, Record], labels: Labels, num_cores: int = 1) -> Trained:
+    """Train a matcher on `labels`, preparing training on a sample of `records`."""
+    _check_enough(labels, model)
+    data, _ = integer_ids(records)
+    sample = sample_records(data, labels, TRAIN_SAMPLE)
+    with seeded():
+        matcher = new_matcher(model, list(sample.values()), num_cores)
+        matcher.mark_pairs(labels.for_dedupe())  # mark first: dedupe 3.0.3 refuses it later
+        matcher.prepare_training(sample)
+        matcher.train(recall=1.0, index_predicates=True)
+        probs, y = cross_validated_scores(matcher, labels)
+    threshold, quality = choose_threshold(probs, y)
+    quality.update(
+        {
+            "labels_match": len(labels.match),
+            "labels_distinct": len(labels.distinct),
+            "threshold": round(threshold, 4),
+            "cv": "stratified k-fold on the labeled pairs",
+        }
+    )
+    log.info("%s matcher: threshold %.3f, cross-validated %s", model.kind, threshold, quality)
+    return Trained(matcher, threshold, quality, labels_fingerprint(model, labels))
+
+
+class ModelCache:
+    """Trained models on disk, signed with a secret that never leaves this folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _secret(self) -> bytes:
+        path = self.folder / "secret.key"
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        return path.read_bytes()
+
+    def _paths(self, model: Model, fingerprint: str) -> tuple[Path, Path]:
+        stem = self.folder / f"{model.kind}-{fingerprint}"
+        return stem.with_suffix(".settings"), stem.with_suffix(".json")
+
+    def load(self, model: Model, fingerprint: str, num_cores: int = 1) -> Trained | None:
+        import dedupe
+
+        settings, meta = self._paths(model, fingerprint)
+        if not settings.exists() or not meta.exists():
+            return None
+        try:
+            info = json.loads(meta.read_text())
+            blob = settings.read_bytes()
+            expected = hmac.new(self._secret(), blob, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, info.get("hmac", "")):
+                raise ValueError("signature mismatch")
+            matcher = dedupe.StaticDedupe(io.BytesIO(blob), num_cores=num_cores)
+        except Exception as exc:  # a corrupt or foreign cache entry is discarded, never trusted
+            log.warning("discarding cached %s model %s: %s", model.kind, settings.name, exc)
+            settings.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+            return None
+        return Trained(matcher, info["threshold"], info["quality"], fingerprint)
+
+    def save(self, model: Model, trained: Trained) -> None:
+        settings, meta = self._paths(model, trained.fingerprint)
+        buf = io.BytesIO()
+        trained.matcher.write_settings(buf)
+        blob = buf.getvalue()
+        signature = hmac.new(self._secret(), blob, hashlib.sha256).hexdigest()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = settings.with_suffix(".tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, settings)
+        info = {"hmac": signature, "threshold": trained.threshold, "quality": trained.quality}
+        meta.write_text(json.dumps(info, indent=2, sort_keys=True))
+
+
+def trained_model(
+    model: Model,
+    records: dict[str, Record],
+    labels: Labels,
+    cache: ModelCache | None,
+    num_cores: int = 1,
+) -> Trained:
+    """The cached model for these labels, or a freshly trained (and cached) one."""
+    fingerprint = labels_fingerprint(model, labels)
+    if cache is not None:
+        cached = cache.load(model, fingerprint, num_cores)
+        if cached is not None:
+            log.info("%s matcher: reusing cached model %s", model.kind, fingerprint)
+            return cached
+    trained = train(model, records, labels, num_cores)
+    if cache is not None:
+        cache.save(model, trained)
+    return trained
+
+
+# ---- scoring and constrained clustering -------------------------------------------------
+
+
+MAX_BLOCK = 200
+"""A fixed blocking key shared by more records than this is too common to pair on."""
+
+BlockingKeys = Callable[[Record], Iterable[str]]
+
+
+def exclusive(a: Record, b: Record, exclusive_field: str | None) -> bool:
+    """Whether two records can never be one entity (two names on one byline)."""
+    return exclusive_field is not None and a.get(exclusive_field) == b.get(exclusive_field)
+
+
+def candidate_pairs(
+    matcher: Any,
+    data: dict[int, Record],
+    blocking_keys: BlockingKeys | None,
+    exclusive_field: str | None = None,
+) -> list[tuple[int, int]]:
+    """dedupe's learned blocking, plus fixed keys that labels from one site cannot teach.
+
+    Blocking rules learned from a few labels cover the fields those labels
+    had; a page shape they never showed (a table with no abstracts) would get
+    no candidates. The fixed keys (see each stage's `blocking_keys`) are a
+    safety net for that, kept specific and capped at `MAX_BLOCK` records.
+    """
+    pairs = {(int(a), int(b)) for (a, _), (b, _) in matcher.pairs(data)}
+    pairs = {p for p in pairs if not exclusive(data[p[0]], data[p[1]], exclusive_field)}
+    if blocking_keys is not None:
+        blocks: dict[str, list[int]] = {}
+        for i, record in data.items():
+            for key in blocking_keys(record):
+                blocks.setdefault(key, []).append(i)
+        for key in sorted(blocks):
+            ids = blocks[key]
+            if len(ids) > MAX_BLOCK:
+                log.info("blocking key %r shared by %d records: not paired on", key, len(ids))
+                continue
+            for x, a in enumerate(ids):
+                for b in ids[x + 1 :]:
+                    if not exclusive(data[a], data[b], exclusive_field):
+                        pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
+
+
+def score_pairs(
+    trained: Trained,
+    data: dict[int, Record],
+    blocking_keys: BlockingKeys | None = None,
+    exclusive_field: str | None = None,
+) -> dict[tuple[int, int], float]:
+    """Scores of every candidate pair."""
+    if len(data) < 2:
+        return {}
+    matcher = trained.matcher
+    ids = candidate_pairs(matcher, data, blocking_keys, exclusive_field)
+    if not ids:
+        return {}
+    scored = matcher.score(((a, data[a]), (b, data[b])) for a, b in ids)
+    return {
+        (int(a), int(b)): float(s)
+        for (a, b), s in zip(scored["pairs"], scored["score"], strict=True)
+    }
+
+
+@dataclass
+class Clustering:
+    clusters: list[list[int]]
+    confidence: dict[int, float]
+    conflicts: list[str]
+    """Curator labels that contradict each other (reported, never silently dropped)."""
+
+
+class _UnionFind:
+    def __init__(self, items: list[int]) -> None:
+        self.parent = {i: i for i in items}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def constrained_clusters(
+    ids: list[int],
+    scores: dict[tuple[int, int], float],
+    threshold: float,
+    must: set[tuple[int, int]],
+    cannot: set[tuple[int, int]],
+) -> Clustering:
+    """Average-linkage agglomeration that honours curator labels.
+
+    Must-linked records start in one cluster; two clusters holding a
+    cannot-linked pair are never merged; otherwise the pair of clusters with
+    the highest mean score (unscored pairs count as 0) merges while that mean
+    is at least `threshold`. Deterministic: ties break on the smaller ids.
+    """
+    conflicts: list[str] = []
+    uf = _UnionFind(ids)
+    cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
+    for a, b in sorted(must):
+        uf.union(a, b)
+    members: dict[int, list[int]] = {}
+    for i in ids:
+        members.setdefault(uf.find(i), []).append(i)
+    for a, b in sorted(cannot_set):
+        if uf.find(a) == uf.find(b):
+            conflicts.append(
+                f"records {a} and {b} are labeled both same (through others) and different"
+            )
+    cluster_of = {i: uf.find(i) for i in ids}
+    forbidden: set[tuple[int, int]] = set()
+    for a, b in cannot_set:
+        ca, cb = cluster_of[a], cluster_of[b]
+        if ca != cb:
+            forbidden.add((min(ca, cb), max(ca, cb)))
+    links: dict[tuple[int, int], float] = {}
+    neighbours: dict[int, set[int]] = {c: set() for c in members}
+    for (a, b), s in scores.items():
+        ca, cb = cluster_of[a], cluster_of[b]
+        if ca != cb:
+            key = (min(ca, cb), max(ca, cb))
+            links[key] = links.get(key, 0.0) + s
+            neighbours[ca].add(cb)
+            neighbours[cb].add(ca)
+
+    def mean(key: tuple[int, int]) -> float:
+        return links.get(key, 0.0) / (len(members[key[0]]) * len(members[key[1]]))
+
+    heap = [(-mean(k), *k) for k in sorted(links) if k not in forbidden]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if a not in members or b not in members or (a, b) in forbidden:
+            continue
+        if abs(mean((a, b)) + neg) > 1e-12:
+            continue  # stale: the clusters changed since this entry was pushed
+        members[a].extend(members.pop(b))
+        for other in neighbours.pop(b) - {a}:
+            old, new = (min(b, other), max(b, other)), (min(a, other), max(a, other))
+            if old in links:
+                links[new] = links.get(new, 0.0) + links.pop(old)
+            if old in forbidden:
+                forbidden.discard(old)
+                forbidden.add(new)
+            neighbours[other].discard(b)
+            neighbours[other].add(a)
+            neighbours[a].add(other)
+        neighbours[a].discard(b)
+        links.pop((a, b), None)
+        for other in neighbours[a]:
+            key = (min(a, other), max(a, other))
+            if key in links and key not in forbidden:
+                heapq.heappush(heap, (-mean(key), *key))
+    clusters = sorted(sorted(m) for m in members.values())
+    best: dict[int, float] = {}
+    for (a, b), s in scores.items():
+        best[a] = max(best.get(a, 0.0), s)
+        best[b] = max(best.get(b, 0.0), s)
+    confidence: dict[int, float] = {}
+    for cluster in clusters:
+        for i in cluster:
+            others = [scores.get((min(i, j), max(i, j)), 0.0) for j in cluster if j != i]
+            if others:
+                confidence[i] = round(float(np.mean(others)), 4)
+            else:
+                confidence[i] = round(1.0 - best.get(i, 0.0), 4)
+    return Clustering(clusters, confidence, conflicts)
+
+
+def label_constraints(
+    labels: Labels, keys: list[str]
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Curator labels as must-link and cannot-link pairs of current record ids."""
+    index = {k: i for i, k in enumerate(keys)}
+
+    def ids(pairs: set[KeyPair]) -> set[tuple[int, int]]:
+        out = set()
+        for a, b in pairs:
+            if a in index and b in index and a != b:
+                ia, ib = index[a], index[b]
+                out.add((min(ia, ib), max(ia, ib)))
+        return out
+
+    return ids(labels.key_pairs("match")), ids(labels.key_pairs("distinct"))
+
+
+def cluster_records(
+    trained: Trained,
+    records: dict[str, Record],
+    labels: Labels,
+    blocking_keys: BlockingKeys | None = None,
+    exclusive_field: str | None = None,
+) -> tuple[list[list[str]], dict[str, float], list[str], int]:
+    """Score and cluster `records`: (clusters of keys, confidence by key, conflicts, pairs).
+
+    Records sharing `exclusive_field` are never compared and never clustered
+    together (cannot-link), whatever their names say.
+    """
+    data, keys = integer_ids(records)
+    scores = score_pairs(trained, data, blocking_keys, exclusive_field)
+    must, cannot = label_constraints(labels, keys)
+    if exclusive_field is not None:
+        groups: dict[Any, list[int]] = {}
+        for i, record in data.items():
+            groups.setdefault(record.get(exclusive_field), []).append(i)
+        for ids in groups.values():
+            cannot |= {(a, b) for x, a in enumerate(ids) for b in ids[x + 1 :]}
+    for pair in must:
+        scores[pair] = 1.0
+    for pair in cannot:
+        scores[pair] = 0.0
+    result = constrained_clusters(sorted(data), scores, trained.threshold, must, cannot)
+    clusters = [[keys[i] for i in c] for c in result.clusters]
+    confidence = {keys[i]: c for i, c in result.confidence.items()}
+    conflicts = [_name_conflict(c, keys) for c in result.conflicts]
+    return clusters, confidence, conflicts, len(scores)
+
+
+def _name_conflict(message: str, keys: list[str]) -> str:
+    parts = message.split()
+    a, b = int(parts[1]), int(parts[3])
+    return message.replace(f"records {a} and {b}", f"{keys[a]!r} and {keys[b]!r}")
