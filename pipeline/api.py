@@ -337,7 +337,7 @@ def evaluate_labels(input_dir: Path, options: Options) -> dict[str, Any]:
     ):
         labels = current_labels(model, records, options)
         trained = train(model, records, labels)
-        probs, y = cross_validated_scores(trained.matcher, labels)
+        probs, y = cross_validated_scores(trained.matcher, labels, model)
         threshold, quality = choose_threshold(probs, y)
         pairs = labels.match + labels.distinct
         keys = {r["key"] for pair in pairs for r in pair}

@@ -48,12 +48,25 @@ class Comparison:
         return cls(self.field, **kw)
 
 
+BROAD_PREDICATES = ("Exists", "magnitudeOfCardinality")
+"""dedupe predicates that put most records in one block ("has an arXiv id",
+"has three authors"): fine on a few labels, quadratic on a catalogue."""
+
+
+def _too_broad(predicate: Any) -> bool:
+    return any(name in str(predicate) for name in BROAD_PREDICATES)
+
+
 @dataclass(frozen=True)
 class Model:
     """A list of comparisons over records of one kind."""
 
     kind: str
     comparisons: tuple[Comparison, ...] = field(default_factory=tuple)
+    masks: tuple[tuple[str, ...], ...] = ()
+    """Field groups that real records lack together (an abstract-only page has no
+    title, byline or date). Training also sees each labeled pair with one side
+    so masked, so a model taught on complete pages still weighs what remains."""
 
     @property
     def fields(self) -> list[str]:
@@ -62,15 +75,21 @@ class Model:
     @property
     def version(self) -> str:
         """Changes whenever a comparison is added, removed or redefined."""
-        text = "|".join(
-            f"{c.name}:{c.field}:{c.kind}:{c.has_missing}:"
-            f"{c.comparator.__name__ if c.comparator else ''}"
-            for c in self.comparisons
+        text = (
+            "|".join(
+                f"{c.name}:{c.field}:{c.kind}:{c.has_missing}:"
+                f"{c.comparator.__name__ if c.comparator else ''}"
+                for c in self.comparisons
+            )
+            + f"|masks:{self.masks}"
         )
         return hashlib.sha256(f"{self.kind}|{text}".encode()).hexdigest()[:12]
 
     def variables(self, corpora: dict[str, list[Any]]) -> list[Any]:
-        return [c.variable(corpora.get(c.field)) for c in self.comparisons]
+        variables = [c.variable(corpora.get(c.field)) for c in self.comparisons]
+        for variable in variables:
+            variable.predicates = [p for p in variable.predicates if not _too_broad(p)]
+        return variables
 
     def describe(self) -> str:
         return "\n".join(f"- {c.name} ({c.field}): {c.description}" for c in self.comparisons)
@@ -123,12 +142,14 @@ def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return 0.0
 
 
-def middle_compatible(a: str, b: str) -> float:
-    """Middle initials: 1 same, 0.5 one side has none, 0 they conflict (R vs J)."""
-    if a == b:
+def middle_conflict(a: str, b: str) -> float:
+    """1 when both names show middle initials and they disagree (R vs J), else 0.
+
+    Evidence-shaped on purpose: "no middle initial" says nothing, so it scores
+    0 and a model trained on few labels cannot learn a spurious weight for it.
+    """
+    if a and b and not (a.startswith(b) or b.startswith(a)):
         return 1.0
-    if not a or not b or a.startswith(b) or b.startswith(a):
-        return 0.5
     return 0.0
 
 
@@ -164,6 +185,12 @@ PAPER_MODEL = Model(
         Comparison("year", "year", "years apart, 0 from three years", "Custom", year_closeness),
         Comparison("date", "day", "days apart: a revision is weeks later", "Custom", day_closeness),
     ),
+    masks=(
+        ("abstract",),  # a bibliographic table with no abstracts
+        ("abstract", "day"),  # ... and only a year
+        ("title", "authors", "year", "day"),  # an abstract-only page
+        ("title", "authors", "year", "day", "arxiv_id"),
+    ),
 )
 
 PERSON_MODEL = Model(
@@ -196,9 +223,9 @@ PERSON_MODEL = Model(
         Comparison(
             "middle",
             "middle",
-            "middle initials agree, one is absent, or they conflict",
+            "both show middle initials and they conflict",
             "Custom",
-            comparator=middle_compatible,
+            comparator=middle_conflict,
             has_missing=False,
         ),
         Comparison(
@@ -221,6 +248,9 @@ PERSON_MODEL = Model(
             "the papers' broad field (computing, physics, ...) from their arXiv category",
             "Exact",
         ),
-        Comparison("year", "year", "years apart, 0 from three years", "Custom", year_closeness),
     ),
+    masks=(("coauthors",), ("topic", "field")),
 )
+"""No year comparison for persons: careers span decades, and with few labels a
+year weight learned from one namesake would split a person's early papers from
+the late ones."""

@@ -23,10 +23,11 @@ def read_answer_key(path: Path) -> list[tuple[str, str]]:
         raise ConfigError(f"--answer-key {path}: no such file")
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
+    first = 1
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["key_a", "key_b"]:
-        rows = rows[1:]
+        rows, first = rows[1:], 2
     pairs = []
-    for n, row in enumerate(rows, start=2):
+    for n, row in enumerate(rows, start=first):
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) < 2:

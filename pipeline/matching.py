@@ -228,20 +228,56 @@ def new_matcher(model: Model, records: list[Record], num_cores: int = 1) -> Any:
     return matcher
 
 
-def cross_validated_scores(matcher: Any, labels: Labels) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold match probabilities of the labeled pairs, and their labels."""
+def masked(record: Record, fields: tuple[str, ...]) -> Record:
+    return {**record, **dict.fromkeys(fields)}
+
+
+def augmented(labels: Labels, model: Model) -> Labels:
+    """The labels plus each pair with one side masked as `model.masks` describe.
+
+    A masked copy keeps its pair's answer: an entry is the same paper whether
+    or not this page shows its abstract. Copies that lose every compared field
+    are left out.
+    """
+    out = Labels(list(labels.match), list(labels.distinct))
+    for kind in ("match", "distinct"):
+        extra = getattr(out, kind)
+        for a, b in getattr(labels, kind):
+            for fields in model.masks:
+                for x, y in ((masked(a, fields), b), (a, masked(b, fields))):
+                    if (x, y) != (a, b) and any(x.get(f) is not None for f in model.fields):
+                        extra.append((x, y))
+    return out
+
+
+def cross_validated_scores(
+    matcher: Any, labels: Labels, model: Model | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold match probabilities of the labeled pairs, and their labels.
+
+    Each fold trains on its labels (augmented with masked copies when `model`
+    is given) and scores the held-out labels as they are.
+    """
     import sklearn.linear_model
     import sklearn.model_selection
 
     pairs = labels.match + labels.distinct
     y = np.array([1] * len(labels.match) + [0] * len(labels.distinct))
-    x = matcher.data_model.distances(pairs)
     best_c = getattr(matcher.classifier, "best_params_", {}).get("C", 1.0)
     folds = max(2, min(5, len(labels.match), len(labels.distinct)))
     cv = sklearn.model_selection.StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    probs = sklearn.model_selection.cross_val_predict(
-        sklearn.linear_model.LogisticRegression(C=best_c), x, y, cv=cv, method="predict_proba"
-    )[:, 1]
+    probs = np.zeros(len(pairs))
+    for train_idx, test_idx in cv.split(np.zeros(len(y)), y):
+        fold = Labels(
+            [pairs[i] for i in train_idx if y[i] == 1], [pairs[i] for i in train_idx if y[i] == 0]
+        )
+        if model is not None:
+            fold = augmented(fold, model)
+        fold_y = [1] * len(fold.match) + [0] * len(fold.distinct)
+        classifier = sklearn.linear_model.LogisticRegression(C=best_c)
+        classifier.fit(matcher.data_model.distances(fold.match + fold.distinct), fold_y)
+        test = matcher.data_model.distances([pairs[i] for i in test_idx])
+        probs[test_idx] = classifier.predict_proba(test)[:, 1]
     return probs, y
 
 
@@ -273,10 +309,11 @@ def train(model: Model, records: dict[str, Record], labels: Labels, num_cores: i
     sample = sample_records(data, labels, TRAIN_SAMPLE)
     with seeded():
         matcher = new_matcher(model, list(sample.values()), num_cores)
-        matcher.mark_pairs(labels.for_dedupe())  # mark first: dedupe 3.0.3 refuses it later
+        # mark first: dedupe 3.0.3 refuses labels given after prepare_training()
+        matcher.mark_pairs(augmented(labels, model).for_dedupe())
         matcher.prepare_training(sample)
         matcher.train(recall=1.0, index_predicates=True)
-        probs, y = cross_validated_scores(matcher, labels)
+        probs, y = cross_validated_scores(matcher, labels, model)
     threshold, quality = choose_threshold(probs, y)
     quality.update(
         {

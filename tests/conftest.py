@@ -17,3 +17,15 @@ def raw_copy(tmp_path: Path) -> Path:
     for path in RAW.iterdir():
         (dest / path.name).write_bytes(path.read_bytes())
     return dest
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every table of one run on data/raw with the shipped labels, as row lists."""
+    from pipeline.api import Options, build_tables
+
+    cache = tmp_path_factory.mktemp("cache")
+    result = build_tables(RAW, options=Options(cache_dir=cache))
+    tables = {name: table.to_pylist() for name, table in result.tables.items()}
+    tables["_manifest"] = [result.manifest]
+    return tables

@@ -1,0 +1,142 @@
+"""Matching machinery: thresholds from labels, constrained clustering, labels, cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.comparisons import PAPER_MODEL
+from pipeline.errors import ConfigError
+from pipeline.matching import (
+    Labels,
+    ModelCache,
+    choose_threshold,
+    constrained_clusters,
+    read_labels,
+    refresh_labels,
+    train,
+    write_labels,
+)
+
+
+def test_threshold_comes_from_the_labels_not_one_half():
+    probs = np.array([0.95, 0.93, 0.91, 0.90, 0.40, 0.30])
+    y = np.array([1, 1, 1, 0, 0, 0])
+    threshold, quality = choose_threshold(probs, y)
+    assert 0.90 < threshold < 0.91  # midway between the last match and the first non-match
+    assert quality["f1"] == 1.0
+
+
+def test_clusters_follow_scores_above_threshold():
+    scores = {(0, 1): 0.9, (1, 2): 0.85, (0, 2): 0.8, (2, 3): 0.2}
+    result = constrained_clusters([0, 1, 2, 3], scores, 0.5, set(), set())
+    assert result.clusters == [[0, 1, 2], [3]]
+    assert result.confidence[3] == pytest.approx(0.8)  # 1 - its best score
+
+
+def test_cannot_link_is_never_merged_even_through_others():
+    scores = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9}
+    result = constrained_clusters([0, 1, 2], scores, 0.5, set(), {(0, 2)})
+    together = [c for c in result.clusters if 0 in c][0]
+    assert 2 not in together
+
+
+def test_must_link_holds_against_low_scores():
+    result = constrained_clusters([0, 1, 2], {(0, 1): 0.01}, 0.5, {(0, 2)}, set())
+    assert [0, 2] in result.clusters
+
+
+def test_contradictory_labels_are_reported():
+    result = constrained_clusters([0, 1, 2], {}, 0.5, {(0, 1), (1, 2)}, {(0, 2)})
+    assert result.conflicts and "labeled both same" in result.conflicts[0]
+
+
+def test_average_linkage_keeps_a_weakly_tied_record_out():
+    scores = {(0, 1): 0.95, (1, 2): 0.6, (0, 2): 0.1}
+    assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1], [2]]
+
+
+def _rec(key: str, title: str, year: int | None = 2020) -> dict:
+    return {
+        "key": key,
+        "arxiv_id": None,
+        "title": title,
+        "abstract": None,
+        "authors": frozenset({"smith", "jones"}),
+        "year": year,
+        "day": None,
+    }
+
+
+def _labels() -> tuple[dict[str, dict], Labels]:
+    records = {}
+    labels = Labels()
+    for i in range(6):
+        a = _rec(f"a{i}", f"learning sparse models number {i}")
+        b = _rec(f"b{i}", f"learning sparse models number {i}")
+        c = _rec(f"c{i}", f"quantum chemistry of small molecules {i}", 2010)
+        records.update({r["key"]: r for r in (a, b, c)})
+        labels.match.append((a, b))
+        labels.distinct.append((a, c))
+    return records, labels
+
+
+def test_labels_round_trip_and_refresh(tmp_path: Path):
+    records, labels = _labels()
+    path = tmp_path / "papers.json"
+    write_labels(path, labels)
+    again = read_labels(path)
+    assert again.key_pairs("match") == labels.key_pairs("match")
+    assert isinstance(again.match[0][0]["authors"], frozenset)
+    changed = {**records, "a0": {**records["a0"], "title": "a new title"}}
+    fresh = refresh_labels(again, changed, PAPER_MODEL)
+    assert fresh.match[0][0]["title"] == "a new title"
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_broken_label_file_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "papers.json"
+    path.write_text('{"match": [[{"title": "no key"}, {"title": "x"}]]}')
+    with pytest.raises(ConfigError, match=r"match\[0\]"):
+        read_labels(path)
+
+
+def test_too_few_labels_is_a_clear_error():
+    records, labels = _labels()
+    with pytest.raises(ConfigError, match="bylines label papers"):
+        train(PAPER_MODEL, records, Labels(labels.match[:2], labels.distinct[:2]))
+
+
+def test_training_is_reproducible():
+    records, labels = _labels()
+    one, two = train(PAPER_MODEL, records, labels), train(PAPER_MODEL, records, labels)
+    assert one.threshold == two.threshold
+    assert [str(p) for p in one.matcher.predicates] == [str(p) for p in two.matcher.predicates]
+    c1 = one.matcher.classifier.best_estimator_.coef_
+    assert np.array_equal(c1, two.matcher.classifier.best_estimator_.coef_)
+
+
+def test_cache_reuses_its_own_models_and_refuses_others(tmp_path: Path):
+    records, labels = _labels()
+    cache = ModelCache(tmp_path / "models")
+    trained = train(PAPER_MODEL, records, labels)
+    cache.save(PAPER_MODEL, trained)
+    loaded = cache.load(PAPER_MODEL, trained.fingerprint)
+    assert loaded is not None and loaded.threshold == trained.threshold
+    # a settings pickle that this cache did not sign is discarded, never unpickled
+    settings = next((tmp_path / "models").glob("*.settings"))
+    settings.write_bytes(b"\x80\x04not what we wrote")
+    assert cache.load(PAPER_MODEL, trained.fingerprint) is None
+    assert not settings.exists()
+    # a cache folder copied from elsewhere has another secret: nothing in it is trusted
+    cache.save(PAPER_MODEL, trained)
+    other = ModelCache(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere").mkdir()
+    for f in (tmp_path / "models").glob(f"papers-{trained.fingerprint}.*"):
+        (tmp_path / "elsewhere" / f.name).write_bytes(f.read_bytes())
+    assert other.load(PAPER_MODEL, trained.fingerprint) is None
+    meta = json.loads((tmp_path / "models" / f"papers-{trained.fingerprint}.json").read_text())
+    assert meta["threshold"] == trained.threshold
