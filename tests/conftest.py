@@ -20,12 +20,17 @@ def raw_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model cache for the test session: models for the shipped labels train once."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def sample_run(model_cache: Path) -> dict[str, list[dict]]:
     """Every table of one run on data/raw with the shipped labels, as row lists."""
     from pipeline.api import Options, build_tables
 
-    cache = tmp_path_factory.mktemp("cache")
-    result = build_tables(RAW, options=Options(cache_dir=cache))
+    result = build_tables(RAW, options=Options(cache_dir=model_cache))
     tables = {name: table.to_pylist() for name, table in result.tables.items()}
     tables["_manifest"] = [result.manifest]
     return tables

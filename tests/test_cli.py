@@ -137,3 +137,36 @@ def test_progress_bar_on_a_terminal(raw_copy: Path, tmp_path: Path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_training_is_reproducible_across_processes(tmp_path: Path):
+    """Same labels and data, two fresh model caches: the same model, the same clusters."""
+    for name in ("a", "b"):
+        proc = bylines(
+            "run", "--out", tmp_path / name / "out", "--cache", tmp_path / name / "cache"
+        )
+        assert proc.returncode == 0, proc.stderr
+    a, b = _snapshot(tmp_path / "a" / "out"), _snapshot(tmp_path / "b" / "out")
+    for name in ("paper_entries", "papers", "persons", "authorships"):
+        assert a[f"{name}.parquet"] == b[f"{name}.parquet"], name
+
+
+def test_evaluate_against_an_answer_key(tmp_path: Path):
+    out = tmp_path / "out"
+    assert bylines("run", "--out", out).returncode == 0
+    key = Path(__file__).parent / "fixtures" / "sample_truth" / "papers_pairs.csv"
+    proc = bylines("evaluate", "--answer-key", key, out)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["papers"]["pairwise"]["f1"] == 1.0 and report["papers"]["bcubed"]["f1"] == 1.0
+
+
+def test_evaluate_cross_validates_on_the_labels():
+    proc = bylines("--log-level", "WARNING", "evaluate")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    for kind in ("papers", "persons"):
+        assert report[kind]["labels"]["match"] >= 4
+        assert 0 < report[kind]["threshold"] < 1
+        assert report[kind]["pairwise_on_labeled_pairs"]["f1"] > 0.8
+        assert "bcubed" in report[kind]["clusters_of_labeled_records"]

@@ -43,7 +43,7 @@ def test_abstract_only_entries_find_their_titled_copies(sample_run):
     assert linked >= 8  # every abstract-only copy of a listed paper
 
 
-def test_a_structured_table_row_joins_its_paper(tmp_path: Path):
+def test_a_structured_table_row_joins_its_paper(tmp_path: Path, model_cache: Path):
     folder = tmp_path / "in"
     folder.mkdir()
     for page in RAW.iterdir():
@@ -54,7 +54,7 @@ def test_a_structured_table_row_joins_its_paper(tmp_path: Path):
         '"Saurav Kadavath; Tom Conerly; Amanda Askell",2022\n'
         'x2,"A Study Nobody Else Lists","Ana Souza; Bo Li",2020\n'
     )
-    result = build_tables(folder, options=Options(cache_dir=tmp_path / "cache"))
+    result = build_tables(folder, options=Options(cache_dir=model_cache))
     entries = {e["entry_id"]: e for e in result.tables["entries"].to_pylist()}
     paper_of = {r["entry_id"]: r["paper_id"] for r in result.tables["paper_entries"].to_pylist()}
     by_key = {e["record_key"]: e["entry_id"] for e in entries.values()}
@@ -70,3 +70,33 @@ def test_each_entry_has_one_paper_and_a_confidence(sample_run):
     assert all(0.0 <= r["confidence"] <= 1.0 for r in rows)
     quality = sample_run["_manifest"][0]["matcher_quality"]["papers"]
     assert quality["threshold"] != 0.5 and quality["labels_match"] >= 4
+
+
+def test_curator_labels_override_the_model(tmp_path: Path, sample_run):
+    """A "different" label splits two copies the model merges; a "same" label
+    merges two papers the model keeps apart, on every later run."""
+    import shutil
+
+    from pipeline.match_papers import paper_records
+    from pipeline.matching import read_labels, write_labels
+
+    labels_dir = tmp_path / "labels"
+    shutil.copytree(Path(__file__).parents[1] / "training_labels", labels_dir)
+    records = paper_records(sample_run["entries"])
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for e in sample_run["entries"]:
+        by_title[e["title"] or ""].append(e["record_key"])
+    copy_a, copy_b = by_title["Constitutional AI: Harmlessness from AI Feedback"][:2]
+    (one,) = by_title["Extracting Training Data from Large Language Models"]
+    (two,) = by_title["Testing Robustness Against Unforeseen Adversaries"]
+    labels = read_labels(labels_dir / "papers.json")
+    labels.match = [p for p in labels.match if {p[0]["key"], p[1]["key"]} != {copy_a, copy_b}]
+    labels.distinct.append((records[copy_a], records[copy_b]))
+    labels.match.append((records[one], records[two]))
+    write_labels(labels_dir / "papers.json", labels)
+    result = build_tables(RAW, options=Options(labels_dir=labels_dir, cache_dir=tmp_path / "c"))
+    tables = {n: t.to_pylist() for n, t in result.tables.items()}
+    key_of = {e["entry_id"]: e["record_key"] for e in tables["entries"]}
+    paper = {key_of[r["entry_id"]]: r["paper_id"] for r in tables["paper_entries"]}
+    assert paper[copy_a] != paper[copy_b]
+    assert paper[one] == paper[two]

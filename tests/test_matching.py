@@ -40,7 +40,7 @@ def test_clusters_follow_scores_above_threshold():
 def test_cannot_link_is_never_merged_even_through_others():
     scores = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9}
     result = constrained_clusters([0, 1, 2], scores, 0.5, set(), {(0, 2)})
-    together = [c for c in result.clusters if 0 in c][0]
+    together = next(c for c in result.clusters if 0 in c)
     assert 2 not in together
 
 

@@ -1,0 +1,99 @@
+"""Author resolution: variants merge, namesakes and close names stay apart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from pipeline.api import Options, build_tables
+
+
+def persons_of(tables: dict, name: str, title_part: str | None = None) -> set[str]:
+    titles = {p["paper_id"]: p["title"] or "" for p in tables["papers"]}
+    return {
+        a["person_id"]
+        for a in tables["authorships"]
+        if a["name_as_written"] == name
+        and (title_part is None or title_part in titles[a["paper_id"]])
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sheer El-Showk", "Sheer El Showk"),
+        ("Zac Hatfield-Dodds", "Zac Hatfield Dodds"),
+        ("Kamilė Lukošiūtė", "Kamile Lukosuite"),
+        ("Samuel R. Bowman", "Sam Bowman"),
+        ("Christopher Olah", "Chris Olah"),
+    ],
+)
+def test_name_variants_are_one_person(sample_run, a, b):
+    ids = persons_of(sample_run, a) | persons_of(sample_run, b)
+    assert len(ids) == 1, (a, b, ids)
+    (person,) = [p for p in sample_run["persons"] if p["person_id"] in ids]
+    assert {a, b} <= set(person["variants"])
+
+
+@pytest.mark.parametrize(("a", "b"), [("Anna Chen", "Carol Chen"), ("Tom Brown", "Tom Henighan")])
+def test_close_names_are_different_people(sample_run, a, b):
+    assert not persons_of(sample_run, a) & persons_of(sample_run, b)
+
+
+def test_namesake_in_another_field_stays_apart(sample_run):
+    energy = persons_of(sample_run, "Tom Brown", "Carbon-Neutral")
+    language = persons_of(sample_run, "Tom Brown", "Constitutional AI")
+    earlier_ml = persons_of(sample_run, "Tom Brown", "Skill Rating") | persons_of(
+        sample_run, "Tom Brown", "Adversarial Robustness"
+    )
+    assert len(energy) == 1 and len(language) == 1 and energy != language
+    assert earlier_ml == language  # his earlier machine-learning papers are his
+
+
+def test_every_byline_name_has_one_authorship(sample_run):
+    per_paper = defaultdict(list)
+    for a in sample_run["authorships"]:
+        per_paper[a["paper_id"]].append(a["position"])
+    for paper in sample_run["papers"]:
+        assert sorted(per_paper[paper["paper_id"]]) == list(range(len(paper["author_names"])))
+    known = {p["person_id"] for p in sample_run["persons"]}
+    assert {a["person_id"] for a in sample_run["authorships"]} <= known
+
+
+PAGE = """\
+LGMar 3, 2021
+Sparse Mixtures of Experts at ScaleJean-Luc Picard, Beverly Crusher, Deanna Troi
+We study sparse mixtures of experts for language modelling with many parameters.
+CLJun 2, 2022
+Routing Tokens in Language ModelsJean Luc Picard, Beverly Crusher, Geordi La Forge
+We route tokens between experts in language models and study their scaling behaviour.
+CLJan 30, 2020
+Parsing with Neural NetworksChristopher D. Manning, Danqi Chen
+We train neural network parsers for natural language syntax.
+CLAug 2, 2022
+Question Answering over DocumentsChris Manning, Danqi Chen, Kenton Lee
+We answer questions over long documents with retrieval and reading.
+LGMay 9, 2021
+Graph Networks for LearningWei Zhang, Ming Li, Hao Wu
+We learn graph neural networks for node classification in citation graphs.
+SOC-PHApr 1, 2019
+Grid Stability in Renewable Power SystemsWei Zhang, Jonas Lind, Petra Holm
+We analyse the stability of electricity grids with high shares of wind power.
+"""
+
+
+def test_written_pages_with_other_names(tmp_path: Path, model_cache: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "list.txt").write_text(PAGE, encoding="utf-8")
+    result = build_tables(folder, options=Options(cache_dir=model_cache))
+    tables = {name: t.to_pylist() for name, t in result.tables.items()}
+    picard = persons_of(tables, "Jean-Luc Picard") | persons_of(tables, "Jean Luc Picard")
+    manning = persons_of(tables, "Christopher D. Manning") | persons_of(tables, "Chris Manning")
+    assert len(picard) == 1 and len(manning) == 1
+    zhang_ml = persons_of(tables, "Wei Zhang", "Graph Networks")
+    zhang_grid = persons_of(tables, "Wei Zhang", "Grid Stability")
+    assert zhang_ml != zhang_grid
+    assert persons_of(tables, "Danqi Chen") and len(persons_of(tables, "Danqi Chen")) == 1
