@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__, normalize
+from pipeline.attribute import attribute, read_decisions
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
@@ -65,6 +66,10 @@ class Options:
 
     def labels_path(self, kind: str) -> Path:
         return self.labels_dir / LABEL_FILES[kind]
+
+    @property
+    def decisions_path(self) -> Path:
+        return self.labels_dir / "attributions.csv"
 
 
 @dataclass
@@ -184,6 +189,11 @@ def build_tables(
     paths = {s["source_id"]: s["path"] for s in extracted.sources}
     paper_entries, papers, paper_issues, paper_info = papers_of(entries, paths, options, seconds)
     persons, authorships, person_issues, person_info = persons_of(papers, options, seconds)
+    with _timed(seconds, "attribute"):
+        decisions = read_decisions(options.decisions_path)
+        profiles, attributions, thresholds = attribute(
+            extracted.sources, entries, paper_entries, papers, persons, authorships, decisions
+        )
     tables = {
         "sources": to_table("sources", extracted.sources),
         "entries": to_table("entries", entries),
@@ -193,6 +203,8 @@ def build_tables(
         "paper_entries": to_table("paper_entries", paper_entries),
         "persons": to_table("persons", persons),
         "authorships": to_table("authorships", authorships),
+        "profiles": to_table("profiles", profiles),
+        "attributions": to_table("attributions", attributions),
         "quality_issues": to_table(
             "quality_issues", extracted.issues + paper_issues + person_issues
         ),
@@ -215,6 +227,7 @@ def build_tables(
         "row_counts": {name: t.num_rows for name, t in tables.items()},
         "versions": _versions(),
         "matcher_quality": {"papers": paper_info, "persons": person_info},
+        "attribution_thresholds": thresholds,
     }
     return RunResult(tables, manifest, seconds)
 
@@ -383,3 +396,45 @@ def evaluate_output(out_dir: Path, answer_key: Path) -> dict[str, Any]:
     if unknown:
         result["answer_key_keys_not_in_output"] = len(unknown)
     return result
+
+
+def review_items(input_dir: Path, options: Options) -> list[Any]:
+    """Entries flagged or doubtful on pages with an owner, worst first, undecided only."""
+    from pipeline.label_session import ReviewItem
+
+    result = build_tables(input_dir, options=options)
+    t = {name: table.to_pylist() for name, table in result.tables.items()}
+    entries = {e["entry_id"]: e for e in t["entries"]}
+    papers = {p["paper_id"]: p for p in t["papers"]}
+    profiles = {p["source_id"]: p for p in t["profiles"]}
+    rows = [
+        a
+        for a in t["attributions"]
+        if a["status"] != "consistent"
+        and a["decided_by"] == "model"
+        and profiles[a["source_id"]]["owner_origin"] != "unknown"
+    ]
+    rows.sort(
+        key=lambda a: (-(a["score"] or 0.0), a["source_id"], entries[a["entry_id"]]["position"])
+    )
+    items = []
+    for a in rows:
+        entry, paper, profile = (
+            entries[a["entry_id"]],
+            papers[a["paper_id"]],
+            profiles[a["source_id"]],
+        )
+        authors = ", ".join(paper["author_names"]) or "(not shown on any page)"
+        if paper["author_names"] and not paper["authors_complete"]:
+            authors += " et al."
+        items.append(
+            ReviewItem(
+                page=profile["path"],
+                record_key=entry["record_key"],
+                owner=f"{profile['owner_name']} ({profile['owner_origin']})",
+                title=paper["title"] or (paper["abstract"] or "")[:120],
+                authors=authors,
+                evidence=list(a["reasons"]),
+            )
+        )
+    return items

@@ -40,7 +40,12 @@ constraints: a pair you call the same is never split, one you call different
 is never merged.
 
 With --answer-key PAIRS.csv the key answers instead of you (benchmarks), and
---budget N stops after N new labels."""
+--budget N stops after N new labels.
+
+`bylines label attributions` walks the entries flagged likely_misattributed or
+needs_review (worst first) with their evidence, and records your decisions in
+training_labels/attributions.csv (page, paper, decision, note): they override
+the computed status on every later run and calibrate its thresholds."""
 
 EVALUATE_HELP = """\
 Without --answer-key: train each matcher on its labels and report pairwise
@@ -93,9 +98,32 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.label_session import review_attributions, terminal_reviewer
+
+    if args.answer_key or args.budget:
+        raise BylinesError("label attributions is answered in the terminal only")
+    options = _options(args)
+    items = api.review_items(args.input, options)
+    print(
+        f"Reviewing attributions on {args.input}: {len(items)} entries flagged or in doubt; "
+        f"decisions saved to {options.decisions_path}",
+        flush=True,
+    )
+    made = review_attributions(items, options.decisions_path, terminal_reviewer())
+    print(
+        "Review over: " + ", ".join(f"{n} {k}" for k, n in made.items()) + ". "
+        "The next `bylines run` applies the decisions."
+    )
+    return 0
+
+
 def _cmd_label(args: argparse.Namespace) -> int:
     from pipeline.evaluate import read_answer_key
     from pipeline.label_session import Session, answer_key_asker, counts, terminal_asker
+
+    if args.kind == "attributions":
+        return _cmd_review(args)
 
     if args.budget is not None and args.budget < 1:
         raise BylinesError("--budget must be at least 1")
@@ -210,7 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=LABEL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    label.add_argument("kind", choices=["papers", "authors"], help="which matcher to train")
+    label.add_argument(
+        "kind",
+        choices=["papers", "authors", "attributions"],
+        help="train a matcher (papers, authors) or review flagged entries (attributions)",
+    )
     label.add_argument("--input", type=Path, default=Path("data/raw"), help="input folder")
     _add_labels(label)
     label.add_argument(

@@ -63,6 +63,9 @@ class Model:
 
     kind: str
     comparisons: tuple[Comparison, ...] = field(default_factory=tuple)
+    blocking_keys: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
+    """Fixed blocking keys (set by the stage); also tells which random pairs are
+    safe to call different when training (`matching.prior_pairs`)."""
     masks: tuple[tuple[str, ...], ...] = ()
     """Field groups that real records lack together (an abstract-only page has no
     title, byline or date). Training also sees each labeled pair with one side
@@ -127,7 +130,8 @@ def sounds_alike(a: tuple[str, str], b: tuple[str, str]) -> float:
 
 
 def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Given names: 1 same, 0.8 nickname of each other, 0.5 only initials agree, else 0.
+    """Given names: 1 same, 0.8 nicknames or one the start of the other, 0.5 only
+    initials agree, else 0.
 
     Each value is (folded given name, initial, *names it may stand for).
     """
@@ -137,6 +141,9 @@ def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         return 1.0
     if len(a[0]) > 1 and len(b[0]) > 1 and set(a[2:]) & set(b[2:]):
         return 0.8
+    short, long_ = sorted((a[0], b[0]), key=len)
+    if len(short) > 1 and long_.startswith(short):
+        return 0.8  # "Jean" of "Jean Luc" and "Jean-Luc"
     if a[1] and a[1] == b[1] and (len(a[0]) <= 1 or len(b[0]) <= 1):
         return 0.5
     return 0.0
@@ -151,6 +158,21 @@ def middle_conflict(a: str, b: str) -> float:
     if a and b and not (a.startswith(b) or b.startswith(a)):
         return 1.0
     return 0.0
+
+
+def related_work(
+    a: tuple[str | None, frozenset[str]], b: tuple[str | None, frozenset[str]]
+) -> float:
+    """Whether two mentions' work is related: 1 when they share a coauthor or a
+    broad field, 0 when their fields differ and no coauthor links them, 0.5 when
+    the fields are unknown. A field change with old collaborators is related work;
+    a namesake in another field, with none, is not."""
+    (field_a, coauthors_a), (field_b, coauthors_b) = a, b
+    if coauthors_a and coauthors_b and coauthors_a & coauthors_b:
+        return 1.0
+    if field_a and field_b:
+        return float(field_a == field_b)
+    return 0.5
 
 
 # ---- the models ----------------------------------------------------------------
@@ -203,7 +225,6 @@ PERSON_MODEL = Model(
             "Custom",
             comparator=jaro_winkler,
         ),
-        Comparison("name_string", "name", "edit distance of folded names", "ShortString"),
         Comparison(
             "surname_sound",
             "sound",
@@ -212,7 +233,6 @@ PERSON_MODEL = Model(
             comparator=sounds_alike,
             has_missing=False,
         ),
-        Comparison("surname", "surname", "the same folded surname", "Exact", has_missing=False),
         Comparison(
             "given",
             "given",
@@ -243,13 +263,22 @@ PERSON_MODEL = Model(
             uses_corpus=True,
         ),
         Comparison(
-            "field",
-            "field",
-            "the papers' broad field (computing, physics, ...) from their arXiv category",
-            "Exact",
+            "related_work",
+            "context",
+            "same broad field (computing, physics, ...) or a shared coauthor",
+            "Custom",
+            comparator=related_work,
+        ),
+        Comparison(
+            "name_block",
+            "surname",
+            "the same folded surname (its predicates block on surnames)",
+            "ShortString",
+            has_missing=False,
+            shown=False,
         ),
     ),
-    masks=(("coauthors",), ("topic", "field")),
+    masks=(("coauthors", "context"), ("topic", "context")),
 )
 """No year comparison for persons: careers span decades, and with few labels a
 year weight learned from one namesake would split a person's early papers from

@@ -139,6 +139,9 @@ class Session:
         self.target = target
         self.history: list[tuple[str, tuple[Record, Record]]] = []
         self.pending: list[tuple[Record, Record]] = []
+        if len(target.labels) or target.labels.unsure:
+            # store the labels as the current data and model see them
+            write_labels(target.labels_path, target.labels)
         self._start_learner()
 
     def _start_learner(self) -> None:
@@ -246,5 +249,102 @@ def terminal_asker(target: Target, color: bool) -> Ask:
             if raw in ANSWERS:
                 return ANSWERS[raw]
             print(f"please answer {HELP}")
+
+    return ask
+
+
+# ---- attribution review ----------------------------------------------------------------
+
+REVIEW_ANSWERS = {
+    "y": "consistent",
+    "yes": "consistent",
+    "n": "likely_misattributed",
+    "no": "likely_misattributed",
+    "u": "needs_review",
+    "unsure": "needs_review",
+    "s": "skip",
+    "skip": "skip",
+    "b": "undo",
+    "undo": "undo",
+    "f": "finish",
+    "finish": "finish",
+    "q": "finish",
+}
+REVIEW_HELP = "(y)es the owner's / (n)ot the owner's / (u)nsure / (s)kip / (b)ack: undo / (f)inish"
+
+
+@dataclass
+class ReviewItem:
+    """One flagged or doubtful entry, as a curator reviews it."""
+
+    page: str
+    record_key: str
+    owner: str
+    title: str
+    authors: str
+    evidence: list[str]
+
+
+def render_review(item: ReviewItem) -> str:
+    lines = [
+        f"page     {item.page}",
+        f"owner    {item.owner}",
+        f"paper    {item.title}",
+        f"authors  {item.authors}",
+        "evidence",
+    ]
+    lines += [f"  - {reason}" for reason in item.evidence]
+    return "\n".join(lines)
+
+
+def review_attributions(
+    items: list[ReviewItem], path: Path, ask: Callable[[ReviewItem], str]
+) -> dict[str, int]:
+    """Ask about each item in turn, appending each decision to `path` at once.
+
+    Undo removes the last decision from the file and asks its item again.
+    """
+    from pipeline.attribute import Decision, append_decision, read_decisions
+
+    counts = {"consistent": 0, "likely_misattributed": 0, "needs_review": 0, "skipped": 0}
+    made: list[tuple[str, int]] = []
+    i = 0
+    while i < len(items):
+        answer = ask(items[i])
+        if answer == "finish":
+            break
+        if answer == "undo":
+            if made:
+                last, i = made.pop()
+                kept = read_decisions(path)[:-1]
+                path.unlink()
+                for d in kept:
+                    append_decision(path, d)
+                counts[last] -= 1
+            continue
+        if answer == "skip":
+            counts["skipped"] += 1
+        else:
+            item = items[i]
+            append_decision(path, Decision(item.page, item.record_key, answer, "labeled in review"))
+            counts[answer] += 1
+            made.append((answer, i))
+        i += 1
+    return counts
+
+
+def terminal_reviewer() -> Callable[[ReviewItem], str]:
+    def ask(item: ReviewItem) -> str:
+        print()
+        print(render_review(item))
+        while True:
+            try:
+                raw = input(f"Is this the owner's paper? {REVIEW_HELP} > ").strip().lower()
+            except EOFError:
+                print()
+                return "finish"
+            if raw in REVIEW_ANSWERS:
+                return REVIEW_ANSWERS[raw]
+            print(f"please answer {REVIEW_HELP}")
 
     return ask

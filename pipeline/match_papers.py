@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from pipeline.comparisons import PAPER_MODEL
 from pipeline.matching import Labels, Record, Trained, cluster_records
 from pipeline.normalize import fold, parse_name
-
-MODEL = PAPER_MODEL
 
 
 def surname_set(authors: list[str] | None) -> frozenset[str] | None:
@@ -96,3 +95,7 @@ def match_papers(
             )
     stats = {"candidate_pairs": n_pairs, "clusters": len(clusters), "label_conflicts": conflicts}
     return rows, stats
+
+
+MODEL = replace(PAPER_MODEL, blocking_keys=blocking_keys)
+"""The model this stage trains: the comparison list plus this stage's fixed blocks."""

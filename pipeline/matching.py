@@ -213,6 +213,16 @@ def _check_enough(labels: Labels, model: Model) -> None:
         )
 
 
+def classifier(c: float = 1.0) -> Any:
+    """dedupe's logistic regression, with two changes for small label sets: classes
+    weighted to balance (curators label more "same" than "different"), and the
+    grid above scored by log loss, not F1, which rewards calling everything a match
+    when matches dominate the labels."""
+    import sklearn.linear_model
+
+    return sklearn.linear_model.LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+
+
 def new_matcher(model: Model, records: list[Record], num_cores: int = 1) -> Any:
     import dedupe
     import sklearn.linear_model
@@ -220,9 +230,9 @@ def new_matcher(model: Model, records: list[Record], num_cores: int = 1) -> Any:
 
     matcher = dedupe.Dedupe(model.variables(corpora(model, records)), num_cores=num_cores)
     matcher.classifier = sklearn.model_selection.GridSearchCV(
-        estimator=sklearn.linear_model.LogisticRegression(),
-        param_grid={"C": [0.001, 0.01, 0.1, 1, 10]},
-        scoring="f1",
+        estimator=classifier(),
+        param_grid={"C": [0.1, 1, 10, 100]},
+        scoring="neg_log_loss",
         n_jobs=1,
     )
     return matcher
@@ -274,10 +284,10 @@ def cross_validated_scores(
         if model is not None:
             fold = augmented(fold, model)
         fold_y = [1] * len(fold.match) + [0] * len(fold.distinct)
-        classifier = sklearn.linear_model.LogisticRegression(C=best_c)
-        classifier.fit(matcher.data_model.distances(fold.match + fold.distinct), fold_y)
+        fold_model = classifier(best_c)
+        fold_model.fit(matcher.data_model.distances(fold.match + fold.distinct), fold_y)
         test = matcher.data_model.distances([pairs[i] for i in test_idx])
-        probs[test_idx] = classifier.predict_proba(test)[:, 1]
+        probs[test_idx] = fold_model.predict_proba(test)[:, 1]
     return probs, y
 
 
@@ -302,15 +312,47 @@ def choose_threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, dict[str,
     }
 
 
+def prior_pairs(model: Model, labels: Labels) -> Labels:
+    """Common-sense pairs beside the curator's, as dedupe's own active learner
+    seeds itself: a few labeled records paired with themselves (same), and random
+    pairs of labeled records that share no blocking key (different). Without them,
+    labels chosen by active learning (mostly look-alike names) teach that similar
+    names mean different people. Drawn from the labels only, so the model depends
+    on the labels and the model alone, as its cache key says."""
+    rng = random.Random(SEED)
+    seen = [
+        r
+        for _, r in sorted({r["key"]: r for p in labels.match + labels.distinct for r in p}.items())
+    ]
+    same = [(r, r) for r in rng.sample(seen, min(10, len(seen)))]
+    different: list[tuple[Record, Record]] = []
+    wanted = max(10, len(labels))
+    for _ in range(wanted * 20):
+        if len(different) >= wanted or len(seen) < 2:
+            break
+        a, b = rng.sample(seen, 2)
+        keys_a = set(model.blocking_keys(a)) if model.blocking_keys else set()
+        keys_b = set(model.blocking_keys(b)) if model.blocking_keys else set()
+        if a["key"] != b["key"] and not keys_a & keys_b:
+            different.append((a, b))
+    return Labels(same, different)
+
+
 def train(model: Model, records: dict[str, Record], labels: Labels, num_cores: int = 1) -> Trained:
     """Train a matcher on `labels`, preparing training on a sample of `records`."""
     _check_enough(labels, model)
     data, _ = integer_ids(records)
     sample = sample_records(data, labels, TRAIN_SAMPLE)
+    priors = prior_pairs(model, labels)
+    taught = augmented(labels, model)
+    taught = Labels(taught.match + priors.match, taught.distinct + priors.distinct)
+    labeled = [r for pair in labels.match + labels.distinct for r in pair]
     with seeded():
-        matcher = new_matcher(model, list(sample.values()), num_cores)
+        # TF-IDF corpora from the labeled records: the model is a function of the
+        # labels and the model version alone, which is what its cache key says
+        matcher = new_matcher(model, labeled, num_cores)
         # mark first: dedupe 3.0.3 refuses labels given after prepare_training()
-        matcher.mark_pairs(augmented(labels, model).for_dedupe())
+        matcher.mark_pairs(taught.for_dedupe())
         matcher.prepare_training(sample)
         matcher.train(recall=1.0, index_predicates=True)
         probs, y = cross_validated_scores(matcher, labels, model)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from typing import Any
 
 from pipeline.arxiv_taxonomy import field_of
@@ -22,7 +23,6 @@ from pipeline.comparisons import PERSON_MODEL
 from pipeline.matching import Labels, Record, Trained, cluster_records
 from pipeline.normalize import fold, given_keys, mention_row
 
-MODEL = PERSON_MODEL
 EXCLUSIVE_FIELD = "paper_id"
 """Two names on one byline are two people."""
 
@@ -53,7 +53,7 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
                 "middle": row["middle_initials"],
                 "coauthors": coauthors or None,
                 "topic": topic or None,
-                "field": field_of(paper.get("category")),
+                "context": (field_of(paper.get("category")), coauthors),
                 "year": paper.get("published_year"),
                 "paper_id": paper["paper_id"],
                 "position": i,
@@ -123,3 +123,7 @@ def resolve_authors(
         p["paper_count"] = len(papers_of[p["person_id"]])
     stats = {"candidate_pairs": n_pairs, "persons": len(persons), "label_conflicts": conflicts}
     return persons, authorships, stats
+
+
+MODEL = replace(PERSON_MODEL, blocking_keys=blocking_keys)
+"""The model this stage trains: the comparison list plus this stage's fixed blocks."""

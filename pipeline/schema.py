@@ -148,6 +148,37 @@ AUTHORSHIPS = pa.schema(
     ]
 )
 
+PROFILES = pa.schema(
+    [
+        ("source_id", _STR),
+        ("path", _STR),
+        ("owner_name", _STR),
+        ("owner_person_id", _STR),
+        ("owner_origin", _STR),
+        (
+            "owner_candidates",
+            pa.list_(pa.struct([("person_id", _STR), ("name", _STR), ("entries", pa.int32())])),
+        ),
+        ("owner_evidence", _STR),
+        ("entry_count", pa.int32()),
+    ]
+)
+
+ATTRIBUTIONS = pa.schema(
+    [
+        ("source_id", _STR),
+        ("entry_id", _STR),
+        ("paper_id", _STR),
+        ("status", _STR),
+        ("score", pa.float64()),
+        ("reasons", _STRS),
+        ("decided_by", _STR),
+        ("owner_on_byline", pa.bool_()),
+        ("shared_coauthors", pa.int32()),
+        ("topic_similarity", pa.float64()),
+    ]
+)
+
 QUALITY_ISSUES = pa.schema(
     [
         ("table_name", _STR),
@@ -167,6 +198,8 @@ PUBLISHED: dict[str, pa.Schema] = {
     "paper_entries": PAPER_ENTRIES,
     "persons": PERSONS,
     "authorships": AUTHORSHIPS,
+    "profiles": PROFILES,
+    "attributions": ATTRIBUTIONS,
     "quality_issues": QUALITY_ISSUES,
 }
 """Tables `publish` writes, by file stem, in the order they are written."""
@@ -180,6 +213,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "paper_entries": ["paper_id", "entry_id"],
     "persons": ["person_id"],
     "authorships": ["paper_id", "position"],
+    "profiles": ["path"],
+    "attributions": ["source_id", "entry_id"],
     "quality_issues": ["table_name", "key", "check", "message"],
 }
 """Row order of each published table, so the same input gives identical files."""

@@ -1,0 +1,480 @@
+"""Stage 6, attribute: who owns each page, and which of its papers are not theirs.
+
+Owners come from `sources.toml` (declared), else the page header, else are
+inferred from the papers: the name on most of the page's bylines by a clear
+margin (`infer_owner`). Pages collect papers by name, so inference counts
+names, and the owner is then the person with that name who has most of the
+page's papers; a namesake's papers are what the page wrongly pulled in.
+
+Each entry is then scored from evidence a curator can check (`Evidence`):
+whether the owner is on the merged byline, or the owner's name resolved to
+another person; how many of its coauthors work with the owner elsewhere; how
+close its topic and field are to the owner's other papers. The score maps to
+`consistent`, `needs_review` or `likely_misattributed`; curator decisions
+override it and calibrate its thresholds.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.arxiv_taxonomy import field_of
+from pipeline.errors import ConfigError
+from pipeline.normalize import fold, given_keys, parse_name
+
+LIKELY = 0.75
+REVIEW = 0.4
+"""Default score thresholds; curator decisions recalibrate LIKELY (`calibrate`)."""
+MIN_INFERRED = 3
+"""An inferred owner must be on at least this many of the page's entries..."""
+MARGIN = 2
+"""...and on this many more than the runner-up, and 25% more."""
+TOPIC_FAR, TOPIC_CLOSE = 0.08, 0.25
+"""Cosine similarities (TF-IDF of titles and abstracts) below which a paper is
+off the owner's topics, and above which it is on them."""
+
+DECISIONS = {
+    "consistent": "consistent",
+    "owner": "consistent",
+    "belongs": "consistent",
+    "yes": "consistent",
+    "likely_misattributed": "likely_misattributed",
+    "misattributed": "likely_misattributed",
+    "not_owner": "likely_misattributed",
+    "no": "likely_misattributed",
+    "needs_review": "needs_review",
+}
+
+
+def name_key(name: str) -> str:
+    """Names that a page's name matching would confuse: folded given + surname."""
+    parts = parse_name(name)
+    return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two written names can be the same name (variants, nicknames, initials)."""
+    pa, pb = parse_name(a), parse_name(b)
+    if fold(a).replace(" ", "") == fold(b).replace(" ", ""):
+        return True
+    if fold(pa.surname).replace(" ", "") != fold(pb.surname).replace(" ", ""):
+        return False
+    ka, kb = set(given_keys(pa.given)), set(given_keys(pb.given))
+    if ka & kb:
+        return True
+    ia, ib = fold(pa.given)[:1], fold(pb.given)[:1]
+    short = min(len(fold(pa.given)), len(fold(pb.given))) <= 1
+    return bool(ia) and ia == ib and short
+
+
+# ---- owners ------------------------------------------------------------------------
+
+
+@dataclass
+class PageView:
+    """What one page lists, resolved: its entries' papers and the persons on them."""
+
+    source: dict[str, Any]
+    entries: list[dict[str, Any]]
+    paper_of: dict[str, str]
+    persons_on: dict[str, set[str]]
+    """paper_id -> person ids on its merged byline."""
+
+
+def candidates(view: PageView, persons: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Names on the page's bylines, ranked by the entries they appear on."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    person_entries: dict[str, set[str]] = defaultdict(set)
+    for entry in view.entries:
+        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ()):
+            by_name[name_key(persons[person_id]["name"])].add(entry["entry_id"])
+            person_entries[person_id].add(entry["entry_id"])
+    ranked = []
+    for key, entry_ids in by_name.items():
+        members = [p for p in person_entries if name_key(persons[p]["name"]) == key]
+        best = min(members, key=lambda p: (-len(person_entries[p]), p))
+        ranked.append(
+            {
+                "person_id": best,
+                "name": persons[best]["name"],
+                "entries": len(entry_ids),
+                "person_entries": len(person_entries[best]),
+            }
+        )
+    ranked.sort(key=lambda c: (-c["entries"], -c["person_entries"], c["name"]))
+    return ranked
+
+
+def infer_owner(ranked: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The top name if it leads clearly: on >= MIN_INFERRED entries, ahead of the
+    runner-up by >= MARGIN entries and by a quarter. Otherwise None: never a guess."""
+    if not ranked or ranked[0]["entries"] < MIN_INFERRED:
+        return None
+    top = ranked[0]["entries"]
+    second = ranked[1]["entries"] if len(ranked) > 1 else 0
+    if top - second >= MARGIN and top >= 1.25 * second:
+        return ranked[0]
+    return None
+
+
+def owner_person(owner_name: str, view: PageView, persons: dict[str, dict[str, Any]]) -> str | None:
+    """The person a declared or header owner name stands for on this page."""
+    counts: Counter[str] = Counter()
+    for entry in view.entries:
+        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ()):
+            if any(names_match(owner_name, v) for v in persons[person_id]["variants"]):
+                counts[person_id] += 1
+    if not counts:
+        return None
+    return min(counts, key=lambda p: (-counts[p], p))
+
+
+def profile_row(view: PageView, persons: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    source = view.source
+    ranked = candidates(view, persons)
+    shown = [
+        {"person_id": c["person_id"], "name": c["name"], "entries": c["entries"]}
+        for c in ranked[:5]
+    ]
+    row = {
+        "source_id": source["source_id"],
+        "path": source["path"],
+        "owner_candidates": shown,
+        "entry_count": len(view.entries),
+    }
+    if source.get("owner_name"):
+        person = owner_person(source["owner_name"], view, persons)
+        origin = source.get("owner_origin") or "declared"
+        named_by = "sources.toml" if origin == "declared" else "the page header"
+        missing = "" if person else "; no author on the page's bylines has this name"
+        return {
+            **row,
+            "owner_name": source["owner_name"],
+            "owner_person_id": person,
+            "owner_origin": origin,
+            "owner_evidence": f"named by {named_by}{missing}",
+        }
+    inferred = infer_owner(ranked)
+    if inferred is None:
+        listing = ", ".join(f"{c['name']} ({c['entries']})" for c in ranked[:3]) or "none"
+        return {
+            **row,
+            "owner_name": None,
+            "owner_person_id": None,
+            "owner_origin": "unknown",
+            "owner_evidence": f"no name leads the page's bylines clearly; top: {listing}",
+        }
+    runner = ranked[1]["entries"] if len(ranked) > 1 else 0
+    return {
+        **row,
+        "owner_name": inferred["name"],
+        "owner_person_id": inferred["person_id"],
+        "owner_origin": "inferred",
+        "owner_evidence": f"on {inferred['entries']} of {len(view.entries)} entries' bylines; "
+        f"the next name on {runner}",
+    }
+
+
+# ---- evidence and scores -------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    """Everything the score of one entry rests on, in a curator's terms."""
+
+    owner_on_byline: bool = False
+    owner_as_written: str | None = None
+    namesake: str | None = None
+    """The owner's name on the byline, resolved to this other person."""
+    byline_size: int = 0
+    byline_complete: bool = False
+    shared_coauthors: list[str] = field(default_factory=list)
+    topic_similarity: float | None = None
+    paper_field: str | None = None
+    owner_fields: set[str] = field(default_factory=set)
+
+
+def score(e: Evidence) -> tuple[float, list[str]]:
+    """Misattribution score in [0, 1] and the sentences that explain it."""
+    reasons: list[str] = []
+    if e.owner_on_byline:
+        shown = f" as {e.owner_as_written!r}" if e.owner_as_written else ""
+        return 0.0, [f"the owner is on the paper's byline{shown}"]
+    shared = len(e.shared_coauthors)
+    if shared:
+        names = ", ".join(e.shared_coauthors[:4])
+        reasons.append(f"{shared} coauthor(s) also write with the owner elsewhere: {names}")
+    topic_far = e.topic_similarity is not None and e.topic_similarity < TOPIC_FAR
+    topic_close = e.topic_similarity is not None and e.topic_similarity >= TOPIC_CLOSE
+    other_field = bool(e.paper_field and e.owner_fields and e.paper_field not in e.owner_fields)
+    if e.topic_similarity is not None:
+        closeness = "far from" if topic_far else ("close to" if topic_close else "unlike most of")
+        reasons.append(
+            f"its title and abstract are {closeness} the owner's other papers "
+            f"(similarity {e.topic_similarity:.2f})"
+        )
+    if other_field:
+        reasons.append(
+            f"its field ({e.paper_field}) is not one the owner publishes in "
+            f"({', '.join(sorted(e.owner_fields))})"
+        )
+    if e.byline_size == 0:
+        reasons.insert(0, "no page shows this paper's authors: topic alone cannot flag it")
+        return REVIEW, reasons
+    s = 0.5
+    if e.namesake:
+        reasons.insert(
+            0, f"the owner's name on the byline belongs to another person ({e.namesake})"
+        )
+        s += 0.3
+    elif e.byline_complete:
+        reasons.insert(0, "the owner is not on the full byline")
+        s += 0.25
+    else:
+        reasons.insert(0, "the owner is not among the authors shown (the byline is cut short)")
+    s += 0.25 if other_field else 0.0
+    s += 0.2 if topic_far else (-0.2 if topic_close else 0.0)
+    s -= min(0.7, 0.4 + 0.15 * shared) if shared else 0.0
+    return max(0.0, min(1.0, round(s, 4))), reasons
+
+
+def status_of(s: float, likely: float = LIKELY, review: float = REVIEW) -> str:
+    if s >= likely:
+        return "likely_misattributed"
+    if s >= review:
+        return "needs_review"
+    return "consistent"
+
+
+# ---- curator decisions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    page: str
+    paper: str
+    status: str
+    note: str
+
+
+def read_decisions(path: Path) -> list[Decision]:
+    """`attributions.csv`: page (path), paper (record key, arXiv id or title), decision, note."""
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"page", "paper", "decision"} - set(reader.fieldnames or [])
+        if missing:
+            raise ConfigError(f"{path}: missing columns {sorted(missing)}")
+        out = []
+        for n, row in enumerate(reader, start=2):
+            decision = DECISIONS.get((row["decision"] or "").strip().lower())
+            if decision is None:
+                raise ConfigError(
+                    f"{path}: line {n}: decision {row['decision']!r} is not one of "
+                    f"{sorted(set(DECISIONS))}"
+                )
+            out.append(
+                Decision(row["page"].strip(), row["paper"].strip(), decision, row.get("note") or "")
+            )
+    return out
+
+
+def append_decision(path: Path, decision: Decision) -> None:
+    """Add one decision, writing the header on first use; flushed at once."""
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        if new:
+            writer.writerow(["page", "paper", "decision", "note"])
+        writer.writerow([decision.page, decision.paper, decision.status, decision.note])
+        fh.flush()
+
+
+def decision_for(
+    decisions: list[Decision], path: str, entry: dict[str, Any], paper: dict[str, Any]
+) -> Decision | None:
+    """The last decision on this page naming this entry, its arXiv id or its title."""
+    names = {entry["record_key"].lower()}
+    if paper.get("arxiv_id"):
+        names.add(paper["arxiv_id"].lower())
+    for title in (entry.get("title"), paper.get("title")):
+        if title:
+            names.add(title.strip().lower())
+    found = None
+    for d in decisions:
+        if d.page == path and d.paper.lower() in names:
+            found = d
+    return found
+
+
+def calibrate(scored: list[tuple[float, str]]) -> float:
+    """LIKELY recalibrated on decided entries: the cut with the best F1 for
+    'misattributed', if decisions of both kinds exist; else the default."""
+    positives = [s for s, d in scored if d == "likely_misattributed"]
+    negatives = [s for s, d in scored if d == "consistent"]
+    if len(positives) < 2 or len(negatives) < 2:
+        return LIKELY
+    best = (-1.0, LIKELY)
+    for cut in sorted({s for s, _ in scored}):
+        tp = sum(s >= cut for s in positives)
+        fp = sum(s >= cut for s in negatives)
+        if tp:
+            precision, recall = tp / (tp + fp), tp / len(positives)
+            f1 = 2 * precision * recall / (precision + recall)
+            if f1 > best[0]:
+                best = (f1, cut)
+    return max(REVIEW + 0.05, best[1])
+
+
+# ---- the stage -----------------------------------------------------------------------
+
+
+def _topic_vectors(papers: list[dict[str, Any]]) -> tuple[dict[str, int], Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [" ".join(filter(None, [p.get("title_key"), p.get("abstract_key")])) for p in papers]
+    index = {p["paper_id"]: i for i, p in enumerate(papers)}
+    if not any(texts):
+        return index, None
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+    return index, vectorizer.fit_transform(texts)
+
+
+def attribute(
+    sources: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    paper_entries: list[dict[str, Any]],
+    papers: list[dict[str, Any]],
+    persons: list[dict[str, Any]],
+    authorships: list[dict[str, Any]],
+    decisions: list[Decision],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """`profiles` and `attributions` rows, and the thresholds used."""
+    person_by_id = {p["person_id"]: p for p in persons}
+    paper_by_id = {p["paper_id"]: p for p in papers}
+    paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
+    persons_on: dict[str, set[str]] = defaultdict(set)
+    papers_of_person: dict[str, set[str]] = defaultdict(set)
+    written: dict[tuple[str, str], str] = {}
+    for a in authorships:
+        persons_on[a["paper_id"]].add(a["person_id"])
+        papers_of_person[a["person_id"]].add(a["paper_id"])
+        written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
+    index, vectors = _topic_vectors(papers)
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in entries:
+        by_source[e["source_id"]].append(e)
+
+    profiles, rows, pending = [], [], []
+    for source in sorted(sources, key=lambda s: s["path"]):
+        page_entries = sorted(by_source.get(source["source_id"], []), key=lambda e: e["position"])
+        view = PageView(source, page_entries, paper_of, persons_on)
+        profile = profile_row(view, person_by_id)
+        profiles.append(profile)
+        owner = profile["owner_person_id"]
+        owner_papers = papers_of_person.get(owner, set()) if owner else set()
+        network = {p for pid in owner_papers for p in persons_on[pid]} - {owner}
+        owner_fields = {
+            f for pid in owner_papers if (f := field_of(paper_by_id[pid].get("category")))
+        }
+        for entry in page_entries:
+            paper_id = paper_of[entry["entry_id"]]
+            paper = paper_by_id[paper_id]
+            base = {
+                "source_id": source["source_id"],
+                "entry_id": entry["entry_id"],
+                "paper_id": paper_id,
+            }
+            if profile["owner_origin"] == "unknown":
+                rows.append(
+                    {
+                        **base,
+                        "status": "needs_review",
+                        "score": None,
+                        "reasons": [
+                            "the page's owner is unknown, so its papers cannot be checked; "
+                            "declare the owner in sources.toml"
+                        ],
+                        "decided_by": "rule",
+                    }
+                )
+                continue
+            evidence = _evidence(
+                paper,
+                owner,
+                profile["owner_name"],
+                network,
+                owner_papers,
+                owner_fields,
+                persons_on,
+                person_by_id,
+                written,
+                index,
+                vectors,
+            )
+            s, reasons = score(evidence)
+            decision = decision_for(decisions, source["path"], entry, paper)
+            row = {**base, "score": s, "reasons": reasons, "decided_by": "model"}
+            row.update(
+                {
+                    "owner_on_byline": evidence.owner_on_byline,
+                    "shared_coauthors": len(evidence.shared_coauthors),
+                    "topic_similarity": evidence.topic_similarity,
+                }
+            )
+            pending.append((row, decision))
+    likely = calibrate([(r["score"], d.status) for r, d in pending if d is not None])
+    for row, decision in pending:
+        row["status"] = status_of(row["score"], likely)
+        if decision is not None:
+            row["status"] = decision.status
+            row["decided_by"] = "curator"
+            note = f": {decision.note}" if decision.note else ""
+            row["reasons"] = [f"a curator decided {decision.status}{note}", *row["reasons"]]
+        rows.append(row)
+    return profiles, rows, {"likely_threshold": likely, "review_threshold": REVIEW}
+
+
+def _evidence(
+    paper: dict[str, Any],
+    owner: str | None,
+    owner_name: str | None,
+    network: set[str],
+    owner_papers: set[str],
+    owner_fields: set[str],
+    persons_on: dict[str, set[str]],
+    person_by_id: dict[str, dict[str, Any]],
+    written: dict[tuple[str, str], str],
+    index: dict[str, int],
+    vectors: Any,
+) -> Evidence:
+    paper_id = paper["paper_id"]
+    on_byline = persons_on.get(paper_id, set())
+    e = Evidence(byline_size=len(paper["author_names"]), byline_complete=paper["authors_complete"])
+    if owner is not None:
+        e.owner_on_byline = owner in on_byline
+        e.owner_as_written = written.get((paper_id, owner))
+    elif owner_name:
+        matching = [n for n in paper["author_names"] if names_match(owner_name, n)]
+        e.owner_on_byline = bool(matching)
+        e.owner_as_written = matching[0] if matching else None
+    if not e.owner_on_byline and owner_name:
+        for person_id in sorted(on_byline):
+            name = written.get((paper_id, person_id), person_by_id[person_id]["name"])
+            if names_match(owner_name, name):
+                e.namesake = f"{name}, {person_id}"
+                break
+    e.shared_coauthors = sorted(person_by_id[p]["name"] for p in on_byline & network)
+    others = [index[p] for p in owner_papers if p != paper_id and p in index]
+    if vectors is not None and others and paper_id in index:
+        sims = (vectors[others] @ vectors[index[paper_id]].T).toarray().ravel()
+        e.topic_similarity = round(float(sims.max()), 4)
+    e.paper_field = field_of(paper.get("category"))
+    e.owner_fields = owner_fields
+    return e
