@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import logging
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import __version__, normalize
+from pipeline import __version__, normalize, report
 from pipeline.attribute import attribute, read_decisions
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
@@ -40,11 +42,12 @@ from pipeline.matching import (
 )
 from pipeline.matching import trained_model as load_or_train
 from pipeline.merge_papers import merge_papers
-from pipeline.publish import check_output_folder, publish
+from pipeline.publish import check_output_folder, failed_dir, publish, read_published
 from pipeline.resolve_authors import EXCLUSIVE_FIELD, mention_records, resolve_authors
 from pipeline.resolve_authors import MODEL as PERSON_MODEL
 from pipeline.schema import to_table
 from pipeline.sources_config import load_sources_config
+from pipeline.validate import Validation, validate
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +235,33 @@ def build_tables(
     return RunResult(tables, manifest, seconds)
 
 
+def _write_extras(
+    folder: Path,
+    result: RunResult,
+    validation: Validation,
+    previous: dict[str, pa.Table] | None,
+    docs: Path,
+    failed: bool = False,
+    fresh: bool = False,
+) -> None:
+    """Data Docs and the curators' report, into `folder` (the staging or failed folder)."""
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if docs.exists():
+        shutil.copytree(docs, folder / "docs", dirs_exist_ok=True)
+    with _timed(result.stage_seconds, "report"):
+        context = report.build_context(
+            result.tables,
+            result.manifest,
+            validation,
+            previous,
+            "../docs/index.html" if docs.exists() else None,
+            failed=failed,
+        )
+        report.write_report(folder / "report", context)
+
+
 def run(
     input_dir: Path,
     out_dir: Path,
@@ -243,31 +273,55 @@ def run(
 ) -> RunResult:
     """Build every table from `input_dir` and publish to `out_dir`.
 
-    Raises `PublishBlocked` (nothing published, previous output kept) when
-    `strict` and any chunk was quarantined; `ConfigError` on bad arguments.
+    Every table is validated first. Raises `PublishBlocked` (nothing published,
+    previous output kept, this run's report written beside it to `OUT.failed/`)
+    when an `error` expectation fails, or `strict` and any chunk was quarantined;
+    `ConfigError` on bad arguments.
     """
     started = dt.datetime.now(dt.UTC)
-    check_output_folder(out_dir.absolute())
+    out_dir = out_dir.absolute()
+    check_output_folder(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     result = build_tables(input_dir, progress, options)
-    if strict and result.quarantined:
-        raise PublishBlocked(
-            f"--strict: {result.quarantined} chunk(s) quarantined; nothing published "
-            f"(previous output in {out_dir} kept)"
-        )
-    with _timed(result.stage_seconds, "publish"):
-        result.manifest.update(
-            {
-                "run_id": f"{started:%Y%m%dT%H%M%SZ}-{result.manifest['inputs_sha256'][:8]}",
-                "started_at": started.isoformat(timespec="seconds"),
-                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "input_dir": str(input_dir),
-                "argv": argv if argv is not None else sys.argv[1:],
-                "strict": strict,
-                "stage_seconds": result.stage_seconds,
-                "quarantined_chunks": result.quarantined,
-            }
-        )
-        publish(result.tables, result.manifest, out_dir)
+    result.manifest.update(
+        {
+            "run_id": f"{started:%Y%m%dT%H%M%SZ}-{result.manifest['inputs_sha256'][:8]}",
+            "started_at": started.isoformat(timespec="seconds"),
+            "input_dir": str(input_dir),
+            "argv": argv if argv is not None else sys.argv[1:],
+            "strict": strict,
+            "stage_seconds": result.stage_seconds,
+            "quarantined_chunks": result.quarantined,
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix=".bylines-docs-", dir=out_dir.parent) as tmp:
+        docs = Path(tmp) / "docs"
+        with _timed(result.stage_seconds, "validate"):
+            validation = validate(result.tables, docs_dir=docs)
+        result.manifest["validation"] = validation.summary()
+        blocked = None
+        if not validation.success:
+            names = ", ".join(o.label for o in validation.errors)
+            blocked = f"validation failed ({names})"
+        elif strict and result.quarantined:
+            blocked = f"--strict: {result.quarantined} chunk(s) quarantined"
+        previous = read_published(out_dir)
+        if blocked:
+            where = failed_dir(out_dir)
+            _write_extras(where, result, validation, previous, docs, failed=True, fresh=True)
+            raise PublishBlocked(
+                f"{blocked}; nothing published (previous output in {out_dir} kept); "
+                f"the report of this run is in {where / 'report' / 'index.html'}"
+            )
+        shutil.rmtree(failed_dir(out_dir), ignore_errors=True)
+        with _timed(result.stage_seconds, "publish"):
+            result.manifest["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            publish(
+                result.tables,
+                result.manifest,
+                out_dir,
+                extras=lambda stage: _write_extras(stage, result, validation, previous, docs),
+            )
     log.info(
         "published %s: %s",
         out_dir,
@@ -438,3 +492,11 @@ def review_items(input_dir: Path, options: Options) -> list[Any]:
             )
         )
     return items
+
+
+def validate_published(out_dir: Path) -> Validation:
+    """Re-check a published folder with the current suites (it is left as it is)."""
+    tables = read_published(out_dir)
+    if tables is None:
+        raise ConfigError(f"{out_dir}: not a published bylines output (no run.json)")
+    return validate(tables)

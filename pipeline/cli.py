@@ -26,8 +26,13 @@ bibliographic tables, and an optional sources.toml), and publish Parquet tables
 and run.json to --out. The previous output is replaced atomically, and only when
 the run succeeds.
 
-exit codes: 0 published; 1 blocked (--strict saw quarantined input): nothing
-published, previous output kept; 2 usage or configuration error."""
+Every table is checked by the Great Expectations suites in expectations/ first:
+an error-severity failure publishes nothing, and the run's report goes to
+OUT.failed/report/index.html instead.
+
+exit codes: 0 published; 1 blocked (a validation error, or --strict saw
+quarantined input): nothing published, previous output kept; 2 usage or
+configuration error."""
 
 LABEL_HELP = """\
 Train a matcher by answering its questions. dedupe's active learner shows the
@@ -151,6 +156,20 @@ def _cmd_label(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    validation = api.validate_published(args.folder)
+    for o in validation.outcomes:
+        if not o.success:
+            sample = f" e.g. {', '.join(o.sample[:3])}" if o.sample else ""
+            print(f"{o.severity.upper():7} {o.label}: {o.why} ({o.unexpected} unexpected){sample}")
+    summary = validation.summary()
+    print(
+        f"{summary['expectations']} expectations: {len(summary['failed_errors'])} error(s), "
+        f"{len(summary['failed_warnings'])} warning(s) in {args.folder}"
+    )
+    return 0 if validation.success else 1
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.answer_key:
         report = api.evaluate_output(args.out, args.answer_key)
@@ -267,6 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_labels(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
 
+    check = sub.add_parser(
+        "validate",
+        help="re-check a published output folder with the expectation suites",
+        description="Run every Great Expectations suite in expectations/ on the tables "
+        "published in FOLDER, without changing it. Exit 1 if an error-severity "
+        "expectation fails.",
+    )
+    check.add_argument("folder", type=Path, nargs="?", default=Path("data/out"), metavar="FOLDER")
+    check.set_defaults(func=_cmd_validate)
+
     inspect = sub.add_parser(
         "inspect",
         help="show how single files are read (shape, header, entries)",
@@ -295,11 +324,17 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for noisy in ("great_expectations", "py.warnings"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return args.func(args)
     except BylinesError as exc:
         log.error("%s", exc)
         return exc.exit_code
+    except OSError as exc:
+        log.error("%s: %s", exc.filename or "file system", exc.strerror or exc)
+        log.error("nothing published; the previous output is as it was")
+        return 2
     except KeyboardInterrupt:
         log.error("interrupted: nothing published, previous output kept")
         return 130

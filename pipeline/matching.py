@@ -186,12 +186,23 @@ def integer_ids(records: dict[str, Record]) -> tuple[dict[int, Record], list[str
 
 
 def sample_records(data: dict[int, Record], labels: Labels, size: int) -> dict[int, Record]:
-    """A deterministic sample for preparing training; labeled records always in."""
+    """A deterministic sample for preparing training, plus every labeled record:
+    blocking rules are learned on it, so it must hold the labeled pairs even when
+    today's data is small or does not contain them."""
     if len(data) <= size:
-        return data
-    rng = random.Random(SEED)
-    chosen = sorted(rng.sample(sorted(data), size))
-    return {i: data[i] for i in chosen}
+        sample = dict(data)
+    else:
+        rng = random.Random(SEED)
+        sample = {i: data[i] for i in sorted(rng.sample(sorted(data), size))}
+    present = {r["key"] for r in sample.values()}
+    extra = len(data)
+    for pair in labels.match + labels.distinct:
+        for record in pair:
+            if record["key"] not in present:
+                present.add(record["key"])
+                sample[extra] = record
+                extra += 1
+    return sample
 
 
 def corpora(model: Model, records: Iterator[Record] | list[Record]) -> dict[str, list[Any]]:

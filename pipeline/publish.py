@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,13 @@ log = logging.getLogger(__name__)
 MANIFEST = "run.json"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+def read_published(out_dir: Path) -> dict[str, pa.Table] | None:
+    """The tables of a published output folder, or None if there is none."""
+    if not (out_dir / MANIFEST).exists():
+        return None
+    return {p.stem: pq.read_table(p) for p in sorted(out_dir.glob("*.parquet"))}
 
 
 def write_table(table: pa.Table, path: Path) -> None:
@@ -83,6 +91,11 @@ def staging_dir(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.staging"
 
 
+def failed_dir(out_dir: Path) -> Path:
+    """Where a blocked run leaves its report, beside (never inside) the output."""
+    return out_dir.parent / f"{out_dir.name}.failed"
+
+
 def previous_dir(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.previous"
 
@@ -109,8 +122,17 @@ def check_output_folder(out_dir: Path) -> None:
         )
 
 
-def publish(tables: dict[str, pa.Table], manifest: dict[str, Any], out_dir: Path) -> None:
-    """Write `tables` and `manifest` into `out_dir`, replacing its contents atomically."""
+def publish(
+    tables: dict[str, pa.Table],
+    manifest: dict[str, Any],
+    out_dir: Path,
+    extras: Callable[[Path], None] | None = None,
+) -> None:
+    """Write `tables` and `manifest` into `out_dir`, replacing its contents atomically.
+
+    `extras(folder)` writes anything else that belongs to the output (the
+    report, Data Docs) into the staging folder, so it is swapped in with it.
+    """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(out_dir)
@@ -120,6 +142,8 @@ def publish(tables: dict[str, pa.Table], manifest: dict[str, Any], out_dir: Path
     try:
         for name, table in tables.items():
             write_table(table, stage / f"{name}.parquet")
+        if extras is not None:
+            extras(stage)
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _fsync_tree(stage)
         if not out_dir.exists():

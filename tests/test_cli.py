@@ -23,7 +23,9 @@ def bylines(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_run_on_sample_pages_publishes_every_table(raw_copy: Path, tmp_path: Path):

@@ -1,0 +1,282 @@
+"""Stage 9, report: the curators' page, `report/index.html`.
+
+One self-contained HTML file: inline CSS and SVG, no script, no network
+request. Every value is escaped by Jinja2's autoescaping, since scraped text
+is untrusted (a title carrying `<script>` shows as text). `build_context` is a
+pure function of the tables; `render` turns it into HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import jellyfish
+import pyarrow as pa
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from pipeline import charts
+from pipeline.normalize import fold
+from pipeline.validate import Validation
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_ROWS = 200
+"""Rows a section lists before it says how many it left out."""
+
+Rows = list[dict[str, Any]]
+
+
+def _rows(tables: dict[str, pa.Table], name: str) -> Rows:
+    return tables[name].to_pylist() if name in tables else []
+
+
+def changes(current: dict[str, Rows], previous: dict[str, Rows] | None) -> dict[str, Any]:
+    """What changed since the previous published run: papers, merges, splits, flags."""
+    if previous is None:
+        return {"first_run": True}
+    titles = {p["paper_id"]: p["title"] or "(abstract only)" for p in current["papers"]}
+    old_titles = {
+        p["paper_id"]: p["title"] or "(abstract only)" for p in previous.get("papers", [])
+    }
+    now = {r["entry_id"]: r["paper_id"] for r in current["paper_entries"]}
+    before = {r["entry_id"]: r["paper_id"] for r in previous.get("paper_entries", [])}
+    merged_from: dict[str, set[str]] = defaultdict(set)
+    split_into: dict[str, set[str]] = defaultdict(set)
+    for entry, paper in now.items():
+        if entry in before:
+            merged_from[paper].add(before[entry])
+            split_into[before[entry]].add(paper)
+    flags = {
+        a["entry_id"] for a in current["attributions"] if a["status"] == "likely_misattributed"
+    }
+    old_flags = {
+        a["entry_id"]
+        for a in previous.get("attributions", [])
+        if a["status"] == "likely_misattributed"
+    }
+    return {
+        "first_run": False,
+        "new_papers": sorted(titles[p] for p in set(titles) - set(old_titles)),
+        "removed_papers": sorted(old_titles[p] for p in set(old_titles) - set(titles)),
+        "merges": sorted(titles[p] for p, olds in merged_from.items() if len(olds) > 1),
+        "splits": sorted(old_titles.get(p, p) for p, news in split_into.items() if len(news) > 1),
+        "new_flags": len(flags - old_flags),
+        "cleared_flags": len(old_flags - flags),
+    }
+
+
+def near_misses(persons: Rows) -> list[dict[str, Any]]:
+    """Pairs of persons kept apart whose names are close: namesakes or look-alikes."""
+    by_surname: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in persons:
+        by_surname[fold(p["name"]).split(" ")[-1]].append(p)
+    out = []
+    for group in by_surname.values():
+        if len(group) > 50:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                sim = jellyfish.jaro_winkler_similarity(fold(a["name"]), fold(b["name"]))
+                if sim >= 0.8:
+                    out.append({"a": a, "b": b, "similarity": round(sim, 3)})
+    return sorted(out, key=lambda m: (-m["similarity"], m["a"]["name"]))
+
+
+def duplicate_clusters(
+    entries: Rows, paper_entries: Rows, papers: Rows, paths: dict[str, str]
+) -> Rows:
+    """Papers seen on several entries, with the fields on which the entries disagree."""
+    by_id = {e["entry_id"]: e for e in entries}
+    members: dict[str, Rows] = defaultdict(list)
+    for r in paper_entries:
+        if r["entry_id"] in by_id:
+            members[r["paper_id"]].append(by_id[r["entry_id"]])
+    out = []
+    for paper in papers:
+        group = sorted(members[paper["paper_id"]], key=lambda e: e["record_key"])
+        if len(group) < 2:
+            continue
+        fields = {
+            "title": {e["title"] for e in group if e["title"]},
+            "date": {e["published_raw"] for e in group if e["published_raw"]},
+            "arXiv id": {e["arxiv_id"] for e in group if e["arxiv_id"]},
+            "byline": {
+                f"{len(e['authors'])}{' et al.' if e['authors_truncated'] else ''}"
+                for e in group
+                if e["authors"]
+            },
+        }
+        out.append(
+            {
+                "paper": paper,
+                "entries": [{**e, "page": paths.get(e["source_id"], "")} for e in group],
+                "disagree": [k for k, v in fields.items() if len(v) > 1],
+            }
+        )
+    return sorted(out, key=lambda c: (-len(c["disagree"]), -len(c["entries"])))
+
+
+def flagged(tables: dict[str, Rows], paths: dict[str, str]) -> Rows:
+    """Flags worst first, with the evidence and a coauthor chart each."""
+    entries = {e["entry_id"]: e for e in tables["entries"]}
+    papers = {p["paper_id"]: p for p in tables["papers"]}
+    persons = {p["person_id"]: p for p in tables["persons"]}
+    profiles = {p["source_id"]: p for p in tables["profiles"]}
+    on_paper: dict[str, set[str]] = defaultdict(set)
+    for a in tables["authorships"]:
+        on_paper[a["paper_id"]].add(a["person_id"])
+    out = []
+    rows = [
+        a
+        for a in tables["attributions"]
+        if a["status"] in ("likely_misattributed", "needs_review")
+        and profiles[a["source_id"]]["owner_origin"] != "unknown"
+    ]
+    rows.sort(
+        key=lambda a: (a["status"] != "likely_misattributed", -(a["score"] or 0), a["entry_id"])
+    )
+    for a in rows:
+        profile, paper = profiles[a["source_id"]], papers[a["paper_id"]]
+        owner = profile["owner_person_id"]
+        network: Counter[str] = Counter()
+        if owner:
+            for pid, people in on_paper.items():
+                if owner in people and pid != paper["paper_id"]:
+                    network.update(persons[p]["name"] for p in people if p != owner)
+        paper_side = sorted(
+            persons[p]["name"] for p in on_paper.get(paper["paper_id"], set()) if p != owner
+        )
+        chart = ""
+        if a["status"] == "likely_misattributed":
+            chart = charts.coauthor_network(
+                profile["owner_name"] or "?",
+                paper["title"] or "(abstract only)",
+                [n for n, _ in network.most_common(20)],
+                paper_side,
+            )
+        out.append(
+            {
+                "attribution": a,
+                "entry": entries[a["entry_id"]],
+                "paper": paper,
+                "profile": profile,
+                "page": paths.get(a["source_id"], ""),
+                "chart": Markup(chart),
+            }
+        )
+    return out
+
+
+def _safe(section: str, compute: Any, default: Any, problems: list[str]) -> Any:
+    """A section computed from possibly broken tables (a failed run's report must
+    still render): on error, the section is left empty and the problem shown."""
+    try:
+        return compute()
+    except Exception as exc:  # the report of a broken run must not break too
+        problems.append(f"{section}: {type(exc).__name__}: {exc}")
+        return default
+
+
+def build_context(
+    tables: dict[str, pa.Table],
+    manifest: dict[str, Any],
+    validation: Validation | None,
+    previous: dict[str, pa.Table] | None,
+    docs_link: str | None,
+    failed: bool = False,
+) -> dict[str, Any]:
+    """Everything the template shows, from the run's tables."""
+    t = {name: _rows(tables, name) for name in tables}
+    for name in ("papers", "paper_entries", "persons", "authorships", "profiles", "attributions"):
+        t.setdefault(name, [])
+    paths = {s["source_id"]: s["path"] for s in t["sources"]}
+    prev = {name: table.to_pylist() for name, table in previous.items()} if previous else None
+    per_source = [
+        (s["path"], float(s["entry_count"] or 0), float(s["quarantined_count"] or 0))
+        for s in t["sources"]
+    ]
+    scores: dict[str, list[float]] = defaultdict(list)
+    for a in t["attributions"]:
+        if a["score"] is not None:
+            scores[a["status"]].append(a["score"])
+    entries_by_source: dict[str, Rows] = defaultdict(list)
+    status = {a["entry_id"]: a["status"] for a in t["attributions"]}
+    for e in sorted(t["entries"], key=lambda e: (e["source_id"], e["position"])):
+        entries_by_source[e["source_id"]].append({**e, "status": status.get(e["entry_id"], "")})
+    problems: list[str] = []
+    return {
+        "problems": problems,
+        "failed": failed,
+        "manifest": manifest,
+        "manifest_json": json.dumps(manifest, indent=2, sort_keys=True, default=str),
+        "tables": t,
+        "counts": {name: table.num_rows for name, table in tables.items()},
+        "changes": _safe("changes", lambda: changes(t, prev), {"first_run": True}, problems),
+        "flags": _safe("flags", lambda: flagged(t, paths)[:MAX_ROWS], [], problems),
+        "merges": sorted(
+            (p for p in t["persons"] if len(p["variants"]) > 1), key=lambda p: p["name"]
+        )[:MAX_ROWS],
+        "near_misses": _safe(
+            "near misses", lambda: near_misses(t["persons"])[:MAX_ROWS], [], problems
+        ),
+        "clusters": _safe(
+            "duplicate papers",
+            lambda: duplicate_clusters(t["entries"], t["paper_entries"], t["papers"], paths)[
+                :MAX_ROWS
+            ],
+            [],
+            problems,
+        ),
+        "paper_issues": [i for i in t["quality_issues"] if i["table_name"] == "papers"],
+        "issues": t["quality_issues"][:MAX_ROWS],
+        "quarantine": t["quarantine"][:MAX_ROWS],
+        "validation": validation,
+        "docs_link": docs_link,
+        "paths": paths,
+        "sources": t["sources"],
+        "profiles": {p["source_id"]: p for p in t["profiles"]},
+        "entries_by_source": entries_by_source,
+        "max_rows": MAX_ROWS,
+        "chart_sources": Markup(
+            charts.bars(per_source, title="entries (blue) and quarantined (red) per file")
+        ),
+        "chart_scores": Markup(
+            charts.histogram(
+                dict(scores),
+                {
+                    "consistent": charts.OK,
+                    "needs_review": charts.WARN,
+                    "likely_misattributed": charts.BAD,
+                },
+                title="attribution scores by status",
+            )
+        ),
+        "chart_confidence": Markup(
+            charts.histogram(
+                {"paper_entries": [r["confidence"] for r in t["paper_entries"]]},
+                {"paper_entries": charts.BAR},
+                title="match confidence of entries",
+            )
+        ),
+    }
+
+
+def render(context: dict[str, Any]) -> str:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(folder: Path, context: dict[str, Any]) -> Path:
+    """Write `folder/index.html`; the only side effect of this stage."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "index.html"
+    path.write_text(render(context), encoding="utf-8")
+    return path

@@ -1,0 +1,240 @@
+"""Stage 7, validate: the Great Expectations suites in `expectations/` on every table.
+
+Each published table has one suite, a JSON file reviewed like code. Every
+expectation carries `meta.severity`: `error` blocks publishing, `warning` is
+reported. Checks that span tables (foreign keys, no date after the page's
+scrape, declared against parsed counts) run on views of the tables with the
+needed columns joined in, and on run parameters (`$PARAMETER` in a suite):
+the ids of the referenced tables, today's date, next year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SUITES = Path(__file__).resolve().parents[1] / "expectations"
+SEVERITIES = ("error", "warning")
+
+
+@dataclass
+class Outcome:
+    """One expectation's result on one table, in a curator's terms."""
+
+    table: str
+    expectation: str
+    target: str
+    severity: str
+    why: str
+    success: bool
+    unexpected: int = 0
+    sample: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.table}: {self.expectation}({self.target})"
+
+
+@dataclass
+class Validation:
+    outcomes: list[Outcome]
+    docs_index: Path | None = None
+
+    @property
+    def errors(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "warning"]
+
+    @property
+    def success(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "expectations": len(self.outcomes),
+            "failed_errors": [o.label for o in self.errors],
+            "failed_warnings": [o.label for o in self.warnings],
+        }
+
+
+def load_suites(folder: Path = SUITES) -> dict[str, dict[str, Any]]:
+    """Every suite file, checked for a name and a severity on each expectation."""
+    suites: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            suite = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: not valid JSON: {exc}") from exc
+        for i, expectation in enumerate(suite.get("expectations", [])):
+            severity = expectation.get("meta", {}).get("severity")
+            if severity not in SEVERITIES:
+                raise ConfigError(
+                    f"{path}: expectation {i} ({expectation.get('type')}) needs meta.severity "
+                    f"in {SEVERITIES}, has {severity!r}"
+                )
+        suites[suite.get("name", path.stem)] = suite
+    return suites
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(date_as_object=False)
+
+
+def views(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
+    """The tables as the suites see them: derived columns for cross-table checks."""
+    frames = {name: _frame(t) for name, t in tables.items()}
+    if "sources" in frames:
+        s = frames["sources"]
+        chunks = s["entry_count"].fillna(0) + s["quarantined_count"].fillna(0)
+        s["quarantined_share"] = (
+            s["quarantined_count"].fillna(0) / chunks.where(chunks > 0)
+        ).astype("float64")
+        total = float(chunks.sum())
+        s["run_quarantined_share"] = (
+            float(s["quarantined_count"].fillna(0).sum()) / total if total else 0.0
+        )
+        if "entries" in frames:
+            scraped = dict(zip(s["source_id"], s["scraped_at"], strict=True))
+            frames["entries"]["scraped_at"] = pd.to_datetime(
+                frames["entries"]["source_id"].map(scraped)
+            )
+    for name in ("entries", "papers"):
+        if name in frames:
+            f = frames[name]
+            f["has_text"] = f["title"].notna() | f["abstract"].notna()
+    if "persons" in frames:
+        frames["persons"]["variant_count"] = frames["persons"]["variants"].map(len)
+    if "attributions" in frames:
+        frames["attributions"]["reason_count"] = frames["attributions"]["reasons"].map(
+            lambda r: 0 if r is None else len(r)
+        )
+    return frames
+
+
+def parameters(tables: dict[str, pa.Table], today: dt.date | None = None) -> dict[str, Any]:
+    """Run parameters the suites refer to with `$PARAMETER`."""
+    today = today or dt.date.today()
+
+    def ids(table: str, column: str) -> list[str]:
+        if table not in tables:
+            return []
+        return [v for v in tables[table].column(column).to_pylist() if v is not None]
+
+    return {
+        "source_ids": ids("sources", "source_id"),
+        "entry_ids": ids("entries", "entry_id"),
+        "paper_ids": ids("papers", "paper_id"),
+        "person_ids": ids("persons", "person_id"),
+        "today": pd.Timestamp(today),
+        "min_date": pd.Timestamp(1900, 1, 1),
+        "next_year": today.year + 1,
+    }
+
+
+def _context(docs_dir: Path | None) -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            site_name="bylines",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return context
+
+
+def _outcome(table: str, result: Any) -> Outcome:
+    config = result.expectation_config
+    kwargs = dict(config.kwargs)
+    target = kwargs.get("column") or ", ".join(
+        str(kwargs[k]) for k in ("column_A", "column_B", "column_list") if k in kwargs
+    )
+    meta = config.meta or {}
+    info = result.exception_info or {}
+    problem = info.get("exception_message") if info.get("raised_exception") else None
+    details = result.result or {}
+    sample = [str(v) for v in (details.get("partial_unexpected_list") or [])[:5]]
+    return Outcome(
+        table=table,
+        expectation=config.type,
+        target=str(target),
+        severity=meta.get("severity", "error"),
+        why=meta.get("why", ""),
+        success=bool(result.success) and problem is None,
+        unexpected=int(details.get("unexpected_count") or 0),
+        sample=sample,
+        problem=problem,
+    )
+
+
+def validate(
+    tables: dict[str, pa.Table],
+    suites_dir: Path = SUITES,
+    docs_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> Validation:
+    """Run every table's suite; build Data Docs into `docs_dir` when given."""
+    import great_expectations as gx
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+        logging.getLogger(name).setLevel(logging.WARNING)  # GX is chatty at INFO
+    suites = load_suites(suites_dir)
+    missing = sorted(set(tables) - set(suites))
+    if missing:
+        raise ConfigError(f"{suites_dir}: no expectation suite for table(s) {missing}")
+    frames = views(tables)
+    params = parameters(tables, today)
+    context = _context(docs_dir)
+    source = context.data_sources.add_pandas("bylines")
+    outcomes: list[Outcome] = []
+    for name in tables:
+        suite = context.suites.add(gx.ExpectationSuite(**suites[name]))
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frames[name]}, expectation_parameters=params
+        )
+        outcomes.extend(_outcome(name, r) for r in result.results)
+    docs_index = None
+    if docs_dir is not None:
+        context.build_data_docs()
+        docs_index = docs_dir / "index.html"
+    validation = Validation(outcomes, docs_index)
+    for o in validation.errors + validation.warnings:
+        log.log(
+            logging.ERROR if o.severity == "error" else logging.WARNING,
+            "validation %s failed: %s (%d unexpected, e.g. %s)%s",
+            o.label,
+            o.why,
+            o.unexpected,
+            ", ".join(o.sample[:3]) or "-",
+            f"; {o.problem}" if o.problem else "",
+        )
+    return validation

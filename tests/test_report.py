@@ -1,0 +1,133 @@
+"""The curators' report, read in a real browser (headless Chromium from Debian)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from pipeline import api
+from tests.helpers import RAW
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SECTIONS = ["summary", "flags", "persons", "papers", "quarantine", "validation", "pages"]
+
+HOSTILE_PAGE = """\
+Eve <img src=x onerror=alert(1)> Hacker
+
+CL
+2papers
+
+2 Papers
+
+CLMar 3, 2021
+<script>alert('title')</script> Attacks on Reports
+
+Eve Hacker, Mallory Doe et al. · <b onmouseover=alert(2)>evil labs</b>
+
+Abstract with <iframe src="http://198.51.100.7/x"></iframe>, <style>p{}</style> inside.
+
+CLApr 4, 2022
+Second Paper About "Quotes" & <Angles>
+
+Eve Hacker, Trudy Smith
+
+An abstract with a javascript:alert(3) link and an <a href="http://198.51.100.7/">anchor</a>.
+"""
+
+
+def open_report(path: Path, screenshot: Path):
+    """Load a report from disk; return (page text, console errors, requests, dialogs, counts)."""
+    assert CHROMIUM, "chromium is installed by `make test` (Debian package)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        errors, requests, dialogs = [], [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        counts = {
+            "script": page.locator("script").count(),
+            "iframe": page.locator("iframe").count(),
+            "img": page.locator("img").count(),
+            "sections": {s: page.locator(f"section#{s}").count() for s in SECTIONS},
+            "flags": page.locator("section#flags .card").count(),
+            "svg": page.locator("svg").count(),
+        }
+        text = page.inner_text("body")
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    return text, errors, requests, dialogs, counts
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory, model_cache):
+    out = tmp_path_factory.mktemp("run") / "out"
+    api.run(RAW, out, options=api.Options(cache_dir=model_cache), argv=[])
+    return out
+
+
+def test_sample_report_in_chromium(sample_report: Path, tmp_path: Path):
+    shot = tmp_path / "report.png"
+    text, errors, requests, dialogs, counts = open_report(
+        sample_report / "report" / "index.html", shot
+    )
+    assert errors == [] and dialogs == []
+    assert requests == [(sample_report / "report" / "index.html").resolve().as_uri()]
+    assert all(n == 1 for n in counts["sections"].values()), counts["sections"]
+    assert counts["script"] == 0 and counts["svg"] >= 4
+    assert counts["flags"] >= 4
+    assert "Managing the Mismatch" in text and "likely misattributed" in text
+    assert "Zac Hatfield Dodds · Zac Hatfield-Dodds" in text  # a merge, every spelling
+    assert "Validation passed" in text and "expect_column_values_to_be_unique" in text
+    assert "first published run" in text
+    assert shot.stat().st_size > 50_000
+    assert (sample_report / "docs" / "index.html").exists()
+
+
+def test_second_run_reports_what_changed(tmp_path: Path, model_cache: Path):
+    folder = tmp_path / "in"
+    shutil.copytree(RAW, folder)
+    out = tmp_path / "out"
+    options = api.Options(cache_dir=model_cache)
+    api.run(folder, out, options=options, argv=[])
+    (folder / "more.txt").write_text(
+        "Abstract:We measure the thermal conductivity of frozen lake ice over many winters.\n"
+    )
+    api.run(folder, out, options=options, argv=[])
+    html = (out / "report" / "index.html").read_text()
+    assert "1 new paper(s)" in html and "0 paper(s) gone" in html
+
+
+def test_hostile_page_renders_as_text(tmp_path: Path, model_cache: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "evil<script>.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
+    (folder / "sources.toml").write_text('["evil<script>.txt"]\nowner_name = "Eve Hacker"\n')
+    out = tmp_path / "out"
+    api.run(folder, out, options=api.Options(cache_dir=model_cache), argv=[])
+    text, errors, requests, dialogs, counts = open_report(
+        out / "report" / "index.html", tmp_path / "hostile.png"
+    )
+    assert dialogs == [] and errors == []
+    assert len(requests) == 1  # the report itself: nothing from the page's markup loads
+    assert counts["script"] == 0 and counts["iframe"] == 0 and counts["img"] == 0
+    assert "<script>alert('title')</script> Attacks on Reports" in text
+    assert "evil<script>.txt" in text
+    assert 'Second Paper About "Quotes" & <Angles>' in text
+    html = (out / "report" / "index.html").read_text()
+    for tag in ("<script", "<iframe", "<img", "<b onmouseover"):
+        assert tag not in html

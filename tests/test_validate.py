@@ -1,0 +1,139 @@
+"""The validation gate: suites as data, corrupted tables blocked, output kept."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import api
+from pipeline.errors import PublishBlocked
+from pipeline.schema import PUBLISHED
+from pipeline.validate import SUITES, load_suites, validate
+
+BYLINES = Path(sys.executable).parent / "bylines"
+
+
+def test_every_published_table_has_a_suite_with_severities():
+    suites = load_suites()
+    assert set(suites) == set(PUBLISHED)
+    for path in SUITES.glob("*.json"):
+        for e in json.loads(path.read_text())["expectations"]:
+            assert e["meta"]["severity"] in {"error", "warning"}, (path.name, e["type"])
+            assert e["meta"]["why"], (path.name, e["type"])
+
+
+@pytest.fixture(scope="module")
+def good_tables(model_cache):
+    from tests.helpers import RAW
+
+    return api.build_tables(RAW, options=api.Options(cache_dir=model_cache)).tables
+
+
+def _set(table: pa.Table, column: str, index: int, value: object) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[index] = value
+    i = table.schema.get_field_index(column)
+    return table.set_column(i, column, pa.array(values, type=table.schema.field(column).type))
+
+
+def corrupt(tables: dict[str, pa.Table], kind: str) -> dict[str, pa.Table]:
+    bad = dict(tables)
+    if kind == "duplicate key":
+        bad["entries"] = pa.concat_tables([tables["entries"], tables["entries"].slice(0, 1)])
+    elif kind == "dangling foreign key":
+        bad["paper_entries"] = _set(tables["paper_entries"], "entry_id", 0, "e_nowhere")
+    elif kind == "malformed arXiv id":
+        bad["entries"] = _set(tables["entries"], "arxiv_id", 0, "arXiv 23.1")
+    return bad
+
+
+EXPECTED = {
+    "duplicate key": "entries: expect_column_values_to_be_unique(entry_id)",
+    "dangling foreign key": "paper_entries: expect_column_values_to_be_in_set(entry_id)",
+    "malformed arXiv id": "entries: expect_column_values_to_match_regex(arxiv_id)",
+}
+
+
+def test_clean_tables_pass(good_tables):
+    result = validate(good_tables)
+    assert result.success, [o.label for o in result.errors]
+    assert len(result.outcomes) >= 50
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_corruption_is_an_error(good_tables, kind):
+    result = validate(corrupt(good_tables, kind))
+    assert not result.success
+    assert EXPECTED[kind] in [o.label for o in result.errors]
+
+
+def test_a_date_after_the_scrape_is_an_error(good_tables):
+    import datetime as dt
+
+    sources = _set(good_tables["sources"], "scraped_at", 0, dt.date(2000, 1, 1))
+    result = validate({**good_tables, "sources": sources})
+    labels = [o.label for o in result.errors]
+    assert (
+        "entries: expect_column_pair_values_a_to_be_greater_than_b(scraped_at, published)" in labels
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_gate_blocks_publishing_and_keeps_previous_output(
+    tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+):
+    from tests.helpers import RAW
+
+    out = tmp_path / "out"
+    options = api.Options(cache_dir=model_cache)
+    api.run(RAW, out, options=options, argv=[])
+    before = _snapshot(out)
+    real = api.build_tables
+
+    def corrupted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.tables = corrupt(result.tables, kind)
+        return result
+
+    monkeypatch.setattr(api, "build_tables", corrupted)
+    with pytest.raises(PublishBlocked) as blocked:
+        api.run(RAW, out, options=options, argv=[])
+    assert blocked.value.exit_code == 1 and EXPECTED[kind] in str(blocked.value)
+    assert _snapshot(out) == before
+    failed = (tmp_path / "out.failed" / "report" / "index.html").read_text()
+    assert (
+        "nothing was published" in failed and EXPECTED[kind].split(": ")[1].split("(")[0] in failed
+    )
+    assert (tmp_path / "out.failed" / "docs" / "index.html").exists()
+
+
+def test_validate_command_rechecks_a_published_folder(tmp_path: Path):
+    out = tmp_path / "out"
+    assert (
+        subprocess.run([str(BYLINES), "run", "--out", str(out)], capture_output=True).returncode
+        == 0
+    )
+    ok = subprocess.run([str(BYLINES), "validate", str(out)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    entries = pq.read_table(copy / "entries.parquet")
+    pq.write_table(pa.concat_tables([entries, entries.slice(0, 1)]), copy / "entries.parquet")
+    bad = subprocess.run([str(BYLINES), "validate", str(copy)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "ERROR   entries: expect_column_values_to_be_unique(entry_id)" in bad.stdout
+    assert (out / "run.json").exists() and (out / "report" / "index.html").exists()
+    assert (out / "docs" / "index.html").exists()
