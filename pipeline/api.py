@@ -24,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import __version__, normalize, report
+from pipeline import __version__, normalize, report, stable_ids
 from pipeline.attribute import attribute, read_decisions
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
@@ -142,13 +142,25 @@ def papers_of(
     paths: dict[str, str],
     options: Options,
     seconds: dict[str, float],
+    previous: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """match_papers + merge_papers: (paper_entries, papers, quality issues, matcher info)."""
+    """match_papers + merge_papers: (paper_entries, papers, quality issues, matcher info).
+
+    Paper ids are inherited from `previous` published tables where clusters overlap.
+    """
+    previous = previous or {}
     with _timed(seconds, "match_papers"):
         trained, labels = _matcher(PAPER_MODEL, paper_records(entries), options)
         paper_entries, stats = (
             match_papers(entries, trained, labels) if trained else ([], {"candidate_pairs": 0})
         )
+        ids, changes = stable_ids.inherit(
+            stable_ids.members_by_id(paper_entries, "paper_id", "entry_id"),
+            stable_ids.members_by_id(previous.get("paper_entries", []), "paper_id", "entry_id"),
+            "paper",
+        )
+        paper_entries = stable_ids.rename(paper_entries, "paper_id", ids)
+        stats["id_changes"] = changes
     with _timed(seconds, "merge_papers"):
         papers, issues = merge_papers(entries, paper_entries, paths)
     info = {**stats, **(trained.quality if trained else {})}
@@ -157,15 +169,30 @@ def papers_of(
 
 
 def persons_of(
-    papers: list[dict[str, Any]], options: Options, seconds: dict[str, float]
+    papers: list[dict[str, Any]],
+    options: Options,
+    seconds: dict[str, float],
+    previous: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """resolve_authors: (persons, authorships, quality issues, matcher info)."""
+    """resolve_authors: (persons, authorships, quality issues, matcher info).
+
+    Person ids are inherited from `previous` published tables where clusters overlap.
+    """
+    previous = previous or {}
     with _timed(seconds, "resolve_authors"):
         records = mention_records(papers)
         trained, labels = _matcher(PERSON_MODEL, records, options)
         if trained is None:
-            return [], [], [], {"candidate_pairs": 0}
+            return [], [], [], {"candidate_pairs": 0, "id_changes": []}
         persons, authorships, stats = resolve_authors(records, trained, labels)
+        ids, changes = stable_ids.inherit(
+            stable_ids.members_by_id(authorships, "person_id", "mention_key"),
+            stable_ids.members_by_id(previous.get("authorships", []), "person_id", "mention_key"),
+            "person",
+        )
+        persons = stable_ids.rename(persons, "person_id", ids)
+        authorships = stable_ids.rename(authorships, "person_id", ids)
+        stats["id_changes"] = changes
     return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
 
 
@@ -183,15 +210,29 @@ def _conflict_issues(table: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def build_tables(
-    input_dir: Path, progress: Progress | None = None, options: Options | None = None
+    input_dir: Path,
+    progress: Progress | None = None,
+    options: Options | None = None,
+    previous: dict[str, pa.Table] | None = None,
 ) -> RunResult:
-    """Run every stage up to publishing on `input_dir`; the tables a run would publish."""
+    """Run every stage up to publishing on `input_dir`; the tables a run would publish.
+
+    `previous` (the last published tables) lets clusters keep their ids.
+    """
     options = options or Options()
     seconds: dict[str, float] = {}
+    before = {
+        name: previous[name].to_pylist()
+        for name in ("paper_entries", "authorships")
+        if previous and name in previous
+    }
     extracted, entries = read_inputs(input_dir, options, progress, seconds)
     paths = {s["source_id"]: s["path"] for s in extracted.sources}
-    paper_entries, papers, paper_issues, paper_info = papers_of(entries, paths, options, seconds)
-    persons, authorships, person_issues, person_info = persons_of(papers, options, seconds)
+    paper_entries, papers, paper_issues, paper_info = papers_of(
+        entries, paths, options, seconds, before
+    )
+    persons, authorships, person_issues, person_info = persons_of(papers, options, seconds, before)
+    id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
     with _timed(seconds, "attribute"):
         decisions = read_decisions(options.decisions_path)
         profiles, attributions, thresholds = attribute(
@@ -208,6 +249,7 @@ def build_tables(
         "authorships": to_table("authorships", authorships),
         "profiles": to_table("profiles", profiles),
         "attributions": to_table("attributions", attributions),
+        "id_changes": to_table("id_changes", id_changes),
         "quality_issues": to_table(
             "quality_issues", extracted.issues + paper_issues + person_issues
         ),
@@ -282,7 +324,8 @@ def run(
     out_dir = out_dir.absolute()
     check_output_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    result = build_tables(input_dir, progress, options)
+    previous = read_published(out_dir)
+    result = build_tables(input_dir, progress, options, previous)
     result.manifest.update(
         {
             "run_id": f"{started:%Y%m%dT%H%M%SZ}-{result.manifest['inputs_sha256'][:8]}",
@@ -305,7 +348,6 @@ def run(
             blocked = f"validation failed ({names})"
         elif strict and result.quarantined:
             blocked = f"--strict: {result.quarantined} chunk(s) quarantined"
-        previous = read_published(out_dir)
         if blocked:
             where = failed_dir(out_dir)
             _write_extras(where, result, validation, previous, docs, failed=True, fresh=True)

@@ -190,7 +190,15 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything the template shows, from the run's tables."""
     t = {name: _rows(tables, name) for name in tables}
-    for name in ("papers", "paper_entries", "persons", "authorships", "profiles", "attributions"):
+    for name in (
+        "papers",
+        "paper_entries",
+        "persons",
+        "authorships",
+        "profiles",
+        "attributions",
+        "id_changes",
+    ):
         t.setdefault(name, [])
     paths = {s["source_id"]: s["path"] for s in t["sources"]}
     prev = {name: table.to_pylist() for name, table in previous.items()} if previous else None

@@ -179,6 +179,15 @@ ATTRIBUTIONS = pa.schema(
     ]
 )
 
+ID_CHANGES = pa.schema(
+    [
+        ("entity", _STR),
+        ("old_id", _STR),
+        ("new_id", _STR),
+        ("kind", _STR),
+    ]
+)
+
 QUALITY_ISSUES = pa.schema(
     [
         ("table_name", _STR),
@@ -200,6 +209,7 @@ PUBLISHED: dict[str, pa.Schema] = {
     "authorships": AUTHORSHIPS,
     "profiles": PROFILES,
     "attributions": ATTRIBUTIONS,
+    "id_changes": ID_CHANGES,
     "quality_issues": QUALITY_ISSUES,
 }
 """Tables `publish` writes, by file stem, in the order they are written."""
@@ -215,6 +225,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "authorships": ["paper_id", "position"],
     "profiles": ["path"],
     "attributions": ["source_id", "entry_id"],
+    "id_changes": ["entity", "old_id", "kind", "new_id"],
     "quality_issues": ["table_name", "key", "check", "message"],
 }
 """Row order of each published table, so the same input gives identical files."""
