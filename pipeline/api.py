@@ -29,6 +29,7 @@ from pipeline.attribute import attribute, read_decisions
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
+from pipeline.extract_cache import ExtractCache
 from pipeline.match_papers import MODEL as PAPER_MODEL
 from pipeline.match_papers import match_papers, paper_records
 from pipeline.matching import (
@@ -42,7 +43,13 @@ from pipeline.matching import (
 )
 from pipeline.matching import trained_model as load_or_train
 from pipeline.merge_papers import merge_papers
-from pipeline.publish import check_output_folder, failed_dir, publish, read_published
+from pipeline.publish import (
+    check_output_folder,
+    failed_dir,
+    output_lock,
+    publish,
+    read_published,
+)
 from pipeline.resolve_authors import EXCLUSIVE_FIELD, mention_records, resolve_authors
 from pipeline.resolve_authors import MODEL as PERSON_MODEL
 from pipeline.schema import to_table
@@ -63,9 +70,23 @@ class Options:
     """Where labels and models live, and limits; the defaults suit `make run`."""
 
     labels_dir: Path = PROJECT / "training_labels"
-    cache_dir: Path = PROJECT / ".cache" / "models"
+    cache_dir: Path = PROJECT / ".cache"
+    """Trained models (`models/`) and extraction results (`extract/`)."""
     max_page_bytes: int = MAX_PAGE_BYTES
     num_cores: int = 1
+    incremental: bool = True
+    """Reuse the extraction of files whose content did not change."""
+
+    wait: bool = False
+    """Wait for another run holding the output folder instead of exiting."""
+
+    @property
+    def extract_cache_dir(self) -> Path:
+        return self.cache_dir / "extract"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.cache_dir / "models"
 
     def labels_path(self, kind: str) -> Path:
         return self.labels_dir / LABEL_FILES[kind]
@@ -112,8 +133,11 @@ def read_inputs(
     if not input_dir.is_dir():
         raise ConfigError(f"--input {input_dir}: no such folder")
     config = load_sources_config(input_dir)
+    cache = ExtractCache(options.extract_cache_dir) if options.incremental else None
     with _timed(seconds, "extract"):
-        extracted = extract_folder(input_dir, config, progress, options.max_page_bytes)
+        extracted = extract_folder(input_dir, config, progress, options.max_page_bytes, cache)
+    if cache is not None:
+        log.info("extract: %d file(s) unchanged (cached), %d parsed", cache.hits, cache.misses)
     with _timed(seconds, "normalize"):
         scraped = {s["source_id"]: s["scraped_at"] for s in extracted.sources}
         entries = normalize.normalize_entries(extracted.entries, scraped)
@@ -133,7 +157,7 @@ def _matcher(
     labels = current_labels(model, records, options)
     if not records:
         return None, labels
-    cache = ModelCache(options.cache_dir)
+    cache = ModelCache(options.model_cache_dir)
     return load_or_train(model, records, labels, cache, options.num_cores), labels
 
 
@@ -320,10 +344,23 @@ def run(
     when an `error` expectation fails, or `strict` and any chunk was quarantined;
     `ConfigError` on bad arguments.
     """
-    started = dt.datetime.now(dt.UTC)
+    options = options or Options()
     out_dir = out_dir.absolute()
     check_output_folder(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir, wait=options.wait):
+        return _run_locked(input_dir, out_dir, strict, progress, argv, options)
+
+
+def _run_locked(
+    input_dir: Path,
+    out_dir: Path,
+    strict: bool,
+    progress: Progress | None,
+    argv: list[str] | None,
+    options: Options,
+) -> RunResult:
+    started = dt.datetime.now(dt.UTC)
     previous = read_published(out_dir)
     result = build_tables(input_dir, progress, options, previous)
     result.manifest.update(

@@ -31,8 +31,8 @@ an error-severity failure publishes nothing, and the run's report goes to
 OUT.failed/report/index.html instead.
 
 exit codes: 0 published; 1 blocked (a validation error, or --strict saw
-quarantined input): nothing published, previous output kept; 2 usage or
-configuration error."""
+quarantined input): nothing published, previous output kept; 2 usage,
+configuration or file-system error; 3 another run is writing --out (see --wait)."""
 
 LABEL_HELP = """\
 Train a matcher by answering its questions. dedupe's active learner shows the
@@ -64,9 +64,27 @@ confidence, the page header, and each entry or quarantined chunk as a JSON line.
 Useful when adding a page shape or checking a new site's pages."""
 
 
+_JSON_LOGS = False
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(
+            {
+                "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+            },
+            ensure_ascii=False,
+        )
+
+
 def _progress(files: Iterator[Path], total: int) -> Iterator[Path]:
     """A progress bar on a terminal; plain log lines otherwise."""
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and not _JSON_LOGS:
         from tqdm import tqdm
 
         yield from tqdm(files, total=total, desc="extract", unit="file", file=sys.stderr)
@@ -87,6 +105,8 @@ def _options(args: argparse.Namespace) -> api.Options:
         labels_dir=args.labels or defaults.labels_dir,
         cache_dir=getattr(args, "cache", None) or defaults.cache_dir,
         max_page_bytes=int(max_mb * 1024 * 1024) if max_mb else defaults.max_page_bytes,
+        incremental=not getattr(args, "full", False),
+        wait=getattr(args, "wait", False),
     )
 
 
@@ -212,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bylines {__version__}")
     parser.add_argument(
+        "--log-format",
+        default="text",
+        choices=["text", "json"],
+        help="log lines on stderr as text or as JSON objects, one a line (for cron and "
+        "log collectors; no progress bar)",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -235,7 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--cache",
         type=Path,
-        help="folder of trained models (default: .cache/models in the project)",
+        help="cache of trained models and unchanged pages' extraction "
+        "(default: .cache in the project)",
+    )
+    run.add_argument(
+        "--full",
+        action="store_true",
+        help="parse every file again, ignoring the extraction cache",
+    )
+    run.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing --out, wait for it instead of exiting with 3",
     )
     run.add_argument(
         "--strict",
@@ -319,11 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     _fixed_hash_seed(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    if args.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, args.log_level), handlers=[handler], force=True)
+    global _JSON_LOGS
+    _JSON_LOGS = args.log_format == "json"
     for noisy in ("great_expectations", "py.warnings"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:

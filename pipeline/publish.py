@@ -10,27 +10,68 @@ them from the `.previous` folder.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import ConfigError
+from pipeline.errors import BylinesError, ConfigError
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "run.json"
+RUNS = "runs"
+"""One run.json per published run, kept across publishes, for trends."""
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+class Busy(BylinesError):
+    """Another run holds the output folder: exit 3 (try again later, or --wait)."""
+
+    exit_code = 3
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on `out_dir` for a whole run (a lock file beside it).
+
+    The lock is the kernel's (flock): a run killed at any point releases it.
+    """
+    path = out_dir.parent / f".{out_dir.name}.lock"
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = path.read_text().strip() or "another run"
+            if not wait:
+                raise Busy(
+                    f"{out_dir} is being written by {holder}; "
+                    "try again later, or pass --wait to wait for it"
+                ) from None
+            log.info("waiting for %s to finish with %s", holder, out_dir)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def read_published(out_dir: Path) -> dict[str, pa.Table] | None:
@@ -144,7 +185,13 @@ def publish(
             write_table(table, stage / f"{name}.parquet")
         if extras is not None:
             extras(stage)
-        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        (stage / MANIFEST).write_text(text)
+        history = stage / RUNS
+        if (out_dir / RUNS).is_dir():
+            shutil.copytree(out_dir / RUNS, history)
+        history.mkdir(exist_ok=True)
+        (history / f"{manifest.get('run_id', 'run')}.json").write_text(text)
         _fsync_tree(stage)
         if not out_dir.exists():
             os.rename(stage, out_dir)

@@ -105,6 +105,14 @@ def input_files(input_dir: Path) -> list[Path]:
     return files
 
 
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
     """The page shape that best fits `text`, with every shape's score."""
     scores = {fmt.NAME: fmt.detect(text) for fmt in PAGE_FORMATS}
@@ -332,8 +340,13 @@ def extract_folder(
     config: dict[str, SourceInfo],
     progress: Callable[[Iterator[Path], int], Iterator[Path]] | None = None,
     max_page_bytes: int = MAX_PAGE_BYTES,
+    cache: Any | None = None,
 ) -> Extracted:
-    """Extract every file under `input_dir`; `progress` wraps the file iterator."""
+    """Extract every file under `input_dir`; `progress` wraps the file iterator.
+
+    With a `cache` (`pipeline.extract_cache.ExtractCache`), a file whose bytes,
+    declarations and parser code are unchanged is not parsed again.
+    """
     files = input_files(input_dir)
     out = Extracted()
     iterator: Iterator[Path] = iter(files)
@@ -341,7 +354,20 @@ def extract_folder(
         iterator = progress(iterator, len(files))
     for path in iterator:
         rel = path.relative_to(input_dir).as_posix()
-        out.add(extract_file(path, rel, config.get(rel), max_page_bytes))
+        info = config.get(rel)
+        if cache is None:
+            out.add(extract_file(path, rel, info, max_page_bytes))
+            continue
+        try:
+            key = cache.key(rel, _file_hash(path), info, max_page_bytes)
+        except OSError:
+            out.add(extract_file(path, rel, info, max_page_bytes))
+            continue
+        result = cache.get(key)
+        if result is None:
+            result = extract_file(path, rel, info, max_page_bytes)
+            cache.put(key, result)
+        out.add(result)
     for rel in sorted(set(config) - {p.relative_to(input_dir).as_posix() for p in files}):
         out.issues.append(
             {

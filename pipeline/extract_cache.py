@@ -1,0 +1,118 @@
+"""Incremental extraction: a page whose bytes did not change is not parsed again.
+
+Each file's extraction result is stored as JSON under a key made of the file's
+path and SHA-256, what `sources.toml` says of it, the page-size limit, and the
+code version (a hash of the extract stage's source), so a code or data-model
+change retires every entry. Entries are checked on read (a checksum over the
+payload); a corrupted one is discarded and the file parsed again. JSON, not
+pickle: the cache holds data, never code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.extract import FileResult
+from pipeline.sources_config import SourceInfo
+
+log = logging.getLogger(__name__)
+
+_CODE = [Path(__file__).parent / "extract", Path(__file__).parent / "sources_config.py"]
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the extract stage's source files and the package version."""
+    digest = hashlib.sha256(__version__.encode())
+    for root in _CODE:
+        files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ExtractCache:
+    """File results by content and code version, in `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, rel: str, data_hash: str, info: SourceInfo | None, max_page_bytes: int) -> str:
+        facts = json.dumps(
+            [rel, data_hash, dataclasses.asdict(info) if info else None, max_page_bytes],
+            default=str,
+        )
+        return hashlib.sha256(f"{code_version()}|{facts}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> FileResult | None:
+        path = self._path(key)
+        if not path.exists():
+            self.misses += 1
+            return None
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            payload = stored["payload"]
+            if hashlib.sha256(payload.encode()).hexdigest() != stored["checksum"]:
+                raise ValueError("checksum mismatch")
+            result = _from_json(json.loads(payload))
+        except Exception as exc:  # a corrupted entry is discarded, never trusted
+            log.warning("discarding corrupted extract cache entry %s: %s", path.name, exc)
+            path.unlink(missing_ok=True)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(dataclasses.asdict(result), default=_encode, sort_keys=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps(
+                {"checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
+            ),
+            encoding="utf-8",
+        )
+        os.replace(tmp, path)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__} in the extract cache")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__date__"}:
+            return dt.date.fromisoformat(value["__date__"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def _from_json(data: dict[str, Any]) -> FileResult:
+    data = _decode(data)
+    return FileResult(
+        source=data["source"],
+        entries=data["entries"],
+        quarantine=data["quarantine"],
+        issues=data["issues"],
+    )
