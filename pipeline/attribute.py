@@ -91,11 +91,15 @@ def candidates(view: PageView, persons: dict[str, dict[str, Any]]) -> list[dict[
     person_entries: dict[str, set[str]] = defaultdict(set)
     for entry in view.entries:
         for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ()):
-            by_name[name_key(persons[person_id]["name"])].add(entry["entry_id"])
             person_entries[person_id].add(entry["entry_id"])
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for person_id, entry_ids in person_entries.items():
+        key = name_key(persons[person_id]["name"])
+        members_of[key].append(person_id)
+        by_name[key] |= entry_ids
     ranked = []
     for key, entry_ids in by_name.items():
-        members = [p for p in person_entries if name_key(persons[p]["name"]) == key]
+        members = members_of[key]
         best = min(members, key=lambda p: (-len(person_entries[p]), p))
         ranked.append(
             {

@@ -94,6 +94,24 @@ def _ordered(a: str, b: str) -> KeyPair:
     return (a, b) if a <= b else (b, a)
 
 
+def canonical(value: Any) -> Any:
+    """Labels as JSON in one order: dedupe's tuple/frozenset hints, sets sorted.
+
+    Set order follows string hashing, which changes between processes; without
+    this a label file, and the model fingerprint taken from it, would too.
+    """
+    if isinstance(value, (set, frozenset)):
+        items = sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return {"__class__": "frozenset", "__value__": items}
+    if isinstance(value, tuple):
+        return {"__class__": "tuple", "__value__": [canonical(v) for v in value]}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    return value
+
+
 def read_labels(path: Path) -> Labels:
     """Read a label file; an absent file is no labels."""
     from dedupe import serializer
@@ -115,13 +133,12 @@ def read_labels(path: Path) -> Labels:
 
 def write_labels(path: Path, labels: Labels) -> None:
     """Write atomically, so a session killed mid-write keeps every earlier label."""
-    from dedupe import serializer
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     data = {"match": labels.match, "distinct": labels.distinct, "unsure": labels.unsure}
     with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps(data, cls=serializer.TupleEncoder, indent=1, sort_keys=True))
+        fh.write(json.dumps(canonical(data), indent=1, sort_keys=True))
         fh.write("\n")
         fh.flush()
         os.fsync(fh.fileno())
@@ -173,9 +190,8 @@ class Trained:
 
 
 def labels_fingerprint(model: Model, labels: Labels) -> str:
-    from dedupe import serializer
 
-    text = json.dumps(labels.for_dedupe(), cls=serializer.TupleEncoder, sort_keys=True)
+    text = json.dumps(canonical(labels.for_dedupe()), sort_keys=True)
     return hashlib.sha256(f"{model.version}\n{text}".encode()).hexdigest()[:16]
 
 

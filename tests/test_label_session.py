@@ -102,7 +102,7 @@ def test_next_run_retrains_on_new_labels(tmp_path: Path):
         return json.loads((out / "run.json").read_text())["matcher_quality"]["papers"]
 
     before = run()
-    models = set(cache.glob("papers-*.settings"))
+    models = set(cache.glob("models/papers-*.settings"))
     subprocess.run(
         [str(BYLINES), "label", "papers", "--input", str(RAW), "--labels", str(labels)]
         + ["--answer-key", str(TRUTH), "--budget", "3"],
@@ -114,4 +114,4 @@ def test_next_run_retrains_on_new_labels(tmp_path: Path):
     assert after["labels_match"] + after["labels_distinct"] == (
         before["labels_match"] + before["labels_distinct"] + 3
     )
-    assert set(cache.glob("papers-*.settings")) - models  # a new model for the new labels
+    assert set(cache.glob("models/papers-*.settings")) - models  # a new model for the new labels

@@ -27,7 +27,9 @@ def _tables(n: int) -> dict[str, pa.Table]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_publish_writes_readable_tables_and_manifest(tmp_path: Path):
@@ -50,7 +52,8 @@ def test_republish_replaces_everything(tmp_path: Path):
     out = tmp_path / "out"
     publish(_tables(3), {"run_id": "r1"}, out)
     publish({"alpha": pa.table({"x": [9]})}, {"run_id": "r2"}, out)
-    assert sorted(p.name for p in out.iterdir()) == ["alpha.parquet", "run.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.parquet", "run.json", "runs"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == ["r1.json", "r2.json"]
     assert pq.read_table(out / "alpha.parquet").num_rows == 1
 
 
