@@ -138,6 +138,7 @@ def read_inputs(
         extracted = extract_folder(input_dir, config, progress, options.max_page_bytes, cache)
     if cache is not None:
         log.info("extract: %d file(s) unchanged (cached), %d parsed", cache.hits, cache.misses)
+        cache.prune()
     with _timed(seconds, "normalize"):
         scraped = {s["source_id"]: s["scraped_at"] for s in extracted.sources}
         entries = normalize.normalize_entries(extracted.entries, scraped)

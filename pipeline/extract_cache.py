@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from pipeline.sources_config import SourceInfo
 
 log = logging.getLogger(__name__)
 
+MAX_AGE_DAYS = 30
+"""Entries unused this long are removed: versions of pages that have since changed."""
 _CODE = [Path(__file__).parent / "extract", Path(__file__).parent / "sources_config.py"]
 
 
@@ -76,7 +79,21 @@ class ExtractCache:
             self.misses += 1
             return None
         self.hits += 1
+        os.utime(path)  # last used now: `prune` keeps it
         return result
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Remove entries unused for `max_age_days` (old versions of changed pages)."""
+        cutoff = time.time() - max_age_days * 86400
+        removed = 0
+        for path in self.folder.glob("*/*.json"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def put(self, key: str, result: FileResult) -> None:
         path = self._path(key)

@@ -149,9 +149,16 @@ def parameters(tables: dict[str, pa.Table], today: dt.date | None = None) -> dic
 
 def _context(docs_dir: Path | None) -> Any:
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    context = gx.get_context(mode="ephemeral")
+    # in-memory stores and no default docs site (which would leave a temporary
+    # folder behind on every run); the run's own site is added below
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults())
+    context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir is not None:
         context.add_data_docs_site(

@@ -133,3 +133,18 @@ def test_unwritable_output_is_a_clear_error(work: Path):
     proc = bylines("run", "--input", work / "in", "--out", blocker / "out")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "nothing published" in proc.stderr
+
+
+def test_cache_entries_unused_for_a_month_are_pruned(tmp_path: Path):
+    from pipeline.extract_cache import ExtractCache
+
+    cache = ExtractCache(tmp_path)
+    old = tmp_path / "ab" / "ab-old.json"
+    new = tmp_path / "cd" / "cd-new.json"
+    for path in (old, new):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    assert cache.prune() == 1
+    assert not old.exists() and new.exists()

@@ -157,6 +157,14 @@ def mark_truncated_tail(chunks: list[Chunk]) -> None:
         )
 
 
+def log_quarantined(rel: str, where: str, reason: str | None) -> None:
+    log.warning("%s:%s: quarantined: %s", rel, where, reason)
+
+
+def _where(row: dict[str, Any]) -> str:
+    return f"line {row['line_start']}" if row.get("line_start") else "byte 0"
+
+
 def _described(field_name: str) -> str:
     return "its closing marker" if field_name == "closed" else field_name
 
@@ -299,7 +307,7 @@ def extract_file(
                     "reason": reason,
                 }
             )
-            log.warning("%s:%s: quarantined: %s", rel, where, reason)
+            log_quarantined(rel, where, reason)
         else:
             assert chunk.entry is not None
             occurrence = seen.get(raw, 0)
@@ -367,6 +375,9 @@ def extract_folder(
         if result is None:
             result = extract_file(path, rel, info, max_page_bytes)
             cache.put(key, result)
+        else:
+            for row in result.quarantine:  # unchanged, still worth saying every run
+                log_quarantined(rel, _where(row), row["reason"])
         out.add(result)
     for rel in sorted(set(config) - {p.relative_to(input_dir).as_posix() for p in files}):
         out.issues.append(
