@@ -162,6 +162,21 @@ def _matcher(
     return load_or_train(model, records, labels, cache, options.num_cores), labels
 
 
+def _inherited(
+    rows: list[dict[str, Any]],
+    previous_rows: list[dict[str, Any]],
+    id_field: str,
+    member_field: str,
+    entity: str,
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Stable ids for this run's clusters, from the last published run's."""
+    return stable_ids.inherit(
+        stable_ids.members_by_id(rows, id_field, member_field),
+        stable_ids.members_by_id(previous_rows, id_field, member_field),
+        entity,
+    )
+
+
 def papers_of(
     entries: list[dict[str, Any]],
     paths: dict[str, str],
@@ -179,13 +194,10 @@ def papers_of(
         paper_entries, stats = (
             match_papers(entries, trained, labels) if trained else ([], {"candidate_pairs": 0})
         )
-        ids, changes = stable_ids.inherit(
-            stable_ids.members_by_id(paper_entries, "paper_id", "entry_id"),
-            stable_ids.members_by_id(previous.get("paper_entries", []), "paper_id", "entry_id"),
-            "paper",
+        ids, stats["id_changes"] = _inherited(
+            paper_entries, previous.get("paper_entries", []), "paper_id", "entry_id", "paper"
         )
         paper_entries = stable_ids.rename(paper_entries, "paper_id", ids)
-        stats["id_changes"] = changes
     with _timed(seconds, "merge_papers"):
         papers, issues = merge_papers(entries, paper_entries, paths)
     info = {**stats, **(trained.quality if trained else {})}
@@ -210,14 +222,11 @@ def persons_of(
         if trained is None:
             return [], [], [], {"candidate_pairs": 0, "id_changes": []}
         persons, authorships, stats = resolve_authors(records, trained, labels)
-        ids, changes = stable_ids.inherit(
-            stable_ids.members_by_id(authorships, "person_id", "mention_key"),
-            stable_ids.members_by_id(previous.get("authorships", []), "person_id", "mention_key"),
-            "person",
+        ids, stats["id_changes"] = _inherited(
+            authorships, previous.get("authorships", []), "person_id", "mention_key", "person"
         )
         persons = stable_ids.rename(persons, "person_id", ids)
         authorships = stable_ids.rename(authorships, "person_id", ids)
-        stats["id_changes"] = changes
     return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
 
 

@@ -227,6 +227,19 @@ def counts(labels: Labels) -> str:
     return f"{same} same, {different} different, {unsure} unsure"
 
 
+def prompt(question: str, answers: dict[str, str], help_text: str) -> str:
+    """Ask until the answer is one of `answers`; end of input finishes."""
+    while True:
+        try:
+            raw = input(question).strip().lower()
+        except EOFError:
+            print()
+            return "finish"
+        if raw in answers:
+            return answers[raw]
+        print(f"please answer {help_text}")
+
+
 def terminal_asker(target: Target, color: bool) -> Ask:
     """Ask on the terminal; end of input finishes the session."""
 
@@ -240,15 +253,7 @@ def terminal_asker(target: Target, color: bool) -> Ask:
                 color=color,
             )
         )
-        while True:
-            try:
-                raw = input(f"[{counts(labels)}] Same? {HELP} > ").strip().lower()
-            except EOFError:
-                print()
-                return "finish"
-            if raw in ANSWERS:
-                return ANSWERS[raw]
-            print(f"please answer {HELP}")
+        return prompt(f"[{counts(labels)}] Same? {HELP} > ", ANSWERS, HELP)
 
     return ask
 
@@ -337,14 +342,6 @@ def terminal_reviewer() -> Callable[[ReviewItem], str]:
     def ask(item: ReviewItem) -> str:
         print()
         print(render_review(item))
-        while True:
-            try:
-                raw = input(f"Is this the owner's paper? {REVIEW_HELP} > ").strip().lower()
-            except EOFError:
-                print()
-                return "finish"
-            if raw in REVIEW_ANSWERS:
-                return REVIEW_ANSWERS[raw]
-            print(f"please answer {REVIEW_HELP}")
+        return prompt(f"Is this the owner's paper? {REVIEW_HELP} > ", REVIEW_ANSWERS, REVIEW_HELP)
 
     return ask

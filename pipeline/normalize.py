@@ -7,7 +7,7 @@
   (given, middle initials, surname with particles) and keys for blocking: a
   folded name key that ignores case, diacritics, hyphens and spaces (and a
   compact key of the whole name, for surnames whose hyphen was dropped and so
-  parse as a middle name: "Zac Hatfield Dodds"); phonetic
+  parse as a middle name: "Ana Lopez Garcia" for "Ana Lopez-Garcia"); phonetic
   codes of the surname (jellyfish Metaphone and NYSIIS); and the set of given
   names a given name may stand for (Sam -> Samuel, Samantha, ...), from the
   `nicknames` package's curated list.
@@ -89,7 +89,7 @@ def parse_name(written: str) -> NameParts:
     """Split a name as written into given name, middle initials, surname, suffix.
 
     Handles "Surname, Given" order, particles that belong to the surname
-    ("Maria de la Cruz", "Sheer El Showk") and initials glued together ("J.R.").
+    ("Maria de la Cruz", "Omar El Sayed") and initials glued together ("J.R.").
     """
     s = re.sub(r"\s+", " ", written).strip()
     if s.count(",") == 1:
