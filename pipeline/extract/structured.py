@@ -202,12 +202,20 @@ def parse_rows(rows: list[dict[str, Any]], kind: str) -> PageParse:
         columns.extend(c for c in row if c not in columns)
     mapping = _known_columns(columns)
     chunks: list[Chunk] = []
+    first_row: dict[str, int] = {}
     for i, row in enumerate(rows):
         entry = row_entry(row, mapping)
+        reason = None
         if entry.title is None and entry.abstract is None:
             reason = f"row {i}: neither a title nor an abstract"
+        elif entry.external_id is not None and entry.external_id in first_row:
+            first = first_row[entry.external_id]
+            reason = f"row {i}: id {entry.external_id!r} already used by row {first}"
+        if reason:
             chunks.append(Chunk("quarantine", i, i + 1, reason=reason, row=i))
         else:
+            if entry.external_id is not None:
+                first_row[entry.external_id] = i
             chunks.append(Chunk("entry", i, i + 1, entry=entry, row=i))
     return PageParse(f"table_{kind}", chunks)
 

@@ -99,3 +99,12 @@ def test_broken_parquet_is_quarantined_with_its_error(tmp_path: Path):
     (q,) = result.quarantine
     assert q["path"] == "broken.parquet" and "unreadable parquet table" in q["reason"]
     assert not result.entries
+
+
+def test_duplicate_ids_are_quarantined_not_published_twice(tmp_path: Path):
+    path = tmp_path / "dupes.csv"
+    path.write_text("id,title\nx1,First Title\nx2,Second Title\nx1,Another Title\n")
+    result = extract(path)
+    assert [e["record_key"] for e in result.entries] == ["dupes.csv:x1", "dupes.csv:x2"]
+    (q,) = result.quarantine
+    assert q["reason"] == "row 2: id 'x1' already used by row 0" and q["position"] == 2
