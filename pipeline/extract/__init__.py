@@ -295,6 +295,12 @@ def extract_file(
         reason = chunk.reason
         if chunk.kind == "entry" and (bad := bad_bytes(raw)):
             reason = f"{bad}; the page must be UTF-8"
+        elif (
+            chunk.kind == "entry"
+            and chunk.entry
+            and not (chunk.entry.title or chunk.entry.abstract)
+        ):
+            reason = "an entry with neither a title nor an abstract"
         if chunk.kind == "quarantine" or reason:
             result.quarantine.append(
                 {
