@@ -34,8 +34,6 @@ class Comparison:
     comparator: Callable[[Any, Any], float] | None = None
     has_missing: bool = True
     uses_corpus: bool = False
-    shown: bool = True
-    """Whether a labeling session shows the field (keys used only for blocking are not)."""
 
     def variable(self, corpus: Iterable[Any] | None = None) -> Any:
         kw: dict[str, Any] = {"has_missing": self.has_missing, "name": self.name}
@@ -202,7 +200,6 @@ PAPER_MODEL = Model(
             "TF-IDF cosine of the surname sets (rare shared names weigh more)",
             "Set",
             uses_corpus=True,
-            shown=False,
         ),
         Comparison("year", "year", "years apart, 0 from three years", "Custom", year_closeness),
         Comparison("date", "day", "days apart: a revision is weeks later", "Custom", day_closeness),
@@ -275,7 +272,6 @@ PERSON_MODEL = Model(
             "the same folded surname (its predicates block on surnames)",
             "ShortString",
             has_missing=False,
-            shown=False,
         ),
     ),
     masks=(("coauthors", "context"), ("topic", "context")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.model import Chunk, ParsedEntry
+from pipeline.extract.model import Chunk
 
 DECORATION = re.compile(
     r"""^(?:
@@ -62,19 +62,3 @@ def content_lines(lines: list[Line]) -> list[Line]:
 
 def span_chunk(kind: str, lines: list[Line], **kw: object) -> Chunk:
     return Chunk(kind, lines[0].start, lines[-1].end, **kw)  # type: ignore[arg-type]
-
-
-def entry_or_layout(lines: list[Line], entry: ParsedEntry | None, reason: str | None) -> Chunk:
-    """A chunk for a parsed block: an entry, or quarantine when `reason` is given."""
-    if reason is not None:
-        return span_chunk("quarantine", lines, reason=reason)
-    return span_chunk("entry", lines, entry=entry)
-
-
-def leading_layout(lines: list[Line]) -> tuple[list[Chunk], list[Line]]:
-    """Split off blank/decoration lines at the top as a layout chunk."""
-    i = 0
-    while i < len(lines) and (lines[i].blank or is_decoration(lines[i])):
-        i += 1
-    chunks = [span_chunk("layout", lines[:i])] if i else []
-    return chunks, lines[i:]
