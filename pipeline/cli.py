@@ -217,6 +217,12 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_input(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input", type=Path, default=Path("data/raw"), help="input folder (default: data/raw)"
+    )
+
+
 def _add_labels(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--labels",
@@ -252,9 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument(
-        "--input", type=Path, default=Path("data/raw"), help="input folder (default: data/raw)"
-    )
+    _add_input(run)
     run.add_argument(
         "--out", type=Path, default=Path("data/out"), help="output folder (default: data/out)"
     )
@@ -300,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["papers", "authors", "attributions"],
         help="train a matcher (papers, authors) or review flagged entries (attributions)",
     )
-    label.add_argument("--input", type=Path, default=Path("data/raw"), help="input folder")
+    _add_input(label)
     _add_labels(label)
     label.add_argument(
         "--answer-key",
@@ -320,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         "out", type=Path, nargs="?", default=Path("data/out"), help="published output folder"
     )
     evaluate.add_argument("--answer-key", type=Path, help="CSV of matching record_key pairs")
-    evaluate.add_argument("--input", type=Path, default=Path("data/raw"), help="input folder")
+    _add_input(evaluate)
     _add_labels(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
 
