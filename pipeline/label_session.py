@@ -10,6 +10,7 @@ last answer back.
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from pipeline.matching import (
     seeded,
     write_labels,
 )
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 ANSWERS = {
     "y": "match",
@@ -85,9 +88,7 @@ def _highlight(words: list[str], other: list[str], color: bool) -> list[str]:
 
 
 def _visible_len(text: str) -> int:
-    import re
-
-    return len(re.sub(r"\x1b\[[0-9;]*m", "", text))
+    return len(_ANSI.sub("", text))
 
 
 def _wrap(words: list[str], width: int) -> list[str]:

@@ -105,14 +105,6 @@ def input_files(input_dir: Path) -> list[Path]:
     return files
 
 
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
     """The page shape that best fits `text`, with every shape's score."""
     scores = {fmt.NAME: fmt.detect(text) for fmt in PAGE_FORMATS}
@@ -212,15 +204,20 @@ def _entry_row(
 
 
 def extract_file(
-    path: Path, rel: str, info: SourceInfo | None, max_page_bytes: int = MAX_PAGE_BYTES
+    path: Path,
+    rel: str,
+    info: SourceInfo | None,
+    max_page_bytes: int = MAX_PAGE_BYTES,
+    data: bytes | None = None,
 ) -> FileResult:
-    """Read one file into rows; never raises on bad content."""
+    """Read one file into rows (`data`: its bytes, if already read); never raises on bad content."""
     source_id = source_id_for(rel)
-    try:
-        data = path.read_bytes()
-        read_error = None
-    except OSError as exc:
-        data, read_error = b"", f"cannot read the file: {exc.strerror or exc}"
+    read_error = None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data, read_error = b"", f"cannot read the file: {exc.strerror or exc}"
     info = info or SourceInfo()
     kind = structured.sniff(data) if read_error is None else None
     text: str | None = None
@@ -373,13 +370,14 @@ def extract_folder(
             out.add(extract_file(path, rel, info, max_page_bytes))
             continue
         try:
-            key = cache.key(rel, _file_hash(path), info, max_page_bytes)
+            data = path.read_bytes()
         except OSError:
             out.add(extract_file(path, rel, info, max_page_bytes))
             continue
+        key = cache.key(rel, hashlib.sha256(data).hexdigest(), info, max_page_bytes)
         result = cache.get(key)
         if result is None:
-            result = extract_file(path, rel, info, max_page_bytes)
+            result = extract_file(path, rel, info, max_page_bytes, data)
             cache.put(key, result)
         else:
             for row in result.quarantine:  # unchanged, still worth saying every run
