@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test format clean browser
+.PHONY: run test bench format clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Benchmarks (not part of the two set-up commands): SIZES="1000 10000 100000 1000000"
+SIZES ?= 1000 10000 100000
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py --sizes $(SIZES) --curve 10 20 50 100 200
 
 format: $(STAMP)
 	$(BIN)/ruff format .

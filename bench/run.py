@@ -1,14 +1,21 @@
-"""Benchmark runner: the whole pipeline on generated catalogues, timed and scored.
+"""Benchmark runner: the whole pipeline on generated catalogues, timed, scored, beside Splink.
 
-    .venv/bin/python bench/run.py --sizes 500 2000 --budget 40
-    .venv/bin/python bench/run.py --sizes 1000 --curve 10 20 50
+    .venv/bin/python bench/run.py --sizes 1000 10000 100000
+    .venv/bin/python bench/run.py --sizes 1000 --curve 10 20 50 100 200 --no-splink
 
-For each size, `bench/biblio.py` writes two catalogues with their answer key;
-a labeling session answered by the key adds `--budget` labels to a copy of the
-shipped ones; `bylines run` runs in a child process (wall time and peak RSS
-measured); `bylines evaluate` scores the paper clusters. `--curve` repeats the
-labeling with each budget to show F1 against the number of labels. Prints a
-table and writes JSON to bench/results/run.json.
+For each size, `bench/generate.py` writes a corpus (all page shapes and
+structured tables) with its ground truth. Labels: the shipped ones plus
+`--budget` answers to each of `bylines label papers` and `bylines label
+authors`, the sessions answered from the truth's answer keys. Then `bylines
+run` runs in a child process (wall time and its own peak RSS measured, stage
+seconds from run.json, models trained afresh: `train_*` stages), and
+`bench/score.py` scores papers, persons and misattribution flags against the
+truth. Splink (DuckDB) deduplicates the same extracted entries in its own
+child process, timed and scored the same way.
+
+`--curve` labels from nothing with each budget on the first size, to show
+matcher F1 against the number of labels. Prints a table, writes
+`bench/results/run.json` and a log-log plot `bench/results/scaling.png`.
 """
 
 from __future__ import annotations
@@ -22,117 +29,240 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-BYLINES = Path(sys.executable).parent / "bylines"
+BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from bench import biblio  # noqa: E402
+from bench import generate, score  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
 
 
-def _bylines(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BYLINES), "--log-level", "WARNING", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
-def _timed_run(*args: object) -> tuple[float, float]:
-    """Run `bylines` in a child process: its wall seconds and its own peak RSS (MB)."""
+def timed_child(argv: list[str], log: Path) -> tuple[float, float]:
+    """Run a child process: its wall seconds and its own peak RSS in MB."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(BYLINES), "--log-level", "WARNING", *map(str, args)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
+    with log.open("w") as fh:
+        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise SystemExit(f"bylines {' '.join(map(str, args))} exited {code}")
+        tail = log.read_text()[-2000:]
+        raise SystemExit(f"{' '.join(argv)} exited {code}:\n{tail}")
     return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def measure(papers: int, budget: int, seed: int, work: Path) -> dict[str, object]:
-    """Generate, label, run and score one catalogue."""
-    data = work / f"n{papers}-b{budget}"
-    rows_a, rows_b, pairs = biblio.write(data, papers, seed)
-    labels = data / "labels"
-    shutil.copytree(ROOT / "training_labels", labels)
-    for extra in labels.glob("attributions.csv"):
-        extra.unlink()
-    started = time.perf_counter()
-    _bylines(
-        "label",
-        "papers",
-        "--input",
-        data / "input",
-        "--labels",
-        labels,
-        "--answer-key",
-        data / "answer_key.csv",
-        "--budget",
-        budget,
-    )
-    label_seconds = time.perf_counter() - started
-    run_seconds, peak = _timed_run(
-        "run",
-        "--input",
-        data / "input",
-        "--out",
-        data / "out",
-        "--labels",
-        labels,
-        "--cache",
-        data / "cache",
-    )
-    score = json.loads(
-        _bylines("evaluate", "--answer-key", data / "answer_key.csv", data / "out").stdout
-    )["papers"]
-    manifest = json.loads((data / "out" / "run.json").read_text())
-    entries = rows_a + rows_b
+def bylines(*args: object) -> list[str]:
+    return [str(BIN / "bylines"), "--log-level", "INFO", *map(str, args)]
+
+
+def label(data: Path, labels: Path, budget: int) -> float:
+    """Answer `budget` questions of each labeling session from the truth; seconds taken."""
+    seconds = 0.0
+    for kind, key in (("papers", "answer_key.csv"), ("authors", "answer_key_persons.csv")):
+        argv = bylines(
+            "label", kind, "--input", data / "input", "--labels", labels,
+            "--answer-key", data / key, "--budget", budget,
+        )  # fmt: skip
+        seconds += timed_child(argv, data / f"label-{kind}.log")[0]
+    return seconds
+
+
+def run_bylines(data: Path, labels: Path) -> dict[str, Any]:
+    out = data / "out"
+    argv = bylines(
+        "run", "--input", data / "input", "--out", out, "--labels", labels,
+        "--cache", data / "cache", "--jobs", "2",
+    )  # fmt: skip
+    seconds, peak = timed_child(argv, data / "run.log")
+    manifest = json.loads((out / "run.json").read_text())
+    stages = manifest["stage_seconds"]
+    training = stages.get("train_papers", 0.0) + stages.get("train_persons", 0.0)
     return {
-        "papers": papers,
-        "entries": entries,
-        "true_pairs": pairs,
-        "labels_added": budget,
-        "label_session_seconds": round(label_seconds, 1),
-        "run_seconds": round(run_seconds, 1),
-        "entries_per_second": round(entries / run_seconds, 1),
-        "peak_rss_mb": round(peak, 1),
-        "stage_seconds": manifest["stage_seconds"],
+        "seconds": round(seconds, 1),
+        "seconds_without_training": round(seconds - training, 1),
+        "peak_rss_mb": round(peak),
+        "stage_seconds": stages,
         "candidate_pairs": {
             k: v.get("candidate_pairs") for k, v in manifest["matcher_quality"].items()
         },
-        "pairwise": score["pairwise"],
-        "bcubed": score["bcubed"],
+        "quality": score.score(out, data / "truth"),
     }
+
+
+def run_splink(data: Path) -> dict[str, Any]:
+    clusters = data / "splink.parquet"
+    argv = [
+        sys.executable,
+        str(ROOT / "bench" / "splink_papers.py"),
+        str(data / "out"),
+        str(clusters),
+    ]
+    seconds, peak = timed_child(argv, data / "splink.log")
+    info = json.loads((data / "splink.log").read_text().strip().splitlines()[-1])
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak),
+        "stage_seconds": info,
+        "papers": score.score_clusters_file(clusters, data / "out", data / "truth"),
+    }
+
+
+def measure(
+    entries: int, budget: int, seed: int, work: Path, splink: bool, reuse: Path | None = None
+) -> dict[str, Any]:
+    """One size. With `reuse` (a smaller size's folder), its labels and trained models
+    are taken as they are: no labeling session, no training, as a nightly run would."""
+    data = work / f"n{entries}"
+    started = time.perf_counter()
+    counts = generate.write(data, entries, seed)
+    generated = time.perf_counter() - started
+    labels = data / "labels"
+    row: dict[str, Any] = {"entries": counts["entries"], "corpus": counts}
+    row["generate_seconds"] = round(generated, 1)
+    if reuse is None:
+        shutil.copytree(ROOT / "training_labels", labels)
+        (labels / "attributions.csv").unlink(missing_ok=True)
+        row["labels_added_per_matcher"] = budget
+        row["label_seconds"] = round(label(data, labels, budget), 1)
+    else:
+        shutil.copytree(reuse / "labels", labels)
+        shutil.copytree(reuse / "cache" / "models", data / "cache" / "models")
+        row["labels_and_models_from"] = reuse.name
+    row["bylines"] = run_bylines(data, labels)
+    b = row["bylines"]
+    b["entries_per_second"] = round(row["entries"] / b["seconds"], 1)
+    if splink:
+        row["splink"] = run_splink(data)
+        ours = b["stage_seconds"]
+        our_papers = ours.get("train_papers", 0) + ours.get("match_papers", 0)
+        row["papers_vs_splink"] = {
+            "bylines_seconds": round(our_papers, 1),
+            "splink_seconds": row["splink"]["seconds"],
+            "time_ratio": round(our_papers / max(row["splink"]["seconds"], 1e-9), 2),
+            "bylines_f1": b["quality"]["papers"]["pairwise_f1"],
+            "splink_f1": row["splink"]["papers"]["pairwise_f1"],
+        }
+    return row
+
+
+def curve_point(entries: int, budget: int, seed: int, work: Path) -> dict[str, Any]:
+    """Matcher quality with `budget` labels per matcher, starting from none."""
+    data = work / f"curve-{budget}"
+    generate.write(data, entries, seed)
+    labels = data / "labels"
+    labels.mkdir()
+    label(data, labels, budget)
+    result = run_bylines(data, labels)
+    q = result["quality"]
+    return {
+        "labels_per_matcher": budget,
+        "entries": entries,
+        "papers_pairwise_f1": q["papers"]["pairwise_f1"],
+        "persons_bcubed_f1": q["persons"]["bcubed_f1"],
+        "misattribution": q["misattribution"],
+    }
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    """Log-log time and memory against entries, bylines and Splink."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["entries"] for r in rows]
+    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
+    ax_t.loglog(sizes, [r["bylines"]["seconds"] for r in rows], "o-", label="bylines run")
+    ax_t.loglog(
+        sizes,
+        [r["bylines"]["seconds_without_training"] for r in rows],
+        "o--",
+        label="bylines, models cached",
+    )
+    ax_m.loglog(sizes, [r["bylines"]["peak_rss_mb"] for r in rows], "o-", label="bylines run")
+    if all("splink" in r for r in rows):
+        ax_t.loglog(sizes, [r["splink"]["seconds"] for r in rows], "s-", label="Splink (papers)")
+        ax_m.loglog(sizes, [r["splink"]["peak_rss_mb"] for r in rows], "s-", label="Splink")
+    ax_t.loglog(sizes, [sizes[0] and rows[0]["bylines"]["seconds"] * s / sizes[0] for s in sizes],
+                ":", color="grey", label="linear from the first size")  # fmt: skip
+    ax_t.set(xlabel="entries", ylabel="seconds", title="time")
+    ax_m.set(xlabel="entries", ylabel="peak RSS (MB)", title="memory")
+    for ax in (ax_t, ax_m):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = (
+        f"{'entries':>9} {'run s':>8} {'no-train s':>10} {'peak MB':>8} {'ent/s':>8} "
+        f"{'pairs P':>9} {'pairs A':>10} {'paper F1':>8} {'person B3':>9} "
+        f"{'flag P':>6} {'flag R':>6} {'splink s':>8} {'splink F1':>9}"
+    )
+    print(head)
+    for r in rows:
+        b, q = r["bylines"], r["bylines"]["quality"]
+        s = r.get("splink", {})
+        print(
+            f"{r['entries']:>9} {b['seconds']:>8.1f} {b['seconds_without_training']:>10.1f} "
+            f"{b['peak_rss_mb']:>8} {b['entries_per_second']:>8.1f} "
+            f"{b['candidate_pairs'].get('papers') or 0:>9} "
+            f"{b['candidate_pairs'].get('persons') or 0:>10} "
+            f"{q['papers']['pairwise_f1']:>8.4f} {q['persons']['bcubed_f1']:>9.4f} "
+            f"{q['misattribution']['precision']:>6.3f} {q['misattribution']['recall']:>6.3f} "
+            f"{s.get('seconds', float('nan')):>8.1f} "
+            f"{s.get('papers', {}).get('pairwise_f1', float('nan')):>9.4f}",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
-    parser.add_argument("--budget", type=int, default=40)
-    parser.add_argument("--curve", type=int, nargs="*", default=[])
-    parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "run.json")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--budget", type=int, default=40, help="labels added per matcher")
+    parser.add_argument("--curve", type=int, nargs="*", default=[], help="label budgets")
+    parser.add_argument("--no-splink", dest="splink", action="store_false")
+    parser.add_argument(
+        "--label-up-to",
+        type=int,
+        default=100_000,
+        help="larger sizes reuse the labels and models of the largest labeled one "
+        "(a labeling session on a million entries is not what curators do)",
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="bylines-bench-") as tmp:
-        plan = [(n, args.budget) for n in args.sizes]
-        plan += [(args.sizes[0], b) for b in args.curve if b != args.budget]
-        for papers, budget in plan:
-            r = measure(papers, budget, args.seed, Path(tmp))
-            rows.append(r)
-            print(
-                f"{r['entries']:>7} entries {budget:>4} labels  run {r['run_seconds']:>7.1f} s  "
-                f"peak {r['peak_rss_mb']:>7.0f} MB  pairwise F1 {r['pairwise']['f1']:.4f}  "
-                f"B-cubed F1 {r['bcubed']['f1']:.4f}",
-                flush=True,
-            )
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    args.results.mkdir(parents=True, exist_ok=True)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bylines-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"machine": {"cores": os.cpu_count()}, "sizes": [], "curve": []}
+    try:
+        labeled: Path | None = None
+        for n in args.sizes:
+            print(f"size {n}: generating, labeling, running ...", file=sys.stderr, flush=True)
+            reuse = labeled if n > args.label_up_to else None
+            report["sizes"].append(measure(n, args.budget, args.seed, work, args.splink, reuse))
+            if reuse is None:
+                labeled = work / f"n{n}"
+            print_table(report["sizes"][-1:])
+            (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
+        for budget in args.curve:
+            print(f"curve: {budget} labels per matcher ...", file=sys.stderr, flush=True)
+            report["curve"].append(curve_point(args.sizes[0], budget, args.seed, work))
+            print(json.dumps(report["curve"][-1]), flush=True)
+            (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print_table(report["sizes"])
+    if len(report["sizes"]) > 1:
+        plot(report["sizes"], args.results / "scaling.png")
+    (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

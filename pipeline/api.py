@@ -62,7 +62,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 TRACKED_PACKAGES = ("dedupe", "jellyfish", "pandas", "pyarrow", "great-expectations", "nicknames")
 LABEL_FILES = {"papers": "papers.json", "authors": "authors.json"}
 
-Progress = Callable[[Iterator[Path], int], Iterator[Path]]
+Progress = Callable[[Iterator[Any], int], Iterator[Any]]
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,9 @@ def read_inputs(
     config = load_sources_config(input_dir)
     cache = ExtractCache(options.extract_cache_dir) if options.incremental else None
     with _timed(seconds, "extract"):
-        extracted = extract_folder(input_dir, config, progress, options.max_page_bytes, cache)
+        extracted = extract_folder(
+            input_dir, config, progress, options.max_page_bytes, cache, options.num_cores
+        )
     if cache is not None:
         log.info("extract: %d file(s) unchanged (cached), %d parsed", cache.hits, cache.misses)
         cache.prune()
@@ -189,8 +191,9 @@ def papers_of(
     Paper ids are inherited from `previous` published tables where clusters overlap.
     """
     previous = previous or {}
-    with _timed(seconds, "match_papers"):
+    with _timed(seconds, "train_papers"):
         trained, labels = _matcher(PAPER_MODEL, paper_records(entries), options)
+    with _timed(seconds, "match_papers"):
         paper_entries, stats = (
             match_papers(entries, trained, labels) if trained else ([], {"candidate_pairs": 0})
         )
@@ -216,11 +219,12 @@ def persons_of(
     Person ids are inherited from `previous` published tables where clusters overlap.
     """
     previous = previous or {}
-    with _timed(seconds, "resolve_authors"):
+    with _timed(seconds, "train_persons"):
         records = mention_records(papers)
         trained, labels = _matcher(PERSON_MODEL, records, options)
-        if trained is None:
-            return [], [], [], {"candidate_pairs": 0, "id_changes": []}
+    if trained is None:
+        return [], [], [], {"candidate_pairs": 0, "id_changes": []}
+    with _timed(seconds, "resolve_authors"):
         persons, authorships, stats = resolve_authors(records, trained, labels)
         ids, stats["id_changes"] = _inherited(
             authorships, previous.get("authorships", []), "person_id", "mention_key", "person"

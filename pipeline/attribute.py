@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jellyfish
+
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
 from pipeline.normalize import fold, given_keys, parse_name
@@ -56,12 +58,19 @@ def name_key(name: str) -> str:
     return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
 
 
+def _one_slip(a: str, b: str) -> bool:
+    """A typo of a long surname (one letter dropped, added, changed or two swapped):
+    "Conceiaco" for "Conceicao". Short names are too crowded for this."""
+    return min(len(a), len(b)) >= 6 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+
+
 def names_match(a: str, b: str) -> bool:
     """Whether two written names can be the same name (variants, nicknames, initials)."""
     pa, pb = parse_name(a), parse_name(b)
     if fold(a).replace(" ", "") == fold(b).replace(" ", ""):
         return True
-    if fold(pa.surname).replace(" ", "") != fold(pb.surname).replace(" ", ""):
+    sa, sb = fold(pa.surname).replace(" ", ""), fold(pb.surname).replace(" ", "")
+    if sa != sb and not _one_slip(sa, sb):
         return False
     ka, kb = set(given_keys(pa.given)), set(given_keys(pb.given))
     if ka & kb:
@@ -231,15 +240,20 @@ def score(e: Evidence) -> tuple[float, list[str]]:
         return REVIEW, reasons
     s = 0.5
     if e.namesake:
+        # a namesake alone is a matter for review: the person resolver may have split
+        # the owner; with another field or a far topic it is likely someone else's paper
         reasons.insert(
             0, f"the owner's name on the byline belongs to another person ({e.namesake})"
         )
-        s += 0.3
+        s += 0.15
     elif e.byline_complete:
         reasons.insert(0, "the owner is not on the full byline")
         s += 0.25
     else:
+        # the owner may be among the names not shown: another field alone (a career
+        # change) is a matter for review, another field and a far topic are not
         reasons.insert(0, "the owner is not among the authors shown (the byline is cut short)")
+        s -= 0.05
     s += 0.25 if other_field else 0.0
     s += 0.2 if topic_far else (-0.2 if topic_close else 0.0)
     s -= min(0.7, 0.4 + 0.15 * shared) if shared else 0.0

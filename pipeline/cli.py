@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__, api
 from pipeline.errors import BylinesError
@@ -82,7 +83,7 @@ class JsonFormatter(logging.Formatter):
         )
 
 
-def _progress(files: Iterator[Path], total: int) -> Iterator[Path]:
+def _progress(files: Iterator[Any], total: int) -> Iterator[Any]:
     """A progress bar on a terminal; plain log lines otherwise."""
     if sys.stderr.isatty() and not _JSON_LOGS:
         from tqdm import tqdm
@@ -107,6 +108,7 @@ def _options(args: argparse.Namespace) -> api.Options:
         max_page_bytes=int(max_mb * 1024 * 1024) if max_mb else defaults.max_page_bytes,
         incremental=not getattr(args, "full", False),
         wait=getattr(args, "wait", False),
+        num_cores=max(1, getattr(args, "jobs", 1)),
     )
 
 
@@ -290,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=MAX_PAGE_BYTES / 1024 / 1024,
         help="quarantine scraped pages larger than this, whole (default: %(default)g MB; "
         "structured tables have no limit)",
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes for pair scoring (default: the machine's cores, %(default)s)",
     )
     run.set_defaults(func=_cmd_run)
 

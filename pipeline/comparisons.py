@@ -14,6 +14,7 @@ dedupe learns a separate weight for "missing" where `has_missing` is set.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,9 @@ class Model:
     blocking_keys: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
     """Fixed blocking keys (set by the stage); also tells which random pairs are
     safe to call different when training (`matching.prior_pairs`)."""
+    block_fields: tuple[str, ...] | None = None
+    """Fields whose dedupe predicates may block (None: all). Persons block on names
+    only: a block of "shares a topic word" pairs strangers by the thousand."""
     masks: tuple[tuple[str, ...], ...] = ()
     """Field groups that real records lack together (an abstract-only page has no
     title, byline or date). Training also sees each labeled pair with one side
@@ -82,14 +86,17 @@ class Model:
                 f"{c.comparator.__name__ if c.comparator else ''}"
                 for c in self.comparisons
             )
-            + f"|masks:{self.masks}"
+            + f"|masks:{self.masks}|blocks:{self.block_fields}"
         )
         return hashlib.sha256(f"{self.kind}|{text}".encode()).hexdigest()[:12]
 
     def variables(self, corpora: dict[str, list[Any]]) -> list[Any]:
-        variables = [c.variable(corpora.get(c.field)) for c in self.comparisons]
-        for variable in variables:
-            variable.predicates = [p for p in variable.predicates if not _too_broad(p)]
+        variables = []
+        for c in self.comparisons:
+            variable = c.variable(corpora.get(c.field))
+            blocks = self.block_fields is None or c.field in self.block_fields
+            variable.predicates = [p for p in variable.predicates if blocks and not _too_broad(p)]
+            variables.append(variable)
         return variables
 
     def describe(self) -> str:
@@ -115,6 +122,21 @@ def overlap_coefficient(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+def shared_count(a: frozenset[str], b: frozenset[str]) -> float:
+    """How many collaborators two mentions share, saturating at three. Needs no corpus,
+    so it means the same on a catalogue of a million as on the labels it learned from."""
+    if not a or not b:
+        return 0.0
+    return min(len(a & b), 3) / 3
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of distinct words in common (content words only, see the record)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
 
 
 def jaro_winkler(a: str, b: str) -> float:
@@ -156,6 +178,20 @@ def middle_conflict(a: str, b: str) -> float:
     if a and b and not (a.startswith(b) or b.startswith(a)):
         return 1.0
     return 0.0
+
+
+def rare_name(a: tuple[str, int], b: tuple[str, int]) -> float:
+    """How telling a shared surname and initial is: 1 for a name seen once in the
+    catalogue, falling with how often it is seen; 0 when the names differ.
+
+    Two "A. Nabean" are likely one person; two "W. Wang" say little by themselves.
+    """
+    if not a or not b:
+        return 0.0
+    (key_a, count_a), (key_b, count_b) = a, b
+    if not key_a or key_a != key_b:
+        return 0.0
+    return 1.0 / (1.0 + math.log(max(count_a, count_b, 1)))
 
 
 def related_work(
@@ -246,11 +282,33 @@ PERSON_MODEL = Model(
             has_missing=False,
         ),
         Comparison(
+            "rare_name",
+            "rarity",
+            "the same surname and initial, weighted by how rare that name is here",
+            "Custom",
+            comparator=rare_name,
+            has_missing=False,
+        ),
+        Comparison(
             "coauthors",
             "coauthors",
             "TF-IDF cosine of the coauthor sets: shared collaborators",
             "Set",
             uses_corpus=True,
+        ),
+        Comparison(
+            "shared_coauthors",
+            "coauthors",
+            "how many coauthors two mentions share (up to three)",
+            "Custom",
+            comparator=shared_count,
+        ),
+        Comparison(
+            "topic_words",
+            "topic_words",
+            "share of content words in common between the papers' titles and abstracts",
+            "Custom",
+            comparator=jaccard,
         ),
         Comparison(
             "topic",
@@ -274,7 +332,8 @@ PERSON_MODEL = Model(
             has_missing=False,
         ),
     ),
-    masks=(("coauthors", "context"), ("topic", "context")),
+    block_fields=("surname",),
+    masks=(("coauthors", "context"), ("topic", "topic_words", "context")),
 )
 """No year comparison for persons: careers span decades, and with few labels a
 year weight learned from one namesake would split a person's early papers from

@@ -51,6 +51,11 @@ def blocking_keys(record: Record) -> list[str]:
     return keys
 
 
+def sort_key(record: Record) -> str:
+    """Order inside an oversized block: look-alike titles (or abstracts) side by side."""
+    return record["title"] or record["abstract"] or ""
+
+
 def paper_records(entries: list[dict[str, Any]]) -> dict[str, Record]:
     return {e["record_key"]: paper_record(e) for e in entries}
 
@@ -77,7 +82,7 @@ def match_papers(
     records = paper_records(entries)
     by_key = {e["record_key"]: e for e in entries}
     clusters, confidence, conflicts, n_pairs = cluster_records(
-        trained, records, labels, blocking_keys
+        trained, records, labels, blocking_keys, sort_key=sort_key
     )
     rows = []
     taken: set[str] = set()

@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
 
+import jellyfish
+
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
 from pipeline.matching import Labels, Record, Trained, cluster_records
@@ -34,11 +36,19 @@ def mention_key(paper: dict[str, Any], position: int) -> str:
 def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
     """Matching view of every name on every canonical byline."""
     records: dict[str, Record] = {}
+    rows_of = {
+        paper["paper_id"]: [mention_row(paper["paper_id"], i, n) for i, n in enumerate(names)]
+        for paper in papers
+        for names in [paper["author_names"]]
+    }
+    counts = Counter(_name_key(r) for rows in rows_of.values() for r in rows)
     for paper in papers:
         names = paper["author_names"]
-        rows = [mention_row(paper["paper_id"], i, n) for i, n in enumerate(names)]
-        compact = [r["compact_key"] for r in rows]
+        rows = rows_of[paper["paper_id"]]
+        # coauthors by surname and initial: "P. White" and "Patricia E. White" agree
+        compact = [f"{r['surname_key']} {r['given_initial']}".strip() for r in rows]
         topic = " ".join(filter(None, [paper.get("title_key"), paper.get("abstract_key")]))
+        words = frozenset(w for w in topic.split() if len(w) > 3)
         for i, row in enumerate(rows):
             coauthors = frozenset(c for j, c in enumerate(compact) if j != i and c)
             folded_given = row["name_key"].split(" ")[0] if row["given"] else ""
@@ -51,8 +61,10 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
                 if row["given"]
                 else None,
                 "middle": row["middle_initials"],
+                "rarity": (_name_key(row), counts[_name_key(row)]),
                 "coauthors": coauthors or None,
                 "topic": topic or None,
+                "topic_words": words or None,
                 "context": (field_of(paper.get("category")), coauthors),
                 "year": paper.get("published_year"),
                 "paper_id": paper["paper_id"],
@@ -60,6 +72,10 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
                 "name_as_written": names[i],
             }
     return records
+
+
+def _name_key(row: dict[str, Any]) -> str:
+    return f"{row['surname_key']}|{row['given_initial']}" if row["surname_key"] else ""
 
 
 def blocking_keys(record: Record) -> list[str]:
@@ -74,12 +90,117 @@ def blocking_keys(record: Record) -> list[str]:
     return keys
 
 
+def compatible(a: Record, b: Record) -> bool:
+    """Whether two mentions can be one person at all, before any model: the same
+    surname (folded, spaces and hyphens gone, or one typo apart in a long one) and
+    given names that agree (same initial, or nicknames of each other).
+
+    "Alex Li" and "Alex Liu" are two people whatever their coauthors; dropping such
+    pairs before scoring keeps a common name's large blocks from chaining together.
+    """
+    sa, sb = a["surname"], b["surname"]
+    if sa != sb and not (
+        min(len(sa), len(sb)) >= 6 and jellyfish.damerau_levenshtein_distance(sa, sb) <= 1
+    ):
+        return False
+    ga, gb = a["given"], b["given"]
+    if not ga or not gb or not ga[1] or not gb[1]:
+        return True
+    return ga[1] == gb[1] or bool(set(ga[2:]) & set(gb[2:]))
+
+
+def sort_key(record: Record) -> str:
+    """Order inside an oversized block: same spelling together, then by coauthors, so
+    a person's mentions with a common name sit side by side."""
+    return f"{record['name'] or ''}|{' '.join(sorted(record['coauthors'] or ()))}"
+
+
 def display_name(spellings: Counter[str]) -> str:
     """The most used spelling; ties: the one with diacritics, then the longest."""
     return min(
         spellings,
         key=lambda s: (-spellings[s], -sum(not c.isascii() for c in s), -len(s), s),
     )
+
+
+MIN_SHARED_COLLABORATORS = 2
+SHARED_SHARE = 0.4
+"""Clusters of one name are one person when this many of their collaborators, and
+this share of the smaller cluster's, are the same (a common name's big cluster has
+so many collaborators that two shared names alone prove little)."""
+
+
+def merge_by_collaborators(
+    clusters: list[list[str]], records: dict[str, Record], labels: Labels
+) -> list[list[str]]:
+    """Join clusters of the same name whose collaborators overlap, as a curator would.
+
+    Pair scores see two papers at a time: two of a person's papers often share no
+    coauthor, so average linkage leaves a prolific person in pieces. Taken whole, each
+    piece's collaborators (surname and initial) overlap the others' by two or more
+    names, which namesakes in other groups do not. Never joins clusters whose names
+    are incompatible, that share a byline, or that a curator label keeps apart.
+    """
+    keep_apart = {
+        frozenset((a["key"], b["key"])) for a, b in labels.distinct if a["key"] != b["key"]
+    }
+    parent = list(range(len(clusters)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def name_of(cluster: list[str]) -> str:
+        return Counter(_name_key_of(records[k]) for k in cluster).most_common(1)[0][0]
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, cluster in enumerate(clusters):
+        groups[name_of(cluster)].append(i)
+    for name, members in sorted(groups.items()):
+        if not name or len(members) < 2:
+            continue
+        changed = True
+        while changed:  # merged clusters pool their collaborators: look again
+            changed = False
+            roots = sorted({find(i) for i in members})
+            pooled = {r: [k for i in members if find(i) == r for k in clusters[i]] for r in roots}
+            for x, a in enumerate(roots):
+                for b in roots[x + 1 :]:
+                    if find(a) == find(b):
+                        continue
+                    ka, kb = pooled[find(a)], pooled[find(b)]
+                    if _can_join(ka, kb, records, keep_apart):
+                        parent[max(find(a), find(b))] = min(find(a), find(b))
+                        pooled[find(a)] = ka + kb
+                        changed = True
+    merged: dict[int, list[str]] = defaultdict(list)
+    for i, cluster in enumerate(clusters):
+        merged[find(i)].extend(cluster)
+    return sorted(sorted(c) for c in merged.values())
+
+
+def _name_key_of(record: Record) -> str:
+    initial = record["given"][1] if record["given"] else ""
+    return f"{record['surname']}|{initial}" if record["surname"] else ""
+
+
+def _can_join(
+    a: list[str], b: list[str], records: dict[str, Record], keep_apart: set[frozenset[str]]
+) -> bool:
+    ra, rb = [records[k] for k in a], [records[k] for k in b]
+    if {r["paper_id"] for r in ra} & {r["paper_id"] for r in rb}:
+        return False
+    if not all(compatible(x, y) for x in ra[:5] for y in rb[:5]):
+        return False
+    if any(frozenset((x, y)) in keep_apart for x in a for y in b):
+        return False
+    co_a = frozenset().union(*(r["coauthors"] or () for r in ra))
+    co_b = frozenset().union(*(r["coauthors"] or () for r in rb))
+    shared = len(co_a & co_b)
+    smaller = min(len(co_a), len(co_b))
+    return shared >= MIN_SHARED_COLLABORATORS and shared >= SHARED_SHARE * smaller
 
 
 def person_id_for(mention_keys: list[str]) -> str:
@@ -91,8 +212,15 @@ def resolve_authors(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`persons` and `authorships` rows from `mention_records`, and clustering stats."""
     clusters, _confidence, conflicts, n_pairs = cluster_records(
-        trained, records, labels, blocking_keys, EXCLUSIVE_FIELD
+        trained,
+        records,
+        labels,
+        blocking_keys,
+        EXCLUSIVE_FIELD,
+        sort_key,
+        compatible,
     )
+    clusters = merge_by_collaborators(clusters, records, labels)
     persons, authorships = [], []
     for cluster in clusters:
         person_id = person_id_for(cluster)

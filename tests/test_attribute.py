@@ -80,6 +80,9 @@ def test_scores():
     )
     s, reasons = score(namesake)
     assert status_of(s) == "likely_misattributed" and "another person" in reasons[0]
+    # the same name resolved apart, but nothing else says it is not the owner's: review
+    split = Evidence(namesake="Wei Zhang, n_1", byline_size=3, topic_similarity=0.15)
+    assert status_of(score(split)[0]) == "needs_review"
     # a career that changed field: shared coauthors keep the paper the owner's
     moved = Evidence(
         byline_size=3,
@@ -105,6 +108,11 @@ def test_inference_never_guesses():
     assert infer_owner(ranked(7, 6)) is None
     assert infer_owner(ranked(2)) is None
     assert infer_owner([]) is None
+
+
+def test_names_match_forgives_one_slip_in_a_long_surname():
+    assert names_match("Margaret Conceiaco", "Margaret Conceição")
+    assert not names_match("Tom Lee", "Tom Li")
 
 
 def test_names_match_variants_not_namesakes():

@@ -11,10 +11,14 @@ import pytest
 from pipeline.comparisons import PAPER_MODEL
 from pipeline.errors import ConfigError
 from pipeline.matching import (
+    MAX_BLOCK,
+    WINDOW,
     Labels,
     ModelCache,
+    block_pairs,
     choose_threshold,
     constrained_clusters,
+    exclusive_pairs,
     read_labels,
     refresh_labels,
     train,
@@ -57,6 +61,30 @@ def test_contradictory_labels_are_reported():
 def test_average_linkage_keeps_a_weakly_tied_record_out():
     scores = {(0, 1): 0.95, (1, 2): 0.6, (0, 2): 0.1}
     assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1], [2]]
+
+
+def test_unscored_pairs_are_no_evidence_against_a_merge():
+    # 0 and 2 share no field (a table row without abstract, an abstract-only listing):
+    # both are the same paper as 1, and their missing score must not keep them apart
+    scores = {(0, 1): 0.9, (1, 2): 0.9}
+    assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1, 2]]
+
+
+def test_small_blocks_pair_everything_large_ones_only_neighbours():
+    small = list(range(MAX_BLOCK))
+    assert len(set(block_pairs(small, lambda i: i))) == MAX_BLOCK * (MAX_BLOCK - 1) // 2
+    big = list(range(10 * MAX_BLOCK))
+    pairs = set(block_pairs(big, lambda i: -i))
+    assert len(pairs) <= len(big) * WINDOW  # linear in the block, not quadratic
+    assert (len(big) - 2, len(big) - 1) in pairs  # neighbours in sort order are paired
+    assert all(a < b for a, b in pairs)
+
+
+def test_exclusive_pairs_only_where_a_merge_could_happen():
+    data = {i: {"paper": "p" if i < 3 else "q"} for i in range(5)}
+    # 0 and 1 (one byline) could meet through 3; 2 is linked to nothing
+    scores = {(0, 3): 0.9, (1, 3): 0.8, (2, 4): 0.1}
+    assert exclusive_pairs(data, "paper", scores, 0.5) == {(0, 1)}
 
 
 def _rec(key: str, title: str, year: int | None = 2020) -> dict:

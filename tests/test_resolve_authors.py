@@ -97,3 +97,46 @@ def test_written_pages_with_other_names(tmp_path: Path, model_cache: Path):
     zhang_grid = persons_of(tables, "Wei Zhang", "Grid Stability")
     assert zhang_ml != zhang_grid
     assert persons_of(tables, "Danqi Chen") and len(persons_of(tables, "Danqi Chen")) == 1
+
+
+def _mention(key: str, paper: str, surname: str, given: str, coauthors: set[str]) -> dict:
+    return {
+        "key": key,
+        "paper_id": paper,
+        "surname": surname,
+        "given": (given.lower(), given[0].lower(), given.lower()),
+        "coauthors": frozenset(coauthors),
+    }
+
+
+def test_compatible_names_only():
+    from pipeline.resolve_authors import compatible
+
+    li = _mention("a", "p1", "li", "Alex", set())
+    assert not compatible(li, _mention("b", "p2", "liu", "Alex", set()))
+    assert not compatible(li, _mention("b", "p2", "li", "Sam", set()))
+    assert compatible(li, _mention("b", "p2", "li", "A", set()))
+    long = _mention("a", "p1", "lukosiute", "Kamile", set())
+    assert compatible(long, _mention("b", "p2", "lukosuite", "Kamile", set()))  # one slip
+
+
+def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import merge_by_collaborators
+
+    lab = {"ng a", "ito k", "roy m"}
+    records = {
+        r["key"]: r
+        for r in [
+            _mention("m1", "p1", "wang", "Wei", {"ng a", "ito k"}),
+            _mention("m2", "p2", "wang", "Wei", {"ito k", "roy m"}),
+            _mention("m3", "p3", "wang", "Wei", lab),
+            _mention("m4", "p4", "wang", "Wei", {"diaz j", "kim s", "ng a"}),  # namesake
+        ]
+    }
+    clusters = [["m1", "m2"], ["m3"], ["m4"]]
+    merged = merge_by_collaborators(clusters, records, Labels())
+    assert merged == [["m1", "m2", "m3"], ["m4"]]
+    # a curator's "different" keeps them apart whatever the collaborators say
+    apart = Labels(distinct=[(records["m1"], records["m3"])])
+    assert merge_by_collaborators(clusters, records, apart) == sorted(clusters)

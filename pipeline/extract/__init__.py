@@ -16,8 +16,10 @@ import bisect
 import hashlib
 import json
 import logging
+import multiprocessing
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -346,43 +348,64 @@ def extract_file(
     return result
 
 
+def _extract_task(task: tuple[Path, str, SourceInfo | None, int, Any]) -> tuple[FileResult, bool]:
+    """One file, through the cache when there is one (runs in a worker process):
+    its result, and whether the cache had it."""
+    path, rel, info, max_page_bytes, cache = task
+    if cache is None:
+        return extract_file(path, rel, info, max_page_bytes), False
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return extract_file(path, rel, info, max_page_bytes), False
+    key = cache.key(rel, hashlib.sha256(data).hexdigest(), info, max_page_bytes)
+    result = cache.get(key)
+    if result is None:
+        result = extract_file(path, rel, info, max_page_bytes, data)
+        cache.put(key, result)
+        return result, False
+    for row in result.quarantine:  # unchanged, still worth saying every run
+        log_quarantined(rel, _where(row), row["reason"])
+    return result, True
+
+
 def extract_folder(
     input_dir: Path,
     config: dict[str, SourceInfo],
-    progress: Callable[[Iterator[Path], int], Iterator[Path]] | None = None,
+    progress: Callable[[Iterator[Any], int], Iterator[Any]] | None = None,
     max_page_bytes: int = MAX_PAGE_BYTES,
     cache: Any | None = None,
+    jobs: int = 1,
 ) -> Extracted:
-    """Extract every file under `input_dir`; `progress` wraps the file iterator.
+    """Extract every file under `input_dir`, in `jobs` processes, in file order;
+    `progress` wraps the iterator of per-file results.
 
     With a `cache` (`pipeline.extract_cache.ExtractCache`), a file whose bytes,
     declarations and parser code are unchanged is not parsed again.
     """
     files = input_files(input_dir)
     out = Extracted()
-    iterator: Iterator[Path] = iter(files)
+    tasks = [
+        (path, path.relative_to(input_dir).as_posix(), max_page_bytes, cache) for path in files
+    ]
+    tasks = [(p, rel, config.get(rel), limit, c) for p, rel, limit, c in tasks]
+    if jobs > 1 and len(tasks) > 1:
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        results: Iterator[tuple[FileResult, bool]] = pool.map(_extract_task, tasks, chunksize=16)
+    else:
+        pool, results = None, map(_extract_task, tasks)
     if progress is not None:
-        iterator = progress(iterator, len(files))
-    for path in iterator:
-        rel = path.relative_to(input_dir).as_posix()
-        info = config.get(rel)
-        if cache is None:
-            out.add(extract_file(path, rel, info, max_page_bytes))
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError:
-            out.add(extract_file(path, rel, info, max_page_bytes))
-            continue
-        key = cache.key(rel, hashlib.sha256(data).hexdigest(), info, max_page_bytes)
-        result = cache.get(key)
-        if result is None:
-            result = extract_file(path, rel, info, max_page_bytes, data)
-            cache.put(key, result)
-        else:
-            for row in result.quarantine:  # unchanged, still worth saying every run
-                log_quarantined(rel, _where(row), row["reason"])
-        out.add(result)
+        results = progress(results, len(files))
+    hits = 0
+    try:
+        for result, cached in results:
+            out.add(result)
+            hits += cached
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if cache is not None:  # workers counted in their own copies
+        cache.hits, cache.misses = hits, len(tasks) - hits
     for rel in sorted(set(config) - {p.relative_to(input_dir).as_posix() for p in files}):
         out.issues.append(
             {

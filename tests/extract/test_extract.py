@@ -141,3 +141,16 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     result = extract(path)
     (q,) = result.quarantine
     assert q["reason"] == "cannot read the file: Permission denied"
+
+
+def test_two_processes_extract_exactly_what_one_does(tmp_path: Path):
+    from pipeline.extract import extract_folder
+
+    for path in PAGES.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary")
+    one = extract_folder(tmp_path, {}, jobs=1)
+    two = extract_folder(tmp_path, {}, jobs=2)
+    assert one.entries == two.entries
+    assert one.sources == two.sources
+    assert one.quarantine == two.quarantine and one.quarantine
