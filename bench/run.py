@@ -13,8 +13,8 @@ seconds from run.json, models trained afresh: `train_*` stages), and
 truth. Splink (DuckDB) deduplicates the same extracted entries in its own
 child process, timed and scored the same way.
 
-`--curve` labels from nothing with each budget on the first size, to show
-matcher F1 against the number of labels. Prints a table, writes
+`--curve` adds each budget of labels (on top of the shipped ones) on a
+`--curve-size` corpus, to show matcher F1 against the number of labels. Prints a table, writes
 `bench/results/run.json` and a log-log plot `bench/results/scaling.png`.
 """
 
@@ -148,11 +148,13 @@ def measure(
 
 
 def curve_point(entries: int, budget: int, seed: int, work: Path) -> dict[str, Any]:
-    """Matcher quality with `budget` labels per matcher, starting from none."""
+    """Matcher quality with `budget` new labels per matcher for this source, on top of
+    the shipped ones (what a curator adding a source starts from)."""
     data = work / f"curve-{budget}"
     generate.write(data, entries, seed)
     labels = data / "labels"
-    labels.mkdir()
+    shutil.copytree(ROOT / "training_labels", labels)
+    (labels / "attributions.csv").unlink(missing_ok=True)
     label(data, labels, budget)
     result = run_bylines(data, labels)
     q = result["quality"]
@@ -221,7 +223,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument(
+        "--curve-size", type=int, default=10_000, help="entries of the labeling-curve corpus"
+    )
     parser.add_argument("--budget", type=int, default=40, help="labels added per matcher")
     parser.add_argument("--curve", type=int, nargs="*", default=[], help="label budgets")
     parser.add_argument("--no-splink", dest="splink", action="store_false")
@@ -239,30 +244,41 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     work = args.keep or Path(tempfile.mkdtemp(prefix="bylines-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"machine": {"cores": os.cpu_count()}, "sizes": [], "curve": []}
+    machine = {"cores": os.cpu_count(), "seed": args.seed}
+    sizes: list[dict[str, Any]] = []
+    curve: list[dict[str, Any]] = []
+
+    def save() -> None:
+        if args.sizes:
+            text = json.dumps({"machine": machine, "sizes": sizes}, indent=2)
+            (args.results / "run.json").write_text(text + "\n")
+        if args.curve:
+            text = json.dumps({"machine": machine, "curve": curve}, indent=2)
+            (args.results / "curve.json").write_text(text + "\n")
+
     try:
         labeled: Path | None = None
         for n in args.sizes:
             print(f"size {n}: generating, labeling, running ...", file=sys.stderr, flush=True)
             reuse = labeled if n > args.label_up_to else None
-            report["sizes"].append(measure(n, args.budget, args.seed, work, args.splink, reuse))
+            sizes.append(measure(n, args.budget, args.seed, work, args.splink, reuse))
             if reuse is None:
                 labeled = work / f"n{n}"
-            print_table(report["sizes"][-1:])
-            (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
+            print_table(sizes[-1:])
+            save()
         for budget in args.curve:
             print(f"curve: {budget} labels per matcher ...", file=sys.stderr, flush=True)
-            report["curve"].append(curve_point(args.sizes[0], budget, args.seed, work))
-            print(json.dumps(report["curve"][-1]), flush=True)
-            (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
+            curve.append(curve_point(args.curve_size, budget, args.seed, work))
+            print(json.dumps(curve[-1]), flush=True)
+            save()
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print()
-    print_table(report["sizes"])
-    if len(report["sizes"]) > 1:
-        plot(report["sizes"], args.results / "scaling.png")
-    (args.results / "run.json").write_text(json.dumps(report, indent=2) + "\n")
+    if sizes:
+        print()
+        print_table(sizes)
+    if len(sizes) > 1:
+        plot(sizes, args.results / "scaling.png")
 
 
 if __name__ == "__main__":

@@ -119,15 +119,17 @@ def duplicate_clusters(
     return sorted(out, key=lambda c: (-len(c["disagree"]), -len(c["entries"])))
 
 
-def flagged(tables: dict[str, Rows], paths: dict[str, str]) -> Rows:
-    """Flags worst first, with the evidence and a coauthor chart each."""
+def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = None) -> Rows:
+    """Flags worst first (the first `limit`), with the evidence and a coauthor chart each."""
     entries = {e["entry_id"]: e for e in tables["entries"]}
     papers = {p["paper_id"]: p for p in tables["papers"]}
     persons = {p["person_id"]: p for p in tables["persons"]}
     profiles = {p["source_id"]: p for p in tables["profiles"]}
     on_paper: dict[str, set[str]] = defaultdict(set)
+    papers_of: dict[str, set[str]] = defaultdict(set)
     for a in tables["authorships"]:
         on_paper[a["paper_id"]].add(a["person_id"])
+        papers_of[a["person_id"]].add(a["paper_id"])
     out = []
     rows = [
         a
@@ -138,14 +140,13 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str]) -> Rows:
     rows.sort(
         key=lambda a: (a["status"] != "likely_misattributed", -(a["score"] or 0), a["entry_id"])
     )
-    for a in rows:
+    for a in rows[:limit]:
         profile, paper = profiles[a["source_id"]], papers[a["paper_id"]]
         owner = profile["owner_person_id"]
         network: Counter[str] = Counter()
         if owner:
-            for pid, people in on_paper.items():
-                if owner in people and pid != paper["paper_id"]:
-                    network.update(persons[p]["name"] for p in people if p != owner)
+            for pid in sorted(papers_of.get(owner, set()) - {paper["paper_id"]}):
+                network.update(persons[p]["name"] for p in on_paper[pid] if p != owner)
         paper_side = sorted(
             persons[p]["name"] for p in on_paper.get(paper["paper_id"], set()) if p != owner
         )
@@ -223,7 +224,7 @@ def build_context(
         "tables": t,
         "counts": {name: table.num_rows for name, table in tables.items()},
         "changes": _safe("changes", lambda: changes(t, prev), {"first_run": True}, problems),
-        "flags": _safe("flags", lambda: flagged(t, paths)[:MAX_ROWS], [], problems),
+        "flags": _safe("flags", lambda: flagged(t, paths, MAX_ROWS), [], problems),
         "merges": sorted(
             (p for p in t["persons"] if len(p["variants"]) > 1), key=lambda p: p["name"]
         )[:MAX_ROWS],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jellyfish
@@ -130,6 +130,15 @@ this share of the smaller cluster's, are the same (a common name's big cluster h
 so many collaborators that two shared names alone prove little)."""
 
 
+@dataclass
+class _Piece:
+    """A cluster of mentions as the collaborator pass sees it."""
+
+    keys: list[str]
+    papers: set[str]
+    coauthors: set[str]
+
+
 def merge_by_collaborators(
     clusters: list[list[str]], records: dict[str, Record], labels: Labels
 ) -> list[list[str]]:
@@ -140,45 +149,58 @@ def merge_by_collaborators(
     piece's collaborators (surname and initial) overlap the others' by two or more
     names, which namesakes in other groups do not. Never joins clusters whose names
     are incompatible, that share a byline, or that a curator label keeps apart.
+    Candidates come from an index of collaborators, so a common name's hundreds of
+    clusters are not compared all against all.
     """
-    keep_apart = {
-        frozenset((a["key"], b["key"])) for a, b in labels.distinct if a["key"] != b["key"]
-    }
-    parent = list(range(len(clusters)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def name_of(cluster: list[str]) -> str:
-        return Counter(_name_key_of(records[k]) for k in cluster).most_common(1)[0][0]
-
+    apart: dict[str, set[str]] = defaultdict(set)
+    for a, b in labels.distinct:
+        if a["key"] != b["key"]:
+            apart[a["key"]].add(b["key"])
+            apart[b["key"]].add(a["key"])
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
-        groups[name_of(cluster)].append(i)
+        name = Counter(_name_key_of(records[k]) for k in cluster).most_common(1)[0][0]
+        groups[name].append(i)
+    out: list[list[str]] = []
     for name, members in sorted(groups.items()):
-        if not name or len(members) < 2:
-            continue
-        changed = True
-        while changed:  # merged clusters pool their collaborators: look again
+        pieces = {
+            i: _Piece(
+                list(clusters[i]),
+                {records[k]["paper_id"] for k in clusters[i]},
+                set().union(*(records[k]["coauthors"] or () for k in clusters[i])),
+            )
+            for i in members
+        }
+        changed = bool(name) and len(members) > 1
+        while changed:  # merged pieces pool their collaborators: look again
             changed = False
-            roots = sorted({find(i) for i in members})
-            pooled = {r: [k for i in members if find(i) == r for k in clusters[i]] for r in roots}
-            for x, a in enumerate(roots):
-                for b in roots[x + 1 :]:
-                    if find(a) == find(b):
-                        continue
-                    ka, kb = pooled[find(a)], pooled[find(b)]
-                    if _can_join(ka, kb, records, keep_apart):
-                        parent[max(find(a), find(b))] = min(find(a), find(b))
-                        pooled[find(a)] = ka + kb
-                        changed = True
-    merged: dict[int, list[str]] = defaultdict(list)
-    for i, cluster in enumerate(clusters):
-        merged[find(i)].extend(cluster)
-    return sorted(sorted(c) for c in merged.values())
+            for a, b in _sharing_pairs(pieces):
+                if a in pieces and b in pieces and _can_join(pieces[a], pieces[b], records, apart):
+                    pieces[a].keys += pieces[b].keys
+                    pieces[a].papers |= pieces[b].papers
+                    pieces[a].coauthors |= pieces.pop(b).coauthors
+                    changed = True
+        out.extend(p.keys for p in pieces.values())
+    return sorted(sorted(c) for c in out)
+
+
+MAX_SHARERS = 50
+"""A collaborator key on more pieces of one name than this is too common to count."""
+
+
+def _sharing_pairs(pieces: dict[int, _Piece]) -> list[tuple[int, int]]:
+    """Pairs of pieces sharing at least `MIN_SHARED_COLLABORATORS` collaborators."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(pieces):
+        for c in pieces[i].coauthors:
+            index[c].append(i)
+    counts: Counter[tuple[int, int]] = Counter()
+    for holders in index.values():
+        if len(holders) <= MAX_SHARERS:
+            for x, a in enumerate(holders):
+                for b in holders[x + 1 :]:
+                    counts[(a, b)] += 1
+    return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED_COLLABORATORS)
 
 
 def _name_key_of(record: Record) -> str:
@@ -186,20 +208,17 @@ def _name_key_of(record: Record) -> str:
     return f"{record['surname']}|{initial}" if record["surname"] else ""
 
 
-def _can_join(
-    a: list[str], b: list[str], records: dict[str, Record], keep_apart: set[frozenset[str]]
-) -> bool:
-    ra, rb = [records[k] for k in a], [records[k] for k in b]
-    if {r["paper_id"] for r in ra} & {r["paper_id"] for r in rb}:
+def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
+    if a.papers & b.papers:
         return False
-    if not all(compatible(x, y) for x in ra[:5] for y in rb[:5]):
+    if not all(compatible(records[x], records[y]) for x in a.keys[:5] for y in b.keys[:5]):
         return False
-    if any(frozenset((x, y)) in keep_apart for x in a for y in b):
+    small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
+    others = set(large.keys)
+    if any(apart.get(k, set()) & others for k in small.keys):
         return False
-    co_a = frozenset().union(*(r["coauthors"] or () for r in ra))
-    co_b = frozenset().union(*(r["coauthors"] or () for r in rb))
-    shared = len(co_a & co_b)
-    smaller = min(len(co_a), len(co_b))
+    shared = len(a.coauthors & b.coauthors)
+    smaller = min(len(a.coauthors), len(b.coauthors))
     return shared >= MIN_SHARED_COLLABORATORS and shared >= SHARED_SHARE * smaller
 
 
