@@ -168,3 +168,21 @@ def test_cache_reuses_its_own_models_and_refuses_others(tmp_path: Path):
     assert other.load(PAPER_MODEL, trained.fingerprint) is None
     meta = json.loads((tmp_path / "models" / f"papers-{trained.fingerprint}.json").read_text())
     assert meta["threshold"] == trained.threshold
+
+
+def test_two_processes_score_exactly_what_one_does(monkeypatch: pytest.MonkeyPatch):
+    import pipeline.matching as matching
+
+    records, labels = _labels()
+    trained = train(PAPER_MODEL, records, labels)
+    data, _ = matching.integer_ids(records)
+
+    def keys(record: dict) -> list[str]:
+        return ["all"]  # one block: every pair is a candidate
+
+    trained.matcher.num_cores = 1
+    one = matching.score_pairs(trained, data, keys)
+    monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
+    trained.matcher.num_cores = 2
+    two = matching.score_pairs(trained, data, keys)
+    assert one == two and len(one) > 7
