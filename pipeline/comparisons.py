@@ -184,7 +184,7 @@ def rare_name(a: tuple[str, int], b: tuple[str, int]) -> float:
     """How telling a shared surname and initial is: 1 for a name seen once in the
     catalogue, falling with how often it is seen; 0 when the names differ.
 
-    Two "A. Nabean" are likely one person; two "W. Wang" say little by themselves.
+    Two "K. Oyelaran" are likely one person; two "W. Wang" say little by themselves.
     """
     if not a or not b:
         return 0.0
