@@ -23,12 +23,10 @@ import hmac
 import io
 import json
 import logging
-import multiprocessing
 import os
 import random
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ import numpy as np
 
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError
+from pipeline.workers import fork_pool
 
 log = logging.getLogger(__name__)
 
@@ -582,8 +581,7 @@ def score_pairs(
     _SCORING = (matcher, data, ids)
     try:
         if jobs > 1 and len(chunks) > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
+            with fork_pool(min(jobs, len(chunks))) as pool:
                 parts = list(pool.map(_score_chunk, chunks))
         else:
             parts = [_score_chunk(c) for c in chunks]

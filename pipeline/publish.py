@@ -26,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import workers
 from pipeline.errors import BylinesError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,11 @@ def output_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
         fh.truncate()
         fh.write(f"pid {os.getpid()}\n")
         fh.flush()
+        workers.hold_from_workers(fh.fileno())
         try:
             yield
         finally:
+            workers.release(fh.fileno())
             fh.seek(0)
             fh.truncate()
             fcntl.flock(fh, fcntl.LOCK_UN)

@@ -16,10 +16,8 @@ import bisect
 import hashlib
 import json
 import logging
-import multiprocessing
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +36,7 @@ from pipeline.extract.fields import ARXIV_TAG
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
 from pipeline.sources_config import FILE_NAME as SOURCES_TOML
 from pipeline.sources_config import SourceInfo
+from pipeline.workers import fork_pool
 
 log = logging.getLogger(__name__)
 
@@ -390,7 +389,7 @@ def extract_folder(
     ]
     tasks = [(p, rel, config.get(rel), limit, c) for p, rel, limit, c in tasks]
     if jobs > 1 and len(tasks) > 1:
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        pool = fork_pool(jobs)
         results: Iterator[tuple[FileResult, bool]] = pool.map(_extract_task, tasks, chunksize=16)
     else:
         pool, results = None, map(_extract_task, tasks)

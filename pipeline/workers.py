@@ -1,0 +1,49 @@
+"""Worker processes for the stages that split across cores (extraction, pair scoring).
+
+Workers are forked so they share the parent's records without pickling them.
+Two rules keep a killed run harmless: a worker dies with its parent
+(PR_SET_PDEATHSIG), and a worker closes the parent's lock on the output folder
+(`publish.output_lock`) as it starts, so a SIGKILLed run never leaves a worker
+holding the lock and the next nightly run is not told the output is busy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1
+
+_inherited_fds: set[int] = set()
+"""File descriptors a forked worker must not keep (the output lock)."""
+
+
+def hold_from_workers(fd: int) -> None:
+    """Keep `fd` out of forked workers (until `release`)."""
+    _inherited_fds.add(fd)
+
+
+def release(fd: int) -> None:
+    _inherited_fds.discard(fd)
+
+
+def _start_worker() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
+    for fd in list(_inherited_fds):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def fork_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` forked workers that die with the run and hold none of its locks."""
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
+    )
