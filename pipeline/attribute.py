@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jellyfish
-
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
-from pipeline.normalize import fold, given_keys, parse_name
+from pipeline.normalize import fold, given_keys, parse_name, surnames_agree
 
 LIKELY = 0.75
 REVIEW = 0.4
@@ -58,19 +56,13 @@ def name_key(name: str) -> str:
     return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
 
 
-def _one_slip(a: str, b: str) -> bool:
-    """A typo of a long surname (one letter dropped, added, changed or two swapped):
-    "Conceiaco" for "Conceicao". Short names are too crowded for this."""
-    return min(len(a), len(b)) >= 6 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
-
-
 def names_match(a: str, b: str) -> bool:
     """Whether two written names can be the same name (variants, nicknames, initials)."""
     pa, pb = parse_name(a), parse_name(b)
     if fold(a).replace(" ", "") == fold(b).replace(" ", ""):
         return True
     sa, sb = fold(pa.surname).replace(" ", ""), fold(pb.surname).replace(" ", "")
-    if sa != sb and not _one_slip(sa, sb):
+    if not surnames_agree(sa, sb):
         return False
     ka, kb = set(given_keys(pa.given)), set(given_keys(pb.given))
     if ka & kb:

@@ -136,6 +136,15 @@ def given_keys(given: str | None) -> tuple[str, ...]:
     return tuple(sorted({key} | canon))
 
 
+def surnames_agree(a: str, b: str) -> bool:
+    """Whether two folded, compacted surnames can be one name: equal, or a typo of a
+    long one (a letter dropped, added, changed or two swapped: "Conceiaco" for
+    "Conceicao"). Short surnames are too crowded for typos to be forgiven."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 6 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+
+
 def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
     parts = parse_name(written)
     surname_key = fold(parts.surname).replace(" ", "")

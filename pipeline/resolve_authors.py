@@ -18,12 +18,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-import jellyfish
-
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
 from pipeline.matching import Labels, Record, Trained, cluster_records
-from pipeline.normalize import fold, given_keys, mention_row
+from pipeline.normalize import fold, given_keys, mention_row, surnames_agree
 
 EXCLUSIVE_FIELD = "paper_id"
 """Two names on one byline are two people."""
@@ -37,9 +35,8 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
     """Matching view of every name on every canonical byline."""
     records: dict[str, Record] = {}
     rows_of = {
-        paper["paper_id"]: [mention_row(paper["paper_id"], i, n) for i, n in enumerate(names)]
-        for paper in papers
-        for names in [paper["author_names"]]
+        p["paper_id"]: [mention_row(p["paper_id"], i, n) for i, n in enumerate(p["author_names"])]
+        for p in papers
     }
     counts = Counter(_name_key(r) for rows in rows_of.values() for r in rows)
     for paper in papers:
@@ -98,10 +95,7 @@ def compatible(a: Record, b: Record) -> bool:
     "Alex Li" and "Alex Liu" are two people whatever their coauthors; dropping such
     pairs before scoring keeps a common name's large blocks from chaining together.
     """
-    sa, sb = a["surname"], b["surname"]
-    if sa != sb and not (
-        min(len(sa), len(sb)) >= 6 and jellyfish.damerau_levenshtein_distance(sa, sb) <= 1
-    ):
+    if not surnames_agree(a["surname"], b["surname"]):
         return False
     ga, gb = a["given"], b["given"]
     if not ga or not gb or not ga[1] or not gb[1]:
@@ -159,7 +153,7 @@ def merge_by_collaborators(
             apart[b["key"]].add(a["key"])
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
-        name = Counter(_name_key_of(records[k]) for k in cluster).most_common(1)[0][0]
+        name = Counter(records[k]["rarity"][0] for k in cluster).most_common(1)[0][0]
         groups[name].append(i)
     out: list[list[str]] = []
     for name, members in sorted(groups.items()):
@@ -201,11 +195,6 @@ def _sharing_pairs(pieces: dict[int, _Piece]) -> list[tuple[int, int]]:
                 for b in holders[x + 1 :]:
                     counts[(a, b)] += 1
     return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED_COLLABORATORS)
-
-
-def _name_key_of(record: Record) -> str:
-    initial = record["given"][1] if record["given"] else ""
-    return f"{record['surname']}|{initial}" if record["surname"] else ""
 
 
 def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:

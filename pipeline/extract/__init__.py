@@ -384,10 +384,11 @@ def extract_folder(
     """
     files = input_files(input_dir)
     out = Extracted()
+    rels = [path.relative_to(input_dir).as_posix() for path in files]
     tasks = [
-        (path, path.relative_to(input_dir).as_posix(), max_page_bytes, cache) for path in files
+        (path, rel, config.get(rel), max_page_bytes, cache)
+        for path, rel in zip(files, rels, strict=True)
     ]
-    tasks = [(p, rel, config.get(rel), limit, c) for p, rel, limit, c in tasks]
     if jobs > 1 and len(tasks) > 1:
         pool = fork_pool(jobs)
         results: Iterator[tuple[FileResult, bool]] = pool.map(_extract_task, tasks, chunksize=16)
@@ -405,7 +406,7 @@ def extract_folder(
             pool.shutdown(cancel_futures=True)
     if cache is not None:  # workers counted in their own copies
         cache.hits, cache.misses = hits, len(tasks) - hits
-    for rel in sorted(set(config) - {p.relative_to(input_dir).as_posix() for p in files}):
+    for rel in sorted(set(config) - set(rels)):
         out.issues.append(
             {
                 "table_name": "sources",
