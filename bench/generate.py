@@ -33,10 +33,12 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import random
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,8 +307,6 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     table = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "å": "a"}
     text = "".join(table.get(c, c) for c in text)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -439,8 +439,6 @@ def _table(page: Page, rows: list[dict]) -> str:
     ]
     if page.shape == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    import io
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
     writer.writeheader()

@@ -187,8 +187,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     if all("splink" in r for r in rows):
         ax_t.loglog(sizes, [r["splink"]["seconds"] for r in rows], "s-", label="Splink (papers)")
         ax_m.loglog(sizes, [r["splink"]["peak_rss_mb"] for r in rows], "s-", label="Splink")
-    ax_t.loglog(sizes, [sizes[0] and rows[0]["bylines"]["seconds"] * s / sizes[0] for s in sizes],
-                ":", color="grey", label="linear from the first size")  # fmt: skip
+    first = rows[0]["bylines"]["seconds"] / sizes[0]
+    linear = [first * s for s in sizes]
+    ax_t.loglog(sizes, linear, ":", color="grey", label="linear from the first size")
     ax_t.set(xlabel="entries", ylabel="seconds", title="time")
     ax_m.set(xlabel="entries", ylabel="peak RSS (MB)", title="memory")
     for ax in (ax_t, ax_m):
