@@ -50,7 +50,13 @@ from pipeline.publish import (
     publish,
     read_published,
 )
-from pipeline.resolve_authors import EXCLUSIVE_FIELD, mention_records, resolve_authors
+from pipeline.resolve_authors import (
+    EXCLUSIVE_FIELD,
+    Listing,
+    mention_records,
+    page_listings,
+    resolve_authors,
+)
 from pipeline.resolve_authors import MODEL as PERSON_MODEL
 from pipeline.schema import to_table
 from pipeline.sources_config import load_sources_config
@@ -210,13 +216,15 @@ def papers_of(
 
 def persons_of(
     papers: list[dict[str, Any]],
+    listings: list[Listing],
     options: Options,
     seconds: dict[str, float],
     previous: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """resolve_authors: (persons, authorships, quality issues, matcher info).
 
-    Person ids are inherited from `previous` published tables where clusters overlap.
+    `listings` are the pages that list the papers (`page_listings`). Person ids are
+    inherited from `previous` published tables where clusters overlap.
     """
     previous = previous or {}
     with _timed(seconds, "train_persons"):
@@ -225,7 +233,7 @@ def persons_of(
     if trained is None:
         return [], [], [], {"candidate_pairs": 0, "id_changes": []}
     with _timed(seconds, "resolve_authors"):
-        persons, authorships, stats = resolve_authors(records, trained, labels)
+        persons, authorships, stats = resolve_authors(records, trained, labels, listings)
         ids, stats["id_changes"] = _inherited(
             authorships, previous.get("authorships", []), "person_id", "mention_key", "person"
         )
@@ -269,7 +277,10 @@ def build_tables(
     paper_entries, papers, paper_issues, paper_info = papers_of(
         entries, paths, options, seconds, before
     )
-    persons, authorships, person_issues, person_info = persons_of(papers, options, seconds, before)
+    listings = page_listings(extracted.sources, entries, paper_entries)
+    persons, authorships, person_issues, person_info = persons_of(
+        papers, listings, options, seconds, before
+    )
     id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
     with _timed(seconds, "attribute"):
         decisions = read_decisions(options.decisions_path)

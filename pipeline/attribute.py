@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,14 @@ DECISIONS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Names that a page's name matching would confuse: folded given + surname."""
     parts = parse_name(name)
     return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
 
 
+@lru_cache(maxsize=1 << 18)
 def names_match(a: str, b: str) -> bool:
     """Whether two written names can be the same name (variants, nicknames, initials)."""
     pa, pb = parse_name(a), parse_name(b)

@@ -137,12 +137,26 @@ def given_keys(given: str | None) -> tuple[str, ...]:
 
 
 def surnames_agree(a: str, b: str) -> bool:
-    """Whether two folded, compacted surnames can be one name: equal, or a typo of a
+    """Whether two folded, compacted surnames can be one name: equal, a typo of a
     long one (a letter dropped, added, changed or two swapped: "Conceiaco" for
-    "Conceicao"). Short surnames are too crowded for typos to be forgiven."""
+    "Conceicao"), or two neighbouring letters swapped in a shorter one ("Zahng").
+    Short surnames are too crowded for other typos to be forgiven: "Li" and "Lu",
+    "Chen" and "Chan" are different names."""
     if a == b:
         return True
-    return min(len(a), len(b)) >= 6 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+    if min(len(a), len(b)) >= 6:
+        return jellyfish.damerau_levenshtein_distance(a, b) <= 1
+    return len(a) == len(b) >= 4 and _one_swap(a, b)
+
+
+def _one_swap(a: str, b: str) -> bool:
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline import attribute
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
 from pipeline.matching import Labels, Record, Trained, cluster_records
@@ -146,11 +147,7 @@ def merge_by_collaborators(
     Candidates come from an index of collaborators, so a common name's hundreds of
     clusters are not compared all against all.
     """
-    apart: dict[str, set[str]] = defaultdict(set)
-    for a, b in labels.distinct:
-        if a["key"] != b["key"]:
-            apart[a["key"]].add(b["key"])
-            apart[b["key"]].add(a["key"])
+    apart = _apart(labels)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
         name = Counter(records[k]["rarity"][0] for k in cluster).most_common(1)[0][0]
@@ -197,18 +194,153 @@ def _sharing_pairs(pieces: dict[int, _Piece]) -> list[tuple[int, int]]:
     return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED_COLLABORATORS)
 
 
-def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
+def _apart(labels: Labels) -> dict[str, set[str]]:
+    """Mention key -> the keys a curator labeled a different person."""
+    apart: dict[str, set[str]] = defaultdict(set)
+    for a, b in labels.distinct:
+        if a["key"] != b["key"]:
+            apart[a["key"]].add(b["key"])
+            apart[b["key"]].add(a["key"])
+    return apart
+
+
+def _can_pool(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
+    """Whether two pieces may be one person at all: no shared byline, compatible
+    names, no curator label between them."""
     if a.papers & b.papers:
         return False
     if not all(compatible(records[x], records[y]) for x in a.keys[:5] for y in b.keys[:5]):
         return False
     small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
     others = set(large.keys)
-    if any(apart.get(k, set()) & others for k in small.keys):
+    return not any(apart.get(k, set()) & others for k in small.keys)
+
+
+def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
+    if not _can_pool(a, b, records, apart):
         return False
     shared = len(a.coauthors & b.coauthors)
     smaller = min(len(a.coauthors), len(b.coauthors))
     return shared >= MIN_SHARED_COLLABORATORS and shared >= SHARED_SHARE * smaller
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A profile page as person resolution sees it: the owner it names (declared or
+    from its header; None if it names none) and the canonical papers it lists."""
+
+    owner_name: str | None
+    papers: frozenset[str]
+
+
+def page_listings(
+    sources: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    paper_entries: list[dict[str, Any]],
+) -> list[Listing]:
+    """One `Listing` per page, in path order."""
+    paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
+    listed: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        if e["entry_id"] in paper_of:
+            listed[e["source_id"]].add(paper_of[e["entry_id"]])
+    return [
+        Listing(s.get("owner_name") or None, frozenset(listed[s["source_id"]]))
+        for s in sorted(sources, key=lambda s: s["path"])
+        if listed[s["source_id"]]
+    ]
+
+
+def listing_owner(listing: Listing, on_paper: dict[str, list[Record]]) -> str | None:
+    """The name a page stands for: the one it declares, else the name on most of its
+    bylines by a clear margin (the rule attribution uses, `attribute.infer_owner`)."""
+    if listing.owner_name:
+        return listing.owner_name
+    papers_with: dict[str, set[str]] = defaultdict(set)
+    written: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper_id in listing.papers:
+        for r in on_paper.get(paper_id, ()):
+            key = attribute.name_key(r["name_as_written"])
+            papers_with[key].add(paper_id)
+            written[key][r["name_as_written"]] += 1
+    ranked = sorted(
+        (
+            {"name": written[k].most_common(1)[0][0], "entries": len(v)}
+            for k, v in papers_with.items()
+        ),
+        key=lambda c: (-c["entries"], c["name"]),
+    )
+    inferred = attribute.infer_owner(ranked)
+    return inferred["name"] if inferred else None
+
+
+LISTED_SHARE = 0.5
+"""A piece joins the page owner only if at least this share of its papers is on the page."""
+
+
+def join_listed_pieces(
+    clusters: list[list[str]], records: dict[str, Record], listings: list[Listing], labels: Labels
+) -> list[list[str]]:
+    """Join the pieces of a page's owner that pair scores left apart, as a curator
+    reading the page would.
+
+    A profile page says its papers are its owner's. On each page, the owner's name
+    on the listed papers' bylines resolves to one main person (the one on most of
+    them) and sometimes to pieces: a guest paper, an abstract from a field the owner
+    moved into. A piece joins the main person when most of its papers are on the page
+    and it shares a field or a collaborator with the main person. A namesake whose
+    paper the page pulled in by name stays apart: their other papers are not on the
+    page, or their field and collaborators are not the owner's. Never joins pieces on
+    one byline, with incompatible names, or kept apart by a curator's label.
+    """
+    on_paper: dict[str, list[Record]] = defaultdict(list)
+    for r in records.values():
+        on_paper[r["paper_id"]].append(r)
+    pieces = {
+        i: _Piece(list(c), {records[k]["paper_id"] for k in c}, set())
+        for i, c in enumerate(clusters)
+    }
+    piece_of = {k: i for i, c in enumerate(clusters) for k in c}
+    apart = _apart(labels)
+    for listing in listings:
+        owner = listing_owner(listing, on_paper)
+        if owner is None:
+            continue
+        count: Counter[int] = Counter()
+        for paper_id in sorted(listing.papers):
+            for r in on_paper.get(paper_id, ()):
+                if attribute.names_match(owner, r["name_as_written"]):
+                    count[piece_of[r["key"]]] += 1
+        if len(count) < 2:
+            continue
+        main = min(count, key=lambda i: (-count[i], i))
+        for i in sorted(count):
+            piece = pieces.get(i)
+            if i == main or piece is None:
+                continue
+            listed = len(piece.papers & listing.papers) / len(piece.papers)
+            if (
+                listed >= LISTED_SHARE
+                and _related(pieces[main], piece, records)
+                and _can_pool(pieces[main], piece, records, apart)
+            ):
+                pieces[main].keys += piece.keys
+                pieces[main].papers |= piece.papers
+                for k in pieces.pop(i).keys:
+                    piece_of[k] = main
+    return sorted(sorted(p.keys) for p in pieces.values())
+
+
+def _related(a: _Piece, b: _Piece, records: dict[str, Record]) -> bool:
+    """Whether two pieces share a field or a collaborator."""
+
+    def fields(p: _Piece) -> set[str]:
+        return {f for k in p.keys if (f := records[k]["context"][0])}
+
+    def collaborators(p: _Piece) -> set[str]:
+        return set().union(*(records[k]["coauthors"] or () for k in p.keys))
+
+    return bool(fields(a) & fields(b)) or bool(collaborators(a) & collaborators(b))
 
 
 def person_id_for(mention_keys: list[str]) -> str:
@@ -216,9 +348,16 @@ def person_id_for(mention_keys: list[str]) -> str:
 
 
 def resolve_authors(
-    records: dict[str, Record], trained: Trained, labels: Labels
+    records: dict[str, Record],
+    trained: Trained,
+    labels: Labels,
+    listings: list[Listing] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """`persons` and `authorships` rows from `mention_records`, and clustering stats."""
+    """`persons` and `authorships` rows from `mention_records`, and clustering stats.
+
+    Three passes: pair scores clustered, pieces with shared collaborators joined,
+    pieces of a page's owner joined (`listings`, the pages that list the papers).
+    """
     clusters, _confidence, conflicts, n_pairs = cluster_records(
         trained,
         records,
@@ -229,6 +368,7 @@ def resolve_authors(
         compatible,
     )
     clusters = merge_by_collaborators(clusters, records, labels)
+    clusters = join_listed_pieces(clusters, records, listings or [], labels)
     persons, authorships = [], []
     for cluster in clusters:
         person_id = person_id_for(cluster)

@@ -107,3 +107,26 @@ def test_normalize_entries_adds_keys_and_keeps_display_forms():
         (0, "Sam Bowman"),
         (1, "Chris Olah"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("lukosiute", "lukosuite", True),  # long: one slip forgiven
+        ("conceicao", "conceiaco", True),
+        ("zhang", "zahng", True),  # short: two neighbours swapped
+        ("patel", "ptael", True),
+        ("li", "lu", False),  # short: another letter is another name
+        ("chen", "chan", False),
+        ("wang", "wagn", True),
+        ("chen", "chne", True),
+        ("wong", "wang", False),
+        ("hsu", "shu", False),  # too short for any slip
+        ("smith", "smiht", True),
+        ("smith", "smyth", False),
+    ],
+)
+def test_surnames_agree(a, b, agree):
+    from pipeline.normalize import surnames_agree
+
+    assert surnames_agree(a, b) is agree

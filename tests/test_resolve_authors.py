@@ -141,3 +141,45 @@ def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
     # a curator's "different" keeps them apart whatever the collaborators say
     apart = Labels(distinct=[(records["m1"], records["m3"])])
     assert merge_by_collaborators(clusters, records, apart) == sorted(clusters)
+
+
+def _listed(key: str, paper: str, name: str, field: str | None, coauthors: set[str]) -> dict:
+    surname, given = name.split()[-1].lower(), name.split()[0]
+    return {
+        **_mention(key, paper, surname, given, coauthors),
+        "name_as_written": name,
+        "context": (field, frozenset(coauthors)),
+    }
+
+
+def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import Listing, join_listed_pieces
+
+    records = {
+        r["key"]: r
+        for r in [
+            _listed("m1", "p1", "Ada Moreau", "cs", {"ng a"}),
+            _listed("m2", "p2", "Ada Moreau", "cs", {"ng a", "ito k"}),
+            _listed("m3", "p3", "Ada Moreau", "cs", {"roy m"}),  # a guest paper, own field
+            _listed("m4", "p4", "Ada Moreau", None, {"ito k"}),  # no field, a collaborator
+            _listed("m5", "p5", "Ada Moreau", "physics", {"diaz j"}),  # the namesake's,
+            _listed("m6", "p6", "Ada Moreau", "physics", {"diaz j", "kim s"}),  # pulled in
+            _listed("m7", "p7", "Ada Moreau", "cs", {"lee b"}),  # not on the page
+            _listed("m8", "p8", "Ada Moreau", "cs", {"lee b"}),  # one of three listed
+            _listed("m9", "p9", "Ada Moreau", "cs", {"lee b"}),
+            _listed("m10", "p10", "Ada Moreau", "cs", {"lee b"}),
+        ]
+    }
+    clusters = [["m1", "m2"], ["m3"], ["m4"], ["m5", "m6"], ["m7"], ["m10", "m8", "m9"]]
+    page = Listing("Ada Moreau", frozenset({"p1", "p2", "p3", "p4", "p5", "p8"}))
+    joined = join_listed_pieces(clusters, records, [page], Labels())
+    assert joined == [["m1", "m2", "m3", "m4"], ["m10", "m8", "m9"], ["m5", "m6"], ["m7"]]
+    # without a declared owner the page's leading name stands for it
+    unnamed = Listing(None, page.papers)
+    assert join_listed_pieces(clusters, records, [unnamed], Labels()) == joined
+    # a curator's "different" keeps a piece apart whatever the page says
+    apart = Labels(distinct=[(records["m1"], records["m3"])])
+    assert ["m3"] in join_listed_pieces(clusters, records, [page], apart)
+    # a page that lists nobody's papers joins nothing
+    assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
