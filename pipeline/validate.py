@@ -2,10 +2,17 @@
 
 Each published table has one suite, a JSON file reviewed like code. Every
 expectation carries `meta.severity`: `error` blocks publishing, `warning` is
-reported. Checks that span tables (foreign keys, no date after the page's
-scrape, declared against parsed counts) run on views of the tables with the
-needed columns joined in, and on run parameters (`$PARAMETER` in a suite):
-the ids of the referenced tables, today's date, next year.
+reported. Checks that span tables (no date after the page's scrape, declared
+against parsed counts) run on views of the tables with the needed columns
+joined in, and on run parameters (`$PARAMETER` in a suite): today's date,
+next year.
+
+A foreign key is declared in its expectation's `meta.references` (column,
+table, key); the view holds `<column>_unknown`, the values that name no row
+of the referenced table, and the expectation wants it null. The ids are not
+passed as a `$PARAMETER` set: Great Expectations copies an expectation's
+arguments many times per run, and a million ids made validation the slowest
+stage.
 """
 
 from __future__ import annotations
@@ -93,12 +100,67 @@ def load_suites(folder: Path = SUITES) -> dict[str, dict[str, Any]]:
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
-    return table.to_pandas(date_as_object=False)
+    """A table as pandas, nested values as tuples: Great Expectations fingerprints each
+    batch with pandas' hashing and falls back to pickling the whole frame (seconds at
+    100k rows) when a cell is a list or a dict."""
+    frame = table.to_pandas(date_as_object=False)
+    for f in table.schema:
+        if pa.types.is_nested(f.type):
+            frame[f.name] = frame[f.name].map(_hashable)
+    return frame
 
 
-def views(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    table: str
+    column: str
+    references: str
+    key: str
+
+    @property
+    def derived(self) -> str:
+        return f"{self.column}_unknown"
+
+
+def foreign_keys(suites: dict[str, dict[str, Any]]) -> list[ForeignKey]:
+    """The foreign keys the suites declare in `meta.references`."""
+    found = []
+    for table, suite in sorted(suites.items()):
+        for expectation in suite.get("expectations", []):
+            ref = expectation.get("meta", {}).get("references")
+            if ref:
+                found.append(ForeignKey(table, ref["column"], ref["table"], ref["key"]))
+    return found
+
+
+def views(
+    tables: dict[str, pa.Table], keys: list[ForeignKey] | None = None
+) -> dict[str, pd.DataFrame]:
     """The tables as the suites see them: derived columns for cross-table checks."""
     frames = {name: _frame(t) for name, t in tables.items()}
+    for fk in keys or []:
+        if fk.table in frames:
+            values = frames[fk.table][fk.column]
+            known = (
+                set(tables[fk.references].column(fk.key).to_pylist())
+                if fk.references in tables
+                else set()
+            )
+            present = values.notna().to_numpy()
+            dangling = [
+                p and v not in known for p, v in zip(present, values.to_numpy(object), strict=True)
+            ]
+            frames[fk.table][fk.derived] = values.where(
+                pd.Series(dangling, index=values.index), None
+            )
     if "sources" in frames:
         s = frames["sources"]
         chunks = s["entry_count"].fillna(0) + s["quarantined_count"].fillna(0)
@@ -127,20 +189,10 @@ def views(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def parameters(tables: dict[str, pa.Table], today: dt.date | None = None) -> dict[str, Any]:
+def parameters(today: dt.date | None = None) -> dict[str, Any]:
     """Run parameters the suites refer to with `$PARAMETER`."""
     today = today or dt.date.today()
-
-    def ids(table: str, column: str) -> list[str]:
-        if table not in tables:
-            return []
-        return [v for v in tables[table].column(column).to_pylist() if v is not None]
-
     return {
-        "source_ids": ids("sources", "source_id"),
-        "entry_ids": ids("entries", "entry_id"),
-        "paper_ids": ids("papers", "paper_id"),
-        "person_ids": ids("persons", "person_id"),
         "today": pd.Timestamp(today),
         "min_date": pd.Timestamp(1900, 1, 1),
         "next_year": today.year + 1,
@@ -214,8 +266,8 @@ def validate(
     missing = sorted(set(tables) - set(suites))
     if missing:
         raise ConfigError(f"{suites_dir}: no expectation suite for table(s) {missing}")
-    frames = views(tables)
-    params = parameters(tables, today)
+    frames = views(tables, foreign_keys(suites))
+    params = parameters(today)
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("bylines")
     outcomes: list[Outcome] = []

@@ -56,7 +56,7 @@ def corrupt(tables: dict[str, pa.Table], kind: str) -> dict[str, pa.Table]:
 
 EXPECTED = {
     "duplicate key": "entries: expect_column_values_to_be_unique(entry_id)",
-    "dangling foreign key": "paper_entries: expect_column_values_to_be_in_set(entry_id)",
+    "dangling foreign key": "paper_entries: expect_column_values_to_be_null(entry_id_unknown)",
     "malformed arXiv id": "entries: expect_column_values_to_match_regex(arxiv_id)",
 }
 
@@ -137,3 +137,18 @@ def test_validate_command_rechecks_a_published_folder(tmp_path: Path):
     assert "ERROR   entries: expect_column_values_to_be_unique(entry_id)" in bad.stdout
     assert (out / "run.json").exists() and (out / "report" / "index.html").exists()
     assert (out / "docs" / "index.html").exists()
+
+
+def test_foreign_keys_are_declared_in_the_suites_and_nulls_name_nothing():
+    from pipeline.validate import ForeignKey, foreign_keys, load_suites, views
+
+    keys = foreign_keys(load_suites())
+    assert ForeignKey("paper_entries", "entry_id", "entries", "entry_id") in keys
+    assert ForeignKey("profiles", "owner_person_id", "persons", "person_id") in keys
+    tables = {
+        "persons": pa.table({"person_id": ["n_1", "n_2"], "variants": [["A"], ["B"]]}),
+        "profiles": pa.table({"owner_person_id": ["n_1", None, "n_9"]}),
+    }
+    fk = ForeignKey("profiles", "owner_person_id", "persons", "person_id")
+    derived = views(tables, [fk])["profiles"][fk.derived].tolist()
+    assert derived[0] is None and derived[1] is None and derived[2] == "n_9"
