@@ -150,5 +150,5 @@ def test_foreign_keys_are_declared_in_the_suites_and_nulls_name_nothing():
         "profiles": pa.table({"owner_person_id": ["n_1", None, "n_9"]}),
     }
     fk = ForeignKey("profiles", "owner_person_id", "persons", "person_id")
-    derived = views(tables, [fk])["profiles"][fk.derived].tolist()
-    assert derived[0] is None and derived[1] is None and derived[2] == "n_9"
+    derived = views(tables, [fk])["profiles"][fk.derived]
+    assert derived.isna().tolist() == [True, True, False] and derived[2] == "n_9"
