@@ -84,6 +84,7 @@ def run_bylines(data: Path, labels: Path) -> dict[str, Any]:
         "seconds_without_training": round(seconds - training, 1),
         "peak_rss_mb": round(peak),
         "stage_seconds": stages,
+        "stage_peak_mb": manifest.get("stage_peak_mb", {}),
         "candidate_pairs": {
             k: v.get("candidate_pairs") for k, v in manifest["matcher_quality"].items()
         },
@@ -222,6 +223,28 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
+STAGE_ORDER = (
+    "extract", "normalize", "train_papers", "match_papers", "merge_papers", "train_persons",
+    "resolve_authors", "attribute", "report", "validate", "publish",
+)  # fmt: skip
+
+
+def print_stages(rows: list[dict[str, Any]]) -> None:
+    """Seconds and the run's peak memory (MB) when each stage ended, per size."""
+    seen = {k for r in rows for k in r["bylines"]["stage_seconds"]}
+    stages = [s for s in STAGE_ORDER if s in seen] + sorted(seen - set(STAGE_ORDER))
+    print(f"{'stage':<16}" + "".join(f"{r['entries']:>20}" for r in rows))
+    for stage in stages:
+        cells = []
+        for r in rows:
+            b = r["bylines"]
+            seconds = b["stage_seconds"].get(stage)
+            peak = b.get("stage_peak_mb", {}).get(stage)
+            cell = "-" if seconds is None else f"{seconds:.1f} s"
+            cells.append(cell + (f" / {peak} MB" if peak else ""))
+        print(f"{stage:<16}" + "".join(f"{c:>20}" for c in cells), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
@@ -278,6 +301,8 @@ def main() -> None:
     if sizes:
         print()
         print_table(sizes)
+        print()
+        print_stages(sizes)
     if len(sizes) > 1:
         plot(sizes, args.results / "scaling.png")
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import platform
+import resource
 import shutil
 import sys
 import tempfile
@@ -102,15 +103,31 @@ class Options:
         return self.labels_dir / "attributions.csv"
 
 
+class StageClock(dict[str, float]):
+    """Seconds per stage, and `peak_mb`: the run's peak memory when each stage ended
+    (this process or a worker it forked, whichever is larger), so a run log shows
+    which stage raised it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.peak_mb: dict[str, int] = {}
+
+
 @dataclass
 class RunResult:
     tables: dict[str, pa.Table]
     manifest: dict[str, Any]
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_seconds: StageClock = field(default_factory=StageClock)
 
     @property
     def quarantined(self) -> int:
         return self.tables["quarantine"].num_rows
+
+
+def _peak_mb() -> int:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, workers) / 1024)  # kilobytes on Linux
 
 
 @contextmanager
@@ -119,7 +136,9 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     log.info("stage %s: started", stage)
     yield
     seconds[stage] = round(time.perf_counter() - start, 4)
-    log.info("stage %s: done in %.2fs", stage, seconds[stage])
+    if isinstance(seconds, StageClock):
+        seconds.peak_mb[stage] = _peak_mb()
+    log.info("stage %s: done in %.2fs, peak %d MB", stage, seconds[stage], _peak_mb())
 
 
 def _versions() -> dict[str, str]:
@@ -266,7 +285,7 @@ def build_tables(
     `previous` (the last published tables) lets clusters keep their ids.
     """
     options = options or Options()
-    seconds: dict[str, float] = {}
+    seconds = StageClock()
     before = {
         name: previous[name].to_pylist()
         for name in ("paper_entries", "authorships")
@@ -396,6 +415,7 @@ def _run_locked(
             "argv": argv if argv is not None else sys.argv[1:],
             "strict": strict,
             "stage_seconds": result.stage_seconds,
+            "stage_peak_mb": result.stage_seconds.peak_mb,
             "quarantined_chunks": result.quarantined,
         }
     )

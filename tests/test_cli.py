@@ -48,6 +48,9 @@ def test_run_on_sample_pages_publishes_every_table(raw_copy: Path, tmp_path: Pat
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["row_counts"]["entries"] == 55
     assert {"extract", "normalize"} <= set(manifest["stage_seconds"])
+    peaks = manifest["stage_peak_mb"]
+    assert set(manifest["stage_seconds"]) - {"validate", "publish"} <= set(peaks)
+    assert 0 < peaks["extract"] <= peaks["attribute"] <= peaks["report"]  # a running peak
     assert len(manifest["inputs"]) == 5 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert "extract: 5/5 files" in proc.stderr  # plain log lines off a terminal
     assert "\r" not in proc.stderr
