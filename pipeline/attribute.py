@@ -359,6 +359,29 @@ def _topic_vectors(papers: list[dict[str, Any]]) -> tuple[dict[str, int], Any]:
     return index, vectorizer.fit_transform(texts)
 
 
+def topic_similarities(
+    paper_ids: list[str], owner_papers: set[str], index: dict[str, int], vectors: Any
+) -> dict[str, float]:
+    """Each listed paper's closest topic among the owner's other papers (cosine of
+    TF-IDF vectors), for a whole page in one sparse product."""
+    if vectors is None:
+        return {}
+    listed = sorted({p for p in paper_ids if p in index})
+    owned = sorted(p for p in owner_papers if p in index)
+    if not listed or not owned:
+        return {}
+    sims = (vectors[[index[p] for p in listed]] @ vectors[[index[p] for p in owned]].T).toarray()
+    column = {p: j for j, p in enumerate(owned)}
+    out = {}
+    for i, paper_id in enumerate(listed):
+        if paper_id in column:  # not its own closest paper
+            sims[i, column[paper_id]] = -1.0
+        best = float(sims[i].max())
+        if best >= 0.0:
+            out[paper_id] = round(best, 4)
+    return out
+
+
 def attribute(
     sources: list[dict[str, Any]],
     entries: list[dict[str, Any]],
@@ -396,6 +419,9 @@ def attribute(
         owner_fields = {
             f for pid in owner_papers if (f := field_of(paper_by_id[pid].get("category")))
         }
+        similarity = topic_similarities(
+            [paper_of[e["entry_id"]] for e in page_entries], owner_papers, index, vectors
+        )
         for entry in page_entries:
             paper_id = paper_of[entry["entry_id"]]
             paper = paper_by_id[paper_id]
@@ -428,8 +454,7 @@ def attribute(
                 persons_on,
                 person_by_id,
                 written,
-                index,
-                vectors,
+                similarity.get(paper_id),
             )
             s, reasons = score(evidence)
             decision = decision_for(decisions, source["path"], entry, paper)
@@ -464,8 +489,7 @@ def _evidence(
     persons_on: dict[str, set[str]],
     person_by_id: dict[str, dict[str, Any]],
     written: dict[tuple[str, str], str],
-    index: dict[str, int],
-    vectors: Any,
+    topic_similarity: float | None,
 ) -> Evidence:
     paper_id = paper["paper_id"]
     on_byline = persons_on.get(paper_id, set())
@@ -484,10 +508,7 @@ def _evidence(
                 e.namesake = f"{name}, {person_id}"
                 break
     e.shared_coauthors = sorted(person_by_id[p]["name"] for p in on_byline & network)
-    others = [index[p] for p in owner_papers if p != paper_id and p in index]
-    if vectors is not None and others and paper_id in index:
-        sims = (vectors[others] @ vectors[index[paper_id]].T).toarray().ravel()
-        e.topic_similarity = round(float(sims.max()), 4)
+    e.topic_similarity = topic_similarity
     e.paper_field = field_of(paper.get("category"))
     e.owner_fields = owner_fields
     return e
