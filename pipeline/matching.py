@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.comparisons import Model
+from pipeline.comparisons import INDEX_PREDICATES, Model
 from pipeline.errors import ConfigError
 from pipeline.workers import fork_pool
 
@@ -44,10 +44,6 @@ TRAIN_SAMPLE = 600
 """Records indexed to prepare training. Blocking rules are learned from the labeled
 matches; the sample only estimates how many comparisons a rule costs, and dedupe's rule
 search grows faster than quadratically with it (persons: 7 s at 500, 38 s at 1,000)."""
-INDEX_PREDICATES = False
-"""No canopy (index) blocking rules: applying a Levenshtein or TF-IDF canopy costs
-about 0.4 ms a record (37 s for 100k entries), and the fixed blocking keys already
-catch what canopies would. Simple predicates fingerprint a million records in seconds."""
 MIN_LABELS = 4
 """Labels of each kind (same, different) needed to train a model."""
 
@@ -199,7 +195,7 @@ class Trained:
 def labels_fingerprint(model: Model, labels: Labels) -> str:
     """What a trained model depends on: the comparisons, how training runs, the labels."""
     text = json.dumps(canonical(labels.for_dedupe()), sort_keys=True)
-    recipe = f"{model.version}|sample {TRAIN_SAMPLE}|index predicates {INDEX_PREDICATES}"
+    recipe = f"{model.version}|sample {TRAIN_SAMPLE}|canopies {INDEX_PREDICATES}, never learned"
     return hashlib.sha256(f"{recipe}\n{text}".encode()).hexdigest()[:16]
 
 
