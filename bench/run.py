@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,17 +42,49 @@ from bench import generate, score  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
-def timed_child(argv: list[str], log: Path) -> tuple[float, float]:
-    """Run a child process: its wall seconds and its own peak RSS in MB."""
+class ChildFailed(Exception):
+    """A benchmarked child exited non-zero (out of memory under the cap, say)."""
+
+    def __init__(self, argv: list[str], code: int, seconds: float, log: Path) -> None:
+        super().__init__(f"{' '.join(argv)} exited {code} after {seconds:.0f} s; see {log}")
+        self.code, self.seconds, self.log = code, seconds, log
+
+
+MEMORY_CAP_GB = round(0.85 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+"""Address space each child may take (85% of this machine's memory by default): a size
+too big for the machine fails alone, with its log, instead of swapping the machine to
+a halt or waking the kernel's OOM killer."""
+
+
+def timed_child(argv: list[str], log: Path, cap_gb: float | None = None) -> tuple[float, float]:
+    """Run a child process, under a memory cap if given: its wall seconds and peak RSS
+    in MB; `ChildFailed` if it exits non-zero."""
+
+    def limit() -> None:
+        if cap_gb is not None:
+            cap = int(cap_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
     started = time.perf_counter()
     with log.open("w") as fh:
-        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, preexec_fn=limit)
         _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        tail = log.read_text()[-2000:]
-        raise SystemExit(f"{' '.join(argv)} exited {code}:\n{tail}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+        raise ChildFailed(argv, code, seconds, log)
+    return seconds, usage.ru_maxrss / 1024
+
+
+STAGE_DONE = re.compile(r"stage (\w+): done in ([\d.]+)s, peak (\d+) MB")
+
+
+def stages_from_log(log: Path) -> dict[str, dict[str, float]]:
+    """Stages a run finished before it failed, from its log lines."""
+    return {
+        m[1]: {"seconds": float(m[2]), "peak_mb": int(m[3])}
+        for m in STAGE_DONE.finditer(log.read_text(errors="replace"))
+    }
 
 
 def bylines(*args: object) -> list[str]:
@@ -69,13 +103,13 @@ def label(data: Path, labels: Path, budget: int) -> float:
     return seconds
 
 
-def run_bylines(data: Path, labels: Path) -> dict[str, Any]:
+def run_bylines(data: Path, labels: Path, cap_gb: float | None = None) -> dict[str, Any]:
     out = data / "out"
     argv = bylines(
         "run", "--input", data / "input", "--out", out, "--labels", labels,
         "--cache", data / "cache", "--jobs", "2",
     )  # fmt: skip
-    seconds, peak = timed_child(argv, data / "run.log")
+    seconds, peak = timed_child(argv, data / "run.log", cap_gb)
     manifest = json.loads((out / "run.json").read_text())
     stages = manifest["stage_seconds"]
     training = stages.get("train_papers", 0.0) + stages.get("train_persons", 0.0)
@@ -111,7 +145,13 @@ def run_splink(data: Path) -> dict[str, Any]:
 
 
 def measure(
-    entries: int, budget: int, seed: int, work: Path, splink: bool, reuse: Path | None = None
+    entries: int,
+    budget: int,
+    seed: int,
+    work: Path,
+    splink: bool,
+    reuse: Path | None = None,
+    cap_gb: float = MEMORY_CAP_GB,
 ) -> dict[str, Any]:
     """One size. With `reuse` (a smaller size's folder), its labels and trained models
     are taken as they are: no labeling session, no training, as a nightly run would."""
@@ -131,7 +171,17 @@ def measure(
         shutil.copytree(reuse / "labels", labels)
         shutil.copytree(reuse / "cache" / "models", data / "cache" / "models")
         row["labels_and_models_from"] = reuse.name
-    row["bylines"] = run_bylines(data, labels)
+    try:
+        row["bylines"] = run_bylines(data, labels, cap_gb)
+    except ChildFailed as failed:
+        row["failed"] = {
+            "error": str(failed),
+            "seconds": round(failed.seconds, 1),
+            "memory_cap_gb": cap_gb,
+            "stages_done": stages_from_log(failed.log),
+            "log_tail": failed.log.read_text(errors="replace")[-1500:],
+        }
+        return row
     b = row["bylines"]
     b["entries_per_second"] = round(row["entries"] / b["seconds"], 1)
     if splink:
@@ -175,6 +225,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    rows = [r for r in rows if "bylines" in r]
     sizes = [r["entries"] for r in rows]
     fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
     ax_t.loglog(sizes, [r["bylines"]["seconds"] for r in rows], "o-", label="bylines run")
@@ -208,6 +259,17 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     )
     print(head)
     for r in rows:
+        if "failed" in r:
+            f = r["failed"]
+            done = ", ".join(
+                f"{k} {v['seconds']:.0f} s/{v['peak_mb']} MB" for k, v in f["stages_done"].items()
+            )
+            print(
+                f"{r['entries']:>9} FAILED after {f['seconds']:.0f} s "
+                f"(cap {f['memory_cap_gb']} GB); done: {done or 'none'}",
+                flush=True,
+            )
+            continue
         b, q = r["bylines"], r["bylines"]["quality"]
         s = r.get("splink", {})
         print(
@@ -231,6 +293,7 @@ STAGE_ORDER = (
 
 def print_stages(rows: list[dict[str, Any]]) -> None:
     """Seconds and the run's peak memory (MB) when each stage ended, per size."""
+    rows = [r for r in rows if "bylines" in r]
     seen = {k for r in rows for k in r["bylines"]["stage_seconds"]}
     stages = [s for s in STAGE_ORDER if s in seen] + sorted(seen - set(STAGE_ORDER))
     print(f"{'stage':<16}" + "".join(f"{r['entries']:>20}" for r in rows))
@@ -254,6 +317,13 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=40, help="labels added per matcher")
     parser.add_argument("--curve", type=int, nargs="*", default=[], help="label budgets")
     parser.add_argument("--no-splink", dest="splink", action="store_false")
+    parser.add_argument(
+        "--memory-cap-gb",
+        type=float,
+        default=MEMORY_CAP_GB,
+        help=f"address space a pipeline run may take; a size over it is reported as failed "
+        f"(default: 85%% of this machine's memory, {MEMORY_CAP_GB} GB)",
+    )
     parser.add_argument(
         "--label-up-to",
         type=int,
@@ -285,7 +355,9 @@ def main() -> None:
         for n in args.sizes:
             print(f"size {n}: generating, labeling, running ...", file=sys.stderr, flush=True)
             reuse = labeled if n > args.label_up_to else None
-            sizes.append(measure(n, args.budget, args.seed, work, args.splink, reuse))
+            sizes.append(
+                measure(n, args.budget, args.seed, work, args.splink, reuse, args.memory_cap_gb)
+            )
             if reuse is None:
                 labeled = work / f"n{n}"
             print_table(sizes[-1:])
@@ -303,7 +375,7 @@ def main() -> None:
         print_table(sizes)
         print()
         print_stages(sizes)
-    if len(sizes) > 1:
+    if sum("bylines" in r for r in sizes) > 1:
         plot(sizes, args.results / "scaling.png")
 
 

@@ -33,7 +33,8 @@ OUT.failed/report/index.html instead.
 
 exit codes: 0 published; 1 blocked (a validation error, or --strict saw
 quarantined input): nothing published, previous output kept; 2 usage,
-configuration or file-system error; 3 another run is writing --out (see --wait)."""
+configuration or file-system error; 3 another run is writing --out (see --wait);
+4 out of memory: nothing published, previous output kept."""
 
 LABEL_HELP = """\
 Train a matcher by answering its questions. dedupe's active learner shows the
@@ -392,6 +393,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted: nothing published, previous output kept")
         return 130
+    except MemoryError:
+        log.error(
+            "out of memory: nothing published, the previous output is as it was; "
+            "run on a machine with more memory (the run log's 'peak' per stage shows the growth)"
+        )
+        return 4
 
 
 if __name__ == "__main__":

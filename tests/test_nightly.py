@@ -148,3 +148,21 @@ def test_cache_entries_unused_for_a_month_are_pruned(tmp_path: Path):
     os.utime(old, (month_ago, month_ago))
     assert cache.prune() == 1
     assert not old.exists() and new.exists()
+
+
+def test_out_of_memory_exits_4_and_keeps_the_published_output(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from pipeline import api, cli
+
+    out = work / "out"
+    assert bylines("run", "--input", work / "in", "--out", out).returncode == 0
+    before = tables(out)
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # no re-exec: the run stays in this process
+    monkeypatch.setattr(api, "attribute", no_memory)
+    assert cli.main(["run", "--input", str(work / "in"), "--out", str(out)]) == 4
+    assert tables(out) == before

@@ -1,0 +1,28 @@
+"""The benchmark runner's guard: a size too big for the machine fails alone."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.run import ChildFailed, stages_from_log, timed_child
+
+
+def test_a_child_over_the_memory_cap_fails_with_its_log(tmp_path: Path):
+    log = tmp_path / "run.log"
+    hog = "print('stage extract: done in 1.50s, peak 120 MB', flush=True); x = bytearray(2**31)"
+    with pytest.raises(ChildFailed) as failed:
+        timed_child([sys.executable, "-c", hog], log, cap_gb=1.0)
+    assert failed.value.code != 0 and "MemoryError" in log.read_text()
+    assert stages_from_log(log) == {"extract": {"seconds": 1.5, "peak_mb": 120}}
+
+
+def test_a_child_under_the_cap_reports_its_peak(tmp_path: Path):
+    seconds, peak = timed_child(
+        [sys.executable, "-c", "x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096])"],
+        tmp_path / "ok.log",
+        cap_gb=1.0,
+    )
+    assert seconds > 0 and 200 <= peak < 1024
