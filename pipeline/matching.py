@@ -26,6 +26,7 @@ import logging
 import os
 import random
 import secrets
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -526,8 +527,9 @@ def candidate_pairs(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
-) -> list[tuple[int, int]]:
-    """dedupe's learned blocking, plus fixed keys that labels from one site cannot teach.
+) -> np.ndarray:
+    """dedupe's learned blocking, plus fixed keys that labels from one site cannot teach:
+    the candidate pairs as an (n, 2) array of record ids, smaller first, sorted.
 
     Blocking rules learned from a few labels cover the fields those labels
     had; a page shape they never showed (a table with no abstracts) would get
@@ -543,17 +545,27 @@ def candidate_pairs(
                 blocks.setdefault("fixed:" + key, []).append(i)
     keyed = sort_key or (lambda r: r["key"])
     order_of = {i: (keyed(r), r["key"]) for i, r in data.items()}
-    pairs: set[tuple[int, int]] = set()
+    # pairs packed as a * n + b in one int64 array: a set of tuples took about 150
+    # bytes a pair (two gigabytes for the ten million person pairs of a million entries)
+    n = max(data) + 1
+    codes = array("q")
     for key in sorted(blocks):
         ids = sorted(set(blocks[key]))
         if len(ids) > 1:
-            pairs.update(block_pairs(ids, order_of.__getitem__))
-    return sorted(
-        (a, b)
-        for a, b in pairs
-        if not exclusive(data[a], data[b], exclusive_field)
-        and (compatible is None or compatible(data[a], data[b]))
+            codes.extend(a * n + b for a, b in block_pairs(ids, order_of.__getitem__))
+    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
+    del codes
+    keep = np.fromiter(
+        (
+            not exclusive(data[a], data[b], exclusive_field)
+            and (compatible is None or compatible(data[a], data[b]))
+            for a, b in zip((unique // n).tolist(), (unique % n).tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(unique),
     )
+    unique = unique[keep]
+    return np.stack([unique // n, unique % n], axis=1)
 
 
 def score_pairs(
@@ -569,7 +581,7 @@ def score_pairs(
         return {}
     matcher = trained.matcher
     ids = candidate_pairs(matcher, data, blocking_keys, exclusive_field, sort_key, compatible)
-    if not ids:
+    if not len(ids):
         return {}
     jobs = max(1, int(getattr(matcher, "num_cores", 1) or 1))
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
@@ -585,22 +597,23 @@ def score_pairs(
         _SCORING = None
     out: dict[tuple[int, int], float] = {}
     for (start, end), probs in zip(chunks, parts, strict=True):
-        for pair, p in zip(ids[start:end], probs.tolist(), strict=True):
+        rows = ids[start:end].tolist()
+        for (a, b), p in zip(rows, probs.tolist(), strict=True):
             if p > 0:  # as dedupe's own scoring: a zero is no candidate
-                out[pair] = p
+                out[(a, b)] = p
     return out
 
 
 SCORE_CHUNK = 20_000
 """Pairs scored per task; workers are forked, so records are shared, never pickled."""
-_SCORING: tuple[Any, dict[int, Record], list[tuple[int, int]]] | None = None
+_SCORING: tuple[Any, dict[int, Record], np.ndarray] | None = None
 
 
 def _score_chunk(chunk: tuple[int, int]) -> np.ndarray:
     """dedupe's featurizer and classifier on one slice of the candidate pairs."""
     assert _SCORING is not None
     matcher, data, ids = _SCORING
-    pairs = [(data[a], data[b]) for a, b in ids[chunk[0] : chunk[1]]]
+    pairs = [(data[a], data[b]) for a, b in ids[chunk[0] : chunk[1]].tolist()]
     features = matcher.data_model.distances(pairs)
     return matcher.classifier.predict_proba(features)[:, -1]
 
@@ -645,7 +658,77 @@ def constrained_clusters(
     abstract-only listing share no field, and their unscored pair is no evidence
     either way (cannot-links are scored 0, so they still count against).
     Deterministic: ties break on the smaller ids.
+
+    Two clusters merge only when their mean is at least `threshold`, so at least
+    one of their pairs is: clusters never reach across the components of pairs
+    scoring that high (or labeled the same). Each component is clustered alone,
+    and only one component's cluster links are in memory at a time.
     """
+    uf = _UnionFind(ids)
+    for (a, b), s in scores.items():
+        if s >= threshold:
+            uf.union(a, b)
+    for a, b in must:
+        uf.union(a, b)
+    components: dict[int, list[int]] = {}
+    for i in ids:
+        components.setdefault(uf.find(i), []).append(i)
+    within: dict[int, dict[tuple[int, int], float]] = {}
+    for (a, b), s in scores.items():
+        root = uf.find(a)
+        if root == uf.find(b):
+            within.setdefault(root, {})[(a, b)] = s
+
+    def by_component(pairs: set[tuple[int, int]]) -> dict[int, set[tuple[int, int]]]:
+        out: dict[int, set[tuple[int, int]]] = {}
+        for a, b in pairs:
+            if uf.find(a) == uf.find(b):
+                out.setdefault(uf.find(a), set()).add((a, b))
+        return out
+
+    must_in, cannot_in = by_component(must), by_component(cannot)
+
+    clusters: list[list[int]] = []
+    conflicts: list[str] = []
+    for root in sorted(components):
+        members = components[root]
+        if len(members) == 1:
+            clusters.append(members)
+            continue
+        found, clashes = _agglomerate(
+            members,
+            within.pop(root, {}),
+            threshold,
+            must_in.get(root, set()),
+            cannot_in.get(root, set()),
+        )
+        clusters.extend(found)
+        conflicts.extend(clashes)
+    clusters = sorted(clusters)
+    best: dict[int, float] = {}
+    for (a, b), s in scores.items():
+        best[a] = max(best.get(a, 0.0), s)
+        best[b] = max(best.get(b, 0.0), s)
+    confidence: dict[int, float] = {}
+    for cluster in clusters:
+        for i in cluster:
+            others = [scores.get((min(i, j), max(i, j)), 0.0) for j in cluster if j != i]
+            if others:
+                confidence[i] = round(float(np.mean(others)), 4)
+            else:
+                confidence[i] = round(1.0 - best.get(i, 0.0), 4)
+    return Clustering(clusters, confidence, conflicts)
+
+
+def _agglomerate(
+    ids: list[int],
+    scores: dict[tuple[int, int], float],
+    threshold: float,
+    must: set[tuple[int, int]],
+    cannot: set[tuple[int, int]],
+) -> tuple[list[list[int]], list[str]]:
+    """Average linkage on one component (see `constrained_clusters`): its clusters
+    and the label conflicts found in it."""
     conflicts: list[str] = []
     uf = _UnionFind(ids)
     cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
@@ -712,20 +795,7 @@ def constrained_clusters(
             key = (min(a, other), max(a, other))
             if key in links and key not in forbidden:
                 heapq.heappush(heap, (-mean(key), *key))
-    clusters = sorted(sorted(m) for m in members.values())
-    best: dict[int, float] = {}
-    for (a, b), s in scores.items():
-        best[a] = max(best.get(a, 0.0), s)
-        best[b] = max(best.get(b, 0.0), s)
-    confidence: dict[int, float] = {}
-    for cluster in clusters:
-        for i in cluster:
-            others = [scores.get((min(i, j), max(i, j)), 0.0) for j in cluster if j != i]
-            if others:
-                confidence[i] = round(float(np.mean(others)), 4)
-            else:
-                confidence[i] = round(1.0 - best.get(i, 0.0), 4)
-    return Clustering(clusters, confidence, conflicts)
+    return [sorted(m) for m in members.values()], conflicts
 
 
 def label_constraints(

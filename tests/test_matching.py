@@ -186,3 +186,21 @@ def test_two_processes_score_exactly_what_one_does(monkeypatch: pytest.MonkeyPat
     trained.matcher.num_cores = 2
     two = matching.score_pairs(trained, data, keys)
     assert one == two and len(one) > 7
+
+
+def test_clustering_by_component_equals_clustering_everything_at_once():
+    import random
+
+    from pipeline.matching import _agglomerate
+
+    rng = random.Random(5)
+    for _ in range(200):
+        n = rng.randint(2, 25)
+        pairs = {tuple(sorted(rng.sample(range(n), 2))) for _ in range(rng.randint(1, 3 * n))}
+        scores = {p: rng.choice([0.0, 0.2, 0.45, 0.5, 0.55, 0.8, 0.95]) for p in sorted(pairs)}
+        must = {p for p in pairs if rng.random() < 0.05}
+        cannot = {p for p in pairs if rng.random() < 0.1} - must
+        whole, whole_conflicts = _agglomerate(list(range(n)), scores, 0.5, must, cannot)
+        result = constrained_clusters(list(range(n)), scores, 0.5, must, cannot)
+        assert result.clusters == sorted(whole)
+        assert sorted(result.conflicts) == sorted(whole_conflicts)
