@@ -705,19 +705,32 @@ def constrained_clusters(
         clusters.extend(found)
         conflicts.extend(clashes)
     clusters = sorted(clusters)
+    return Clustering(clusters, _confidence(clusters, scores), conflicts)
+
+
+def _confidence(
+    clusters: list[list[int]], scores: dict[tuple[int, int], float]
+) -> dict[int, float]:
+    """Each record's mean score with the rest of its cluster (an unscored pair counts
+    0), or for a record alone, 1 minus its best score with anyone. One pass over the
+    scored pairs: a cluster of thousands of mentions is not compared all against all."""
+    cluster_of = {i: n for n, cluster in enumerate(clusters) for i in cluster}
     best: dict[int, float] = {}
+    total: dict[int, float] = {}
     for (a, b), s in scores.items():
         best[a] = max(best.get(a, 0.0), s)
         best[b] = max(best.get(b, 0.0), s)
+        if cluster_of[a] == cluster_of[b]:
+            total[a] = total.get(a, 0.0) + s
+            total[b] = total.get(b, 0.0) + s
     confidence: dict[int, float] = {}
     for cluster in clusters:
         for i in cluster:
-            others = [scores.get((min(i, j), max(i, j)), 0.0) for j in cluster if j != i]
-            if others:
-                confidence[i] = round(float(np.mean(others)), 4)
+            if len(cluster) > 1:
+                confidence[i] = round(total.get(i, 0.0) / (len(cluster) - 1), 4)
             else:
                 confidence[i] = round(1.0 - best.get(i, 0.0), 4)
-    return Clustering(clusters, confidence, conflicts)
+    return confidence
 
 
 def _agglomerate(

@@ -39,6 +39,14 @@ def test_clusters_follow_scores_above_threshold():
     result = constrained_clusters([0, 1, 2, 3], scores, 0.5, set(), set())
     assert result.clusters == [[0, 1, 2], [3]]
     assert result.confidence[3] == pytest.approx(0.8)  # 1 - its best score
+    assert result.confidence[0] == pytest.approx((0.9 + 0.8) / 2)  # mean with the others
+
+
+def test_an_unscored_pair_in_a_cluster_counts_zero_in_confidence():
+    scores = {(0, 1): 0.9, (1, 2): 0.8}
+    result = constrained_clusters([0, 1, 2], scores, 0.5, set(), set())
+    assert result.clusters == [[0, 1, 2]]
+    assert result.confidence == {0: 0.45, 1: 0.85, 2: 0.4}
 
 
 def test_cannot_link_is_never_merged_even_through_others():
