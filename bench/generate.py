@@ -205,13 +205,14 @@ class World:
         n_labs = max(4, n_papers // 40)
         n_people = max(20, n_papers // 2)
         pool = _surname_pool(max(200, n_people // 4), rng)
-        surname_weights = _zipf_weights(len(pool), 0.9)
+        # cumulative once: choices(weights=...) sums all weights on every call
+        surname_cum = list(itertools.accumulate(_zipf_weights(len(pool), 0.9)))
         fields = sorted(FIELDS)
         self.lab_field = [fields[i % len(fields)] for i in range(n_labs)]
         rng.shuffle(self.lab_field)
         self.people: list[Person] = []
         for pid in range(n_people):
-            surname = rng.choices(pool, surname_weights)[0]
+            surname = rng.choices(pool, cum_weights=surname_cum)[0]
             middle = rng.choice("ABCDEFGHJKLMNPRSTW") if rng.random() < 0.3 else ""
             lab = rng.randrange(n_labs)
             self.people.append(Person(pid, rng.choice(GIVEN), surname, middle, [lab]))
@@ -355,11 +356,11 @@ def plan_pages(world: World, entries: int) -> list[Page]:
     """Profile pages of persons with papers, prolific ones first in line, until `entries`."""
     rng = world.rng
     people = [p for p in world.people if len(p.papers) >= 2]
-    weights = [len(p.papers) ** 1.2 for p in people]
+    cum = list(itertools.accumulate(len(p.papers) ** 1.2 for p in people))
     order: list[Person] = []
     taken: set[int] = set()
     while len(order) < len(people) and len(taken) < len(people):
-        for person in rng.choices(people, weights, k=min(len(people), 4096)):
+        for person in rng.choices(people, cum_weights=cum, k=min(len(people), 4096)):
             if person.pid not in taken:
                 taken.add(person.pid)
                 order.append(person)
