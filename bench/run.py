@@ -331,6 +331,12 @@ def main() -> None:
         help="larger sizes reuse the labels and models of the largest labeled one "
         "(a labeling session on a million entries is not what curators do)",
     )
+    parser.add_argument(
+        "--labels-from",
+        type=Path,
+        help="a size folder kept by an earlier --keep run (n100000, say): sizes above "
+        "--label-up-to take its labels and models, so a million can be rerun alone",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -351,7 +357,7 @@ def main() -> None:
             (args.results / "curve.json").write_text(text + "\n")
 
     try:
-        labeled: Path | None = None
+        labeled: Path | None = args.labels_from
         for n in args.sizes:
             print(f"size {n}: generating, labeling, running ...", file=sys.stderr, flush=True)
             reuse = labeled if n > args.label_up_to else None

@@ -75,6 +75,12 @@ def paper_id_for(entries: list[dict[str, Any]], taken: set[str]) -> str:
     return _hashed("key:" + min(e["record_key"] for e in entries))
 
 
+WINDOW = 5
+"""Candidate neighbours of an entry in a block, in title order: the listings of one
+paper sort together, and a chain of five-neighbour pairs joins a paper listed on
+many pages."""
+
+
 def match_papers(
     entries: list[dict[str, Any]], trained: Trained, labels: Labels
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -82,7 +88,7 @@ def match_papers(
     records = paper_records(entries)
     by_key = {e["record_key"]: e for e in entries}
     clusters, confidence, conflicts, n_pairs = cluster_records(
-        trained, records, labels, blocking_keys, sort_key=sort_key
+        trained, records, labels, blocking_keys, sort_key=sort_key, window=WINDOW
     )
     rows = []
     taken: set[str] = set()

@@ -477,10 +477,9 @@ def trained_model(
 # ---- scoring and constrained clustering -------------------------------------------------
 
 
-MAX_BLOCK = 60
-"""A block with more records than this is paired by sorted neighbourhood, not all-pairs."""
 WINDOW = 12
-"""In an oversized block, each record is paired with this many next records in sort order."""
+"""Each record of a block is paired with this many next records in sort order (a
+stage may pass its own); a block no bigger than this plus one is paired all-pairs."""
 
 BlockingKeys = Callable[[Record], Iterable[str]]
 SortKey = Callable[[Record], str]
@@ -492,18 +491,17 @@ def exclusive(a: Record, b: Record, exclusive_field: str | None) -> bool:
     return exclusive_field is not None and a.get(exclusive_field) == b.get(exclusive_field)
 
 
-def block_pairs(ids: list[int], order: Callable[[int], Any]) -> Iterator[tuple[int, int]]:
-    """Pairs of one block: all of them in a small block, else each record with its
-    `WINDOW` next neighbours in `order`, so a block of common words or names costs
-    pairs in proportion to its size, not its square."""
-    if len(ids) <= MAX_BLOCK:
-        for x, a in enumerate(ids):
-            for b in ids[x + 1 :]:
-                yield (a, b) if a < b else (b, a)
-        return
+def block_pairs(
+    ids: list[int], order: Callable[[int], Any], window: int = WINDOW
+) -> Iterator[tuple[int, int]]:
+    """Pairs of one block by sorted neighbourhood: each record with its `window` next
+    in `order` (all pairs when the block is that small). A record's pairs per block
+    are bounded, so candidate pairs grow with the data, not with the square of its
+    blocks: an all-pairs cap of 60 let a million entries' title blocks, ten times
+    fuller than at 100k, make hundreds of millions of pairs."""
     ranked = sorted(ids, key=order)
     for x, a in enumerate(ranked):
-        for b in ranked[x + 1 : x + 1 + WINDOW]:
+        for b in ranked[x + 1 : x + 1 + window]:
             yield (a, b) if a < b else (b, a)
 
 
@@ -527,6 +525,7 @@ def candidate_pairs(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
+    window: int = WINDOW,
 ) -> np.ndarray:
     """dedupe's learned blocking, plus fixed keys that labels from one site cannot teach:
     the candidate pairs as an (n, 2) array of record ids, smaller first, sorted.
@@ -545,16 +544,31 @@ def candidate_pairs(
                 blocks.setdefault("fixed:" + key, []).append(i)
     keyed = sort_key or (lambda r: r["key"])
     order_of = {i: (keyed(r), r["key"]) for i, r in data.items()}
-    # pairs packed as a * n + b in one int64 array: a set of tuples took about 150
-    # bytes a pair (two gigabytes for the ten million person pairs of a million entries)
+    # pairs packed as a * n + b in int64 arrays, deduplicated every FLUSH_PAIRS: a set
+    # of tuples took about 150 bytes a pair, and one array of every block's pairs
+    # before deduplication grows with the overlap of the blocking rules
     n = max(data) + 1
+    chunks: list[np.ndarray] = []
     codes = array("q")
+    paired = largest = 0
     for key in sorted(blocks):
         ids = sorted(set(blocks[key]))
+        largest = max(largest, len(ids))
         if len(ids) > 1:
-            codes.extend(a * n + b for a, b in block_pairs(ids, order_of.__getitem__))
-    unique = np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.empty(0, np.int64)
-    del codes
+            before = len(codes)
+            codes.extend(a * n + b for a, b in block_pairs(ids, order_of.__getitem__, window))
+            paired += len(codes) - before
+            if len(codes) >= FLUSH_PAIRS:
+                chunks = _merge_codes(chunks, codes)
+                codes = array("q")
+    unique = np.concatenate(_merge_codes(chunks, codes, final=True))
+    log.info(
+        "candidate pairs: %d blocks (largest %d records), %d pairs, %d distinct",
+        len(blocks),
+        largest,
+        paired,
+        len(unique),
+    )
     keep = np.fromiter(
         (
             not exclusive(data[a], data[b], exclusive_field)
@@ -565,7 +579,22 @@ def candidate_pairs(
         count=len(unique),
     )
     unique = unique[keep]
+    log.info("candidate pairs: %d left after the byline and name rules", len(unique))
     return np.stack([unique // n, unique % n], axis=1)
+
+
+FLUSH_PAIRS = 5_000_000
+"""Candidate pairs gathered before they are deduplicated (40 MB of codes)."""
+
+
+def _merge_codes(chunks: list[np.ndarray], codes: array, final: bool = False) -> list[np.ndarray]:
+    """Add a buffer of pair codes to the deduplicated chunks, merging the chunks once
+    they are many (or at the end), so memory holds unique pairs plus one buffer."""
+    if len(codes):
+        chunks = [*chunks, np.unique(np.frombuffer(codes, dtype=np.int64))]
+    if chunks and (final or len(chunks) >= 8):
+        chunks = [np.unique(np.concatenate(chunks))]
+    return chunks or [np.empty(0, np.int64)]
 
 
 def score_pairs(
@@ -575,12 +604,15 @@ def score_pairs(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
+    window: int = WINDOW,
 ) -> dict[tuple[int, int], float]:
     """Scores of every candidate pair."""
     if len(data) < 2:
         return {}
     matcher = trained.matcher
-    ids = candidate_pairs(matcher, data, blocking_keys, exclusive_field, sort_key, compatible)
+    ids = candidate_pairs(
+        matcher, data, blocking_keys, exclusive_field, sort_key, compatible, window
+    )
     if not len(ids):
         return {}
     jobs = max(1, int(getattr(matcher, "num_cores", 1) or 1))
@@ -836,6 +868,7 @@ def cluster_records(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
+    window: int = WINDOW,
 ) -> tuple[list[list[str]], dict[str, float], list[str], int]:
     """Score and cluster `records`: (clusters of keys, confidence by key, conflicts, pairs).
 
@@ -843,7 +876,9 @@ def cluster_records(
     together (cannot-link), whatever their names say.
     """
     data, keys = integer_ids(records)
-    scores = score_pairs(trained, data, blocking_keys, exclusive_field, sort_key, compatible)
+    scores = score_pairs(
+        trained, data, blocking_keys, exclusive_field, sort_key, compatible, window
+    )
     n_pairs = len(scores)
     must, cannot = label_constraints(labels, keys)
     for pair in must:

@@ -11,7 +11,6 @@ import pytest
 from pipeline.comparisons import PAPER_MODEL
 from pipeline.errors import ConfigError
 from pipeline.matching import (
-    MAX_BLOCK,
     WINDOW,
     Labels,
     ModelCache,
@@ -79,9 +78,10 @@ def test_unscored_pairs_are_no_evidence_against_a_merge():
 
 
 def test_small_blocks_pair_everything_large_ones_only_neighbours():
-    small = list(range(MAX_BLOCK))
-    assert len(set(block_pairs(small, lambda i: i))) == MAX_BLOCK * (MAX_BLOCK - 1) // 2
-    big = list(range(10 * MAX_BLOCK))
+    small = list(range(WINDOW + 1))
+    assert len(set(block_pairs(small, lambda i: i))) == (WINDOW + 1) * WINDOW // 2
+    assert len(set(block_pairs(small, lambda i: i, window=3))) < (WINDOW + 1) * WINDOW // 2
+    big = list(range(50 * WINDOW))
     pairs = set(block_pairs(big, lambda i: -i))
     assert len(pairs) <= len(big) * WINDOW  # linear in the block, not quadratic
     assert (len(big) - 2, len(big) - 1) in pairs  # neighbours in sort order are paired
