@@ -212,3 +212,22 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         result = constrained_clusters(list(range(n)), scores, 0.5, must, cannot)
         assert result.clusters == sorted(whole)
         assert sorted(result.conflicts) == sorted(whole_conflicts)
+
+
+def test_candidate_pairs_deduplicated_in_batches_are_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import pipeline.matching as matching
+
+    records, labels = _labels()
+    trained = train(PAPER_MODEL, records, labels)
+    data, _ = matching.integer_ids(records)
+
+    def keys(record: dict) -> list[str]:
+        return ["all", f"again:{record.get('year')}"]  # overlapping blocks
+
+    whole = matching.candidate_pairs(trained.matcher, data, keys)
+    monkeypatch.setattr(matching, "FLUSH_PAIRS", 3)
+    batched = matching.candidate_pairs(trained.matcher, data, keys)
+    assert whole.tolist() == batched.tolist() and len(whole) > 3
+    assert len({tuple(p) for p in whole.tolist()}) == len(whole)  # no pair twice
