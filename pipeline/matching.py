@@ -21,6 +21,7 @@ import hashlib
 import heapq
 import hmac
 import io
+import itertools
 import json
 import logging
 import os
@@ -505,14 +506,28 @@ def block_pairs(
             yield (a, b) if a < b else (b, a)
 
 
+MAX_KEYS_PER_RULE = 4
+"""Block keys a record keeps from one learned rule: the smallest, so the same text
+keeps the same keys. A rule such as "shares two consecutive words of the abstract"
+puts each record in sixty blocks; at a million entries that was hundreds of
+millions of candidate pairs."""
+
+
 def learned_blocks(matcher: Any, data: dict[int, Record]) -> dict[str, list[int]]:
-    """dedupe's learned blocking rules applied to `data`: block key -> record ids."""
+    """dedupe's learned blocking rules applied to `data`: block key -> record ids,
+    at most `MAX_KEYS_PER_RULE` keys per record and rule."""
     fingerprinter = matcher.fingerprinter
     fingerprinter.index_all(data)
     blocks: dict[str, list[int]] = {}
     try:
-        for key, record_id in fingerprinter(data.items()):
-            blocks.setdefault(key, []).append(int(record_id))
+        keyed = fingerprinter(data.items())  # yields one record's keys together
+        for record_id, keys in itertools.groupby(keyed, key=lambda pair: pair[1]):
+            by_rule: dict[str, list[str]] = {}
+            for key, _ in keys:
+                by_rule.setdefault(key.rsplit(":", 1)[-1], []).append(key)
+            for rule_keys in by_rule.values():
+                for key in sorted(set(rule_keys))[:MAX_KEYS_PER_RULE]:
+                    blocks.setdefault(key, []).append(int(record_id))
     finally:
         fingerprinter.reset_indices()
     return blocks

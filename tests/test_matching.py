@@ -231,3 +231,36 @@ def test_candidate_pairs_deduplicated_in_batches_are_the_same_pairs(
     batched = matching.candidate_pairs(trained.matcher, data, keys)
     assert whole.tolist() == batched.tolist() and len(whole) > 3
     assert len({tuple(p) for p in whole.tolist()}) == len(whole)  # no pair twice
+
+
+def test_a_record_keeps_a_few_keys_of_each_learned_rule_the_same_for_the_same_text():
+    import itertools
+    from types import SimpleNamespace
+
+    from pipeline.matching import MAX_KEYS_PER_RULE, learned_blocks
+
+    class Fingerprinter:
+        """Like dedupe's: every two consecutive words of the abstract, and the year."""
+
+        def index_all(self, data):
+            pass
+
+        def reset_indices(self):
+            pass
+
+        def __call__(self, records):
+            for record_id, r in records:
+                words = r["abstract"].split()
+                for a, b in itertools.pairwise(words):
+                    yield f"{a} {b}:0", record_id
+                yield f"{r['year']}:1", record_id
+
+    text = "one two three four five six seven eight nine ten"
+    data = {0: {"abstract": text, "year": 2020}, 1: {"abstract": text, "year": 2020}}
+    data[2] = {"abstract": "other words entirely " + text, "year": 2021}
+    blocks = learned_blocks(SimpleNamespace(fingerprinter=Fingerprinter()), data)
+    for i in data:
+        rule0 = [k for k, ids in blocks.items() if k.endswith(":0") and i in ids]
+        assert len(rule0) == MAX_KEYS_PER_RULE  # of nine or twelve
+        assert any(k.endswith(":1") and i in ids for k, ids in blocks.items())
+    assert sum(ids.count(0) and ids.count(1) for ids in blocks.values()) >= MAX_KEYS_PER_RULE
