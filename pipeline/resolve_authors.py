@@ -154,14 +154,7 @@ def merge_by_collaborators(
         groups[name].append(i)
     out: list[list[str]] = []
     for name, members in sorted(groups.items()):
-        pieces = {
-            i: _Piece(
-                list(clusters[i]),
-                {records[k]["paper_id"] for k in clusters[i]},
-                set().union(*(records[k]["coauthors"] or () for k in clusters[i])),
-            )
-            for i in members
-        }
+        pieces = {i: _piece(clusters[i], records) for i in members}
         changed = bool(name) and len(members) > 1
         while changed:  # merged pieces pool their collaborators: look again
             changed = False
@@ -173,6 +166,14 @@ def merge_by_collaborators(
                     changed = True
         out.extend(p.keys for p in pieces.values())
     return sorted(sorted(c) for c in out)
+
+
+def _piece(keys: list[str], records: dict[str, Record]) -> _Piece:
+    return _Piece(
+        list(keys),
+        {records[k]["paper_id"] for k in keys},
+        set().union(*(records[k]["coauthors"] or () for k in keys)),
+    )
 
 
 MAX_SHARERS = 50
@@ -296,10 +297,7 @@ def join_listed_pieces(
     on_paper: dict[str, list[Record]] = defaultdict(list)
     for r in records.values():
         on_paper[r["paper_id"]].append(r)
-    pieces = {
-        i: _Piece(list(c), {records[k]["paper_id"] for k in c}, set())
-        for i, c in enumerate(clusters)
-    }
+    pieces = {i: _piece(c, records) for i, c in enumerate(clusters)}
     piece_of = {k: i for i, c in enumerate(clusters) for k in c}
     apart = _apart(labels)
     for listing in listings:
@@ -326,6 +324,7 @@ def join_listed_pieces(
             ):
                 pieces[main].keys += piece.keys
                 pieces[main].papers |= piece.papers
+                pieces[main].coauthors |= piece.coauthors
                 for k in pieces.pop(i).keys:
                     piece_of[k] = main
     return sorted(sorted(p.keys) for p in pieces.values())
@@ -337,10 +336,7 @@ def _related(a: _Piece, b: _Piece, records: dict[str, Record]) -> bool:
     def fields(p: _Piece) -> set[str]:
         return {f for k in p.keys if (f := records[k]["context"][0])}
 
-    def collaborators(p: _Piece) -> set[str]:
-        return set().union(*(records[k]["coauthors"] or () for k in p.keys))
-
-    return bool(fields(a) & fields(b)) or bool(collaborators(a) & collaborators(b))
+    return bool(fields(a) & fields(b)) or bool(a.coauthors & b.coauthors)
 
 
 def person_id_for(mention_keys: list[str]) -> str:
