@@ -201,6 +201,10 @@ class World:
 
     def __init__(self, entries: int, seed: int) -> None:
         rng = self.rng = random.Random(seed)
+        self.name = f"n{entries}s{seed}"
+        """Prefix of its page names: record keys of two worlds never collide, so labels
+        answered on one corpus are never taken for another's entries (see
+        `matching.refresh_labels`)."""
         n_papers = max(40, int(entries / 2.4))
         n_labs = max(4, n_papers // 40)
         n_people = max(20, n_papers // 2)
@@ -382,7 +386,8 @@ def plan_pages(world: World, entries: int) -> list[Page]:
         rng.shuffle(own)
         own = own[: entries - total]
         suffix = {"csv": "csv", "jsonl": "jsonl"}.get(shape, "txt")
-        planned.append(Page(f"page_{n:07d}.{suffix}", shape, owner.pid, own, leaked & set(own)))
+        path = f"{world.name}_page_{n:07d}.{suffix}"
+        planned.append(Page(path, shape, owner.pid, own, leaked & set(own)))
         total += len(own)
     return planned
 

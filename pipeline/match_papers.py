@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.comparisons import PAPER_MODEL
-from pipeline.matching import Labels, Record, Trained, cluster_records
+from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
 from pipeline.normalize import fold, parse_name
 
 
@@ -75,10 +75,12 @@ def paper_id_for(entries: list[dict[str, Any]], taken: set[str]) -> str:
     return _hashed("key:" + min(e["record_key"] for e in entries))
 
 
-WINDOW = 5
+PAIRING = Pairing(window=5, rule_budget=3.0)
 """Candidate neighbours of an entry in a block, in title order: the listings of one
 paper sort together, and a chain of five-neighbour pairs joins a paper listed on
-many pages."""
+many pages. A learned rule may add at most three candidate pairs an entry: an
+entry has a few listings of its own paper, so a rule pairing it with many more on
+average groups by topic, not by paper (see `matching.over_budget`)."""
 
 
 def match_papers(
@@ -88,7 +90,7 @@ def match_papers(
     records = paper_records(entries)
     by_key = {e["record_key"]: e for e in entries}
     clusters, confidence, conflicts, n_pairs = cluster_records(
-        trained, records, labels, blocking_keys, sort_key=sort_key, window=WINDOW
+        trained, records, labels, blocking_keys, sort_key=sort_key, pairing=PAIRING
     )
     rows = []
     taken: set[str] = set()

@@ -28,6 +28,7 @@ import os
 import random
 import secrets
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -482,6 +483,19 @@ WINDOW = 12
 """Each record of a block is paired with this many next records in sort order (a
 stage may pass its own); a block no bigger than this plus one is paired all-pairs."""
 
+
+@dataclass(frozen=True)
+class Pairing:
+    """How one stage turns blocks into candidate pairs."""
+
+    window: int = WINDOW
+    """Sorted-neighbourhood window inside a block (`block_pairs`)."""
+    rule_budget: float | None = None
+    """Most candidate pairs a record may get, on average, from one learned rule;
+    a rule over it on this data is left out (`over_budget`). None: no limit (a
+    person's surname blocks are meant to be dense)."""
+
+
 BlockingKeys = Callable[[Record], Iterable[str]]
 SortKey = Callable[[Record], str]
 Compatible = Callable[[Record, Record], bool]
@@ -513,9 +527,13 @@ puts each record in sixty blocks; at a million entries that was hundreds of
 millions of candidate pairs."""
 
 
-def learned_blocks(matcher: Any, data: dict[int, Record]) -> dict[str, list[int]]:
+def learned_blocks(
+    matcher: Any, data: dict[int, Record], pairing: Pairing | None = None
+) -> dict[str, list[int]]:
     """dedupe's learned blocking rules applied to `data`: block key -> record ids,
-    at most `MAX_KEYS_PER_RULE` keys per record and rule."""
+    at most `MAX_KEYS_PER_RULE` keys per record and rule, without the rules that
+    break `pairing.rule_budget` on this data (`over_budget`)."""
+    pairing = pairing or Pairing()
     fingerprinter = matcher.fingerprinter
     fingerprinter.index_all(data)
     blocks: dict[str, list[int]] = {}
@@ -530,7 +548,59 @@ def learned_blocks(matcher: Any, data: dict[int, Record]) -> dict[str, list[int]
                     blocks.setdefault(key, []).append(int(record_id))
     finally:
         fingerprinter.reset_indices()
-    return blocks
+    per_record = rule_pairs(blocks, len(data), pairing.window)
+    dropped = over_budget(per_record, pairing.rule_budget)
+    rules = list(fingerprinter.predicates)
+    for rule, n in sorted(per_record.items(), key=lambda item: _rule_index(item[0])):
+        described = rules[_rule_index(rule)] if _rule_index(rule) < len(rules) else rule
+        if rule in dropped:
+            log.warning(
+                "blocking rule %s left out: %.1f candidate pairs a record on %d records "
+                "(budget %s); the other rules and the fixed keys still apply",
+                described,
+                n,
+                len(data),
+                pairing.rule_budget,
+            )
+        else:
+            log.info("blocking rule %s: %.2f candidate pairs a record", described, n)
+    return {k: ids for k, ids in blocks.items() if k.rsplit(":", 1)[-1] not in dropped}
+
+
+def _rule_index(rule: str) -> int:
+    return int(rule) if rule.isdigit() else 1 << 30
+
+
+def block_pair_count(size: int, window: int) -> int:
+    """How many pairs `block_pairs` makes of a block of `size` records."""
+    if size <= window + 1:
+        return size * (size - 1) // 2
+    return window * size - window * (window + 1) // 2
+
+
+def rule_pairs(blocks: dict[str, list[int]], n_records: int, window: int) -> dict[str, float]:
+    """Candidate pairs a record gets on average from each learned rule (by index)."""
+    pairs: Counter[str] = Counter()
+    for key, ids in blocks.items():
+        pairs[key.rsplit(":", 1)[-1]] += block_pair_count(len(ids), window)
+    return {rule: n / max(n_records, 1) for rule, n in pairs.items()}
+
+
+def over_budget(per_record: dict[str, float], budget: float | None) -> set[str]:
+    """The rules over `budget` pairs a record; never every rule (the most selective
+    one stays).
+
+    Rules are learned on a sample of a few hundred records. A rule that splits a
+    sample finely ("the title's first two words") may put a million entries in
+    blocks of hundreds: at that size it pairs every record with its whole window,
+    many times the pairs of a good rule, and finds little the others miss.
+    """
+    if budget is None:
+        return set()
+    over = {rule for rule, n in per_record.items() if n > budget}
+    if over and len(over) == len(per_record):
+        over.discard(min(over, key=lambda rule: (per_record[rule], rule)))
+    return over
 
 
 def candidate_pairs(
@@ -540,7 +610,7 @@ def candidate_pairs(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
-    window: int = WINDOW,
+    pairing: Pairing | None = None,
 ) -> np.ndarray:
     """dedupe's learned blocking, plus fixed keys that labels from one site cannot teach:
     the candidate pairs as an (n, 2) array of record ids, smaller first, sorted.
@@ -552,7 +622,8 @@ def candidate_pairs(
     `block_pairs`, so candidate pairs grow linearly with the data. Pairs a stage
     rules out before any model (`compatible`) are dropped before scoring.
     """
-    blocks = learned_blocks(matcher, data)
+    pairing = pairing or Pairing()
+    blocks = learned_blocks(matcher, data, pairing)
     if blocking_keys is not None:
         for i, record in data.items():
             for key in blocking_keys(record):
@@ -571,7 +642,9 @@ def candidate_pairs(
         largest = max(largest, len(ids))
         if len(ids) > 1:
             before = len(codes)
-            codes.extend(a * n + b for a, b in block_pairs(ids, order_of.__getitem__, window))
+            codes.extend(
+                a * n + b for a, b in block_pairs(ids, order_of.__getitem__, pairing.window)
+            )
             paired += len(codes) - before
             if len(codes) >= FLUSH_PAIRS:
                 chunks = _merge_codes(chunks, codes)
@@ -619,14 +692,14 @@ def score_pairs(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
-    window: int = WINDOW,
+    pairing: Pairing | None = None,
 ) -> dict[tuple[int, int], float]:
     """Scores of every candidate pair."""
     if len(data) < 2:
         return {}
     matcher = trained.matcher
     ids = candidate_pairs(
-        matcher, data, blocking_keys, exclusive_field, sort_key, compatible, window
+        matcher, data, blocking_keys, exclusive_field, sort_key, compatible, pairing
     )
     if not len(ids):
         return {}
@@ -883,7 +956,7 @@ def cluster_records(
     exclusive_field: str | None = None,
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
-    window: int = WINDOW,
+    pairing: Pairing | None = None,
 ) -> tuple[list[list[str]], dict[str, float], list[str], int]:
     """Score and cluster `records`: (clusters of keys, confidence by key, conflicts, pairs).
 
@@ -892,7 +965,7 @@ def cluster_records(
     """
     data, keys = integer_ids(records)
     scores = score_pairs(
-        trained, data, blocking_keys, exclusive_field, sort_key, compatible, window
+        trained, data, blocking_keys, exclusive_field, sort_key, compatible, pairing
     )
     n_pairs = len(scores)
     must, cannot = label_constraints(labels, keys)

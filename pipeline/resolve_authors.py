@@ -78,13 +78,21 @@ def _name_key(row: dict[str, Any]) -> str:
 
 def blocking_keys(record: Record) -> list[str]:
     """Fixed blocks beside the learned ones: the whole folded name without spaces or
-    hyphens, and surname sound with the given initial."""
+    hyphens, surname sound with the given initial, and surname with each given name
+    the written one may stand for (itself included, not for a bare initial).
+
+    The last puts "Bob Kumar" and "Robert Kumar" in one small block: in a common
+    surname's block of hundreds, sorted by name, they are too far apart to pair.
+    """
     keys = []
     if record["name"]:
         keys.append("name:" + record["name"].replace(" ", ""))
     initial = record["given"][1] if record["given"] else ""
     if record["sound"][0]:
         keys.append(f"sound:{record['sound'][0]}:{initial}")
+    standing_for = record["given"][2:] if record["given"] and len(record["given"][0]) > 1 else ()
+    if record["surname"]:
+        keys.extend(f"nick:{record['surname']}:{name}" for name in standing_for)
     return keys
 
 

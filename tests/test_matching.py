@@ -242,6 +242,8 @@ def test_a_record_keeps_a_few_keys_of_each_learned_rule_the_same_for_the_same_te
     class Fingerprinter:
         """Like dedupe's: every two consecutive words of the abstract, and the year."""
 
+        predicates = ("two consecutive words", "year")
+
         def index_all(self, data):
             pass
 
@@ -264,3 +266,58 @@ def test_a_record_keeps_a_few_keys_of_each_learned_rule_the_same_for_the_same_te
         assert len(rule0) == MAX_KEYS_PER_RULE  # of nine or twelve
         assert any(k.endswith(":1") and i in ids for k, ids in blocks.items())
     assert sum(ids.count(0) and ids.count(1) for ids in blocks.values()) >= MAX_KEYS_PER_RULE
+
+
+def test_pair_count_of_a_block_is_what_block_pairs_makes():
+    from pipeline.matching import block_pair_count
+
+    for window in (1, 2, 5, 12):
+        for size in range(0, 40):
+            made = set(block_pairs(list(range(size)), lambda i: i, window))
+            assert block_pair_count(size, window) == len(made), (size, window)
+
+
+def test_a_rule_over_the_pair_budget_is_left_out_but_never_every_rule():
+    from pipeline.matching import over_budget, rule_pairs
+
+    # rule 0 pairs records two by two; rule 1 puts all 100 in one block
+    blocks = {f"t{i // 2}:0": [i, i + 1] for i in range(0, 100, 2)}
+    blocks["2020:1"] = list(range(100))
+    per_record = rule_pairs(blocks, 100, window=5)
+    assert per_record["0"] == pytest.approx(0.5)
+    assert per_record["1"] == pytest.approx((5 * 100 - 15) / 100)
+    assert over_budget(per_record, 3.0) == {"1"}
+    assert over_budget(per_record, None) == set()
+    assert over_budget(per_record, 0.1) == {"1"}  # the most selective rule stays
+
+
+def test_learned_blocks_leave_out_a_rule_too_broad_for_this_data(
+    caplog: pytest.LogCaptureFixture,
+):
+    from types import SimpleNamespace
+
+    from pipeline.matching import Pairing, learned_blocks
+
+    class Fingerprinter:
+        predicates = ("title word", "year")
+
+        def index_all(self, data):
+            pass
+
+        def reset_indices(self):
+            pass
+
+        def __call__(self, records):
+            for record_id, r in records:
+                yield f"{r['title']}:0", record_id
+                yield f"{r['year']}:1", record_id
+
+    data = {i: {"title": f"t{i // 2}", "year": 2020} for i in range(60)}
+    matcher = SimpleNamespace(fingerprinter=Fingerprinter())
+    every = learned_blocks(matcher, data)
+    assert "2020:1" in every
+    with caplog.at_level("WARNING"):
+        kept = learned_blocks(matcher, data, Pairing(window=5, rule_budget=3.0))
+    assert "2020:1" not in kept
+    assert {k for k in every if k.endswith(":0")} == set(kept)
+    assert "blocking rule year left out" in caplog.text

@@ -121,6 +121,29 @@ def test_compatible_names_only():
     assert compatible(long, _mention("b", "p2", "lukosuite", "Kamile", set()))  # one slip
 
 
+def test_nicknames_share_a_small_block_other_names_do_not():
+    from pipeline.resolve_authors import blocking_keys, mention_records
+
+    def keys(name: str) -> set[str]:
+        paper = {
+            "paper_id": "p",
+            "author_names": [name],
+            "authors_from_key": "k",
+            "title_key": "t",
+            "abstract_key": None,
+            "category": None,
+            "published_year": None,
+        }
+        record = next(iter(mention_records([paper]).values()))
+        return {k for k in blocking_keys(record) if k.startswith("nick:")}
+
+    assert keys("Bob Kumar") & keys("Robert Kumar")  # "B" and "R": no shared initial
+    assert keys("Sam Bowman") & keys("Samuel R. Bowman")
+    assert not keys("Robert Kumar") & keys("Richard Kumar")
+    assert not keys("Bob Kumar") & keys("Robert Kumaran")
+    assert not keys("R. Kumar")  # an initial stands for too many names
+
+
 def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
     from pipeline.matching import Labels
     from pipeline.resolve_authors import merge_by_collaborators

@@ -27,6 +27,16 @@ def test_same_seed_same_bytes_other_seed_other_corpus(tmp_path: Path):
     assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
 
 
+def test_two_corpora_share_no_page_name(tmp_path: Path):
+    """Labels kept from one size are reused on a bigger one (`run.py --labels-from`):
+    a shared page name would hand a label's key to an unrelated entry."""
+    generate.write(tmp_path / "small", 300, seed=1)
+    generate.write(tmp_path / "big", 600, seed=1)
+    small = {p.name for p in (tmp_path / "small" / "input").iterdir()}
+    big = {p.name for p in (tmp_path / "big" / "input").iterdir()}
+    assert small and big and not small & big
+
+
 def test_truth_names_every_extracted_entry_and_nothing_is_quarantined(tmp_path: Path):
     counts = generate.write(tmp_path, 600, seed=3)
     extracted = extract_folder(tmp_path / "input", {})
