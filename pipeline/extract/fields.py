@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {
     m: i + 1
@@ -119,18 +120,24 @@ def _is_name_part(part: str) -> bool:
     return any(c.islower() for c in part)
 
 
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?){1,3}|[^\W\d_]")
+_NAME_JOINS = re.compile(r"[-'\u2019]")
+
+
 def _is_initials(token: str) -> bool:
-    return re.fullmatch(r"(?:[^\W\d_]\.-?){1,3}|[^\W\d_]", token) is not None and token[0].isupper()
+    return _INITIALS.fullmatch(token) is not None and token[0].isupper()
 
 
+@lru_cache(maxsize=1 << 16)
 def is_name_token(token: str) -> bool:
-    """A given name, surname or initial as it appears in a byline."""
+    """A given name, surname or initial as it appears in a byline (cached: the same
+    names recur on page after page)."""
     if _is_initials(token):
         return True
-    parts = re.split(r"[-'\u2019]", token)
-    return all(_is_name_part(p) for p in parts)
+    return all(_is_name_part(p) for p in _NAME_JOINS.split(token))
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_name(item: str) -> bool:
     """Whether one byline item is a personal name (1 to 6 name-shaped tokens)."""
     tokens = item.split()
@@ -160,8 +167,11 @@ class Byline:
     affiliations: list[str]
 
 
+_AND = re.compile(r",?\s+(?:and|&)\s+")
+
+
 def _split_names(s: str) -> list[str]:
-    s = re.sub(r",?\s+(?:and|&)\s+", ", ", s)
+    s = _AND.sub(", ", s)
     sep = ";" if ";" in s else ","
     return [p.strip() for p in s.split(sep) if p.strip()]
 
@@ -258,8 +268,21 @@ def _math_to_text(body: str) -> str:
         return body
 
 
+_MARKUP = frozenset("<&$\\~")
+"""Characters every markup pattern above needs: prose without them skips to spacing."""
+_TILDE = re.compile(r"(?<=[\w.])~(?=\w)")
+_PAREN_PUNCT = re.compile(r"\)\s+([.,;:])")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_markup(text: str) -> str:
     """Strip LaTeX and HTML remnants from scraped prose; keep URLs and wording."""
+    if _MARKUP.isdisjoint(text):  # most prose: a million entries' worth of regexes saved
+        return _SPACES.sub(" ", _PAREN_PUNCT.sub(r")\1", text)).strip()
+    return _strip_markup(text)
+
+
+def _strip_markup(text: str) -> str:
     import html
 
     s = html.unescape(_HTML_TAG.sub("", text))
@@ -268,7 +291,6 @@ def clean_markup(text: str) -> str:
         s = _FOOTNOTE.sub(lambda m: f" ({m.group('body').strip()})", s)
         s = _WRAPPING_COMMANDS.sub(lambda m: m.group("body"), s)
     s = _DROPPED_COMMANDS.sub("", s)
-    s = re.sub(r"(?<=[\w.])~(?=\w)", " ", s)
+    s = _TILDE.sub(" ", s)
     s = s.replace("\\%", "%").replace("\\&", "&").replace("\\_", "_")
-    s = re.sub(r"\)\s+([.,;:])", r")\1", s)
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", _PAREN_PUNCT.sub(r")\1", s)).strip()

@@ -78,3 +78,11 @@ def test_field_recognisers_never_raise(text: str):
     split_title_byline(text)
     parse_date(text)
     assert isinstance(clean_markup(text), str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab )(.,;:\t\n\u00a0%_{}-é")), max_size=60))
+def test_prose_without_markup_is_cleaned_as_the_full_path_would(text: str):
+    from pipeline.extract.fields import _strip_markup
+
+    assert clean_markup(text) == _strip_markup(text)
