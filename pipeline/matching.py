@@ -908,23 +908,27 @@ def _agglomerate(
             continue
         if abs(mean((a, b)) + neg) > 1e-12:
             continue  # stale: the clusters changed since this entry was pushed
+        links.pop((a, b))
+        if len(members[a]) < len(members[b]):
+            a, b = b, a  # the smaller cluster moves: a merge costs the links it moves
         members[a].extend(members.pop(b))
-        for other in neighbours.pop(b) - {a}:
+        moved = neighbours.pop(b) - {a}
+        neighbours[a].discard(b)
+        for other in moved:
             old, new = (min(b, other), max(b, other)), (min(a, other), max(a, other))
             if old in links:
-                moved = links.pop(old)
+                total, n = links.pop(old)
                 link = links.setdefault(new, [0.0, 0])
-                link[0] += moved[0]
-                link[1] += moved[1]
+                link[0] += total
+                link[1] += n
             if old in forbidden:
                 forbidden.discard(old)
                 forbidden.add(new)
             neighbours[other].discard(b)
             neighbours[other].add(a)
             neighbours[a].add(other)
-        neighbours[a].discard(b)
-        links.pop((a, b), None)
-        for other in neighbours[a]:
+        # only links to the moved cluster's neighbours changed; the others' entries hold
+        for other in sorted(moved):
             key = (min(a, other), max(a, other))
             if key in links and key not in forbidden:
                 heapq.heappush(heap, (-mean(key), *key))

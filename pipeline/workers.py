@@ -1,6 +1,10 @@
 """Worker processes for the stages that split across cores (extraction, pair scoring).
 
 Workers are forked so they share the parent's records without pickling them.
+The parent's objects are frozen out of the garbage collector while a pool lives
+(`gc.freeze`): a collection in a worker would otherwise write to every object's
+header and copy all the parent's memory into each worker.
+
 Two rules keep a killed run harmless: a worker dies with its parent
 (PR_SET_PDEATHSIG), and a worker closes the parent's lock on the output folder
 (`publish.output_lock`) as it starts, so a SIGKILLed run never leaves a worker
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -42,8 +47,19 @@ def _start_worker() -> None:
             os.close(fd)
 
 
+class _ForkPool(ProcessPoolExecutor):
+    """Thaws the parent's objects when the pool shuts down (see the module's doc)."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        try:
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        finally:
+            gc.unfreeze()
+
+
 def fork_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of `jobs` forked workers that die with the run and hold none of its locks."""
-    return ProcessPoolExecutor(
+    gc.freeze()  # workers fork at the first task, after this
+    return _ForkPool(
         jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
     )
