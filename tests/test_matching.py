@@ -233,34 +233,45 @@ def test_candidate_pairs_deduplicated_in_batches_are_the_same_pairs(
     assert len({tuple(p) for p in whole.tolist()}) == len(whole)  # no pair twice
 
 
+class FakeMatcher:
+    """A matcher whose fingerprinter, like dedupe's, yields `KEY:RULE` block keys of
+    each record from `rules` (name -> function of the record giving its keys)."""
+
+    def __init__(self, rules: dict):
+        self.fingerprinter = self
+        self.predicates = tuple(rules)
+        self._rules = list(rules.values())
+
+    def index_all(self, data):
+        pass
+
+    def reset_indices(self):
+        pass
+
+    def __call__(self, records):
+        for record_id, record in records:
+            for i, keys_of in enumerate(self._rules):
+                for key in keys_of(record):
+                    yield f"{key}:{i}", record_id
+
+
 def test_a_record_keeps_a_few_keys_of_each_learned_rule_the_same_for_the_same_text():
     import itertools
-    from types import SimpleNamespace
 
     from pipeline.matching import MAX_KEYS_PER_RULE, learned_blocks
 
-    class Fingerprinter:
-        """Like dedupe's: every two consecutive words of the abstract, and the year."""
-
-        predicates = ("two consecutive words", "year")
-
-        def index_all(self, data):
-            pass
-
-        def reset_indices(self):
-            pass
-
-        def __call__(self, records):
-            for record_id, r in records:
-                words = r["abstract"].split()
-                for a, b in itertools.pairwise(words):
-                    yield f"{a} {b}:0", record_id
-                yield f"{r['year']}:1", record_id
-
+    matcher = FakeMatcher(
+        {
+            "two consecutive words": lambda r: [
+                f"{a} {b}" for a, b in itertools.pairwise(r["abstract"].split())
+            ],
+            "year": lambda r: [str(r["year"])],
+        }
+    )
     text = "one two three four five six seven eight nine ten"
     data = {0: {"abstract": text, "year": 2020}, 1: {"abstract": text, "year": 2020}}
     data[2] = {"abstract": "other words entirely " + text, "year": 2021}
-    blocks = learned_blocks(SimpleNamespace(fingerprinter=Fingerprinter()), data)
+    blocks = learned_blocks(matcher, data)
     for i in data:
         rule0 = [k for k, ids in blocks.items() if k.endswith(":0") and i in ids]
         assert len(rule0) == MAX_KEYS_PER_RULE  # of nine or twelve
@@ -294,26 +305,10 @@ def test_a_rule_over_the_pair_budget_is_left_out_but_never_every_rule():
 def test_learned_blocks_leave_out_a_rule_too_broad_for_this_data(
     caplog: pytest.LogCaptureFixture,
 ):
-    from types import SimpleNamespace
-
     from pipeline.matching import Pairing, learned_blocks
 
-    class Fingerprinter:
-        predicates = ("title word", "year")
-
-        def index_all(self, data):
-            pass
-
-        def reset_indices(self):
-            pass
-
-        def __call__(self, records):
-            for record_id, r in records:
-                yield f"{r['title']}:0", record_id
-                yield f"{r['year']}:1", record_id
-
+    matcher = FakeMatcher({"title word": lambda r: [r["title"]], "year": lambda r: [r["year"]]})
     data = {i: {"title": f"t{i // 2}", "year": 2020} for i in range(60)}
-    matcher = SimpleNamespace(fingerprinter=Fingerprinter())
     every = learned_blocks(matcher, data)
     assert "2020:1" in every
     with caplog.at_level("WARNING"):
