@@ -38,7 +38,7 @@ import numpy as np
 
 from pipeline.comparisons import INDEX_PREDICATES, Model
 from pipeline.errors import ConfigError
-from pipeline.workers import fork_pool
+from pipeline.workers import fork_pool, memory_now, workers_that_fit
 
 log = logging.getLogger(__name__)
 
@@ -703,7 +703,18 @@ def score_pairs(
     )
     if not len(ids):
         return {}
-    jobs = max(1, int(getattr(matcher, "num_cores", 1) or 1))
+    wanted = max(1, int(getattr(matcher, "num_cores", 1) or 1))
+    resident, available = memory_now()
+    jobs = workers_that_fit(wanted, resident, available)
+    if jobs < wanted:
+        log.warning(
+            "scoring in %d process(es), not %d: each forked worker may copy half of this "
+            "run's %d MB and %d MB are free",
+            jobs,
+            wanted,
+            resident >> 20,
+            available >> 20,
+        )
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
     global _SCORING
     _SCORING = (matcher, data, ids)

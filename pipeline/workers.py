@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -63,3 +64,30 @@ def fork_pool(jobs: int) -> ProcessPoolExecutor:
     return _ForkPool(
         jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
     )
+
+
+WORKER_COPY_SHARE = 0.5
+"""Share of the parent's resident memory a forked worker is budgeted: what it may
+copy as it reads shared records (measured: 4.4 GB of a 11.1 GB parent while
+scoring a million entries' person pairs)."""
+
+
+def workers_that_fit(jobs: int, resident: int, available: int) -> int:
+    """How many of `jobs` forked workers the free memory holds (at least one: with
+    one, work in-process)."""
+    if resident <= 0:
+        return jobs
+    return max(1, min(jobs, int(available // (WORKER_COPY_SHARE * resident))))
+
+
+def memory_now() -> tuple[int, int]:
+    """(this process's resident bytes, the machine's available bytes); 0 if unknown."""
+    try:
+        statm = Path("/proc/self/statm").read_text().split()
+        resident = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        info = dict(line.split(":", 1) for line in meminfo)
+        available = int(info["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return 0, 0
+    return resident, available

@@ -1,4 +1,5 @@
-"""Forked workers hold none of the run's locks, so a killed run never leaves the output busy."""
+"""Forked workers hold none of the run's locks, so a killed run never leaves the output
+busy, and no more of them fork than free memory holds."""
 
 from __future__ import annotations
 
@@ -25,3 +26,33 @@ def test_workers_do_not_inherit_the_output_lock(tmp_path: Path):
         with fork_pool(2) as pool:
             seen = list(pool.map(_open_files, range(4)))
     assert seen and all(str(lock) not in files for files in seen)  # ... its workers do not
+
+
+def test_workers_are_counted_against_free_memory():
+    from pipeline.workers import workers_that_fit
+
+    gb = 1 << 30
+    assert workers_that_fit(2, resident=11 * gb, available=12 * gb) == 2
+    assert workers_that_fit(2, resident=11 * gb, available=8 * gb) == 1  # in-process
+    assert workers_that_fit(4, resident=2 * gb, available=3 * gb) == 3
+    assert workers_that_fit(2, resident=0, available=0) == 2  # unknown: as asked
+
+
+def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch, caplog):
+    import pipeline.matching as matching
+    from pipeline.comparisons import PAPER_MODEL
+    from tests.test_matching import _labels
+
+    records, labels = _labels()
+    trained = matching.train(PAPER_MODEL, records, labels)
+    data, _ = matching.integer_ids(records)
+    trained.matcher.num_cores = 2
+    monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
+    roomy = matching.score_pairs(trained, data, lambda r: ["all"])
+    forked: list[int] = []
+    monkeypatch.setattr(matching, "fork_pool", lambda jobs: forked.append(jobs))
+    monkeypatch.setattr(matching, "memory_now", lambda: (8 << 30, 1 << 30))
+    with caplog.at_level("WARNING"):
+        tight = matching.score_pairs(trained, data, lambda r: ["all"])
+    assert tight == roomy and not forked
+    assert "scoring in 1 process(es), not 2" in caplog.text
