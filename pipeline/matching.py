@@ -38,7 +38,7 @@ import numpy as np
 
 from pipeline.comparisons import INDEX_PREDICATES, Model
 from pipeline.errors import ConfigError
-from pipeline.workers import fork_pool, memory_now, workers_that_fit
+from pipeline.workers import fork_pool, workers_for
 
 log = logging.getLogger(__name__)
 
@@ -542,7 +542,7 @@ def learned_blocks(
         for record_id, keys in itertools.groupby(keyed, key=lambda pair: pair[1]):
             by_rule: dict[str, list[str]] = {}
             for key, _ in keys:
-                by_rule.setdefault(key.rsplit(":", 1)[-1], []).append(key)
+                by_rule.setdefault(_rule_of(key), []).append(key)
             for rule_keys in by_rule.values():
                 for key in sorted(set(rule_keys))[:MAX_KEYS_PER_RULE]:
                     blocks.setdefault(key, []).append(int(record_id))
@@ -551,8 +551,8 @@ def learned_blocks(
     per_record = rule_pairs(blocks, len(data), pairing.window)
     dropped = over_budget(per_record, pairing.rule_budget)
     rules = list(fingerprinter.predicates)
-    for rule, n in sorted(per_record.items(), key=lambda item: _rule_index(item[0])):
-        described = rules[_rule_index(rule)] if _rule_index(rule) < len(rules) else rule
+    for rule, n in sorted(per_record.items(), key=lambda item: int(item[0])):
+        described = rules[int(rule)]
         if rule in dropped:
             log.warning(
                 "blocking rule %s left out: %.1f candidate pairs a record on %d records "
@@ -564,11 +564,12 @@ def learned_blocks(
             )
         else:
             log.info("blocking rule %s: %.2f candidate pairs a record", described, n)
-    return {k: ids for k, ids in blocks.items() if k.rsplit(":", 1)[-1] not in dropped}
+    return {k: ids for k, ids in blocks.items() if _rule_of(k) not in dropped}
 
 
-def _rule_index(rule: str) -> int:
-    return int(rule) if rule.isdigit() else 1 << 30
+def _rule_of(key: str) -> str:
+    """The rule of a learned block key: dedupe ends each key with ":" and the rule's index."""
+    return key.rsplit(":", 1)[-1]
 
 
 def block_pair_count(size: int, window: int) -> int:
@@ -582,7 +583,7 @@ def rule_pairs(blocks: dict[str, list[int]], n_records: int, window: int) -> dic
     """Candidate pairs a record gets on average from each learned rule (by index)."""
     pairs: Counter[str] = Counter()
     for key, ids in blocks.items():
-        pairs[key.rsplit(":", 1)[-1]] += block_pair_count(len(ids), window)
+        pairs[_rule_of(key)] += block_pair_count(len(ids), window)
     return {rule: n / max(n_records, 1) for rule, n in pairs.items()}
 
 
@@ -703,18 +704,7 @@ def score_pairs(
     )
     if not len(ids):
         return {}
-    wanted = max(1, int(getattr(matcher, "num_cores", 1) or 1))
-    resident, available = memory_now()
-    jobs = workers_that_fit(wanted, resident, available)
-    if jobs < wanted:
-        log.warning(
-            "scoring in %d process(es), not %d: each forked worker may copy half of this "
-            "run's %d MB and %d MB are free",
-            jobs,
-            wanted,
-            resident >> 20,
-            available >> 20,
-        )
+    jobs = workers_for(max(1, int(getattr(matcher, "num_cores", 1) or 1)), "scoring")
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
     global _SCORING
     _SCORING = (matcher, data, ids)

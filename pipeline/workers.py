@@ -16,11 +16,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
 
@@ -91,3 +94,21 @@ def memory_now() -> tuple[int, int]:
     except (OSError, KeyError, ValueError, IndexError):
         return 0, 0
     return resident, available
+
+
+def workers_for(jobs: int, work: str) -> int:
+    """`jobs`, or fewer if free memory does not hold that many forked workers
+    (`workers_that_fit`), with a warning naming the `work`."""
+    resident, available = memory_now()
+    fit = workers_that_fit(jobs, resident, available)
+    if fit < jobs:
+        log.warning(
+            "%s in %d process(es), not %d: each forked worker may copy half of this "
+            "run's %d MB and %d MB are free",
+            work,
+            fit,
+            jobs,
+            resident >> 20,
+            available >> 20,
+        )
+    return fit

@@ -40,6 +40,7 @@ def test_workers_are_counted_against_free_memory():
 
 def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch, caplog):
     import pipeline.matching as matching
+    import pipeline.workers as workers
     from pipeline.comparisons import PAPER_MODEL
     from tests.test_matching import _labels
 
@@ -51,7 +52,7 @@ def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch
     roomy = matching.score_pairs(trained, data, lambda r: ["all"])
     forked: list[int] = []
     monkeypatch.setattr(matching, "fork_pool", lambda jobs: forked.append(jobs))
-    monkeypatch.setattr(matching, "memory_now", lambda: (8 << 30, 1 << 30))
+    monkeypatch.setattr(workers, "memory_now", lambda: (8 << 30, 1 << 30))
     with caplog.at_level("WARNING"):
         tight = matching.score_pairs(trained, data, lambda r: ["all"])
     assert tight == roomy and not forked
