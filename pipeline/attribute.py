@@ -6,12 +6,18 @@ margin (`infer_owner`). Pages collect papers by name, so inference counts
 names, and the owner is then the person with that name who has most of the
 page's papers; a namesake's papers are what the page wrongly pulled in.
 
-Each entry is then scored from evidence a curator can check (`Evidence`):
-whether the owner is on the merged byline, or the owner's name resolved to
-another person; how many of its coauthors work with the owner elsewhere; how
-close its topic and field are to the owner's other papers. The score maps to
-`consistent`, `needs_review` or `likely_misattributed`; curator decisions
-override it and calibrate its thresholds.
+A namesake writes under the owner's very name, so the name on a byline cannot
+tell their papers apart, and neither can the person resolver when it merged
+the two. What does is the company a paper keeps: the owner's papers on a page
+share coauthors (their lab, their students), a namesake's do not. So each page
+has a core (`page_core`): its largest group of papers linked by shared
+coauthors, the owner's name left out. An entry is scored from evidence a
+curator can check (`Evidence`): whether the owner's name is on the merged
+byline; whether the paper belongs to the core; how close its topic and field
+are to the core's; whether the resolver gave the owner's name on it to another
+person. The score maps to `consistent`, `needs_review` or
+`likely_misattributed`; curator decisions override it and calibrate its
+thresholds.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from pipeline.arxiv_taxonomy import field_of
@@ -34,9 +41,12 @@ MIN_INFERRED = 3
 """An inferred owner must be on at least this many of the page's entries..."""
 MARGIN = 2
 """...and on this many more than the runner-up, and 25% more."""
-TOPIC_FAR, TOPIC_CLOSE = 0.08, 0.25
-"""Cosine similarities (TF-IDF of titles and abstracts) below which a paper is
-off the owner's topics, and above which it is on them."""
+TOPIC_FAR, TOPIC_CLOSE = 0.4, 0.75
+"""A paper's topic similarity (TF-IDF cosine of titles and abstracts, to its
+closest paper of the owner's) as a share of how close the owner's papers are
+to each other (their median): below TOPIC_FAR it is off the owner's topics,
+above TOPIC_CLOSE on them. Relative, because cosines depend on the corpus:
+terse real abstracts score far lower than wordy ones."""
 
 DECISIONS = {
     "consistent": "consistent",
@@ -195,35 +205,48 @@ class Evidence:
     """Everything the score of one entry rests on, in a curator's terms."""
 
     owner_on_byline: bool = False
+    """The owner's name (any spelling of it) is on the paper's merged byline."""
     owner_as_written: str | None = None
     namesake: str | None = None
-    """The owner's name on the byline, resolved to this other person."""
+    """The person resolver gave the owner's name on this byline to another person."""
     byline_size: int = 0
     byline_complete: bool = False
+    in_core: bool | None = None
+    """The paper shares coauthors with the page's core; None when the page has none."""
     shared_coauthors: list[str] = field(default_factory=list)
+    """Its coauthors who are also on the core's papers."""
+    bridges: list[str] = field(default_factory=list)
+    """Its coauthors who write with the core's coauthors on papers elsewhere: a
+    career that moved on, or a collaboration outside the lab, keeps such links."""
     topic_similarity: float | None = None
+    """Closest topic among the core's other papers (the page's, without a core)."""
+    topic_typical: float | None = None
+    """How close those papers are to each other: the median of their own closest."""
     paper_field: str | None = None
     owner_fields: set[str] = field(default_factory=set)
+    """Fields of the core's papers."""
 
 
 def score(e: Evidence) -> tuple[float, list[str]]:
     """Misattribution score in [0, 1] and the sentences that explain it."""
-    reasons: list[str] = []
-    if e.owner_on_byline:
-        shown = f" as {e.owner_as_written!r}" if e.owner_as_written else ""
-        return 0.0, [f"the owner is on the paper's byline{shown}"]
-    shared = len(e.shared_coauthors)
-    if shared:
+    shown = f" as {e.owner_as_written!r}" if e.owner_as_written else ""
+    if e.in_core and e.owner_on_byline:
         names = ", ".join(e.shared_coauthors[:4])
-        reasons.append(f"{shared} coauthor(s) also write with the owner elsewhere: {names}")
-    topic_far = e.topic_similarity is not None and e.topic_similarity < TOPIC_FAR
-    topic_close = e.topic_similarity is not None and e.topic_similarity >= TOPIC_CLOSE
+        return 0.0, [
+            f"the owner is on the paper's byline{shown}",
+            f"{len(e.shared_coauthors)} coauthor(s) also on the owner's other papers on this "
+            f"page: {names}",
+        ]
+    reasons: list[str] = []
+    topic = topic_share(e.topic_similarity, e.topic_typical)
+    topic_far = topic is not None and topic < TOPIC_FAR
+    topic_close = topic is not None and topic >= TOPIC_CLOSE
     other_field = bool(e.paper_field and e.owner_fields and e.paper_field not in e.owner_fields)
-    if e.topic_similarity is not None:
+    if topic is not None:
         closeness = "far from" if topic_far else ("close to" if topic_close else "unlike most of")
         reasons.append(
             f"its title and abstract are {closeness} the owner's other papers "
-            f"(similarity {e.topic_similarity:.2f})"
+            f"(similarity {e.topic_similarity:.2f}; theirs to each other {e.topic_typical:.2f})"
         )
     if other_field:
         reasons.append(
@@ -233,26 +256,48 @@ def score(e: Evidence) -> tuple[float, list[str]]:
     if e.byline_size == 0:
         reasons.insert(0, "no page shows this paper's authors: topic alone cannot flag it")
         return REVIEW, reasons
-    s = 0.5
-    if e.namesake:
-        # a namesake alone is a matter for review: the person resolver may have split
-        # the owner; with another field or a far topic it is likely someone else's paper
-        reasons.insert(
-            0, f"the owner's name on the byline belongs to another person ({e.namesake})"
-        )
-        s += 0.15
+    if e.owner_on_byline:
+        reasons.insert(0, f"the owner's name is on the paper's byline{shown}")
+        if e.in_core is None:
+            # no core to compare with: the name is all there is, and it holds
+            reasons.insert(1, "the page's papers share no coauthors to compare this one with")
+            s = 0.2
+        else:
+            # pages gather papers by name: a paper apart from the owner's usual
+            # company may be a namesake's; its topic and field tell
+            reasons.insert(1, "none of its coauthors are on the owner's other papers on this page")
+            s = 0.5
+        if e.namesake:
+            reasons.insert(1, f"the resolver gave that name to another person ({e.namesake})")
+            s += 0.1
     elif e.byline_complete:
         reasons.insert(0, "the owner is not on the full byline")
-        s += 0.25
+        s = 0.75
     else:
         # the owner may be among the names not shown: another field alone (a career
         # change) is a matter for review, another field and a far topic are not
         reasons.insert(0, "the owner is not among the authors shown (the byline is cut short)")
-        s -= 0.05
-    s += 0.25 if other_field else 0.0
-    s += 0.2 if topic_far else (-0.2 if topic_close else 0.0)
-    s -= min(0.7, 0.4 + 0.15 * shared) if shared else 0.0
+        s = 0.45
+    if e.shared_coauthors:
+        names = ", ".join(e.shared_coauthors[:4])
+        reasons.append(f"{len(e.shared_coauthors)} coauthor(s) also on the owner's papers: {names}")
+        s -= min(0.7, 0.4 + 0.15 * len(e.shared_coauthors))
+    if e.bridges and not e.shared_coauthors:
+        names = ", ".join(e.bridges[:4])
+        reasons.append(
+            f"{len(e.bridges)} coauthor(s) write with the owner's coauthors elsewhere: {names}"
+        )
+        s -= 0.3
+    s += 0.2 if other_field else 0.0
+    s += 0.3 if topic_far else (-0.3 if topic_close else 0.0)
     return max(0.0, min(1.0, round(s, 4))), reasons
+
+
+def topic_share(similarity: float | None, typical: float | None) -> float | None:
+    """A paper's topic similarity as a share of the owner's papers' typical one."""
+    if similarity is None or not typical:
+        return None
+    return similarity / typical
 
 
 def status_of(s: float, likely: float = LIKELY, review: float = REVIEW) -> str:
@@ -382,6 +427,63 @@ def topic_similarities(
     return out
 
 
+def page_groups(links: dict[str, set[str]]) -> list[frozenset[str]]:
+    """The page's papers in groups linked by shared coauthors (`link_keys`),
+    largest first."""
+    parent = {p: p for p in links}
+
+    def root(p: str) -> str:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    first_paper: dict[str, str] = {}
+    for paper_id in sorted(links):
+        for key in links[paper_id]:
+            other = first_paper.setdefault(key, paper_id)
+            a, b = root(paper_id), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for paper_id in links:
+        groups[root(paper_id)].add(paper_id)
+    return sorted((frozenset(g) for g in groups.values()), key=lambda g: (-len(g), min(g)))
+
+
+def page_core(groups: list[frozenset[str]]) -> frozenset[str]:
+    """The largest group: the owner's usual company. Empty when no group of two or
+    more leads alone, since then nothing marks one group as the owner's."""
+    if not groups or len(groups[0]) < 2 or (len(groups) > 1 and len(groups[1]) == len(groups[0])):
+        return frozenset()
+    return groups[0]
+
+
+def page_coauthors(
+    paper_ids: set[str],
+    owner_name: str,
+    persons_on: dict[str, set[str]],
+    written: dict[tuple[str, str], str],
+) -> dict[str, dict[str, str]]:
+    """Each listed paper's coauthors (person id -> link key), anyone written with the
+    owner's name left out: the owner and a namesake must not link their papers.
+    The key is the name as written, folded: on one person's page the same name is
+    the same collaborator, even where the resolver split them."""
+    out = {}
+    for paper_id in paper_ids:
+        out[paper_id] = {}
+        for person_id in persons_on.get(paper_id, ()):
+            name = written.get((paper_id, person_id), "")
+            if not names_match(owner_name, name):
+                out[paper_id][person_id] = name_key(name)
+    return out
+
+
+def link_keys(coauthors: dict[str, str]) -> set[str]:
+    """What links one paper to another on the page: a shared person or name."""
+    return set(coauthors) | {f"name:{key}" for key in coauthors.values() if key}
+
+
 def attribute(
     sources: list[dict[str, Any]],
     entries: list[dict[str, Any]],
@@ -413,59 +515,61 @@ def attribute(
         view = PageView(source, page_entries, paper_of, persons_on)
         profile = profile_row(view, person_by_id)
         profiles.append(profile)
-        owner = profile["owner_person_id"]
-        owner_papers = papers_of_person.get(owner, set()) if owner else set()
-        network = {p for pid in owner_papers for p in persons_on[pid]} - {owner}
-        owner_fields = {
-            f for pid in owner_papers if (f := field_of(paper_by_id[pid].get("category")))
-        }
-        similarity = topic_similarities(
-            [paper_of[e["entry_id"]] for e in page_entries], owner_papers, index, vectors
-        )
+        if profile["owner_origin"] == "unknown":
+            for entry in page_entries:
+                rows.append(_unknown_owner_row(source, entry, paper_of[entry["entry_id"]]))
+            continue
+        listed = {paper_of[e["entry_id"]] for e in page_entries}
+        owner_name = profile["owner_name"]
+        coauthors = page_coauthors(listed, owner_name, persons_on, written)
+        links = {p: link_keys(c) for p, c in coauthors.items()}
+        groups = page_groups(links)
+        core = page_core(groups)
+        with_byline = {p for p in listed if paper_by_id[p]["author_names"]}
+        compared = core or with_byline
+        on_core = Counter(key for p in core for key in links[p])
+        core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
+        similarity = topic_similarities(sorted(listed), compared, index, vectors)
+        typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
         for entry in page_entries:
             paper_id = paper_of[entry["entry_id"]]
             paper = paper_by_id[paper_id]
-            base = {
-                "source_id": source["source_id"],
-                "entry_id": entry["entry_id"],
-                "paper_id": paper_id,
-            }
-            if profile["owner_origin"] == "unknown":
-                rows.append(
-                    {
-                        **base,
-                        "status": "needs_review",
-                        "score": None,
-                        "reasons": [
-                            "the page's owner is unknown, so its papers cannot be checked; "
-                            "declare the owner in sources.toml"
-                        ],
-                        "decided_by": "rule",
-                    }
-                )
-                continue
             evidence = _evidence(
                 paper,
-                owner,
-                profile["owner_name"],
-                network,
-                owner_papers,
-                owner_fields,
+                profile["owner_person_id"],
+                owner_name,
+                (paper_id in core) if core else None,
+                sorted(
+                    person_by_id[p]["name"]
+                    for p, key in coauthors[paper_id].items()
+                    if max(on_core[p], on_core[f"name:{key}"]) - (paper_id in core) > 0
+                ),
+                core_fields,
                 persons_on,
                 person_by_id,
                 written,
                 similarity.get(paper_id),
+                typical,
             )
+            if core and paper_id not in core:
+                evidence.bridges = sorted(
+                    person_by_id[p]["name"]
+                    for p in coauthors[paper_id]
+                    if any(persons_on[q] & on_core.keys() for q in papers_of_person[p] - {paper_id})
+                )
             s, reasons = score(evidence)
             decision = decision_for(decisions, source["path"], entry, paper)
-            row = {**base, "score": s, "reasons": reasons, "decided_by": "model"}
-            row.update(
-                {
-                    "owner_on_byline": evidence.owner_on_byline,
-                    "shared_coauthors": len(evidence.shared_coauthors),
-                    "topic_similarity": evidence.topic_similarity,
-                }
-            )
+            row = {
+                "source_id": source["source_id"],
+                "entry_id": entry["entry_id"],
+                "paper_id": paper_id,
+                "score": s,
+                "reasons": reasons,
+                "decided_by": "model",
+                "owner_on_byline": evidence.owner_on_byline,
+                "shared_coauthors": len(evidence.shared_coauthors),
+                "topic_similarity": evidence.topic_similarity,
+            }
             pending.append((row, decision))
     likely = calibrate([(r["score"], d.status) for r, d in pending if d is not None])
     for row, decision in pending:
@@ -479,36 +583,53 @@ def attribute(
     return profiles, rows, {"likely_threshold": likely, "review_threshold": REVIEW}
 
 
+def _unknown_owner_row(source: dict[str, Any], entry: dict[str, Any], paper_id: str) -> dict:
+    return {
+        "source_id": source["source_id"],
+        "entry_id": entry["entry_id"],
+        "paper_id": paper_id,
+        "status": "needs_review",
+        "score": None,
+        "reasons": [
+            "the page's owner is unknown, so its papers cannot be checked; "
+            "declare the owner in sources.toml"
+        ],
+        "decided_by": "rule",
+    }
+
+
 def _evidence(
     paper: dict[str, Any],
     owner: str | None,
-    owner_name: str | None,
-    network: set[str],
-    owner_papers: set[str],
-    owner_fields: set[str],
+    owner_name: str,
+    in_core: bool | None,
+    shared_coauthors: list[str],
+    core_fields: set[str],
     persons_on: dict[str, set[str]],
     person_by_id: dict[str, dict[str, Any]],
     written: dict[tuple[str, str], str],
     topic_similarity: float | None,
+    topic_typical: float,
 ) -> Evidence:
     paper_id = paper["paper_id"]
-    on_byline = persons_on.get(paper_id, set())
-    e = Evidence(byline_size=len(paper["author_names"]), byline_complete=paper["authors_complete"])
-    if owner is not None:
-        e.owner_on_byline = owner in on_byline
-        e.owner_as_written = written.get((paper_id, owner))
-    elif owner_name:
-        matching = [n for n in paper["author_names"] if names_match(owner_name, n)]
-        e.owner_on_byline = bool(matching)
-        e.owner_as_written = matching[0] if matching else None
-    if not e.owner_on_byline and owner_name:
-        for person_id in sorted(on_byline):
+    e = Evidence(
+        byline_size=len(paper["author_names"]),
+        byline_complete=paper["authors_complete"],
+        in_core=in_core,
+        shared_coauthors=shared_coauthors,
+        topic_similarity=topic_similarity,
+        topic_typical=topic_typical,
+        paper_field=field_of(paper.get("category")),
+        owner_fields=core_fields,
+    )
+    matching = [n for n in paper["author_names"] if names_match(owner_name, n)]
+    e.owner_on_byline = bool(matching)
+    e.owner_as_written = written.get((paper_id, owner)) if owner else None
+    e.owner_as_written = e.owner_as_written or (matching[0] if matching else None)
+    if e.owner_on_byline and owner is not None and owner not in persons_on.get(paper_id, ()):
+        for person_id in sorted(persons_on.get(paper_id, ())):
             name = written.get((paper_id, person_id), person_by_id[person_id]["name"])
             if names_match(owner_name, name):
                 e.namesake = f"{name}, {person_id}"
                 break
-    e.shared_coauthors = sorted(person_by_id[p]["name"] for p in on_byline & network)
-    e.topic_similarity = topic_similarity
-    e.paper_field = field_of(paper.get("category"))
-    e.owner_fields = owner_fields
     return e

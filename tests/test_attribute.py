@@ -11,12 +11,18 @@ from pipeline.attribute import (
     Decision,
     Evidence,
     append_decision,
+    attribute,
     calibrate,
     infer_owner,
+    link_keys,
     names_match,
+    page_coauthors,
+    page_core,
+    page_groups,
     read_decisions,
     score,
     status_of,
+    topic_share,
 )
 from pipeline.errors import ConfigError
 
@@ -71,33 +77,146 @@ def test_every_attribution_has_reasons(sample_run):
 
 
 def test_scores():
-    namesake = Evidence(
-        namesake="Wei Zhang, n_1",
+    # the owner's name on a paper apart from the owner's company, far from their
+    # topics: a namesake's paper, whether or not the resolver told the two apart
+    apart = Evidence(
+        owner_on_byline=True,
         byline_size=3,
+        in_core=False,
         topic_similarity=0.02,
-        paper_field="physics",
-        owner_fields={"computing"},
+        topic_typical=0.3,
     )
-    s, reasons = score(namesake)
-    assert status_of(s) == "likely_misattributed" and "another person" in reasons[0]
-    # the same name resolved apart, but nothing else says it is not the owner's: review
-    split = Evidence(namesake="Wei Zhang, n_1", byline_size=3, topic_similarity=0.15)
-    assert status_of(score(split)[0]) == "needs_review"
-    # a career that changed field: shared coauthors keep the paper the owner's
+    s, reasons = score(apart)
+    assert status_of(s) == "likely_misattributed"
+    assert "none of its coauthors" in reasons[1]
+    # apart, but on the owner's topics: review at most
+    near = Evidence(
+        owner_on_byline=True, byline_size=3, in_core=False, topic_similarity=0.28, topic_typical=0.3
+    )
+    assert status_of(score(near)[0]) == "consistent"
+    # apart, in another field, and its coauthors write with the owner's elsewhere:
+    # a career that moved on is a matter for review, not a flag
     moved = Evidence(
+        owner_on_byline=True,
         byline_size=3,
-        shared_coauthors=["Ming Li", "Hao Wu"],
+        in_core=False,
+        bridges=["Ming Li"],
         topic_similarity=0.02,
+        topic_typical=0.3,
         paper_field="biology",
         owner_fields={"computing"},
     )
-    assert status_of(score(moved)[0]) == "consistent"
+    assert status_of(score(moved)[0]) == "needs_review"
+    # in the owner's company: the owner's, whatever the topic
+    core = Evidence(owner_on_byline=True, byline_size=3, in_core=True, shared_coauthors=["Ming Li"])
+    assert score(core)[0] == 0.0
+    # no company to compare with: the name holds
+    lone = Evidence(owner_on_byline=True, byline_size=3, topic_similarity=0.2, topic_typical=0.3)
+    assert status_of(score(lone)[0]) == "consistent"
+    # the full byline without the owner, in another field
+    missing = Evidence(
+        byline_size=4, byline_complete=True, paper_field="physics", owner_fields={"computing"}
+    )
+    assert status_of(score(missing)[0]) == "likely_misattributed"
     # abstract only, everywhere: topic alone never flags it
     bare = Evidence(
-        byline_size=0, topic_similarity=0.0, paper_field="physics", owner_fields={"computing"}
+        byline_size=0,
+        topic_similarity=0.0,
+        topic_typical=0.3,
+        paper_field="physics",
+        owner_fields={"computing"},
     )
     assert status_of(score(bare)[0]) == "needs_review"
-    assert score(Evidence(owner_on_byline=True, owner_as_written="W. Zhang"))[0] == 0.0
+
+
+def test_topic_is_judged_against_how_close_the_owners_papers_are():
+    assert topic_share(0.1, 0.2) == 0.5
+    assert topic_share(0.1, 0.0) is None and topic_share(None, 0.3) is None
+
+
+def test_page_core_is_the_largest_group_linked_by_coauthors():
+    links = {
+        "a": {"x", "y"},
+        "b": {"y"},
+        "c": {"z", "x"},
+        "d": {"q"},
+        "e": {"q", "r"},
+        "f": set(),
+    }
+    assert page_core(page_groups(links)) == {"a", "b", "c"}
+    assert page_groups(links) == [{"a", "b", "c"}, {"d", "e"}, {"f"}]
+    # two groups of one size: nothing says which is the owner's
+    tied = {"a": {"x"}, "b": {"x"}, "c": {"y"}, "d": {"y"}}
+    assert page_core(page_groups(tied)) == frozenset()
+    assert page_core(page_groups({"a": {"x"}, "b": {"y"}})) == frozenset()
+    assert page_core(page_groups({})) == frozenset()
+
+
+def test_owner_name_never_links_papers():
+    persons_on = {"p1": {"n1", "n2"}, "p2": {"n1", "n3"}, "p3": {"n4", "n5"}}
+    written = {
+        ("p1", "n1"): "Wei Zhang",
+        ("p1", "n2"): "Ming Li",
+        ("p2", "n1"): "W. Zhang",
+        ("p2", "n3"): "Ming Li",
+        ("p3", "n4"): "Wei  Zhang",
+        ("p3", "n5"): "Olga Petrova",
+    }
+    coauthors = page_coauthors({"p1", "p2", "p3"}, "Wei Zhang", persons_on, written)
+    assert coauthors == {
+        "p1": {"n2": "ming li"},
+        "p2": {"n3": "ming li"},
+        "p3": {"n5": "olga petrova"},
+    }
+    # the resolver split Ming Li; on the owner's page the name still links the papers
+    links = {p: link_keys(c) for p, c in coauthors.items()}
+    assert page_core(page_groups(links)) == {"p1", "p2"}
+
+
+def _paper(paper_id: str, title: str, authors: list[str], category: str) -> dict:
+    return {
+        "paper_id": paper_id,
+        "title": title,
+        "title_key": title.lower(),
+        "abstract_key": None,
+        "author_names": authors,
+        "authors_complete": True,
+        "category": category,
+        "arxiv_id": None,
+    }
+
+
+def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
+    """The resolver gave one person id to the owner and the namesake: the paper's
+    company and topic still tell it apart."""
+    papers = [
+        _paper("p1", "graph neural networks for citation graphs", ["Wei Zhang", "Ming Li"], "LG"),
+        _paper("p2", "message passing graph networks", ["Wei Zhang", "Ming Li", "Hao Wu"], "LG"),
+        _paper("p3", "graph attention networks for text", ["Wei Zhang", "Hao Wu"], "CL"),
+        _paper("p4", "wind power grid stability", ["Wei Zhang", "Jonas Lind"], "SOC-PH"),
+    ]
+    ids = {"Wei Zhang": "n_w", "Ming Li": "n_m", "Hao Wu": "n_h", "Jonas Lind": "n_j"}
+    persons = [{"person_id": i, "name": n, "variants": [n]} for n, i in ids.items()]
+    authorships = [
+        {"paper_id": p["paper_id"], "person_id": ids[n], "name_as_written": n}
+        for p in papers
+        for n in p["author_names"]
+    ]
+    sources = [{"source_id": "s1", "path": "zhang.txt", "owner_name": "Wei Zhang"}]
+    entries = [
+        {"entry_id": f"e{i}", "source_id": "s1", "position": i, "record_key": f"zhang.txt#{i}"}
+        for i in range(1, 5)
+    ]
+    paper_entries = [{"entry_id": f"e{i}", "paper_id": f"p{i}"} for i in range(1, 5)]
+    _, rows, _ = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
+    status = {r["paper_id"]: r["status"] for r in rows}
+    assert status == {
+        "p1": "consistent",
+        "p2": "consistent",
+        "p3": "consistent",
+        "p4": "likely_misattributed",
+    }
+    assert all(r["owner_on_byline"] for r in rows)
 
 
 def test_inference_never_guesses():
