@@ -131,3 +131,22 @@ def test_hostile_page_renders_as_text(tmp_path: Path, model_cache: Path):
     html = (out / "report" / "index.html").read_text()
     for tag in ("<script", "<iframe", "<img", "<b onmouseover"):
         assert tag not in html
+
+
+def test_coauthor_chart_sets_a_flag_against_the_owners_papers_on_the_page(sample_run):
+    """The chart compares what attribution compared: the flagged paper's coauthors
+    against those of the page's papers judged the owner's, the owner's name on neither."""
+    from pipeline.report import flagged
+
+    paths = {s["source_id"]: s["path"] for s in sample_run["sources"]}
+    flags = [
+        f
+        for f in flagged(sample_run, paths)
+        if f["attribution"]["status"] == "likely_misattributed"
+        and f["paper"]["title"] == "Dual theory of transmission line outages"
+    ]
+    assert len(flags) == 1
+    chart = str(flags[0]["chart"])
+    assert "Ronellenfitsch" in chart  # the paper's side
+    assert "Amanda Askell" in chart  # the owner's side: the language-model papers' coauthors
+    assert chart.count("Tom Brown") == 1  # only as the owner at the centre

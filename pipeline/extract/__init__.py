@@ -26,8 +26,10 @@ from typing import Any
 from pipeline.extract import (
     abstract_list,
     arxiv_listing,
+    bibtex,
     catalogue_page,
     compact_list,
+    html_text,
     profile_page,
     structured,
 )
@@ -46,6 +48,7 @@ PAGE_FORMATS: list[ModuleType] = [
     catalogue_page,
     abstract_list,
     arxiv_listing,
+    bibtex,
 ]
 MIN_CONFIDENCE = 0.5
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -222,6 +225,8 @@ def extract_file(
     info = info or SourceInfo()
     kind = structured.sniff(data) if read_error is None else None
     text: str | None = None
+    html_lines: list[int] | None = None
+    """For an HTML page: the HTML line of each line of its rendered text."""
     rows: list[dict[str, Any]] = []
     problem: str | None = None
     if kind is not None:
@@ -243,10 +248,18 @@ def extract_file(
     else:
         decoded = decode_page(data)
         text, problem = decoded.text, decoded.problem
-        parsed = parse_page(text) if text is not None else PageParse("unreadable", [])
+        if text is not None and html_text.looks_like_html(text):
+            text, html_lines = html_text.render(text)
+            parsed = parse_page(text)
+            parsed.format = f"html_{parsed.format}"
+            if not text.strip():
+                text, problem = None, "an HTML page with no visible text"
+        else:
+            parsed = parse_page(text) if text is not None else PageParse("unreadable", [])
     if problem is not None:
         parsed.chunks = [Chunk("quarantine", 0, 1, reason=problem)]
-    mark_truncated_tail(parsed.chunks)
+    if not parsed.self_delimited:
+        mark_truncated_tail(parsed.chunks)
     header: PageHeader = parsed.header
     owner = info.owner_name or header.owner_name
     result = FileResult(
@@ -280,7 +293,10 @@ def extract_file(
             raw = text[chunk.start : chunk.end].strip()
             assert index is not None
             first = index.line(chunk.start)
-            lines = (first, max(first, index.line(max(chunk.start, chunk.end - 1))))
+            last = max(first, index.line(max(chunk.start, chunk.end - 1)))
+            if html_lines:  # point into the HTML file, not its rendering
+                first, last = (html_lines[min(n, len(html_lines)) - 1] for n in (first, last))
+            lines = (first, last)
             where = f"line {first}"
         else:
             raw = data[:QUARANTINE_HEAD].decode("utf-8", errors="replace")

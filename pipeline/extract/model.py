@@ -62,6 +62,9 @@ class PageParse:
     format: str
     chunks: list[Chunk]
     header: PageHeader = field(default_factory=PageHeader)
+    self_delimited: bool = False
+    """Every entry ends with its own closing mark (a BibTeX block's brace), so a
+    cut-short file shows as a block that does not parse, never as a short entry."""
 
 
 def check_partition(chunks: list[Chunk], length: int) -> list[tuple[int, int]]:

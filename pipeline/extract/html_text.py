@@ -1,0 +1,135 @@
+"""HTML pages to the text a browser shows, so the page shapes read them too.
+
+A site may hand over a page's HTML instead of its text. The known shapes are
+shapes of the visible text (what a reader copies off the page), so HTML is
+rendered the way a browser's `innerText` is: block elements start new lines,
+paragraphs and headings are set off by a blank line, `<br>` breaks a line,
+whitespace inside a line collapses, and what is never shown (`<head>`,
+`<script>`, `<style>`, `<template>`, comments) is dropped, and so is site
+navigation (`<nav>`), which is never part of a listing. Each rendered line
+remembers the line of the HTML it came from, so quarantine and entries point
+into the file the curator has. The standard library's parser is enough: it is
+lenient with broken markup and reports the source position of every piece.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_HIDDEN = {"head", "script", "style", "template", "noscript", "svg", "title", "nav"}
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "pre", "hr"}
+_BLOCK = {
+    "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "section",
+    "article", "header", "footer", "nav", "main", "aside", "form", "fieldset", "address",
+    "figcaption", "caption", "tbody", "thead", "tfoot", "details", "summary", "body", "html",
+}  # fmt: skip
+_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_TAG = re.compile(r"</?(?:div|p|span|a|li|ul|br|td|tr|h[1-6]|section|article|body)\b", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    """An HTML document, or a fragment dense with tags (a scraper's saved element)."""
+    if _HTML_START.match(text[:4096]):
+        return True
+    head = text[:65536]
+    tags = len(_TAG.findall(head))
+    return tags >= 5 and tags * 40 >= len(head.split("\n"))
+
+
+class _Renderer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.sources: list[int] = []
+        self.current: list[str] = []
+        self.current_source: int | None = None
+        self.pending = 0
+        self.hidden = 0
+        self.pre = 0
+
+    def _break(self, count: int) -> None:
+        if self.current or self.lines:  # no blank lines before the first text
+            self.pending = max(self.pending, count)
+
+    def _flush(self) -> None:
+        text = "".join(self.current)
+        if not self.pre:
+            text = re.sub(r"[ \t\r\n\f]+", " ", text).strip()
+        if text:
+            self.lines.append(text)
+            self.sources.append(self.current_source or self.getpos()[0])
+        self.current, self.current_source = [], None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "br":
+            self._newline(1, force=True)
+        elif tag in _PARAGRAPH:
+            self._newline(2)
+        elif tag in _BLOCK:
+            self._newline(1)
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _PARAGRAPH:
+            self._newline(2)
+        elif tag in _BLOCK:
+            self._newline(1)
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self._newline(1, force=True)
+        elif tag == "hr":
+            self._newline(2)
+
+    def _newline(self, count: int, force: bool = False) -> None:
+        had_text = bool("".join(self.current).strip())
+        self._flush()
+        if force and not had_text and self.lines:
+            self.lines.append("")  # <br><br>: the second break shows as a blank line
+            self.sources.append(self.getpos()[0])
+            return
+        self._break(count)
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden or not data:
+            return
+        if not self.pre and not data.strip() and not self.current:
+            return
+        if self.pending:
+            for _ in range(self.pending - 1):
+                self.lines.append("")
+                self.sources.append(self.getpos()[0])
+            self.pending = 0
+        if self.current_source is None:
+            self.current_source = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count(
+                "\n"
+            )
+        if self.pre:
+            for i, part in enumerate(data.split("\n")):
+                if i:
+                    self._flush()
+                    self.current_source = self.getpos()[0] + i
+                self.current.append(part)
+        else:
+            self.current.append(data)
+
+
+def render(html: str) -> tuple[str, list[int]]:
+    """The page's visible text, and for each of its lines the HTML line it came from."""
+    renderer = _Renderer()
+    renderer.feed(html)
+    renderer.close()
+    renderer._flush()
+    lines, sources = renderer.lines, renderer.sources
+    while lines and not lines[-1]:
+        lines.pop()
+        sources.pop()
+    return "\n".join(lines) + ("\n" if lines else ""), sources

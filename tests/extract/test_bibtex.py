@@ -1,0 +1,85 @@
+"""BibTeX exports: one entry per block, LaTeX to text, broken blocks quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.extract.bibtex import bibtex_names, published
+from tests.helpers import extract
+
+BIB = r"""% exported from a reference manager
+@string{neurips = "Advances in Neural Information Processing Systems"}
+
+@article{bai2022constitutional,
+  title   = {Constitutional {AI}: Harmlessness from {AI} Feedback},
+  author  = {Bai, Yuntao and Kadavath, Saurav and Lukoši{\={u}}t{\.{e}}, Kamil{\.{e}} and others},
+  journal = {arXiv preprint arXiv:2212.08073},
+  year    = {2022},
+  month   = dec,
+}
+
+@inproceedings{scholkopf1998,
+  title = "Nonlinear Component Analysis as a Kernel Eigenvalue Problem",
+  author = "Sch{\"o}lkopf, Bernhard and Alexander J. Smola and M{\"u}ller, Klaus-Robert",
+  booktitle = neurips,
+  year = 1998,
+  month = {7},
+  abstract = {A new method for performing a nonlinear form of principal component analysis.}
+}
+
+@article{broken2020,
+  title = {An entry whose brace never closes,
+  author = {Nobody, Known},
+
+@misc{eprint2021,
+  title = {Tracking the Grid},
+  author = {Tom Brown and Jonas H{\"o}rsch},
+  eprint = {2105.01234v2},
+  archivePrefix = {arXiv},
+  primaryClass = {physics.soc-ph},
+  year = {2021}
+}
+
+@misc{bai2022constitutional,
+  title = {A second block with a key already used},
+  year = {2022}
+}
+"""
+
+
+def test_bibtex_export(tmp_path: Path):
+    path = tmp_path / "export.txt"  # the name says nothing: content decides
+    path.write_text(BIB, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "bibtex"
+    first, second, third = result.entries
+    assert "exported from a reference manager" in result.source["header_text"]
+    assert first["record_key"] == "export.txt:bai2022constitutional"
+    assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+    assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Kamilė Lukošiūtė"]
+    assert first["authors_truncated"] is True
+    assert first["arxiv_id"] == "2212.08073" and first["published_raw"] == "Dec 2022"
+    assert (first["line_start"], first["line_end"]) == (4, 11)
+    assert second["authors"] == ["Bernhard Schölkopf", "Alexander J. Smola", "Klaus-Robert Müller"]
+    assert second["venue"] == "Advances in Neural Information Processing Systems"
+    assert second["published_raw"] == "Jul 1998" and second["abstract"].startswith("A new method")
+    assert third["arxiv_id"] == "2105.01234" and third["category"] == "physics.soc-ph"
+    assert third["authors"] == ["Tom Brown", "Jonas Hörsch"]
+    broken, duplicate = result.quarantine
+    assert broken["line_start"] == 21 and "does not parse" in broken["reason"]
+    assert "Nobody" in broken["raw_text"]
+    assert "already used by the entry on line 4" in duplicate["reason"]
+    positions = sorted(r["position"] for r in result.entries + result.quarantine)
+    assert positions == list(range(5))
+
+
+def test_bibtex_names_and_dates():
+    assert bibtex_names("de la Cruz, Maria and van Dyk, Jr., Jan") == (
+        ["Maria de la Cruz", "Jan van Dyk Jr."],
+        False,
+    )
+    assert bibtex_names("Ada Lovelace and others") == (["Ada Lovelace"], True)
+    assert bibtex_names("") == ([], False)
+    assert published({"year": "2020", "month": "February"}) == "Feb 2020"
+    assert published({"year": "2020", "month": "13"}) == "2020"
+    assert published({}) is None

@@ -1,0 +1,113 @@
+"""HTML pages: rendered as a browser shows them, then read by the page shapes."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.html_text import looks_like_html, render
+from tests.helpers import RAW, extract
+
+HEAD = (
+    "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
+    "<title>Publications</title>\n<style>.row { margin: 0 }</style>\n"
+    "<script>window.track = function () { return '<div>not text</div>'; };</script>\n"
+    "</head>\n<body>\n<!-- navigation -->\n<nav><a href='/'>Home</a></nav>\n"
+)
+
+
+def as_divs(text: str) -> str:
+    """One <div> per line, a <br> for each blank line, inline spans and entities."""
+    out = [HEAD, "<main>"]
+    for line in text.splitlines():
+        if line.strip():
+            words = html.escape(line).split(" ")
+            middle = len(words) // 2
+            out.append(
+                f"  <div class='row'><span>{' '.join(words[:middle])}</span> "
+                f"<a href='#'>{' '.join(words[middle:])}</a></div>"
+            )
+        else:
+            out.append("  <br>")
+    out.append("</main></body></html>")
+    return "\n".join(out)
+
+
+def as_paragraphs(text: str) -> str:
+    """Blank-line separated blocks as <p>, their lines joined by <br/>, wrapped oddly."""
+    out = [HEAD]
+    for block in text.split("\n\n"):
+        lines = [html.escape(x) for x in block.splitlines() if x.strip()]
+        if lines:
+            out.append("<p>\n    " + "<br/>\n    ".join(lines) + "\n</p>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _entries(path: Path) -> list[tuple]:
+    return [
+        (e["title"], tuple(e["authors"]), e["published_raw"], e["abstract"], e["arxiv_id"])
+        for e in extract(path).entries
+    ]
+
+
+@pytest.mark.parametrize("style", [as_divs, as_paragraphs], ids=["divs", "paragraphs"])
+@pytest.mark.parametrize("page", sorted(RAW.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_an_html_page_reads_as_its_text(page: Path, style, tmp_path: Path):
+    text = page.read_text(encoding="utf-8")
+    copy = tmp_path / "page.html"
+    copy.write_text(style(text), encoding="utf-8")
+    as_text, as_html = extract(page), extract(copy)
+    assert as_html.source["format"] == f"html_{as_text.source['format']}"
+    assert as_html.source["owner_name"] == as_text.source["owner_name"]
+    assert _entries(copy) == _entries(page)
+    assert len(as_html.quarantine) == len(as_text.quarantine)
+
+
+def test_lines_point_into_the_html_file(tmp_path: Path):
+    page = sorted(RAW.glob("*.txt"))[1]
+    source = as_divs(page.read_text(encoding="utf-8"))
+    copy = tmp_path / "page.html"
+    copy.write_text(source, encoding="utf-8")
+    html_lines = source.splitlines()
+    for entry in extract(copy).entries:
+        first = html_lines[entry["line_start"] - 1]
+        assert html.escape(entry["title"].split(" ")[0]) in first
+
+
+def test_render_hides_what_a_browser_hides():
+    text, lines = render(
+        "<html><head><title>T</title><script>var x = '<p>no</p>';</script></head>"
+        "<body><p>One &amp; two</p><div>three<br>four</div><pre>a  b\n c</pre>"
+        "<!-- gone --><template><p>hidden</p></template></body></html>"
+    )
+    assert text == "One & two\n\nthree\nfour\n\na  b\n c\n"
+    assert lines == [1, 1, 1, 1, 1, 1, 2]  # " c" sits on the second line of the HTML
+
+
+def test_what_is_html():
+    assert looks_like_html("<!doctype html><p>x</p>")
+    assert looks_like_html("\n<!-- saved -->\n<html><body>x</body></html>")
+    assert looks_like_html("<div><a>x</a></div>\n" * 10)
+    assert not looks_like_html("A title with <b>bold</b> words\nNames, Names\n" * 20)
+    assert not looks_like_html("Plain page\n\nTom Brown, Anna Chen\n")
+
+
+def test_html_in_no_known_shape_is_quarantined_with_its_line(tmp_path: Path):
+    path = tmp_path / "notes.html"
+    path.write_text("<html><body>\n<p>Meeting notes</p>\n<p>Nothing else.</p>\n</body></html>\n")
+    result = extract(path)
+    (q,) = result.quarantine
+    assert q["reason"].startswith("no known page shape recognised")
+    assert q["line_start"] == 2 and q["raw_text"].startswith("Meeting notes")
+    assert result.source["format"] == "html_unknown"
+
+
+def test_html_with_nothing_visible_is_quarantined_whole(tmp_path: Path):
+    path = tmp_path / "blank.html"
+    path.write_text("<!DOCTYPE html><html><head><title>Loading</title></head><body></body></html>")
+    (q,) = extract(path).quarantine
+    assert q["reason"] == "an HTML page with no visible text"
+    assert q["raw_text"].startswith("<!DOCTYPE html>")
