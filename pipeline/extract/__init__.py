@@ -32,6 +32,7 @@ from pipeline.extract import (
     html_text,
     profile_page,
     structured,
+    tagged_records,
 )
 from pipeline.extract.decode import bad_bytes, decode_page, printable
 from pipeline.extract.fields import ARXIV_TAG
@@ -50,6 +51,9 @@ PAGE_FORMATS: list[ModuleType] = [
     arxiv_listing,
     bibtex,
 ]
+FALLBACK_FORMATS: list[ModuleType] = [tagged_records]
+"""Generic shapes, tried only when no page shape recognises the text: a page
+shape knows its site's layout, a fallback only what labels say."""
 MIN_CONFIDENCE = 0.5
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 """Scraped pages run to tens of KB; a page over this size is a scraper fault
@@ -110,10 +114,15 @@ def input_files(input_dir: Path) -> list[Path]:
 
 
 def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
-    """The page shape that best fits `text`, with every shape's score."""
-    scores = {fmt.NAME: fmt.detect(text) for fmt in PAGE_FORMATS}
-    best = max(PAGE_FORMATS, key=lambda fmt: scores[fmt.NAME])
-    return (best if scores[best.NAME] >= MIN_CONFIDENCE else None), scores
+    """The page shape that best fits `text` (a fallback shape if none does), with
+    every shape's score."""
+    scores: dict[str, float] = {}
+    for formats in (PAGE_FORMATS, FALLBACK_FORMATS):
+        scores.update({fmt.NAME: fmt.detect(text) for fmt in formats})
+        best = max(formats, key=lambda fmt: scores[fmt.NAME])
+        if scores[best.NAME] >= MIN_CONFIDENCE:
+            return best, scores
+    return None, scores
 
 
 def parse_page(text: str) -> PageParse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import PAGE_FORMATS, extract_file, parse_page
+from pipeline.extract import FALLBACK_FORMATS, PAGE_FORMATS, extract_file, parse_page
 from pipeline.extract.fields import clean_markup, parse_byline, parse_date, split_title_byline
 from pipeline.extract.model import PageParse
 from tests.extract.test_extract import assert_accounted
@@ -54,7 +54,7 @@ def test_detected_parse_accounts_for_every_character(lines: list[str], sep: str)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages.filter(bool))
 def test_each_shape_parser_accounts_for_every_character(text: str):
-    for fmt in PAGE_FORMATS:
+    for fmt in PAGE_FORMATS + FALLBACK_FORMATS:
         parsed: PageParse = fmt.parse(text)
         assert_accounted(text, parsed)
 

@@ -1,0 +1,203 @@
+"""Records of labelled fields: `Title: ...` / `Authors: ...` listings and RIS exports.
+
+The most common text a site or a reference manager produces besides the known
+page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
+"Abstract:", "Comments:", "Subjects:"), a copied "Published: 2021-03-04"
+list, or RIS (`TI  - ...`, `AU  - ...`, `ER  -`). One parser reads them all:
+a line opening with a known label starts a field, an unlabelled line continues
+the field above it (abstracts wrap), and a record ends where a label it already
+has comes again (or at RIS's `ER`). Labels are matched as a curator would read
+them, without regard to case; unknown labels are kept as comments, never lost.
+
+It is a fallback shape: tried only when no page shape recognises the text
+(`pipeline.extract.FALLBACK_FORMATS`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.fields import ARXIV_ID, ARXIV_TAG, clean_markup, parse_byline
+from pipeline.extract.header import parse_header
+from pipeline.extract.lines import Line, split_lines
+from pipeline.extract.model import Chunk, PageParse, ParsedEntry
+
+NAME = "tagged_records"
+
+LABELS: dict[str, str] = {
+    **dict.fromkeys(["title", "paper title", "ti", "t1"], "title"),
+    **dict.fromkeys(["authors", "author", "by", "creators"], "authors"),
+    **dict.fromkeys(["au", "a1", "a2"], "author"),  # RIS: one name a line
+    **dict.fromkeys(
+        ["date", "published", "publication date", "submitted", "year", "py", "y1", "da"],
+        "published",
+    ),
+    **dict.fromkeys(["abstract", "summary", "ab", "n2"], "abstract"),
+    **dict.fromkeys(
+        ["journal", "venue", "booktitle", "conference", "jo", "jf", "t2", "bt", "source"],
+        "venue",
+    ),
+    **dict.fromkeys(["arxiv", "arxiv id", "eprint", "doi", "do", "url", "ur", "link"], "link"),
+    **dict.fromkeys(["subjects", "subject", "category", "categories", "primary category"], "cat"),
+    **dict.fromkeys(["comments", "comment", "note", "notes", "n1", "kw", "keywords"], "comments"),
+    **dict.fromkeys(["id", "key", "record id", "an", "id number"], "id"),
+    "ty": "start",
+    "er": "end",
+}
+_RIS = re.compile(r"^(?P<label>[A-Z][A-Z0-9])  - ?(?P<value>.*)$")
+_LABELLED = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(?P<value>.*)$")
+_CATEGORY_CODE = re.compile(r"\((?P<code>[a-z\-]+\.[A-Za-z\-]+|[a-z\-]+)\)")
+_REPEATABLE = {"author", "comments", "link", "cat"}
+
+
+def _labelled(text: str) -> tuple[str, str] | None:
+    """The field a line opens and its value, or None for an unlabelled line."""
+    m = _RIS.match(text)
+    if m and m.group("label").lower() in LABELS:
+        return LABELS[m.group("label").lower()], m.group("value").strip()
+    m = _LABELLED.match(text)
+    if m:
+        label = re.sub(r"\s+", " ", m.group("label").strip().lower())
+        if label in LABELS and LABELS[label] not in {"start", "end"}:
+            return LABELS[label], m.group("value").strip()
+    return None
+
+
+def detect(text: str) -> float:
+    """Labelled records when most content lines are labelled and titles or abstracts recur."""
+    lines = [ln for ln in split_lines(text) if ln.text]
+    if not lines:
+        return 0.0
+    fields = [f for ln in lines if (f := _labelled(ln.text))]
+    kinds = [k for k, _ in fields]
+    records = max(kinds.count("title"), kinds.count("abstract"), kinds.count("start"))
+    if records < 1 or len(fields) < 2:
+        return 0.0
+    return min(0.9, 0.3 + len(fields) / len(lines))
+
+
+@dataclass
+class _Record:
+    lines: list[Line] = field(default_factory=list)
+    fields: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def has(self, kind: str) -> bool:
+        return any(k == kind for k, _ in self.fields)
+
+
+def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
+    """Lines above the first record, and the records."""
+    head: list[Line] = []
+    records: list[_Record] = []
+    current: _Record | None = None
+    for line in lines:
+        opened = _labelled(line.text) if line.text else None
+        if opened is not None:
+            kind, value = opened
+            starts = current is None or kind == "start" or current.has("end")
+            if current is not None and current.fields and not starts:
+                opener = current.fields[0][0]
+                again = current.has(kind) and kind not in _REPEATABLE
+                starts = again or (kind == opener and opener != "start")
+            if starts:
+                current = _Record()
+                records.append(current)
+            if kind not in {"start", "end"}:
+                current.fields.append((kind, [value]))
+            else:
+                current.fields.append((kind, []))
+            current.lines.append(line)
+        elif current is None:
+            head.append(line)
+        else:
+            if line.text and current.fields and not current.has("end"):
+                current.fields[-1][1].append(line.text)
+            current.lines.append(line)
+    return head, records
+
+
+def _one_each(values: list[list[str]]) -> list[str]:
+    """RIS names, one a line, mostly "Last, First"."""
+    names = []
+    for parts in values:
+        name = " ".join(parts).strip()
+        pieces = [p.strip() for p in name.split(",")]
+        names.append(f"{pieces[1]} {pieces[0]}" if len(pieces) == 2 else name)
+    return [n for n in names if n]
+
+
+def _authors(values: list[list[str]]) -> tuple[list[str], bool]:
+    """A line listing them all ("A, B and C et al.")."""
+    text = " ".join(" ".join(p) for p in values).strip()
+    if not text:
+        return [], False
+    byline = parse_byline(text)
+    if byline is not None:
+        return byline.authors, byline.truncated
+    truncated = bool(re.search(r"\bet\s*al\.?$|\band\s+others$", text, re.I))
+    text = re.sub(r",?\s*(?:et\s*al\.?|and\s+others)$", "", text, flags=re.I)
+    parts = re.split(r";|\s+and\s+|,(?=\s*[^,]+\s[^,]+)", text)
+    return [p.strip() for p in parts if p.strip()], truncated
+
+
+def _date(value: str) -> str:
+    """RIS dates are `2022/12/15/` or `2022///`; listings say "Submitted 15 Dec 2022; ..."."""
+    ris = re.fullmatch(r"(\d{4})/(\d{0,2})/(\d{0,2})/?.*", value)
+    if ris:
+        y, m, d = ris.groups()
+        return f"{y}-{int(m):02d}-{int(d):02d}" if m and d else y
+    return re.split(r"[;(]", value)[0].strip().rstrip(".,")
+
+
+def entry_of(record: _Record) -> ParsedEntry:
+    values: dict[str, list[list[str]]] = {}
+    for kind, parts in record.fields:
+        values.setdefault(kind, []).append(parts)
+
+    def joined(kind: str) -> str | None:
+        text = " ".join(" ".join(p) for p in values.get(kind, [])).strip()
+        return text or None
+
+    authors, truncated = _authors(values.get("authors", []))
+    authors += _one_each(values.get("author", []))
+    links = " ".join(" ".join(p) for p in values.get("link", []))
+    links = re.sub(r"arxiv\.org/(?:abs|pdf)/", "arXiv:", links, flags=re.I)
+    tagged, bare = ARXIV_TAG.search(links), ARXIV_ID.search(links)
+    arxiv = tagged.group("id") if tagged else (bare.group() if bare else None)
+    category = None
+    for parts in values.get("cat", []):
+        m = _CATEGORY_CODE.search(" ".join(parts))
+        category = category or (m.group("code") if m else " ".join(parts).split(";")[0].strip())
+    abstract = joined("abstract")
+    title = joined("title")
+    return ParsedEntry(
+        title=clean_markup(title).rstrip(".") if title else None,
+        authors=authors,
+        authors_truncated=truncated,
+        category=category or None,
+        published_raw=_date(joined("published") or "") or None,
+        arxiv_id=re.sub(r"v\d+$", "", arxiv) if arxiv else None,
+        abstract=clean_markup(abstract) if abstract else None,
+        comments=[" ".join(p) for p in values.get("comments", []) if " ".join(p).strip()],
+        venue=joined("venue"),
+        external_id=joined("id"),
+    )
+
+
+def parse(text: str) -> PageParse:
+    lines = split_lines(text)
+    head, records = _records(lines)
+    chunks: list[Chunk] = []
+    header = parse_header(head)
+    if head:
+        kind = "header" if any(ln.text for ln in head) else "layout"
+        chunks.append(Chunk(kind, head[0].start, head[-1].end))
+    for record in records:
+        start, end = record.lines[0].start, record.lines[-1].end
+        kinds = {k for k, _ in record.fields} - {"start", "end"}
+        if not kinds:
+            chunks.append(Chunk("quarantine", start, end, reason="a record with no fields"))
+            continue
+        chunks.append(Chunk("entry", start, end, entry=entry_of(record)))
+    return PageParse(NAME, chunks, header=header)

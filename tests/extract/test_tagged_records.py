@@ -1,0 +1,90 @@
+"""Labelled records ("Title: ...", RIS): the fallback when no page shape fits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.extract.tagged_records import detect
+from tests.helpers import RAW, extract
+
+LISTING = """\
+Jane Q. Doe
+Publications (3)
+
+arXiv: 2212.08073v2 [pdf, other]
+Title: Constitutional AI: Harmlessness from AI Feedback
+Authors: Yuntao Bai, Saurav Kadavath, Sandipan Kundu, Jane Q. Doe et al.
+Abstract: As AI systems become more capable, we would like to enlist their help
+to supervise other AIs.
+Comments: 34 pages
+Subjects: Computation and Language (cs.CL); Artificial Intelligence (cs.AI)
+Published: 2022-12-15
+
+arXiv: 2209.11895
+Title: In-context Learning and Induction Heads
+Authors: Catherine Olsson and Jane Q. Doe
+Published: Sep 24, 2022
+
+arXiv: 2301.00001
+Authors: Nobody Known
+"""
+
+RIS = """\
+TY  - JOUR
+TI  - Linear Optimal Power Flow Using Cycle Flows
+AU  - Hörsch, Jonas
+AU  - Ronellenfitsch, Henrik
+AU  - Brown, Tom
+PY  - 2018/01/31/
+JO  - Electric Power Systems Research
+UR  - https://arxiv.org/abs/1704.01881
+AB  - Linear optimal power flow (LOPF) algorithms use a linearization
+      of the alternating current load flow equations.
+ER  -
+
+TY  - CONF
+T1  - Dual theory of transmission line outages
+AU  - Ronellenfitsch, Henrik
+PY  - 2017///
+ER  -
+"""
+
+
+def test_labelled_listing(tmp_path: Path):
+    path = tmp_path / "listing.txt"
+    path.write_text(LISTING, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "tagged_records"
+    assert result.source["owner_name"] == "Jane Q. Doe"
+    first, second = result.entries
+    assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+    assert first["authors"][-1] == "Jane Q. Doe" and first["authors_truncated"]
+    assert first["abstract"].endswith("to supervise other AIs.")
+    assert first["arxiv_id"] == "2212.08073" and first["category"] == "cs.CL"
+    assert first["published_raw"] == "2022-12-15" and first["comments"] == ["34 pages"]
+    assert (first["line_start"], first["line_end"]) == (4, 12)
+    assert second["authors"] == ["Catherine Olsson", "Jane Q. Doe"]
+    assert second["published_raw"] == "Sep 24, 2022"
+    (q,) = result.quarantine
+    assert q["line_start"] == 18 and "neither a title nor an abstract" in q["reason"]
+
+
+def test_ris_export(tmp_path: Path):
+    path = tmp_path / "export.ris"
+    path.write_text(RIS, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "tagged_records"
+    first, second = result.entries
+    assert first["authors"] == ["Jonas Hörsch", "Henrik Ronellenfitsch", "Tom Brown"]
+    assert first["published_raw"] == "2018-01-31" and first["arxiv_id"] == "1704.01881"
+    assert first["venue"] == "Electric Power Systems Research"
+    assert first["abstract"].endswith("load flow equations.")
+    assert second["title"] == "Dual theory of transmission line outages"
+    assert second["authors"] == ["Henrik Ronellenfitsch"] and second["published_raw"] == "2017"
+
+
+def test_page_shapes_keep_their_pages():
+    """A fallback never takes a page a page shape reads (abstract lists say "Abstract:")."""
+    for page in RAW.glob("*.txt"):
+        assert extract(page).source["format"] != "tagged_records"
+    assert detect("Meeting notes\n\nWe talked about the weather.\n") == 0.0
