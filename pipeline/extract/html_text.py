@@ -5,8 +5,8 @@ shapes of the visible text (what a reader copies off the page), so HTML is
 rendered the way a browser's `innerText` is: block elements start new lines,
 paragraphs and headings are set off by a blank line, `<br>` breaks a line,
 whitespace inside a line collapses, and what is never shown (`<head>`,
-`<script>`, `<style>`, `<template>`, comments) is dropped, and so is site
-navigation (`<nav>`), which is never part of a listing. Each rendered line
+`<script>`, `<style>`, `<template>`, comments) is dropped, and so are a
+site's navigation and footer (`<nav>`, `<footer>`), never part of a listing. Each rendered line
 remembers the line of the HTML it came from, so quarantine and entries point
 into the file the curator has. The standard library's parser is enough: it is
 lenient with broken markup and reports the source position of every piece.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_HIDDEN = {"head", "script", "style", "template", "noscript", "svg", "title", "nav"}
+_HIDDEN = {"head", "script", "style", "template", "noscript", "svg", "title", "nav", "footer"}
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "pre", "hr"}
 _BLOCK = {
     "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "section",

@@ -111,3 +111,39 @@ def test_html_with_nothing_visible_is_quarantined_whole(tmp_path: Path):
     (q,) = extract(path).quarantine
     assert q["reason"] == "an HTML page with no visible text"
     assert q["raw_text"].startswith("<!DOCTYPE html>")
+
+
+def as_articles(entries: list[dict], owner: str) -> str:
+    """A site's own markup: site chrome, an <article> per paper, linked names."""
+    out = [
+        HEAD.replace("<nav>", "<header><nav>").replace("</nav>", "</nav></header>"),
+        f"<div class='profile'><img alt='Picture for {owner}' src='p.png'><h1>{owner}</h1></div>",
+        "<section>",
+    ]
+    for e in entries:
+        names = ", ".join(f"<a href='#'>{html.escape(a)}</a>" for a in e["authors"])
+        out += [
+            "<article>",
+            f"  <h3><a href='#'>{html.escape(e['title'])}</a></h3>",
+            f"  <div class='date'>{html.escape(e['published_raw'])}</div>",
+            f"  <div class='authors'>{names}</div>",
+            f"  <p class='abstract'>{html.escape(e['abstract'])}</p>",
+            "  <div class='links'><span>Via</span><span>arxiv icon</span></div>",
+            "</article>",
+        ]
+    out.append("</section><footer><p>© 2024 Example profiles</p></footer></body></html>")
+    return "\n".join(out)
+
+
+def test_a_page_of_articles_reads_as_its_text(tmp_path: Path):
+    page = next(p for p in RAW.glob("*.txt") if extract(p).source["format"] == "catalogue_page")
+    text = extract(page)
+    copy = tmp_path / "articles.html"
+    copy.write_text(as_articles(text.entries, text.source["owner_name"]), encoding="utf-8")
+    result = extract(copy)
+    assert result.source["format"] == "html_catalogue_page" and not result.quarantine
+    assert result.source["owner_name"] == text.source["owner_name"]
+    fields = ("title", "authors", "published_raw", "abstract")
+    assert [[e[f] for f in fields] for e in result.entries] == [
+        [e[f] for f in fields] for e in text.entries
+    ]
