@@ -68,21 +68,38 @@ def name_key(name: str) -> str:
     return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
 
 
+@dataclass(frozen=True)
+class _NameParts:
+    whole: str
+    surname: str
+    given: str
+    given_keys: frozenset[str]
+
+
+@lru_cache(maxsize=1 << 20)
+def _name_parts(name: str) -> _NameParts:
+    """A written name taken apart once: pages repeat the same few thousand names."""
+    parts = parse_name(name)
+    return _NameParts(
+        fold(name).replace(" ", ""),
+        fold(parts.surname).replace(" ", ""),
+        fold(parts.given),
+        frozenset(given_keys(parts.given)),
+    )
+
+
 @lru_cache(maxsize=1 << 18)
 def names_match(a: str, b: str) -> bool:
     """Whether two written names can be the same name (variants, nicknames, initials)."""
-    pa, pb = parse_name(a), parse_name(b)
-    if fold(a).replace(" ", "") == fold(b).replace(" ", ""):
+    pa, pb = _name_parts(a), _name_parts(b)
+    if pa.whole == pb.whole:
         return True
-    sa, sb = fold(pa.surname).replace(" ", ""), fold(pb.surname).replace(" ", "")
-    if not surnames_agree(sa, sb):
+    if not surnames_agree(pa.surname, pb.surname):
         return False
-    ka, kb = set(given_keys(pa.given)), set(given_keys(pb.given))
-    if ka & kb:
+    if pa.given_keys & pb.given_keys:
         return True
-    ia, ib = fold(pa.given)[:1], fold(pb.given)[:1]
-    short = min(len(fold(pa.given)), len(fold(pb.given))) <= 1
-    return bool(ia) and ia == ib and short
+    short = min(len(pa.given), len(pb.given)) <= 1
+    return bool(pa.given) and pa.given[:1] == pb.given[:1] and short
 
 
 # ---- owners ------------------------------------------------------------------------
@@ -555,7 +572,10 @@ def attribute(
                 evidence.bridges = sorted(
                     person_by_id[p]["name"]
                     for p in coauthors[paper_id]
-                    if any(persons_on[q] & on_core.keys() for q in papers_of_person[p] - {paper_id})
+                    if any(
+                        q != paper_id and any(x in on_core for x in persons_on[q])
+                        for q in papers_of_person[p]
+                    )
                 )
             s, reasons = score(evidence)
             decision = decision_for(decisions, source["path"], entry, paper)
