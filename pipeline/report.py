@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline import charts
-from pipeline.attribute import names_match
+from pipeline.attribute import page_coauthors
 from pipeline.normalize import fold
 from pipeline.validate import Validation
 
@@ -134,20 +134,6 @@ def duplicate_clusters(
     return sorted(out, key=lambda c: (-len(c["disagree"]), -len(c["entries"])))
 
 
-def _coauthors(
-    paper_id: str,
-    owner_name: str,
-    on_paper: dict[str, dict[str, str]],
-    persons: dict[str, dict[str, Any]],
-) -> list[str]:
-    """A paper's authors but the owner and anyone written with the owner's name."""
-    return [
-        persons[p]["name"]
-        for p, written in on_paper.get(paper_id, {}).items()
-        if not names_match(owner_name, written)
-    ]
-
-
 def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = None) -> Rows:
     """Flags worst first (the first `limit`), with the evidence and a coauthor chart each:
     the flagged paper's coauthors against those of the page's papers judged the
@@ -156,9 +142,11 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     papers = {p["paper_id"]: p for p in tables["papers"]}
     persons = {p["person_id"]: p for p in tables["persons"]}
     profiles = {p["source_id"]: p for p in tables["profiles"]}
-    on_paper: dict[str, dict[str, str]] = defaultdict(dict)
+    on_paper: dict[str, set[str]] = defaultdict(set)
+    written: dict[tuple[str, str], str] = {}
     for a in tables["authorships"]:
-        on_paper[a["paper_id"]][a["person_id"]] = a["name_as_written"]
+        on_paper[a["paper_id"]].add(a["person_id"])
+        written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
     owners_papers: dict[str, set[str]] = defaultdict(set)
     for a in tables["attributions"]:
         if a["status"] == "consistent":
@@ -175,11 +163,14 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     )
     for a in rows[:limit]:
         profile, paper = profiles[a["source_id"]], papers[a["paper_id"]]
-        owner_name = profile["owner_name"] or ""
+        owners = owners_papers[a["source_id"]] - {paper["paper_id"]}
+        coauthors = page_coauthors(
+            {*owners, paper["paper_id"]}, profile["owner_name"] or "", on_paper, written
+        )
         network: Counter[str] = Counter()
-        for pid in sorted(owners_papers[a["source_id"]] - {paper["paper_id"]}):
-            network.update(_coauthors(pid, owner_name, on_paper, persons))
-        paper_side = sorted(_coauthors(paper["paper_id"], owner_name, on_paper, persons))
+        for pid in sorted(owners):
+            network.update(persons[p]["name"] for p in coauthors[pid])
+        paper_side = sorted(persons[p]["name"] for p in coauthors[paper["paper_id"]])
         chart = ""
         if a["status"] == "likely_misattributed":
             chart = charts.coauthor_network(

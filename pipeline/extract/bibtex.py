@@ -16,7 +16,7 @@ import re
 from functools import cache
 from typing import Any
 
-from pipeline.extract.fields import ARXIV_TAG, clean_markup
+from pipeline.extract.fields import ARXIV_TAG, clean_markup, display_name
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "bibtex"
@@ -58,17 +58,8 @@ def bibtex_names(value: str | None) -> tuple[list[str], bool]:
         return [], False
     parts = [p.strip() for p in re.split(r"\s+and\s+", " ".join(value.split())) if p.strip()]
     truncated = bool(parts) and parts[-1].lower() == "others"
-    names = []
-    for part in parts[:-1] if truncated else parts:
-        pieces = [p.strip() for p in part.split(",")]
-        if len(pieces) == 2:  # Last, First
-            part = f"{pieces[1]} {pieces[0]}"
-        elif len(pieces) == 3:  # von Last, Jr, First
-            part = f"{pieces[2]} {pieces[0]} {pieces[1]}"
-        name = latex_text(part)
-        if name:
-            names.append(name)
-    return names, truncated
+    names = [latex_text(display_name(part)) for part in (parts[:-1] if truncated else parts)]
+    return [n for n in names if n], truncated
 
 
 def published(fields: dict[str, str]) -> str | None:

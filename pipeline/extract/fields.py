@@ -160,6 +160,17 @@ def looks_like_name(item: str) -> bool:
     return is_name_token(last)
 
 
+def display_name(name: str) -> str:
+    """A reference manager's "Last, First" (or "von Last, Jr, First") as written on
+    pages: "First Last"."""
+    pieces = [p.strip() for p in name.split(",")]
+    if len(pieces) == 2 and all(pieces):
+        return f"{pieces[1]} {pieces[0]}"
+    if len(pieces) == 3 and pieces[0] and pieces[2]:
+        return f"{pieces[2]} {pieces[0]} {pieces[1]}"
+    return name.strip()
+
+
 @dataclass(frozen=True)
 class Byline:
     authors: list[str]

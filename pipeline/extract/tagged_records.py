@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.fields import ARXIV_ID, ARXIV_TAG, clean_markup, parse_byline
+from pipeline.extract.fields import ARXIV_ID, ARXIV_TAG, clean_markup, display_name
 from pipeline.extract.header import parse_header
 from pipeline.extract.lines import Line, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
+from pipeline.extract.structured import split_authors
 
 NAME = "tagged_records"
 
@@ -117,28 +118,12 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
     return head, records
 
 
-def _one_each(values: list[list[str]]) -> list[str]:
-    """RIS names, one a line, mostly "Last, First"."""
-    names = []
-    for parts in values:
-        name = " ".join(parts).strip()
-        pieces = [p.strip() for p in name.split(",")]
-        names.append(f"{pieces[1]} {pieces[0]}" if len(pieces) == 2 else name)
-    return [n for n in names if n]
-
-
-def _authors(values: list[list[str]]) -> tuple[list[str], bool]:
-    """A line listing them all ("A, B and C et al.")."""
-    text = " ".join(" ".join(p) for p in values).strip()
-    if not text:
-        return [], False
-    byline = parse_byline(text)
-    if byline is not None:
-        return byline.authors, byline.truncated
-    truncated = bool(re.search(r"\bet\s*al\.?$|\band\s+others$", text, re.I))
-    text = re.sub(r",?\s*(?:et\s*al\.?|and\s+others)$", "", text, flags=re.I)
-    parts = re.split(r";|\s+and\s+|,(?=\s*[^,]+\s[^,]+)", text)
-    return [p.strip() for p in parts if p.strip()], truncated
+def _authors(values: dict[str, list[list[str]]]) -> tuple[list[str], bool]:
+    """A line listing them all ("A, B and C et al."), or RIS's one name a line."""
+    listed = " ".join(" ".join(p) for p in values.get("authors", []))
+    names, truncated = split_authors(listed)
+    names += [display_name(" ".join(p)) for p in values.get("author", []) if " ".join(p).strip()]
+    return names, truncated
 
 
 def _date(value: str) -> str:
@@ -159,8 +144,7 @@ def entry_of(record: _Record) -> ParsedEntry:
         text = " ".join(" ".join(p) for p in values.get(kind, [])).strip()
         return text or None
 
-    authors, truncated = _authors(values.get("authors", []))
-    authors += _one_each(values.get("author", []))
+    authors, truncated = _authors(values)
     links = " ".join(" ".join(p) for p in values.get("link", []))
     links = re.sub(r"arxiv\.org/(?:abs|pdf)/", "arXiv:", links, flags=re.I)
     tagged, bare = ARXIV_TAG.search(links), ARXIV_ID.search(links)
