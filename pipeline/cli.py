@@ -22,9 +22,10 @@ from pipeline.extract import MAX_PAGE_BYTES
 log = logging.getLogger("bylines")
 
 RUN_HELP = """\
-Read every file under --input (scraped pages in any known shape, CSV/Parquet/JSON
-bibliographic tables, and an optional sources.toml), and publish Parquet tables
-and run.json to --out. The previous output is replaced atomically, and only when
+Read every file under --input (scraped pages in any known shape, as text or
+HTML; BibTeX, RIS and "Title: ..." listings; CSV/Parquet/JSON bibliographic
+tables; and an optional sources.toml), and publish Parquet tables and run.json
+to --out. The previous output is replaced atomically, and only when
 the run succeeds.
 
 Every table is checked by the Great Expectations suites in expectations/ first:
@@ -203,15 +204,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from pipeline.extract import detect_format, extract_file
+    from pipeline.extract import extract_file, shape_scores
 
     for path in args.files:
         if not path.is_file():
             raise BylinesError(f"{path}: no such file")
         result = extract_file(path, path.name, None)
         text = path.read_bytes().decode("utf-8", errors="replace")
-        _, scores = detect_format(text)
-        summary = {"file": str(path), "scores": scores, **result.source}
+        summary = {"file": str(path), "scores": shape_scores(text), **result.source}
         print(json.dumps(summary, default=str, ensure_ascii=False))
         for row in result.entries:
             print(json.dumps({"entry": row}, default=str, ensure_ascii=False))

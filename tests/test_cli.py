@@ -131,6 +131,20 @@ def test_inspect_shows_shape_and_entries(tmp_path: Path):
     assert [ln["entry"]["abstract"] for ln in lines[1:]] == ["One abstract.", "Another one."]
 
 
+def test_inspect_scores_an_html_page_as_its_text(tmp_path: Path):
+    page = tmp_path / "page"
+    page.write_text(
+        "<!DOCTYPE html><html><body><p>Abstract:One abstract.</p>"
+        "<p>Abstract:Another one.</p></body></html>"
+    )
+    proc = bylines("inspect", page)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0]["format"] == "html_abstract_list"
+    assert lines[0]["scores"]["abstract_list"] == 0.9
+    assert [ln["entry"]["line_start"] for ln in lines[1:]] == [1, 1]
+
+
 def test_progress_bar_on_a_terminal(raw_copy: Path, tmp_path: Path):
     child = pexpect.spawn(
         str(BYLINES),

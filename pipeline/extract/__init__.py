@@ -125,6 +125,13 @@ def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
     return None, scores
 
 
+def shape_scores(text: str) -> dict[str, float]:
+    """Every shape's confidence on a page's text (an HTML page's as rendered)."""
+    if html_text.looks_like_html(text):
+        text, _ = html_text.render(text)
+    return detect_format(text)[1]
+
+
 def parse_page(text: str) -> PageParse:
     """Parse decoded page text with the detected shape (whole page quarantined if none)."""
     fmt, scores = detect_format(text)
