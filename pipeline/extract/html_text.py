@@ -10,6 +10,10 @@ site's navigation and footer (`<nav>`, `<footer>`), never part of a listing. Eac
 remembers the line of the HTML it came from, so quarantine and entries point
 into the file the curator has. The standard library's parser is enough: it is
 lenient with broken markup and reports the source position of every piece.
+
+A `<table>` whose first row names bibliographic columns (Title, Authors, Year,
+...) is an export, not a page: `table_rows` hands its rows to the structured
+reader, as a CSV with that header would be.
 """
 
 from __future__ import annotations
@@ -133,3 +137,63 @@ def render(html: str) -> tuple[str, list[int]]:
         lines.pop()
         sources.pop()
     return "\n".join(lines) + ("\n" if lines else ""), sources
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.depth = 0
+        self.hidden = 0
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.tables.append([])
+        elif tag == "tr" and self.depth == 1:
+            self.tables[-1].append([])
+        elif tag in {"td", "th"} and self.depth == 1 and self.tables[-1]:
+            self._close_cell()
+            self.cell = []
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in {"td", "th", "tr"} and self.depth == 1:
+            self._close_cell()
+        elif tag == "table":
+            self._close_cell()
+            self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None and not self.hidden:
+            self.cell.append(data)
+
+    def _close_cell(self) -> None:
+        if self.cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+        self.cell = None
+
+
+def table_rows(html: str) -> list[dict[str, str]] | None:
+    """The rows of the first table whose header names bibliographic columns, keyed by
+    that header; None when the page has no such table."""
+    from pipeline.extract.structured import is_table_header
+
+    parser = _Tables()
+    parser.feed(html)
+    parser.close()
+    for table in parser.tables:
+        rows = [r for r in table if any(r)]
+        if rows and is_table_header(rows[0]):
+            header = [c or f"column_{i}" for i, c in enumerate(rows[0])]
+            return [
+                dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in rows[1:]
+            ]
+    return None

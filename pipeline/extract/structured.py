@@ -69,13 +69,17 @@ def _known_columns(columns: list[str]) -> dict[str, str]:
     return mapping
 
 
+def is_table_header(cells: list[str]) -> bool:
+    """Whether a header row names bibliographic columns (a title, authors, ...)."""
+    return bool(set(_known_columns(cells).values()) & IDENTITY_COLUMNS)
+
+
 def _csv_dialect(text: str) -> csv.Dialect | None:
     first = text.splitlines()[0] if text.strip() else ""
     for delimiter in (",", "\t", ";", "|"):
         if delimiter in first:
             header = next(csv.reader([first], delimiter=delimiter))
-            known = set(_known_columns(header).values())
-            if known & IDENTITY_COLUMNS:
+            if is_table_header(header):
 
                 class Dialect(csv.excel):
                     pass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.html_text import looks_like_html, render
+from pipeline.extract.html_text import looks_like_html, render, table_rows
 from tests.helpers import RAW, extract
 
 HEAD = (
@@ -147,3 +147,33 @@ def test_a_page_of_articles_reads_as_its_text(tmp_path: Path):
     assert [[e[f] for f in fields] for e in result.entries] == [
         [e[f] for f in fields] for e in text.entries
     ]
+
+
+def test_an_html_table_with_a_bibliographic_header_is_read_as_a_table(tmp_path: Path):
+    path = tmp_path / "export.html"
+    path.write_text(
+        "<!DOCTYPE html><html><body><h1>Exported records</h1>\n"
+        "<table class='layout'><tr><td>Menu</td><td>Search</td></tr></table>\n"
+        "<table>\n<thead><tr><th>Title</th><th>Authors</th><th>Year</th><th>arXiv</th></tr>"
+        "</thead>\n<tbody>\n"
+        "<tr><td><a href='#'>Sparse Mixtures &amp; Experts</a></td>"
+        "<td>Maria de la Cruz; Øyvind Hansen</td><td>2021</td><td>arXiv:2103.00001v3</td></tr>\n"
+        "<tr><td>Robust Control<br>of Quadrotors</td><td>Kwame Mensah and Priya Raman</td>"
+        "<td></td><td></td></tr>\n"
+        "<tr><td></td><td>Nobody Known</td><td>2020</td><td></td></tr>\n"
+        "</tbody></table></body></html>\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "table_html"
+    first, second = result.entries
+    assert first["title"] == "Sparse Mixtures & Experts" and first["arxiv_id"] == "2103.00001"
+    assert first["authors"] == ["Maria de la Cruz", "Øyvind Hansen"]
+    assert first["published_raw"] == "2021"
+    assert second["title"] == "Robust Control of Quadrotors"
+    (q,) = result.quarantine
+    assert "neither a title nor an abstract" in q["reason"] and "Nobody Known" in q["raw_text"]
+
+
+def test_a_layout_table_is_not_an_export():
+    assert table_rows("<table><tr><td>Tom Brown</td><td>Papers</td></tr></table>") is None
