@@ -264,15 +264,12 @@ def extract_file(
     else:
         decoded = decode_page(data)
         text, problem = decoded.text, decoded.problem
-        html_table = (
-            html_text.table_rows(text)
-            if text is not None and html_text.looks_like_html(text)
-            else None
-        )
+        is_html = text is not None and html_text.looks_like_html(text)
+        html_table = html_text.table_rows(text) if is_html and text is not None else None
         if html_table is not None:
             kind, rows, text = "html", html_table, None
             parsed = structured.parse_rows(rows, kind)
-        elif text is not None and html_text.looks_like_html(text):
+        elif is_html and text is not None:
             text, html_lines = html_text.render(text)
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"

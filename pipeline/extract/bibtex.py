@@ -16,14 +16,13 @@ import re
 from functools import cache
 from typing import Any
 
-from pipeline.extract.fields import ARXIV_TAG, clean_markup, display_name
+from pipeline.extract.fields import MONTHS, arxiv_id_in, clean_markup, display_name
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "bibtex"
 _BLOCK_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
 _ENTRY_FIELD = re.compile(r"^\s*(title|author|year|journal|booktitle)\s*=", re.MULTILINE | re.I)
 _IGNORED_TYPES = {"string", "preamble", "comment"}
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 def detect(text: str) -> float:
@@ -67,8 +66,8 @@ def published(fields: dict[str, str]) -> str | None:
     year = (fields.get("year") or "").strip("{} ")
     month = (fields.get("month") or "").strip("{} ").lower()
     if month.isdigit() and 1 <= int(month) <= 12:
-        month = _MONTHS[int(month) - 1]
-    month = month[:3] if month[:3] in _MONTHS else ""
+        month = list(MONTHS)[int(month) - 1]
+    month = month[:3] if month[:3] in MONTHS else ""
     if year and month:
         return f"{month.capitalize()} {year}"
     return year or None
@@ -81,11 +80,7 @@ def arxiv_id(fields: dict[str, str]) -> str | None:
     eprint = fields.get("eprint")
     candidates = [f"arXiv:{eprint}"] if eprint and prefix == "arxiv" else []
     candidates += [fields.get(k) or "" for k in ("journal", "note", "url", "doi", "howpublished")]
-    for text in candidates:
-        m = ARXIV_TAG.search(text)
-        if m:
-            return re.sub(r"v\d+$", "", m.group("id"))
-    return None
+    return next((found for text in candidates if (found := arxiv_id_in(text))), None)
 
 
 def entry_of(fields: dict[str, str], key: str) -> ParsedEntry:

@@ -40,6 +40,18 @@ ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 ARXIV_OLD = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 ARXIV_ID = re.compile(rf"(?<![\w/.])(?:{ARXIV_NEW}|{ARXIV_OLD})(?![\w])")
 ARXIV_TAG = re.compile(rf"arXiv\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+
+
+def arxiv_id_in(text: str, *, bare: bool = False) -> str | None:
+    """The arXiv id a field gives ("arXiv:2212.08073v2", an arxiv.org link; with
+    `bare`, a lone "2212.08073" too), without its version."""
+    text = _ARXIV_URL.sub("arXiv:", text)
+    tagged = ARXIV_TAG.search(text)
+    found = tagged.group("id") if tagged else None
+    if found is None and bare and (m := ARXIV_ID.search(text)):
+        found = m.group()
+    return re.sub(r"v\d+$", "", found) if found else None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.extract.fields import ARXIV_ID, clean_markup, parse_byline
+from pipeline.extract.fields import arxiv_id_in, clean_markup, parse_byline
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 ALIASES: dict[str, str] = {
@@ -191,8 +191,7 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     abstract = _text(values.get("abstract"))
     entry.abstract = clean_markup(abstract) if abstract else None
     arxiv = _text(values.get("arxiv_id"))
-    found = ARXIV_ID.search(arxiv) if arxiv else None
-    entry.arxiv_id = re.sub(r"v\d+$", "", found.group()) if found else None
+    entry.arxiv_id = arxiv_id_in(arxiv, bare=True) if arxiv else None
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))
     entry.comments = [comments] if comments else []

@@ -6,8 +6,10 @@ page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
 list, or RIS (`TI  - ...`, `AU  - ...`, `ER  -`). One parser reads them all:
 a line opening with a known label starts a field, an unlabelled line continues
 the field above it (abstracts wrap), and a record ends where a label it already
-has comes again (or at RIS's `ER`). Labels are matched as a curator would read
-them, without regard to case; unknown labels are kept as comments, never lost.
+has comes again (or at RIS's `ER`). Labels are matched without regard to case.
+A line with an unknown label continues the field above it like any unlabelled
+line: prose often holds "words: more words", so guessing a new field there
+would cut abstracts apart. Nothing is dropped either way.
 
 It is a fallback shape: tried only when no page shape recognises the text
 (`pipeline.extract.FALLBACK_FORMATS`).
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.fields import ARXIV_ID, ARXIV_TAG, clean_markup, display_name
+from pipeline.extract.fields import arxiv_id_in, clean_markup, display_name
 from pipeline.extract.header import parse_header
 from pipeline.extract.lines import Line, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
@@ -145,10 +147,6 @@ def entry_of(record: _Record) -> ParsedEntry:
         return text or None
 
     authors, truncated = _authors(values)
-    links = " ".join(" ".join(p) for p in values.get("link", []))
-    links = re.sub(r"arxiv\.org/(?:abs|pdf)/", "arXiv:", links, flags=re.I)
-    tagged, bare = ARXIV_TAG.search(links), ARXIV_ID.search(links)
-    arxiv = tagged.group("id") if tagged else (bare.group() if bare else None)
     category = None
     for parts in values.get("cat", []):
         m = _CATEGORY_CODE.search(" ".join(parts))
@@ -161,7 +159,7 @@ def entry_of(record: _Record) -> ParsedEntry:
         authors_truncated=truncated,
         category=category or None,
         published_raw=_date(joined("published") or "") or None,
-        arxiv_id=re.sub(r"v\d+$", "", arxiv) if arxiv else None,
+        arxiv_id=arxiv_id_in(joined("link") or "", bare=True),
         abstract=clean_markup(abstract) if abstract else None,
         comments=[" ".join(p) for p in values.get("comments", []) if " ".join(p).strip()],
         venue=joined("venue"),

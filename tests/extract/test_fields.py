@@ -7,7 +7,9 @@ import pytest
 from pipeline.extract.fields import (
     ARXIV_TAG,
     PartialDate,
+    arxiv_id_in,
     clean_markup,
+    display_name,
     parse_byline,
     parse_date,
     split_title_byline,
@@ -114,3 +116,18 @@ def test_clean_markup_keeps_urls_and_words():
         "see https://x.org/~me/a_b?c=1&d=2 now"
     )
     assert clean_markup("<script>alert(1)</script> &lt;b&gt;") == "<script>alert(1)</script> <b>"
+
+
+def test_arxiv_id_in_tags_links_and_bare_ids():
+    assert arxiv_id_in("arXiv preprint arXiv:2212.08073v2") == "2212.08073"
+    assert arxiv_id_in("https://arxiv.org/abs/1704.01881") == "1704.01881"
+    assert arxiv_id_in("https://arxiv.org/pdf/hep-th/9711200v3") == "hep-th/9711200"
+    assert arxiv_id_in("2209.11895 [pdf, other]") is None
+    assert arxiv_id_in("2209.11895 [pdf, other]", bare=True) == "2209.11895"
+    assert arxiv_id_in("doi 10.1145/3292500.3330701", bare=True) is None
+
+
+def test_display_name_turns_reference_manager_names():
+    assert display_name("Hörsch, Jonas") == "Jonas Hörsch"
+    assert display_name("van Dyk, Jr., Jan") == "Jan van Dyk Jr."
+    assert display_name("Tom Brown") == "Tom Brown"
