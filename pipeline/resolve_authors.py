@@ -21,7 +21,7 @@ from typing import Any
 from pipeline import attribute
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
-from pipeline.matching import Labels, Record, Trained, cluster_records
+from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
 from pipeline.normalize import fold, given_keys, mention_row, surnames_agree
 
 EXCLUSIVE_FIELD = "paper_id"
@@ -110,6 +110,14 @@ def compatible(a: Record, b: Record) -> bool:
     if not ga or not gb or not ga[1] or not gb[1]:
         return True
     return ga[1] == gb[1] or bool(set(ga[2:]) & set(gb[2:]))
+
+
+def names_of(record: Record) -> tuple[str, Any]:
+    """What `compatible` reads of a mention: pairs of the same two are decided once."""
+    return record["surname"], record["given"]
+
+
+PAIRING = Pairing(compatible_on=names_of)
 
 
 def sort_key(record: Record) -> str:
@@ -370,6 +378,7 @@ def resolve_authors(
         EXCLUSIVE_FIELD,
         sort_key,
         compatible,
+        PAIRING,
     )
     clusters = merge_by_collaborators(clusters, records, labels)
     clusters = join_listed_pieces(clusters, records, listings or [], labels)

@@ -14,10 +14,10 @@ from pipeline.matching import (
     WINDOW,
     Labels,
     ModelCache,
-    block_pairs,
     choose_threshold,
     constrained_clusters,
     exclusive_pairs,
+    neighbourhood_pairs,
     read_labels,
     refresh_labels,
     train,
@@ -77,15 +77,41 @@ def test_unscored_pairs_are_no_evidence_against_a_merge():
     assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1, 2]]
 
 
+def block_pairs(ids: list[int], order, window: int = WINDOW) -> set[tuple[int, int]]:
+    """Sorted neighbourhood of one block as its definition reads: each record with its
+    `window` next in `order`."""
+    ranked = sorted(set(ids), key=order)
+    return {
+        (min(a, b), max(a, b)) for x, a in enumerate(ranked) for b in ranked[x + 1 : x + 1 + window]
+    }
+
+
+def neighbourhood(blocks: list[list[int]], rank: list[int], window: int = WINDOW) -> set:
+    block = np.repeat(np.arange(len(blocks)), [len(b) for b in blocks])
+    record = np.array([i for b in blocks for i in b], dtype=np.int64)
+    steps = neighbourhood_pairs(block, record, np.array(rank), window)
+    return {(a, b) for pairs in steps for a, b in pairs.tolist()}
+
+
 def test_small_blocks_pair_everything_large_ones_only_neighbours():
     small = list(range(WINDOW + 1))
-    assert len(set(block_pairs(small, lambda i: i))) == (WINDOW + 1) * WINDOW // 2
-    assert len(set(block_pairs(small, lambda i: i, window=3))) < (WINDOW + 1) * WINDOW // 2
+    assert len(neighbourhood([small], small)) == (WINDOW + 1) * WINDOW // 2
+    assert len(neighbourhood([small], small, window=3)) < (WINDOW + 1) * WINDOW // 2
     big = list(range(50 * WINDOW))
-    pairs = set(block_pairs(big, lambda i: -i))
+    pairs = neighbourhood([big], [-i for i in big])
     assert len(pairs) <= len(big) * WINDOW  # linear in the block, not quadratic
     assert (len(big) - 2, len(big) - 1) in pairs  # neighbours in sort order are paired
     assert all(a < b for a, b in pairs)
+
+
+def test_array_pairing_of_many_blocks_is_each_blocks_sorted_neighbourhood():
+    rng = np.random.default_rng(3)
+    rank = rng.permutation(300).tolist()
+    blocks = [rng.choice(300, size=rng.integers(1, 60)).tolist() for _ in range(40)]
+    blocks.append([5, 5, 7])  # a record twice in a block counts once
+    for window in (1, 4, WINDOW):
+        expected = set().union(*(block_pairs(b, rank.__getitem__, window) for b in blocks))
+        assert neighbourhood(blocks, rank, window) == expected
 
 
 def test_exclusive_pairs_only_where_a_merge_could_happen():
@@ -214,23 +240,20 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         assert sorted(result.conflicts) == sorted(whole_conflicts)
 
 
-def test_candidate_pairs_deduplicated_in_batches_are_the_same_pairs(
-    monkeypatch: pytest.MonkeyPatch,
-):
-    import pipeline.matching as matching
+def test_candidate_pairs_are_each_blocks_neighbourhood_once():
+    from pipeline.matching import candidate_pairs
 
-    records, labels = _labels()
-    trained = train(PAPER_MODEL, records, labels)
-    data, _ = matching.integer_ids(records)
+    data = {i: {"key": f"r{i:03d}", "year": i % 3} for i in range(60)}
 
     def keys(record: dict) -> list[str]:
-        return ["all", f"again:{record.get('year')}"]  # overlapping blocks
+        return ["all", f"again:{record['year']}"]  # overlapping blocks
 
-    whole = matching.candidate_pairs(trained.matcher, data, keys)
-    monkeypatch.setattr(matching, "FLUSH_PAIRS", 3)
-    batched = matching.candidate_pairs(trained.matcher, data, keys)
-    assert whole.tolist() == batched.tolist() and len(whole) > 3
-    assert len({tuple(p) for p in whole.tolist()}) == len(whole)  # no pair twice
+    got = candidate_pairs(FakeMatcher({}), data, keys).tolist()
+    by_year = [[i for i in data if data[i]["year"] == y] for y in range(3)]
+    expected = block_pairs(list(data), lambda i: data[i]["key"]).union(
+        *(block_pairs(ids, lambda i: data[i]["key"]) for ids in by_year)
+    )
+    assert [tuple(p) for p in got] == sorted(expected)  # sorted, each pair once
 
 
 class FakeMatcher:
@@ -284,7 +307,7 @@ def test_pair_count_of_a_block_is_what_block_pairs_makes():
 
     for window in (1, 2, 5, 12):
         for size in range(0, 40):
-            made = set(block_pairs(list(range(size)), lambda i: i, window))
+            made = neighbourhood([list(range(size))], list(range(size)), window)
             assert block_pair_count(size, window) == len(made), (size, window)
 
 
@@ -316,3 +339,71 @@ def test_learned_blocks_leave_out_a_rule_too_broad_for_this_data(
     assert "2020:1" not in kept
     assert {k for k in every if k.endswith(":0")} == set(kept)
     assert "blocking rule year left out" in caplog.text
+
+
+def test_features_are_dedupes_distances_computed_a_comparison_at_a_time():
+    from pipeline import resolve_authors
+    from pipeline.comparisons import PERSON_MODEL
+    from pipeline.matching import features, new_matcher
+
+    papers, _ = _labels()
+    papers["n"] = {**_rec("n", "learning sparse models", None), "authors": None}
+    bylines = [
+        ["Sam Bowman", "Ethan Perez", "Nova DasSarma"],
+        ["Samuel R. Bowman", "E. Perez"],
+        ["S. Bowman", "Jared Kaplan", "Nova Dassarma", "Tom Brown"],
+        ["Tom Brown"],
+    ]
+    persons = resolve_authors.mention_records(
+        [
+            {
+                "paper_id": f"p{i}",
+                "authors_from_key": f"k{i}",
+                "author_names": names,
+                "title_key": "scaling language models" if i % 2 else None,
+                "abstract_key": None if i == 3 else "power grid planning with storage",
+                "category": "cs.CL" if i < 2 else None,
+                "published_year": 2020 + i if i != 2 else None,
+            }
+            for i, names in enumerate(bylines)
+        ]
+    )
+    for model, records in ((PAPER_MODEL, papers), (PERSON_MODEL, persons)):
+        rows = list(records.values())
+        data_model = new_matcher(model, rows).data_model
+        pairs = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]]
+        expected = data_model.distances(pairs)
+        assert any(value is None for a, _ in pairs for value in a.values())  # missing values too
+        assert np.array_equal(features(data_model, pairs), expected)
+
+
+def test_distinct_is_numpys_unique():
+    from pipeline.matching import distinct
+
+    codes = np.random.default_rng(5).integers(0, 50, 400)
+    assert distinct(codes).tolist() == np.unique(codes).tolist()
+    assert distinct(np.empty(0, np.int64)).tolist() == []
+
+
+def test_a_name_rule_decided_once_per_pair_of_names_keeps_the_same_pairs():
+    from pipeline.matching import Pairing, candidate_pairs
+
+    rng = np.random.default_rng(11)
+    names = ["li", "liu", "lee", "wang", "wong"]
+    data = {i: {"key": f"r{i:03d}", "name": names[rng.integers(5)]} for i in range(120)}
+    asked: list[tuple[str, str]] = []
+
+    def compatible(a: dict, b: dict) -> bool:
+        asked.append((a["name"], b["name"]))
+        return a["name"][0] == b["name"][0] and len(a["name"]) == len(b["name"])
+
+    def keys(record: dict) -> list[str]:
+        return ["all", record["name"][0]]
+
+    every = candidate_pairs(FakeMatcher({}), data, keys, compatible=compatible)
+    asked_every = len(asked)
+    asked.clear()
+    once = Pairing(compatible_on=lambda r: r["name"])
+    grouped = candidate_pairs(FakeMatcher({}), data, keys, compatible=compatible, pairing=once)
+    assert grouped.tolist() == every.tolist() and len(every) > 0
+    assert len(asked) == len(set(asked)) < asked_every  # each pair of names asked once
