@@ -784,10 +784,10 @@ def score_pairs(
         _SCORING = None
     out: dict[tuple[int, int], float] = {}
     for (start, end), probs in zip(chunks, parts, strict=True):
-        rows = ids[start:end].tolist()
-        for (a, b), p in zip(rows, probs.tolist(), strict=True):
-            if p > 0:  # as dedupe's own scoring: a zero is no candidate
-                out[(a, b)] = p
+        scored = probs > 0  # as dedupe's own scoring: a zero is no candidate
+        kept = ids[start:end][scored]
+        pairs = zip(kept[:, 0].tolist(), kept[:, 1].tolist(), strict=True)
+        out.update(zip(pairs, probs[scored].tolist(), strict=True))
     return out
 
 
