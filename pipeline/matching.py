@@ -485,7 +485,7 @@ stage may pass its own); a block no bigger than this plus one is paired all-pair
 
 @dataclass(frozen=True)
 class Pairing:
-    """How one stage turns blocks into candidate pairs."""
+    """How one stage turns blocks into scored candidate pairs."""
 
     window: int = WINDOW
     """Sorted-neighbourhood window inside a block (`neighbourhood_pairs`)."""
@@ -496,6 +496,9 @@ class Pairing:
     compatible_on: Callable[[Record], Hashable] | None = None
     """The part of a record the stage's `compatible` reads (names, say): pairs whose
     records have the same parts are decided once, not once a pair."""
+    certain: Callable[[Record, Record], bool] | None = None
+    """A rule for candidate pairs that are one entity whatever the model says: they
+    score 1. A curator's label still wins (a cannot-link scores 0 and is never merged)."""
 
 
 BlockingKeys = Callable[[Record], Iterable[str]]
@@ -788,6 +791,9 @@ def score_pairs(
         kept = ids[start:end][scored]
         pairs = zip(kept[:, 0].tolist(), kept[:, 1].tolist(), strict=True)
         out.update(zip(pairs, probs[scored].tolist(), strict=True))
+    if pairing is not None and pairing.certain is not None:
+        rule = pairing.certain
+        out.update(((a, b), 1.0) for a, b in ids.tolist() if rule(data[a], data[b]))
     return out
 
 

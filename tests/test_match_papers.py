@@ -100,3 +100,31 @@ def test_curator_labels_override_the_model(tmp_path: Path, sample_run):
     paper = {key_of[r["entry_id"]]: r["paper_id"] for r in tables["paper_entries"]}
     assert paper[copy_a] != paper[copy_b]
     assert paper[one] == paper[two]
+
+
+def test_same_title_and_byline_is_one_listing_unless_the_arxiv_ids_differ():
+    from pipeline.match_papers import same_listing
+
+    def rec(title, authors, arxiv=None, abstract=None):
+        return {
+            "title": title,
+            "abstract": abstract,
+            "authors": frozenset(authors),
+            "arxiv_id": arxiv,
+        }
+
+    full = rec("scaling laws", {"kaplan", "mccandlish", "henighan"})
+    assert same_listing(full, rec("scaling laws", {"kaplan", "mccandlish", "henighan"}))
+    assert same_listing(full, rec("scaling laws", {"kaplan", "mccandlish"}))  # cut short
+    assert not same_listing(full, rec("scaling laws", {"kaplan"}))  # one shared name proves little
+    assert not same_listing(full, rec("scaling laws", {"kaplan", "brown"}))
+    assert not same_listing(full, rec("scaling laws revisited", {"kaplan", "mccandlish"}))
+    assert not same_listing(
+        rec("scaling laws", {"kaplan", "brown"}, "2001.08361"),
+        rec("scaling laws", {"kaplan", "brown"}, "2005.14165"),
+    )
+    abstract_only = rec(None, {"kaplan", "brown"}, abstract="we study empirical scaling")
+    assert same_listing(
+        abstract_only, rec("t", {"kaplan", "brown"}, abstract="we study empirical scaling")
+    )
+    assert not same_listing(abstract_only, rec(None, {"kaplan", "brown"}))

@@ -407,3 +407,25 @@ def test_a_name_rule_decided_once_per_pair_of_names_keeps_the_same_pairs():
     grouped = candidate_pairs(FakeMatcher({}), data, keys, compatible=compatible, pairing=once)
     assert grouped.tolist() == every.tolist() and len(every) > 0
     assert len(asked) == len(set(asked)) < asked_every  # each pair of names asked once
+
+
+def test_a_certain_rule_scores_its_pairs_one_and_only_those():
+    from pipeline.matching import Pairing, integer_ids, score_pairs
+
+    records, labels = _labels()
+    trained = train(PAPER_MODEL, records, labels)
+    data, keys = integer_ids(records)
+    pair = tuple(sorted((keys.index("a1"), keys.index("c2"))))
+
+    def rule(a: dict, b: dict) -> bool:
+        return {a["key"], b["key"]} == {"a1", "c2"}
+
+    def everything(record: dict) -> list[str]:
+        return ["all"]
+
+    plain = score_pairs(trained, data, everything, pairing=Pairing(window=50))
+    ruled = score_pairs(trained, data, everything, pairing=Pairing(window=50, certain=rule))
+    assert plain.get(pair, 0.0) < trained.threshold and ruled[pair] == 1.0
+    assert {p: s for p, s in ruled.items() if p != pair} == {
+        p: s for p, s in plain.items() if p != pair
+    }
