@@ -527,8 +527,7 @@ def neighbourhood_pairs(
     """
     order = np.lexsort((rank[record], block))
     block, record = block[order], record[order]
-    fresh = np.ones(len(block), dtype=bool)
-    fresh[1:] = (block[1:] != block[:-1]) | (record[1:] != record[:-1])
+    fresh = run_starts(block) | run_starts(record)
     block, record = block[fresh], record[fresh]
     for step in range(1, window + 1):
         same = block[step:] == block[:-step]
@@ -714,9 +713,7 @@ def _compatible(
     part, n_parts = _codes_of(data, compatible_on, n)
     pair_parts = part[first] * n_parts + part[second]
     order = np.argsort(pair_parts, kind="stable")
-    ranked = pair_parts[order]
-    fresh = np.ones(len(ranked), dtype=bool)
-    fresh[1:] = ranked[1:] != ranked[:-1]
+    fresh = run_starts(pair_parts[order])
     asked = order[fresh]
     answers = np.fromiter(
         (
@@ -750,9 +747,14 @@ def distinct(codes: np.ndarray) -> np.ndarray:
     machine, where a sort and a comparison with the neighbour take one.
     """
     codes = np.sort(codes)
-    fresh = np.ones(len(codes), dtype=bool)
-    fresh[1:] = codes[1:] != codes[:-1]
-    return codes[fresh]
+    return codes[run_starts(codes)]
+
+
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values in a sorted array begins (a boolean mask)."""
+    starts = np.ones(len(ordered), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    return starts
 
 
 def score_pairs(
