@@ -48,6 +48,10 @@ to each other (their median): below TOPIC_FAR it is off the owner's topics,
 above TOPIC_CLOSE on them. Relative, because cosines depend on the corpus:
 terse real abstracts score far lower than wordy ones."""
 
+CLAIMED = 0.4
+"""What a namesake's own profile claiming the paper adds to its score: enough to
+flag a paper the owner's name is on unless its coauthors tie it to the owner."""
+
 DECISIONS = {
     "consistent": "consistent",
     "owner": "consistent",
@@ -242,6 +246,9 @@ class Evidence:
     paper_field: str | None = None
     owner_fields: set[str] = field(default_factory=set)
     """Fields of the core's papers."""
+    claimed_by: str | None = None
+    """Another person's profile under the owner's name that lists this paper among
+    its owner's usual company (`claimed_elsewhere`): the namesake has a page too."""
 
 
 def score(e: Evidence) -> tuple[float, list[str]]:
@@ -305,6 +312,12 @@ def score(e: Evidence) -> tuple[float, list[str]]:
             f"{len(e.bridges)} coauthor(s) write with the owner's coauthors elsewhere: {names}"
         )
         s -= 0.3
+    if e.claimed_by:
+        reasons.append(
+            f"the profile of {e.claimed_by}, another person of that name, lists it among "
+            "the papers of that owner's usual coauthors"
+        )
+        s += CLAIMED
     s += 0.2 if other_field else 0.0
     s += 0.3 if topic_far else (-0.3 if topic_close else 0.0)
     return max(0.0, min(1.0, round(s, 4))), reasons
@@ -501,6 +514,62 @@ def link_keys(coauthors: dict[str, str]) -> set[str]:
     return set(coauthors) | {f"name:{key}" for key in coauthors.values() if key}
 
 
+@dataclass
+class PageCore:
+    """One page with a known owner, made ready for scoring: what it lists and the
+    group of papers taken for the owner's usual company."""
+
+    source: dict[str, Any]
+    profile: dict[str, Any]
+    entries: list[dict[str, Any]]
+    listed: set[str]
+    coauthors: dict[str, dict[str, str]]
+    links: dict[str, set[str]]
+    core: frozenset[str]
+
+
+def claims_index(pages: list[PageCore]) -> dict[str, list[PageCore]]:
+    """paper_id -> the pages whose core holds it: the profiles that list it among
+    their owner's usual company."""
+    out: dict[str, list[PageCore]] = defaultdict(list)
+    for page in pages:
+        for paper_id in page.core:
+            out[paper_id].append(page)
+    return out
+
+
+def claimed_elsewhere(
+    paper_id: str, page: PageCore, claims: dict[str, list[PageCore]]
+) -> PageCore | None:
+    """Another profile of the owner's name whose core holds this paper, when that
+    profile is another person's: the two cores share no paper and this page lists
+    at most half of the other's core. A person with pages on two sites lists the same
+    papers on both; a namesake's page shares with this one only the papers leaked."""
+    if paper_id in page.core:
+        return None
+    owner = page.profile["owner_name"]
+    for other in sorted(claims.get(paper_id, ()), key=lambda o: o.source["path"]):
+        if other is page or not names_match(owner, other.profile["owner_name"]):
+            continue
+        if other.core & page.core or 2 * len(other.core & page.listed) > len(other.core):
+            continue
+        return other
+    return None
+
+
+def prepare_page(
+    view: PageView,
+    profile: dict[str, Any],
+    persons_on: dict[str, set[str]],
+    written: dict[tuple[str, str], str],
+) -> PageCore:
+    listed = {view.paper_of[e["entry_id"]] for e in view.entries}
+    coauthors = page_coauthors(listed, profile["owner_name"], persons_on, written)
+    links = {p: link_keys(c) for p, c in coauthors.items()}
+    core = page_core(page_groups(links))
+    return PageCore(view.source, profile, view.entries, listed, coauthors, links, core)
+
+
 def attribute(
     sources: list[dict[str, Any]],
     entries: list[dict[str, Any]],
@@ -510,7 +579,10 @@ def attribute(
     authorships: list[dict[str, Any]],
     decisions: list[Decision],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """`profiles` and `attributions` rows, and the thresholds used."""
+    """`profiles` and `attributions` rows, and the thresholds used.
+
+    Two passes: every page's core first, so that an entry can be checked against
+    the other profiles that claim its paper (`claimed_elsewhere`), then the scores."""
     person_by_id = {p["person_id"]: p for p in persons}
     paper_by_id = {p["paper_id"]: p for p in papers}
     paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
@@ -526,7 +598,7 @@ def attribute(
     for e in entries:
         by_source[e["source_id"]].append(e)
 
-    profiles, rows, pending = [], [], []
+    profiles, rows, pending, pages = [], [], [], []
     for source in sorted(sources, key=lambda s: s["path"]):
         page_entries = sorted(by_source.get(source["source_id"], []), key=lambda e: e["position"])
         view = PageView(source, page_entries, paper_of, persons_on)
@@ -536,25 +608,24 @@ def attribute(
             for entry in page_entries:
                 rows.append(_unknown_owner_row(source, entry, paper_of[entry["entry_id"]]))
             continue
-        listed = {paper_of[e["entry_id"]] for e in page_entries}
-        owner_name = profile["owner_name"]
-        coauthors = page_coauthors(listed, owner_name, persons_on, written)
-        links = {p: link_keys(c) for p, c in coauthors.items()}
-        groups = page_groups(links)
-        core = page_core(groups)
+        pages.append(prepare_page(view, profile, persons_on, written))
+    claims = claims_index(pages)
+    for page in pages:
+        source, profile, core, coauthors = page.source, page.profile, page.core, page.coauthors
+        listed = page.listed
         with_byline = {p for p in listed if paper_by_id[p]["author_names"]}
         compared = core or with_byline
-        on_core = Counter(key for p in core for key in links[p])
+        on_core = Counter(key for p in core for key in page.links[p])
         core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
         similarity = topic_similarities(sorted(listed), compared, index, vectors)
         typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
-        for entry in page_entries:
+        for entry in page.entries:
             paper_id = paper_of[entry["entry_id"]]
             paper = paper_by_id[paper_id]
             evidence = _evidence(
                 paper,
                 profile["owner_person_id"],
-                owner_name,
+                profile["owner_name"],
                 (paper_id in core) if core else None,
                 sorted(
                     person_by_id[p]["name"]
@@ -577,6 +648,9 @@ def attribute(
                         for q in papers_of_person[p]
                     )
                 )
+            other = claimed_elsewhere(paper_id, page, claims)
+            if other is not None:
+                evidence.claimed_by = f"{other.profile['owner_name']} ({other.source['path']})"
             s, reasons = score(evidence)
             decision = decision_for(decisions, source["path"], entry, paper)
             row = {

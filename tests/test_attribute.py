@@ -10,9 +10,12 @@ from pipeline.api import Options, build_tables
 from pipeline.attribute import (
     Decision,
     Evidence,
+    PageCore,
     append_decision,
     attribute,
     calibrate,
+    claimed_elsewhere,
+    claims_index,
     infer_owner,
     link_keys,
     names_match,
@@ -217,6 +220,84 @@ def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
         "p4": "likely_misattributed",
     }
     assert all(r["owner_on_byline"] for r in rows)
+
+
+def _two_profiles(extra_on_first: list[str]) -> dict[str, dict[str, str]]:
+    """Two profiles of a "Wei Zhang": the first lists graph-learning papers and one of
+    the second's (p4, on networks too), plus `extra_on_first`; the resolver merged the
+    two. Statuses by page and paper."""
+    papers = [
+        _paper("p1", "graph neural networks for citation graphs", ["Wei Zhang", "Ming Li"], "LG"),
+        _paper("p2", "message passing graph networks", ["Wei Zhang", "Ming Li", "Hao Wu"], "LG"),
+        _paper("p3", "graph attention networks for text", ["Wei Zhang", "Hao Wu"], "LG"),
+        _paper("p4", "networks for grid stability", ["Wei Zhang", "Jonas Lind"], "LG"),
+        _paper("p5", "graph kernels for grids", ["Wei Zhang", "Jonas Lind", "Petra Holm"], "LG"),
+        _paper("p6", "graph sampling for grids", ["Wei Zhang", "Petra Holm"], "LG"),
+    ]
+    ids = {n: f"n_{n[:3].lower()}" for p in papers for n in p["author_names"]}
+    persons = [{"person_id": i, "name": n, "variants": [n]} for n, i in ids.items()]
+    authorships = [
+        {"paper_id": p["paper_id"], "person_id": ids[n], "name_as_written": n}
+        for p in papers
+        for n in p["author_names"]
+    ]
+    listing = {
+        "first.txt": ["p1", "p2", "p3", "p4", *extra_on_first],
+        "second.txt": ["p4", "p5", "p6"],
+    }
+    sources = [{"source_id": path, "path": path, "owner_name": "Wei Zhang"} for path in listing]
+    entries, paper_entries = [], []
+    for path, listed in listing.items():
+        for i, paper_id in enumerate(listed):
+            entry_id = f"{path}#{i}"
+            entries.append(
+                {"entry_id": entry_id, "source_id": path, "position": i, "record_key": entry_id}
+            )
+            paper_entries.append({"entry_id": entry_id, "paper_id": paper_id})
+    _, rows, _ = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
+    out: dict[str, dict[str, str]] = {}
+    for r in rows:
+        out.setdefault(r["source_id"], {})[r["paper_id"]] = r["status"]
+        if r["paper_id"] == "p4" and r["source_id"] == "first.txt":
+            out["p4 reasons"] = {str(i): reason for i, reason in enumerate(r["reasons"])}
+    return out
+
+
+def test_a_paper_a_namesakes_own_profile_claims_is_flagged():
+    """On topic and in the owner's field, p4 alone would be a matter for review; the
+    other Wei Zhang's profile lists it among that owner's usual coauthors."""
+    status = _two_profiles([])
+    assert status["first.txt"] == {
+        "p1": "consistent",
+        "p2": "consistent",
+        "p3": "consistent",
+        "p4": "likely_misattributed",
+    }
+    assert any("second.txt" in r for r in status["p4 reasons"].values())
+    assert set(status["second.txt"].values()) == {"consistent"}
+
+
+def test_two_profiles_of_one_person_do_not_claim_each_others_papers():
+    """The first page lists all of the second's core: one person on two sites."""
+    status = _two_profiles(["p5", "p6"])
+    assert status["first.txt"]["p4"] != "likely_misattributed"
+    assert not any("second.txt" in r for r in status["p4 reasons"].values())
+
+
+def test_claimed_elsewhere_needs_the_owners_name_and_disjoint_cores():
+    def page(path: str, owner: str, listed: set[str], core: set[str]) -> PageCore:
+        profile = {"owner_name": owner}
+        return PageCore({"path": path}, profile, [], listed, {}, {}, frozenset(core))
+
+    mine = page("a.txt", "Wei Zhang", {"p1", "p2", "p3", "p4"}, {"p1", "p2"})
+    theirs = page("b.txt", "W. Zhang", {"p3", "p5", "p6"}, {"p3", "p5", "p6"})
+    stranger = page("c.txt", "Ming Li", {"p4", "p7"}, {"p4", "p7"})
+    claims = claims_index([mine, theirs, stranger])
+    assert claimed_elsewhere("p3", mine, claims) is theirs
+    assert claimed_elsewhere("p4", mine, claims) is None  # another name
+    assert claimed_elsewhere("p1", mine, claims) is None  # in this page's own core
+    shared = page("d.txt", "Wei Zhang", {"p1", "p8"}, {"p1", "p8"})
+    assert claimed_elsewhere("p8", mine, claims_index([mine, shared])) is None
 
 
 def test_inference_never_guesses():
