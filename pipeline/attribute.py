@@ -523,8 +523,6 @@ class PageCore:
     profile: dict[str, Any]
     entries: list[dict[str, Any]]
     listed: set[str]
-    coauthors: dict[str, dict[str, str]]
-    links: dict[str, set[str]]
     core: frozenset[str]
 
 
@@ -563,11 +561,12 @@ def prepare_page(
     persons_on: dict[str, set[str]],
     written: dict[tuple[str, str], str],
 ) -> PageCore:
+    """The page's listed papers and core; its coauthors are found again when it is
+    scored, so that a million entries' coauthor maps are not all held at once."""
     listed = {view.paper_of[e["entry_id"]] for e in view.entries}
     coauthors = page_coauthors(listed, profile["owner_name"], persons_on, written)
-    links = {p: link_keys(c) for p, c in coauthors.items()}
-    core = page_core(page_groups(links))
-    return PageCore(view.source, profile, view.entries, listed, coauthors, links, core)
+    core = page_core(page_groups({p: link_keys(c) for p, c in coauthors.items()}))
+    return PageCore(view.source, profile, view.entries, listed, core)
 
 
 def attribute(
@@ -611,11 +610,12 @@ def attribute(
         pages.append(prepare_page(view, profile, persons_on, written))
     claims = claims_index(pages)
     for page in pages:
-        source, profile, core, coauthors = page.source, page.profile, page.core, page.coauthors
-        listed = page.listed
+        source, profile, core, listed = page.source, page.profile, page.core, page.listed
+        coauthors = page_coauthors(listed, profile["owner_name"], persons_on, written)
+        links = {p: link_keys(c) for p, c in coauthors.items()}
         with_byline = {p for p in listed if paper_by_id[p]["author_names"]}
         compared = core or with_byline
-        on_core = Counter(key for p in core for key in page.links[p])
+        on_core = Counter(key for p in core for key in links[p])
         core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
         similarity = topic_similarities(sorted(listed), compared, index, vectors)
         typical = median([similarity[p] for p in compared if p in similarity] or [0.0])

@@ -287,7 +287,7 @@ def test_two_profiles_of_one_person_do_not_claim_each_others_papers():
 def test_claimed_elsewhere_needs_the_owners_name_and_disjoint_cores():
     def page(path: str, owner: str, listed: set[str], core: set[str]) -> PageCore:
         profile = {"owner_name": owner}
-        return PageCore({"path": path}, profile, [], listed, {}, {}, frozenset(core))
+        return PageCore({"path": path}, profile, [], listed, frozenset(core))
 
     mine = page("a.txt", "Wei Zhang", {"p1", "p2", "p3", "p4"}, {"p1", "p2"})
     theirs = page("b.txt", "W. Zhang", {"p3", "p5", "p6"}, {"p3", "p5", "p6"})
