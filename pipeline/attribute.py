@@ -65,7 +65,7 @@ DECISIONS = {
 }
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 19)
 def name_key(name: str) -> str:
     """Names that a page's name matching would confuse: folded given + surname."""
     parts = parse_name(name)
