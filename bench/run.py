@@ -144,6 +144,17 @@ def run_splink(data: Path) -> dict[str, Any]:
     }
 
 
+def fresh_folder(data: Path, reuse: Path | None = None) -> Path:
+    """The size's folder, emptied: a kept earlier run's output, models and labels
+    would otherwise be reused (inherited ids, cached models, doubled labels)."""
+    if reuse is not None and data.resolve() == reuse.resolve():
+        raise SystemExit(f"--labels-from {reuse} is the folder this size writes to; keep elsewhere")
+    if data.exists():
+        print(f"{data}: removing the earlier run kept here", file=sys.stderr, flush=True)
+        shutil.rmtree(data)
+    return data
+
+
 def measure(
     entries: int,
     budget: int,
@@ -155,7 +166,7 @@ def measure(
 ) -> dict[str, Any]:
     """One size. With `reuse` (a smaller size's folder), its labels and trained models
     are taken as they are: no labeling session, no training, as a nightly run would."""
-    data = work / f"n{entries}"
+    data = fresh_folder(work / f"n{entries}", reuse)
     started = time.perf_counter()
     counts = generate.write(data, entries, seed)
     generated = time.perf_counter() - started

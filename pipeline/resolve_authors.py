@@ -134,6 +134,67 @@ def display_name(spellings: Counter[str]) -> str:
     )
 
 
+def split_by_collaborators(
+    clusters: list[list[str]], records: dict[str, Record], labels: Labels
+) -> list[list[str]]:
+    """Cut a cluster whose mentions fall into groups that share no collaborator.
+
+    Pair scores see two papers at a time: two strangers with one name in one field
+    score high on name, field and topic, and average linkage chains them into one
+    person. A person's papers hang together through their collaborators (a chain of
+    shared coauthors: a lab), two strangers' do not. So a cluster is cut into its
+    groups of two or more mentions linked by shared coauthors or by a curator's
+    "same" label; mentions linked to none (a solo paper, a one-off collaboration)
+    stay with the largest group. The passes after this one join pieces again where
+    collaborators or a profile page say they are one person.
+    """
+    same: dict[str, set[str]] = defaultdict(set)
+    for a, b in labels.key_pairs("match"):
+        same[a].add(b)
+        same[b].add(a)
+    out: list[list[str]] = []
+    for cluster in clusters:
+        groups = collaborator_groups(cluster, records, same) if len(cluster) >= 4 else []
+        kept = [g for g in groups if len(g) >= 2]
+        if len(kept) < 2:
+            out.append(cluster)
+            continue
+        kept[0] = kept[0] + [k for g in groups if len(g) < 2 for k in g]
+        out.extend(kept)
+    return sorted(sorted(c) for c in out)
+
+
+def collaborator_groups(
+    cluster: list[str], records: dict[str, Record], same: dict[str, set[str]]
+) -> list[list[str]]:
+    """The cluster's mentions in groups linked by a shared coauthor or a "same"
+    label, largest first (ties: the smallest key first)."""
+    parent = {k: k for k in cluster}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first: dict[str, str] = {}
+    for key in sorted(cluster):
+        for coauthor in records[key]["coauthors"] or ():
+            union(key, first.setdefault(coauthor, key))
+        for other in same.get(key, ()):
+            if other in parent:
+                union(key, other)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(cluster):
+        groups[root(key)].append(key)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
 MIN_SHARED_COLLABORATORS = 2
 SHARED_SHARE = 0.4
 """Clusters of one name are one person when this many of their collaborators, and
@@ -367,8 +428,9 @@ def resolve_authors(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`persons` and `authorships` rows from `mention_records`, and clustering stats.
 
-    Three passes: pair scores clustered, pieces with shared collaborators joined,
-    pieces of a page's owner joined (`listings`, the pages that list the papers).
+    Four passes: pair scores clustered, clusters cut where their mentions share no
+    collaborator, pieces with shared collaborators joined, pieces of a page's owner
+    joined (`listings`, the pages that list the papers).
     """
     clusters, _confidence, conflicts, n_pairs = cluster_records(
         trained,
@@ -380,6 +442,7 @@ def resolve_authors(
         compatible,
         PAIRING,
     )
+    clusters = split_by_collaborators(clusters, records, labels)
     clusters = merge_by_collaborators(clusters, records, labels)
     clusters = join_listed_pieces(clusters, records, listings or [], labels)
     persons, authorships = [], []

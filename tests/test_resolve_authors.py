@@ -206,3 +206,32 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     assert ["m3"] in join_listed_pieces(clusters, records, [page], apart)
     # a page that lists nobody's papers joins nothing
     assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
+
+
+def test_a_cluster_whose_mentions_share_no_collaborator_is_cut_in_two():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import split_by_collaborators
+
+    records = {
+        r["key"]: r
+        for r in [
+            _mention("m1", "p1", "wang", "Wei", {"ng a", "ito k"}),
+            _mention("m2", "p2", "wang", "Wei", {"ito k", "roy m"}),
+            _mention("m3", "p3", "wang", "Wei", {"roy m"}),  # linked through m2
+            _mention("m4", "p4", "wang", "Wei", set()),  # a solo paper
+            _mention("m5", "p5", "wang", "Wei", {"diaz j", "kim s"}),  # a stranger's lab
+            _mention("m6", "p6", "wang", "Wei", {"kim s"}),
+            _mention("m7", "p7", "wang", "Wei", {"lee b"}),  # linked to no one
+        ]
+    }
+    cluster = sorted(records)
+    assert split_by_collaborators([cluster], records, Labels()) == [
+        ["m1", "m2", "m3", "m4", "m7"],
+        ["m5", "m6"],
+    ]
+    # one group and loose mentions: nothing says there are two people
+    alone = ["m1", "m2", "m3", "m4", "m7"]
+    assert split_by_collaborators([alone], records, Labels()) == [alone]
+    # a curator's "same" label links the two groups
+    same = Labels(match=[(records["m3"], records["m6"])])
+    assert split_by_collaborators([cluster], records, same) == [cluster]

@@ -26,3 +26,14 @@ def test_a_child_under_the_cap_reports_its_peak(tmp_path: Path):
         cap_gb=1.0,
     )
     assert seconds > 0 and 200 <= peak < 1024
+
+
+def test_a_kept_size_folder_is_emptied_before_it_is_measured_again(tmp_path: Path):
+    from bench.run import fresh_folder
+
+    kept = tmp_path / "n1000"
+    (kept / "labels").mkdir(parents=True)
+    (kept / "labels" / "papers.json").write_text("{}")
+    assert fresh_folder(kept) == kept and not kept.exists()
+    with pytest.raises(SystemExit, match="labels-from"):
+        fresh_folder(tmp_path / "n100", reuse=tmp_path / "n100")
