@@ -143,9 +143,10 @@ def split_by_collaborators(
     score high on name, field and topic, and average linkage chains them into one
     person. A person's papers hang together through their collaborators (a chain of
     shared coauthors: a lab), two strangers' do not. So a cluster is cut into its
-    groups of two or more mentions linked by shared coauthors or by a curator's
-    "same" label; mentions linked to none (a solo paper, a one-off collaboration)
-    stay with the largest group. The passes after this one join pieces again where
+    groups linked by shared coauthors or by a curator's "same" label when two or
+    more of those groups hold two or more mentions. A mention linked to none (a
+    solo paper, a one-off collaboration) cannot tell which of the strangers it is,
+    so it stands alone. The passes after this one join pieces again where
     collaborators or a profile page say they are one person.
     """
     same: dict[str, set[str]] = defaultdict(set)
@@ -155,12 +156,10 @@ def split_by_collaborators(
     out: list[list[str]] = []
     for cluster in clusters:
         groups = collaborator_groups(cluster, records, same) if len(cluster) >= 4 else []
-        kept = [g for g in groups if len(g) >= 2]
-        if len(kept) < 2:
+        if sum(len(g) >= 2 for g in groups) >= 2:
+            out.extend(groups)
+        else:
             out.append(cluster)
-            continue
-        kept[0] = kept[0] + [k for g in groups if len(g) < 2 for k in g]
-        out.extend(kept)
     return sorted(sorted(c) for c in out)
 
 
