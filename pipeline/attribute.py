@@ -32,6 +32,7 @@ from typing import Any
 
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
+from pipeline.matching import linked_groups
 from pipeline.normalize import fold, given_keys, parse_name, surnames_agree
 
 LIKELY = 0.75
@@ -460,25 +461,7 @@ def topic_similarities(
 def page_groups(links: dict[str, set[str]]) -> list[frozenset[str]]:
     """The page's papers in groups linked by shared coauthors (`link_keys`),
     largest first."""
-    parent = {p: p for p in links}
-
-    def root(p: str) -> str:
-        while parent[p] != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
-    first_paper: dict[str, str] = {}
-    for paper_id in sorted(links):
-        for key in links[paper_id]:
-            other = first_paper.setdefault(key, paper_id)
-            a, b = root(paper_id), root(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for paper_id in links:
-        groups[root(paper_id)].add(paper_id)
-    return sorted((frozenset(g) for g in groups.values()), key=lambda g: (-len(g), min(g)))
+    return [frozenset(g) for g in linked_groups(links)]
 
 
 def page_core(groups: list[frozenset[str]]) -> frozenset[str]:

@@ -843,20 +843,36 @@ class Clustering:
     """Curator labels that contradict each other (reported, never silently dropped)."""
 
 
-class _UnionFind:
-    def __init__(self, items: list[int]) -> None:
+class UnionFind:
+    """Disjoint sets whose root is always the smallest member: deterministic."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
         self.parent = {i: i for i in items}
 
-    def find(self, i: int) -> int:
+    def find(self, i: Any) -> Any:
         while self.parent[i] != i:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: Any, b: Any) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def linked_groups(links: dict[Any, Iterable[Hashable]]) -> list[list[Any]]:
+    """Items in groups linked by any shared key (items -> their keys), each group
+    sorted, largest group first, ties by their smallest item."""
+    uf = UnionFind(links)
+    first: dict[Hashable, Any] = {}
+    for item in sorted(links):
+        for key in links[item]:
+            uf.union(item, first.setdefault(key, item))
+    groups: dict[Any, list[Any]] = {}
+    for item in sorted(links):
+        groups.setdefault(uf.find(item), []).append(item)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
 def constrained_clusters(
@@ -881,7 +897,7 @@ def constrained_clusters(
     scoring that high (or labeled the same). Each component is clustered alone,
     and only one component's cluster links are in memory at a time.
     """
-    uf = _UnionFind(ids)
+    uf = UnionFind(ids)
     for (a, b), s in scores.items():
         if s >= threshold:
             uf.union(a, b)
@@ -960,7 +976,7 @@ def _agglomerate(
     """Average linkage on one component (see `constrained_clusters`): its clusters
     and the label conflicts found in it."""
     conflicts: list[str] = []
-    uf = _UnionFind(ids)
+    uf = UnionFind(ids)
     cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
     for a, b in sorted(must):
         uf.union(a, b)
@@ -1093,7 +1109,7 @@ def exclusive_pairs(
     up in one cluster: only records joined by a path of pairs scoring at least
     `threshold` can (average linkage never merges below it), so the rest are left
     out and a byline of twelve names does not cost 66 constraints for nothing."""
-    uf = _UnionFind(sorted(data))
+    uf = UnionFind(sorted(data))
     for (a, b), s in scores.items():
         if s >= threshold:
             uf.union(a, b)

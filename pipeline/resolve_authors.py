@@ -21,7 +21,14 @@ from typing import Any
 from pipeline import attribute
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
-from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
+from pipeline.matching import (
+    Labels,
+    Pairing,
+    Record,
+    Trained,
+    cluster_records,
+    linked_groups,
+)
 from pipeline.normalize import fold, given_keys, mention_row, surnames_agree
 
 EXCLUSIVE_FIELD = "paper_id"
@@ -168,30 +175,14 @@ def collaborator_groups(
 ) -> list[list[str]]:
     """The cluster's mentions in groups linked by a shared coauthor or a "same"
     label, largest first (ties: the smallest key first)."""
-    parent = {k: k for k in cluster}
-
-    def root(k: str) -> str:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def union(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    first: dict[str, str] = {}
-    for key in sorted(cluster):
-        for coauthor in records[key]["coauthors"] or ():
-            union(key, first.setdefault(coauthor, key))
-        for other in same.get(key, ()):
-            if other in parent:
-                union(key, other)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(cluster):
-        groups[root(key)].append(key)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+    links = {
+        key: {
+            *(records[key]["coauthors"] or ()),
+            *(("same", min(key, other)) for other in same.get(key, ())),
+        }
+        for key in cluster
+    }
+    return linked_groups(links)
 
 
 MIN_SHARED_COLLABORATORS = 2

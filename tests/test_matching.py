@@ -429,3 +429,11 @@ def test_a_certain_rule_scores_its_pairs_one_and_only_those():
     assert {p: s for p, s in ruled.items() if p != pair} == {
         p: s for p, s in plain.items() if p != pair
     }
+
+
+def test_linked_groups_join_items_through_any_shared_key():
+    from pipeline.matching import linked_groups
+
+    links = {"d": {"q"}, "a": {"x"}, "c": {"y", "x"}, "b": {"y"}, "e": set(), "f": {"q"}}
+    assert linked_groups(links) == [["a", "b", "c"], ["d", "f"], ["e"]]
+    assert linked_groups({}) == []
