@@ -156,10 +156,7 @@ def split_by_collaborators(
     so it stands alone. The passes after this one join pieces again where
     collaborators or a profile page say they are one person.
     """
-    same: dict[str, set[str]] = defaultdict(set)
-    for a, b in labels.key_pairs("match"):
-        same[a].add(b)
-        same[b].add(a)
+    same = labeled(labels, "match")
     out: list[list[str]] = []
     for cluster in clusters:
         groups = collaborator_groups(cluster, records, same) if len(cluster) >= 4 else []
@@ -214,7 +211,7 @@ def merge_by_collaborators(
     Candidates come from an index of collaborators, so a common name's hundreds of
     clusters are not compared all against all.
     """
-    apart = _apart(labels)
+    apart = labeled(labels, "distinct")
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
         name = Counter(records[k]["rarity"][0] for k in cluster).most_common(1)[0][0]
@@ -262,14 +259,15 @@ def _sharing_pairs(pieces: dict[int, _Piece]) -> list[tuple[int, int]]:
     return sorted(pair for pair, n in counts.items() if n >= MIN_SHARED_COLLABORATORS)
 
 
-def _apart(labels: Labels) -> dict[str, set[str]]:
-    """Mention key -> the keys a curator labeled a different person."""
-    apart: dict[str, set[str]] = defaultdict(set)
-    for a, b in labels.distinct:
-        if a["key"] != b["key"]:
-            apart[a["key"]].add(b["key"])
-            apart[b["key"]].add(a["key"])
-    return apart
+def labeled(labels: Labels, kind: str) -> dict[str, set[str]]:
+    """Mention key -> the keys a curator labeled `kind` ("match": the same person,
+    "distinct": a different one) with it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for a, b in labels.key_pairs(kind):
+        if a != b:
+            out[a].add(b)
+            out[b].add(a)
+    return out
 
 
 def _can_pool(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
@@ -366,7 +364,7 @@ def join_listed_pieces(
         on_paper[r["paper_id"]].append(r)
     pieces = {i: _piece(c, records) for i, c in enumerate(clusters)}
     piece_of = {k: i for i, c in enumerate(clusters) for k in c}
-    apart = _apart(labels)
+    apart = labeled(labels, "distinct")
     for listing in listings:
         owner = listing_owner(listing, on_paper)
         if owner is None:
