@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -202,10 +203,11 @@ def normalize_entries(
     return out
 
 
-def mentions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per author name on each entry, in byline order."""
-    return [
+def mentions(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """One row per author name on each entry, in byline order; lazily, since a
+    million entries carry millions of names (`schema.to_table` reads it in chunks)."""
+    return (
         mention_row(row["entry_id"], i, name)
         for row in entries
         for i, name in enumerate(row.get("authors") or [])
-    ]
+    )

@@ -8,6 +8,7 @@ output contract (DESIGN.md) are never renamed; extra columns are additive.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -231,16 +232,28 @@ SORT_KEYS: dict[str, list[str]] = {
 """Row order of each published table, so the same input gives identical files."""
 
 
+CHUNK_ROWS = 100_000
+"""Rows turned into Arrow at a time: a million-row table from a generator never
+exists as a million dicts at once."""
+
+
 def to_table(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-    """Build table `name` from dict rows, checking every column against its schema."""
+    """Build table `name` from dict rows, checking every column against its schema.
+
+    `rows` may be a generator; it is read `CHUNK_ROWS` at a time."""
     schema = PUBLISHED[name]
-    rows = list(rows)
-    for i, row in enumerate(rows):
-        unknown = set(row) - set(schema.names)
-        if unknown:
-            raise ValueError(f"{name} row {i}: columns not in schema: {sorted(unknown)}")
-    columns = {field.name: [row.get(field.name) for row in rows] for field in schema}
-    table = pa.Table.from_pydict(columns, schema=schema)
+    known = set(schema.names)
+    parts = []
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        for i, row in enumerate(chunk):
+            unknown = set(row) - known
+            if unknown:
+                where = len(parts) * CHUNK_ROWS + i
+                raise ValueError(f"{name} row {where}: columns not in schema: {sorted(unknown)}")
+        columns = {field.name: [row.get(field.name) for row in chunk] for field in schema}
+        parts.append(pa.Table.from_pydict(columns, schema=schema))
+    table = pa.concat_tables(parts) if parts else schema.empty_table()
     keys = SORT_KEYS[name]
     if table.num_rows:
         table = table.sort_by([(k, "ascending") for k in keys])

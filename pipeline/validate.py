@@ -145,48 +145,57 @@ def views(
     tables: dict[str, pa.Table], keys: list[ForeignKey] | None = None
 ) -> dict[str, pd.DataFrame]:
     """The tables as the suites see them: derived columns for cross-table checks."""
-    frames = {name: _frame(t) for name, t in tables.items()}
+    return {name: view(name, tables, keys) for name in tables}
+
+
+def view(
+    name: str, tables: dict[str, pa.Table], keys: list[ForeignKey] | None = None
+) -> pd.DataFrame:
+    """Table `name` as its suite sees it, with derived columns for cross-table checks.
+
+    One table at a time: at a million entries, every table as pandas at once held
+    several gigabytes of Python strings."""
+    frame = _frame(tables[name])
     for fk in keys or []:
-        if fk.table in frames:
-            values = frames[fk.table][fk.column]
-            known = (
-                set(tables[fk.references].column(fk.key).to_pylist())
-                if fk.references in tables
-                else set()
-            )
-            present = values.notna().to_numpy()
-            dangling = [
-                p and v not in known for p, v in zip(present, values.to_numpy(object), strict=True)
-            ]
-            frames[fk.table][fk.derived] = values.where(
-                pd.Series(dangling, index=values.index), None
-            )
-    if "sources" in frames:
-        s = frames["sources"]
-        chunks = s["entry_count"].fillna(0) + s["quarantined_count"].fillna(0)
-        s["quarantined_share"] = (
-            s["quarantined_count"].fillna(0) / chunks.where(chunks > 0)
+        if fk.table != name:
+            continue
+        values = frame[fk.column]
+        known = (
+            set(tables[fk.references].column(fk.key).to_pylist())
+            if fk.references in tables
+            else set()
+        )
+        present = values.notna().to_numpy()
+        dangling = [
+            p and v not in known for p, v in zip(present, values.to_numpy(object), strict=True)
+        ]
+        frame[fk.derived] = values.where(pd.Series(dangling, index=values.index), None)
+    if name == "sources":
+        chunks = frame["entry_count"].fillna(0) + frame["quarantined_count"].fillna(0)
+        frame["quarantined_share"] = (
+            frame["quarantined_count"].fillna(0) / chunks.where(chunks > 0)
         ).astype("float64")
         total = float(chunks.sum())
-        s["run_quarantined_share"] = (
-            float(s["quarantined_count"].fillna(0).sum()) / total if total else 0.0
+        frame["run_quarantined_share"] = (
+            float(frame["quarantined_count"].fillna(0).sum()) / total if total else 0.0
         )
-        if "entries" in frames:
-            scraped = dict(zip(s["source_id"], s["scraped_at"], strict=True))
-            frames["entries"]["scraped_at"] = pd.to_datetime(
-                frames["entries"]["source_id"].map(scraped)
+    if name == "entries" and "sources" in tables:
+        sources = tables["sources"].select(["source_id", "scraped_at"])
+        scraped = dict(
+            zip(
+                sources.column("source_id").to_pylist(),
+                sources.column("scraped_at").to_pylist(),
+                strict=True,
             )
-    for name in ("entries", "papers"):
-        if name in frames:
-            f = frames[name]
-            f["has_text"] = f["title"].notna() | f["abstract"].notna()
-    if "persons" in frames:
-        frames["persons"]["variant_count"] = frames["persons"]["variants"].map(len)
-    if "attributions" in frames:
-        frames["attributions"]["reason_count"] = frames["attributions"]["reasons"].map(
-            lambda r: 0 if r is None else len(r)
         )
-    return frames
+        frame["scraped_at"] = pd.to_datetime(frame["source_id"].map(scraped))
+    if name in ("entries", "papers"):
+        frame["has_text"] = frame["title"].notna() | frame["abstract"].notna()
+    if name == "persons":
+        frame["variant_count"] = frame["variants"].map(len)
+    if name == "attributions":
+        frame["reason_count"] = frame["reasons"].map(lambda r: 0 if r is None else len(r))
+    return frame
 
 
 def parameters(today: dt.date | None = None) -> dict[str, Any]:
@@ -266,7 +275,7 @@ def validate(
     missing = sorted(set(tables) - set(suites))
     if missing:
         raise ConfigError(f"{suites_dir}: no expectation suite for table(s) {missing}")
-    frames = views(tables, foreign_keys(suites))
+    keys = foreign_keys(suites)
     params = parameters(today)
     context = _context(docs_dir)
     source = context.data_sources.add_pandas("bylines")
@@ -278,7 +287,8 @@ def validate(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
         result = definition.run(
-            batch_parameters={"dataframe": frames[name]}, expectation_parameters=params
+            batch_parameters={"dataframe": view(name, tables, keys)},
+            expectation_parameters=params,
         )
         outcomes.extend(_outcome(name, r) for r in result.results)
     docs_index = None

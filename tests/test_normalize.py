@@ -102,7 +102,7 @@ def test_normalize_entries_adds_keys_and_keeps_display_forms():
     assert out[0]["title"] == "A Title" and out[0]["title_key"] == "a title"
     assert out[0]["published"] == dt.date(2024, 5, 3)
     assert rows[0].get("published") is None  # inputs are not mutated
-    ms = mentions(out)
+    ms = list(mentions(out))
     assert [(m["position"], m["name_as_written"]) for m in ms] == [
         (0, "Sam Bowman"),
         (1, "Chris Olah"),
