@@ -15,6 +15,7 @@ from typing import Any
 
 import jellyfish
 import pyarrow as pa
+import pyarrow.compute as pc
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -30,12 +31,19 @@ MAX_ROWS = 200
 Rows = list[dict[str, Any]]
 
 
-ENTRY_COLUMNS = (
-    "entry_id", "source_id", "position", "record_key", "title", "abstract", "authors",
-    "authors_truncated", "published_raw", "arxiv_id",
-)  # fmt: skip
-"""What the report shows of an entry: its page text and matching keys stay out of
-memory (at 100k entries they doubled the report's footprint)."""
+COLUMNS = {
+    "entries": (
+        "entry_id", "source_id", "position", "record_key", "title", "abstract", "authors",
+        "authors_truncated", "published_raw", "arxiv_id",
+    ),
+    "papers": ("paper_id", "title", "author_names", "authors_complete"),
+    "paper_entries": ("paper_id", "entry_id", "confidence"),
+    "authorships": ("paper_id", "person_id", "name_as_written"),
+}  # fmt: skip
+"""What the report reads of the big tables: page text, matching keys and abstracts
+stay out of memory (at a million entries every column as Python objects took
+gigabytes). An entry's abstract is read as its first `SHOWN_ABSTRACT` characters."""
+SHOWN_ABSTRACT = 120
 UNUSED = frozenset({"mentions"})
 
 
@@ -43,9 +51,35 @@ def _rows(tables: dict[str, pa.Table], name: str) -> Rows:
     if name not in tables or name in UNUSED:
         return []
     table = tables[name]
-    if name == "entries":
-        table = table.select([c for c in ENTRY_COLUMNS if c in table.column_names])
+    if name in COLUMNS:
+        table = table.select([c for c in COLUMNS[name] if c in table.column_names])
+    if "abstract" in table.column_names:
+        short = pc.utf8_slice_codeunits(table["abstract"], 0, SHOWN_ABSTRACT)
+        table = table.set_column(table.column_names.index("abstract"), "abstract", short)
     return table.to_pylist()
+
+
+def pages_first(tables: dict[str, Rows], limit: int | None = MAX_ROWS) -> Rows:
+    """The pages the report lists, those most in need of a curator first: most
+    quarantined chunks, then most flags, then most entries to review; at most `limit`
+    (a catalogue of 90k pages is in `sources.parquet`, not in one HTML page)."""
+    flags: Counter[str] = Counter()
+    reviews: Counter[str] = Counter()
+    for a in tables["attributions"]:
+        if a["status"] == "likely_misattributed":
+            flags[a["source_id"]] += 1
+        elif a["status"] == "needs_review":
+            reviews[a["source_id"]] += 1
+    ranked = sorted(
+        tables["sources"],
+        key=lambda s: (
+            -(s["quarantined_count"] or 0),
+            -flags[s["source_id"]],
+            -reviews[s["source_id"]],
+            s["path"],
+        ),
+    )
+    return ranked[:limit]
 
 
 def changes(current: dict[str, Rows], previous: dict[str, Rows] | None) -> dict[str, Any]:
@@ -223,20 +257,27 @@ def build_context(
     ):
         t.setdefault(name, [])
     paths = {s["source_id"]: s["path"] for s in t["sources"]}
-    prev = {name: table.to_pylist() for name, table in previous.items()} if previous else None
+    prev = (
+        {name: _rows(previous, name) for name in ("papers", "paper_entries", "attributions")}
+        if previous
+        else None
+    )
+    listed = pages_first(t, MAX_ROWS)
     per_source = [
         (s["path"], float(s["entry_count"] or 0), float(s["quarantined_count"] or 0))
-        for s in t["sources"]
+        for s in listed
     ]
     scores: dict[str, list[float]] = defaultdict(list)
     for a in t["attributions"]:
         if a["score"] is not None:
             scores[a["status"]].append(a["score"])
     entries_by_source: dict[str, Rows] = defaultdict(list)
-    status = {a["entry_id"]: a["status"] for a in t["attributions"]}
+    shown = {s["source_id"] for s in listed}
+    status = {a["entry_id"]: a["status"] for a in t["attributions"] if a["source_id"] in shown}
     for e in sorted(t["entries"], key=lambda e: (e["source_id"], e["position"])):
-        e["status"] = status.get(e["entry_id"], "")  # in place: no second copy of every entry
-        entries_by_source[e["source_id"]].append(e)
+        if e["source_id"] in shown:
+            e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
+            entries_by_source[e["source_id"]].append(e)
     problems: list[str] = []
     return {
         "problems": problems,
@@ -261,13 +302,14 @@ def build_context(
             [],
             problems,
         ),
-        "paper_issues": [i for i in t["quality_issues"] if i["table_name"] == "papers"],
+        "paper_issues": [i for i in t["quality_issues"] if i["table_name"] == "papers"][:MAX_ROWS],
         "issues": t["quality_issues"][:MAX_ROWS],
         "quarantine": t["quarantine"][:MAX_ROWS],
         "validation": validation,
         "docs_link": docs_link,
         "paths": paths,
-        "sources": t["sources"],
+        "sources": listed,
+        "sources_left_out": len(t["sources"]) - len(listed),
         "profiles": {p["source_id"]: p for p in t["profiles"]},
         "entries_by_source": entries_by_source,
         "max_rows": MAX_ROWS,

@@ -150,3 +150,39 @@ def test_coauthor_chart_sets_a_flag_against_the_owners_papers_on_the_page(sample
     assert "Ronellenfitsch" in chart  # the paper's side
     assert "Amanda Askell" in chart  # the owner's side: the language-model papers' coauthors
     assert chart.count("Tom Brown") == 1  # only as the owner at the centre
+
+
+def test_pages_are_listed_most_in_need_of_a_curator_first_and_capped():
+    from pipeline.report import pages_first
+
+    sources = [
+        {"source_id": s, "path": f"{s}.txt", "quarantined_count": q}
+        for s, q in (("a", 0), ("b", 0), ("c", 2), ("d", 0), ("e", None))
+    ]
+    attributions = [
+        {"source_id": "d", "status": "likely_misattributed"},
+        {"source_id": "b", "status": "needs_review"},
+        {"source_id": "b", "status": "needs_review"},
+        {"source_id": "a", "status": "consistent"},
+    ]
+    tables = {"sources": sources, "attributions": attributions}
+    assert [s["source_id"] for s in pages_first(tables, None)] == ["c", "d", "b", "a", "e"]
+    assert [s["source_id"] for s in pages_first(tables, 2)] == ["c", "d"]
+
+
+def test_a_report_of_more_pages_than_it_lists_says_how_many_it_left_out(tmp_path, monkeypatch):
+    from pipeline import report
+
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    result = api.build_tables(folder, options=api.Options(cache_dir=tmp_path / "cache"))
+    context = report.build_context(result.tables, result.manifest, None, None, None)
+    pages = result.tables["sources"].num_rows
+    assert len(context["sources"]) == pages and context["sources_left_out"] == 0
+    monkeypatch.setattr(report, "MAX_ROWS", 2)
+    context = report.build_context(result.tables, result.manifest, None, None, None)
+    assert len(context["sources"]) == 2 and context["sources_left_out"] == pages - 2
+    assert set(context["entries_by_source"]) <= {s["source_id"] for s in context["sources"]}
+    html = report.render(context)
+    assert f"{pages - 2} more files not listed" in html
+    assert f"{pages} file(s)" in html
