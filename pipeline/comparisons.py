@@ -150,7 +150,8 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Share of distinct words in common (content words only, see the record)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def jaro_winkler(a: str, b: str) -> float:

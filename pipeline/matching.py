@@ -24,9 +24,12 @@ import io
 import itertools
 import json
 import logging
+import math
 import os
 import random
 import secrets
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from simplecosine.cosine import CosineSimilarity
 
 from pipeline.comparisons import INDEX_PREDICATES, Model
 from pipeline.errors import ConfigError
@@ -780,13 +784,10 @@ def score_pairs(
     global _SCORING
     _SCORING = (matcher, data, ids)
     try:
-        if jobs > 1 and len(chunks) > 1:
-            with fork_pool(min(jobs, len(chunks))) as pool:
-                parts = list(pool.map(_score_chunk, chunks))
-        else:
-            parts = [_score_chunk(c) for c in chunks]
+        parts = _score_chunks(chunks, min(jobs, len(chunks)))
     finally:
         _SCORING = None
+        _FASTER.clear()
     out: dict[tuple[int, int], float] = {}
     for (start, end), probs in zip(chunks, parts, strict=True):
         scored = probs > 0  # as dedupe's own scoring: a zero is no candidate
@@ -802,6 +803,22 @@ def score_pairs(
 SCORE_CHUNK = 20_000
 """Pairs scored per task; workers are forked, so records are shared, never pickled."""
 _SCORING: tuple[Any, dict[int, Record], np.ndarray] | None = None
+
+
+def _score_chunks(chunks: list[tuple[int, int]], jobs: int) -> list[np.ndarray]:
+    """Every chunk's scores, in order, in `jobs` processes: this one and `jobs - 1`
+    forked workers. The run scores its own share instead of waiting: a worker copies
+    the records it reads (reference counts write to their pages), 4.7 GB of person
+    records at a million entries, so one worker fewer is that much less memory."""
+    if jobs < 2:
+        return [_score_chunk(c) for c in chunks]
+    mine = set(range(jobs - 1, len(chunks), jobs))
+    theirs = [i for i in range(len(chunks)) if i not in mine]
+    with fork_pool(jobs - 1) as pool:
+        futures = {i: pool.submit(_score_chunk, chunks[i]) for i in theirs}
+        done = {i: _score_chunk(chunks[i]) for i in sorted(mine)}
+        done.update((i, f.result()) for i, f in futures.items())
+    return [done[i] for i in range(len(chunks))]
 
 
 def _score_chunk(chunk: tuple[int, int]) -> np.ndarray:
@@ -825,7 +842,8 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
     if any(hasattr(compare, "missing") for _, compare, _, _ in comparators):
         return data_model.distances(pairs)  # a comparator that scores missing values
     out = np.empty((len(pairs), len(data_model)), "f4")
-    for name, compare, start, stop in comparators:
+    for name, dedupes, start, stop in comparators:
+        compare = faster(dedupes)
         missing = np.nan if stop - start == 1 else [np.nan] * (stop - start)
         values = [
             compare(a[name], b[name]) if a[name] is not None and b[name] is not None else missing
@@ -833,6 +851,50 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
         ]
         out[:, start:stop] = np.asarray(values, dtype="f4").reshape(len(pairs), stop - start)
     return data_model._add_derived_distances(out)
+
+
+class Cosine:
+    """dedupe's TF-IDF cosine (simplecosine's `CosineSimilarity`: the same weights, the
+    same numbers), a third of its time: each document's vector is normalized once and
+    a pair's dot product runs over the words the two share, where simplecosine builds
+    two sets of every word for every pair. Scoring ten million person pairs spent a
+    third of its time in the topic comparison."""
+
+    def __init__(self, similarity: Any) -> None:
+        self.similarity = similarity
+        self.vectors: dict[Any, dict[str, float]] = {}
+
+    def vector(self, document: Any) -> dict[str, float]:
+        found = self.vectors.get(document)
+        if found is None:
+            weights: dict[str, float] = {}
+            idf, default = self.similarity.doc_freq, self.similarity.default_score
+            for word in map(sys.intern, self.similarity._list(document)):
+                weights[word] = weights.get(word, 0.0) + idf.get(word, default)
+            norm = math.sqrt(sum(w * w for w in weights.values()))
+            found = {word: w / norm for word, w in weights.items()} if norm else {}
+            self.vectors[document] = found
+        return found
+
+    def __call__(self, a: Any, b: Any) -> float:
+        va, vb = self.vector(a), self.vector(b)
+        if not va or not vb:
+            return math.nan
+        return sum(va[word] * vb[word] for word in va.keys() & vb.keys())
+
+
+_FASTER: dict[int, Cosine] = {}
+"""The stand-ins of the current scoring (`faster`); emptied when it ends, so the
+vectors of a million documents do not outlive it."""
+
+
+def faster(compare: Any) -> Any:
+    """`compare`, or its faster stand-in with the same numbers (`Cosine`)."""
+    if not isinstance(compare, CosineSimilarity):
+        return compare
+    if id(compare) not in _FASTER:
+        _FASTER[id(compare)] = Cosine(compare)
+    return _FASTER[id(compare)]
 
 
 @dataclass
@@ -881,8 +943,10 @@ def constrained_clusters(
     threshold: float,
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
+    confidence: bool = True,
 ) -> Clustering:
-    """Average-linkage agglomeration that honours curator labels.
+    """Average-linkage agglomeration that honours curator labels (and each record's
+    confidence in its cluster unless `confidence` is false: a pass over every pair).
 
     Must-linked records start in one cluster; two clusters holding a
     cannot-linked pair are never merged; otherwise the pair of clusters with
@@ -938,7 +1002,7 @@ def constrained_clusters(
         clusters.extend(found)
         conflicts.extend(clashes)
     clusters = sorted(clusters)
-    return Clustering(clusters, _confidence(clusters, scores), conflicts)
+    return Clustering(clusters, _confidence(clusters, scores) if confidence else {}, conflicts)
 
 
 def _confidence(
@@ -1074,17 +1138,22 @@ def cluster_records(
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
     pairing: Pairing | None = None,
+    confidence: bool = True,
 ) -> tuple[list[list[str]], dict[str, float], list[str], int]:
     """Score and cluster `records`: (clusters of keys, confidence by key, conflicts, pairs).
+    Without `confidence`, the confidence map is empty.
 
     Records sharing `exclusive_field` are never compared and never clustered
     together (cannot-link), whatever their names say.
     """
     data, keys = integer_ids(records)
+    started = time.perf_counter()
     scores = score_pairs(
         trained, data, blocking_keys, exclusive_field, sort_key, compatible, pairing
     )
     n_pairs = len(scores)
+    log.info("scored %d pairs in %.1fs", n_pairs, time.perf_counter() - started)
+    started = time.perf_counter()
     must, cannot = label_constraints(labels, keys)
     for pair in must:
         scores[pair] = 1.0
@@ -1092,7 +1161,8 @@ def cluster_records(
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
     for pair in cannot:
         scores[pair] = 0.0
-    result = constrained_clusters(sorted(data), scores, trained.threshold, must, cannot)
+    result = constrained_clusters(sorted(data), scores, trained.threshold, must, cannot, confidence)
+    log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]
     confidence = {keys[i]: c for i, c in result.confidence.items()}
     conflicts = [_name_conflict(c, keys) for c in result.conflicts]

@@ -14,7 +14,10 @@ took, so labels on mentions survive reruns.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,6 +33,8 @@ from pipeline.matching import (
     linked_groups,
 )
 from pipeline.normalize import fold, given_keys, mention_row, surnames_agree
+
+log = logging.getLogger(__name__)
 
 EXCLUSIVE_FIELD = "paper_id"
 """Two names on one byline are two people."""
@@ -420,7 +425,7 @@ def resolve_authors(
     collaborator, pieces with shared collaborators joined, pieces of a page's owner
     joined (`listings`, the pages that list the papers).
     """
-    clusters, _confidence, conflicts, n_pairs = cluster_records(
+    clusters, _, conflicts, n_pairs = cluster_records(
         trained,
         records,
         labels,
@@ -429,10 +434,25 @@ def resolve_authors(
         sort_key,
         compatible,
         PAIRING,
+        confidence=False,  # persons carry none; a pass over ten million pairs at 1M
     )
-    clusters = split_by_collaborators(clusters, records, labels)
-    clusters = merge_by_collaborators(clusters, records, labels)
-    clusters = join_listed_pieces(clusters, records, listings or [], labels)
+    passes: list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]] = [
+        (
+            "cut where no collaborator is shared",
+            lambda c: split_by_collaborators(c, records, labels),
+        ),
+        ("joined by collaborators", lambda c: merge_by_collaborators(c, records, labels)),
+        (
+            "joined on owners' pages",
+            lambda c: join_listed_pieces(c, records, listings or [], labels),
+        ),
+    ]
+    for name, step in passes:
+        started = time.perf_counter()
+        clusters = step(clusters)
+        log.info(
+            "persons %s: %d clusters in %.1fs", name, len(clusters), time.perf_counter() - started
+        )
     persons, authorships = [], []
     for cluster in clusters:
         person_id = person_id_for(cluster)

@@ -437,3 +437,10 @@ def test_linked_groups_join_items_through_any_shared_key():
     links = {"d": {"q"}, "a": {"x"}, "c": {"y", "x"}, "b": {"y"}, "e": set(), "f": {"q"}}
     assert linked_groups(links) == [["a", "b", "c"], ["d", "f"], ["e"]]
     assert linked_groups({}) == []
+
+
+def test_confidence_is_left_out_when_not_asked_for():
+    scores = {(0, 1): 0.9, (1, 2): 0.8}
+    asked = constrained_clusters([0, 1, 2], scores, 0.5, set(), set())
+    skipped = constrained_clusters([0, 1, 2], scores, 0.5, set(), set(), confidence=False)
+    assert skipped.clusters == asked.clusters and asked.confidence and not skipped.confidence

@@ -32,9 +32,9 @@ def test_workers_are_counted_against_free_memory():
     from pipeline.workers import workers_that_fit
 
     gb = 1 << 30
-    assert workers_that_fit(2, resident=11 * gb, available=12 * gb) == 2
-    assert workers_that_fit(2, resident=11 * gb, available=8 * gb) == 1  # in-process
-    assert workers_that_fit(4, resident=2 * gb, available=3 * gb) == 3
+    assert workers_that_fit(2, resident=11 * gb, available=6 * gb) == 2  # this one and one
+    assert workers_that_fit(2, resident=11 * gb, available=5 * gb) == 1  # in-process
+    assert workers_that_fit(4, resident=2 * gb, available=2 * gb) == 3
     assert workers_that_fit(2, resident=0, available=0) == 2  # unknown: as asked
 
 
@@ -57,3 +57,21 @@ def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch
         tight = matching.score_pairs(trained, data, lambda r: ["all"])
     assert tight == roomy and not forked
     assert "scoring in 1 process(es), not 2" in caplog.text
+
+
+def test_scoring_on_two_cores_forks_one_worker_and_scores_its_own_share(monkeypatch):
+    import pipeline.matching as matching
+    from pipeline.comparisons import PAPER_MODEL
+    from tests.test_matching import _labels
+
+    records, labels = _labels()
+    trained = matching.train(PAPER_MODEL, records, labels)
+    data, _ = matching.integer_ids(records)
+    monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
+    alone = matching.score_pairs(trained, data, lambda r: ["all"])
+    real_pool, pools = matching.fork_pool, []
+    monkeypatch.setattr(matching, "fork_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    trained.matcher.num_cores = 2
+    shared = matching.score_pairs(trained, data, lambda r: ["all"])
+    assert pools == [1]
+    assert shared == alone and len(alone) > 3 * 7
