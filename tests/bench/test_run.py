@@ -20,12 +20,27 @@ def test_a_child_over_the_memory_cap_fails_with_its_log(tmp_path: Path):
 
 
 def test_a_child_under_the_cap_reports_its_peak(tmp_path: Path):
-    seconds, peak = timed_child(
+    measured = timed_child(
         [sys.executable, "-c", "x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096])"],
         tmp_path / "ok.log",
         cap_gb=1.0,
     )
-    assert seconds > 0 and 200 <= peak < 1024
+    assert measured.seconds > 0 and 200 <= measured.peak_rss_mb < 1024
+
+
+def test_the_peak_counts_forked_workers_beside_the_run(tmp_path: Path):
+    """Two processes each writing 300 MB of their own: one of them is 300 MB, the
+    run needs 600."""
+    code = (
+        "import os, time\n"
+        "pid = os.fork()\n"
+        "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096])\n"
+        "time.sleep(2)\n"
+        "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n"
+    )
+    measured = timed_child([sys.executable, "-c", code], tmp_path / "fork.log")
+    assert 300 <= measured.peak_rss_mb < 450
+    assert measured.peak_tree_mb >= 550
 
 
 def test_a_kept_size_folder_is_emptied_before_it_is_measured_again(tmp_path: Path):
