@@ -354,7 +354,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 STAGE_ORDER = (
     "extract", "normalize", "train_papers", "match_papers", "merge_papers", "train_persons",
-    "resolve_authors", "attribute", "report", "validate", "publish",
+    "resolve_authors", "attribute", "tables", "validate", "report", "publish",
 )  # fmt: skip
 
 

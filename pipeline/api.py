@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import platform
 import resource
 import shutil
@@ -280,6 +281,17 @@ def _conflict_issues(table: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def share_malloc_with_arrow() -> None:
+    """Let Arrow allocate from the C library's malloc, as Python's larger objects do,
+    unless ARROW_DEFAULT_MEMORY_POOL says otherwise. The stages hold rows as Python
+    dicts, then build Arrow tables as those lists are let go: with Arrow's own
+    allocator (jemalloc) the tables took fresh memory beside what the dicts had
+    freed, and the run's peak rose by the size of the tables (408 MB at 100k
+    entries; 163 MB with the shared allocator)."""
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def build_tables(
     input_dir: Path,
     progress: Progress | None = None,
@@ -291,6 +303,7 @@ def build_tables(
     `previous` (the last published tables) lets clusters keep their ids.
     """
     options = options or Options()
+    share_malloc_with_arrow()
     seconds = StageClock()
     before = {
         name: previous[name].to_pylist()
@@ -329,8 +342,9 @@ def build_tables(
     # Each list of rows is let go as soon as its table is built, so a million entries
     # are never held as dicts and as Arrow at once.
     del entries, papers, paper_entries, persons, authorships, profiles, attributions, listings
-    tables = {name: to_table(name, rows.pop(name)) for name in list(rows)}
-    tables = {name: tables[name] for name in TABLE_ORDER}
+    with _timed(seconds, "tables"):
+        tables = {name: to_table(name, rows.pop(name)) for name in list(rows)}
+        tables = {name: tables[name] for name in TABLE_ORDER}
     inputs = [
         {
             "path": s["path"],

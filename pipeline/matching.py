@@ -855,10 +855,13 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
 
 class Cosine:
     """dedupe's TF-IDF cosine (simplecosine's `CosineSimilarity`: the same weights, the
-    same numbers), a third of its time: each document's vector is normalized once and
-    a pair's dot product runs over the words the two share, where simplecosine builds
-    two sets of every word for every pair. Scoring ten million person pairs spent a
-    third of its time in the topic comparison."""
+    same numbers; tests compare them). simplecosine caches every document's vector in
+    the matcher for the rest of the run, each with its own copy of every word, and
+    builds two sets of all their words for every pair. Here words are interned (a
+    million abstracts share one string per word), each vector is normalized once, a
+    pair's dot product runs over the words the two share, and the vectors go when
+    scoring ends (`_FASTER`). Measured on 200k person pairs: the topic comparison
+    4.95 s to 4.20 s."""
 
     def __init__(self, similarity: Any) -> None:
         self.similarity = similarity
@@ -1164,9 +1167,9 @@ def cluster_records(
     result = constrained_clusters(sorted(data), scores, trained.threshold, must, cannot, confidence)
     log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]
-    confidence = {keys[i]: c for i, c in result.confidence.items()}
+    by_key = {keys[i]: c for i, c in result.confidence.items()}
     conflicts = [_name_conflict(c, keys) for c in result.conflicts]
-    return clusters, confidence, conflicts, n_pairs
+    return clusters, by_key, conflicts, n_pairs
 
 
 def exclusive_pairs(

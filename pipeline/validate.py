@@ -141,13 +141,6 @@ def foreign_keys(suites: dict[str, dict[str, Any]]) -> list[ForeignKey]:
     return found
 
 
-def views(
-    tables: dict[str, pa.Table], keys: list[ForeignKey] | None = None
-) -> dict[str, pd.DataFrame]:
-    """The tables as the suites see them: derived columns for cross-table checks."""
-    return {name: view(name, tables, keys) for name in tables}
-
-
 def view(
     name: str, tables: dict[str, pa.Table], keys: list[ForeignKey] | None = None
 ) -> pd.DataFrame:

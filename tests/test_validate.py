@@ -140,7 +140,7 @@ def test_validate_command_rechecks_a_published_folder(tmp_path: Path):
 
 
 def test_foreign_keys_are_declared_in_the_suites_and_nulls_name_nothing():
-    from pipeline.validate import ForeignKey, foreign_keys, load_suites, views
+    from pipeline.validate import ForeignKey, foreign_keys, load_suites, view
 
     keys = foreign_keys(load_suites())
     assert ForeignKey("paper_entries", "entry_id", "entries", "entry_id") in keys
@@ -150,5 +150,5 @@ def test_foreign_keys_are_declared_in_the_suites_and_nulls_name_nothing():
         "profiles": pa.table({"owner_person_id": ["n_1", None, "n_9"]}),
     }
     fk = ForeignKey("profiles", "owner_person_id", "persons", "person_id")
-    derived = views(tables, [fk])["profiles"][fk.derived]
+    derived = view("profiles", tables, [fk])[fk.derived]
     assert derived.isna().tolist() == [True, True, False] and derived[2] == "n_9"
