@@ -28,7 +28,6 @@ import math
 import os
 import random
 import secrets
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -39,7 +38,7 @@ from typing import Any
 import numpy as np
 from simplecosine.cosine import CosineSimilarity
 
-from pipeline.comparisons import INDEX_PREDICATES, Model
+from pipeline.comparisons import INDEX_PREDICATES, Model, jaccard
 from pipeline.errors import ConfigError
 from pipeline.workers import fork_pool, workers_for
 
@@ -844,6 +843,9 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
     out = np.empty((len(pairs), len(data_model)), "f4")
     for name, dedupes, start, stop in comparators:
         compare = faster(dedupes)
+        if hasattr(compare, "many") and stop - start == 1:
+            out[:, start] = compare.many([a[name] for a, _ in pairs], [b[name] for _, b in pairs])
+            continue
         missing = np.nan if stop - start == 1 else [np.nan] * (stop - start)
         values = [
             compare(a[name], b[name]) if a[name] is not None and b[name] is not None else missing
@@ -855,49 +857,144 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
 
 class Cosine:
     """dedupe's TF-IDF cosine (simplecosine's `CosineSimilarity`: the same weights, the
-    same numbers; tests compare them). simplecosine caches every document's vector in
-    the matcher for the rest of the run, each with its own copy of every word, and
-    builds two sets of all their words for every pair. Here words are interned (a
-    million abstracts share one string per word), each vector is normalized once, a
-    pair's dot product runs over the words the two share, and the vectors go when
-    scoring ends (`_FASTER`). Measured on 200k person pairs: the topic comparison
-    4.95 s to 4.20 s."""
+    same numbers; tests compare them), a chunk of pairs at a time.
+
+    simplecosine caches every document's vector in the matcher for the rest of the
+    run, each a dict with its own copy of every word, and builds two sets of all their
+    words for every pair. Here each document's vector is normalized once and kept as
+    two small arrays (word numbers, weights), and a chunk's cosines are one sparse
+    product: the chunk's documents as rows of a matrix, each pair's dot product the
+    row sum of its two rows multiplied. Measured on 920k person pairs (10k
+    entries' candidates, ten times over): topic 7.3 s (a dot product per pair) to
+    1.7 s, coauthors 2.4 s to 0.7 s. The vectors go when scoring ends (`_FASTER`)."""
 
     def __init__(self, similarity: Any) -> None:
         self.similarity = similarity
-        self.vectors: dict[Any, dict[str, float]] = {}
+        self.words: dict[str, int] = {}
+        self.vectors: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
 
-    def vector(self, document: Any) -> dict[str, float]:
+    def vector(self, document: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The document's word numbers and normalized TF-IDF weights."""
         found = self.vectors.get(document)
         if found is None:
-            weights: dict[str, float] = {}
+            weights: dict[int, float] = {}
             idf, default = self.similarity.doc_freq, self.similarity.default_score
-            for word in map(sys.intern, self.similarity._list(document)):
-                weights[word] = weights.get(word, 0.0) + idf.get(word, default)
-            norm = math.sqrt(sum(w * w for w in weights.values()))
-            found = {word: w / norm for word, w in weights.items()} if norm else {}
+            for word in self.similarity._list(document):
+                column = self.words.setdefault(word, len(self.words))
+                weights[column] = weights.get(column, 0.0) + idf.get(word, default)
+            values = np.fromiter(weights.values(), np.float64, len(weights))
+            norm = math.sqrt(float(values @ values)) if len(values) else 0.0
+            columns = np.fromiter(weights.keys(), np.int32, len(weights))
+            found = (columns, values / norm) if norm else (columns[:0], values[:0])
             self.vectors[document] = found
         return found
 
-    def __call__(self, a: Any, b: Any) -> float:
-        va, vb = self.vector(a), self.vector(b)
-        if not va or not vb:
-            return math.nan
-        return sum(va[word] * vb[word] for word in va.keys() & vb.keys())
+    def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
+        """Cosine of each pair (`left[i]`, `right[i]`); NaN where a document is
+        missing or has no weight, as in dedupe."""
+        from scipy.sparse import csr_matrix
+
+        rows: dict[Any, int] = {}
+        a = _rows(left, rows)
+        b = _rows(right, rows)
+        vectors = [self.vector(document) for document in rows]
+        sizes = np.fromiter((len(c) for c, _ in vectors), np.int64, len(vectors))
+        out = np.full(len(left), np.nan)
+        both = (a >= 0) & (b >= 0)
+        both[both] = (sizes[a[both]] > 0) & (sizes[b[both]] > 0)
+        if not both.any():
+            return out
+        matrix = csr_matrix(
+            (
+                np.concatenate([v for _, v in vectors]),
+                np.concatenate([c for c, _ in vectors]),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(vectors), max(1, len(self.words))),
+        )
+        products = matrix[a[both]].multiply(matrix[b[both]])
+        out[both] = np.asarray(products.sum(axis=1)).ravel()
+        return out
 
 
-_FASTER: dict[int, Cosine] = {}
-"""The stand-ins of the current scoring (`faster`); emptied when it ends, so the
-vectors of a million documents do not outlive it."""
+class Jaccard:
+    """`comparisons.jaccard` (distinct words in common over words in either), a chunk
+    of pairs at a time: the chunk's word sets as rows of a 0/1 sparse matrix, the
+    words two sets share the row sum of their rows multiplied. Measured on 920k
+    person pairs: 3.4 s (a set intersection per pair) to 1.8 s."""
+
+    def __init__(self) -> None:
+        self.words: dict[str, int] = {}
+        self.columns: dict[Any, np.ndarray] = {}
+
+    def columns_of(self, document: Any) -> np.ndarray:
+        """The word numbers of one set of words, kept for the rest of the scoring."""
+        found = self.columns.get(document)
+        if found is None:
+            words = self.words
+            found = np.fromiter((words.setdefault(w, len(words)) for w in document), np.int32)
+            self.columns[document] = found
+        return found
+
+    def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
+        """Jaccard of each pair (`left[i]`, `right[i]`); NaN where one is missing,
+        0.0 where one is empty."""
+        from scipy.sparse import csr_matrix
+
+        rows: dict[Any, int] = {}
+        a = _rows(left, rows)
+        b = _rows(right, rows)
+        columns = [self.columns_of(document) for document in rows]
+        sizes = np.fromiter((len(c) for c in columns), np.int64, len(columns))
+        out = np.full(len(left), np.nan)
+        both = (a >= 0) & (b >= 0)
+        if not both.any():
+            return out
+        matrix = csr_matrix(
+            (
+                np.ones(int(sizes.sum()), np.float64),
+                np.concatenate(columns),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(columns), max(1, len(self.words))),
+        )
+        shared = np.asarray(matrix[a[both]].multiply(matrix[b[both]]).sum(axis=1)).ravel()
+        union = sizes[a[both]] + sizes[b[both]] - shared
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[both] = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+        empty = both.copy()
+        empty[both] = (sizes[a[both]] == 0) | (sizes[b[both]] == 0)
+        out[empty] = 0.0
+        return out
+
+
+def _rows(documents: list[Any], rows: dict[Any, int]) -> np.ndarray:
+    """Each document's row among the chunk's distinct documents (-1: missing)."""
+    return np.fromiter(
+        (-1 if d is None else rows.setdefault(d, len(rows)) for d in documents),
+        np.int64,
+        len(documents),
+    )
+
+
+_FASTER: dict[int, tuple[Any, Any]] = {}
+"""The stand-ins of the current scoring (`faster`), with what they stand in for;
+emptied when it ends, so the vectors of a million documents do not outlive it."""
 
 
 def faster(compare: Any) -> Any:
-    """`compare`, or its faster stand-in with the same numbers (`Cosine`)."""
-    if not isinstance(compare, CosineSimilarity):
+    """`compare`, or its faster stand-in with the same numbers (`Cosine`, `Jaccard`)."""
+    found = _FASTER.get(id(compare))
+    if found is not None and found[0] is compare:
+        return found[1]
+    if isinstance(compare, CosineSimilarity):
+        stand_in: Any = Cosine(compare)
+    elif compare is jaccard:
+        stand_in = Jaccard()
+    else:
         return compare
-    if id(compare) not in _FASTER:
-        _FASTER[id(compare)] = Cosine(compare)
-    return _FASTER[id(compare)]
+    _FASTER[id(compare)] = (compare, stand_in)
+    return stand_in
 
 
 @dataclass

@@ -444,3 +444,28 @@ def test_confidence_is_left_out_when_not_asked_for():
     asked = constrained_clusters([0, 1, 2], scores, 0.5, set(), set())
     skipped = constrained_clusters([0, 1, 2], scores, 0.5, set(), set(), confidence=False)
     assert skipped.clusters == asked.clusters and asked.confidence and not skipped.confidence
+
+
+def test_batched_comparisons_give_each_pairs_own_number():
+    from simplecosine.cosine import CosineSetSimilarity, CosineTextSimilarity
+
+    from pipeline.comparisons import jaccard
+    from pipeline.matching import faster
+
+    texts = ["power grid storage", "grid storage planning", "", None, "language models", "the"]
+    sets = [frozenset(t.split()) if t is not None else None for t in texts]
+    sets[2] = frozenset()  # an empty set is not a missing one
+    pairs = [(a, b) for a in range(len(texts)) for b in range(len(texts))]
+    for values, compare in (
+        (texts, CosineTextSimilarity([t for t in texts if t])),
+        (sets, CosineSetSimilarity([s for s in sets if s])),
+        (sets, jaccard),
+    ):
+        left, right = [values[a] for a, _ in pairs], [values[b] for _, b in pairs]
+        one_by_one = [
+            compare(x, y) if x is not None and y is not None else np.nan
+            for x, y in zip(left, right, strict=True)
+        ]
+        batched = faster(compare).many(left, right)
+        assert np.allclose(batched, one_by_one, equal_nan=True, rtol=0, atol=1e-12)
+        assert np.isnan(batched).sum() == np.isnan(one_by_one).sum() > 0
