@@ -847,12 +847,42 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
             out[:, start] = compare.many([a[name] for a, _ in pairs], [b[name] for _, b in pairs])
             continue
         missing = np.nan if stop - start == 1 else [np.nan] * (stop - start)
-        values = [
-            compare(a[name], b[name]) if a[name] is not None and b[name] is not None else missing
-            for a, b in pairs
-        ]
+        left, right = [a[name] for a, _ in pairs], [b[name] for _, b in pairs]
+        if repeats(left, right):
+            values = compared_once(compare, left, right, missing)
+        else:
+            values = [
+                compare(x, y) if x is not None and y is not None else missing
+                for x, y in zip(left, right, strict=True)
+            ]
         out[:, start:stop] = np.asarray(values, dtype="f4").reshape(len(pairs), stop - start)
     return data_model._add_derived_distances(out)
+
+
+def repeats(left: list[Any], right: list[Any], sample: int = 2000) -> bool:
+    """Whether the first `sample` pairs of values repeat enough (under half distinct)
+    to compare each distinct pair once: names, sounds and initials in a block of one
+    surname come back thousands of times; coauthor sets and topics almost never."""
+    n = min(len(left), sample)
+    if n < 100:
+        return False
+    try:
+        return len(set(zip(left[:n], right[:n], strict=True))) < n / 2
+    except TypeError:  # an unhashable value: compare pair by pair
+        return False
+
+
+def compared_once(compare: Any, left: list[Any], right: list[Any], missing: Any) -> list[Any]:
+    """`compare` of each pair of values, each distinct pair compared once."""
+    done: dict[tuple[Any, Any], Any] = {}
+    values = []
+    for pair in zip(left, right, strict=True):
+        found = done.get(pair)
+        if found is None:
+            x, y = pair
+            found = done[pair] = compare(x, y) if x is not None and y is not None else missing
+        values.append(found)
+    return values
 
 
 class Cosine:

@@ -469,3 +469,23 @@ def test_batched_comparisons_give_each_pairs_own_number():
         batched = faster(compare).many(left, right)
         assert np.allclose(batched, one_by_one, equal_nan=True, rtol=0, atol=1e-12)
         assert np.isnan(batched).sum() == np.isnan(one_by_one).sum() > 0
+
+
+def test_repeated_values_are_compared_once_with_the_same_numbers():
+    from pipeline.matching import compared_once, repeats
+
+    calls: list[tuple[str, str]] = []
+
+    def compare(a: str, b: str) -> float:
+        calls.append((a, b))
+        return float(len(a) - len(b))
+
+    left = ["wang", "li", None, "wang"] * 100
+    right = ["li", "li", "wang", "li"] * 100
+    assert repeats(left, right)
+    values = compared_once(compare, left, right, np.nan)
+    assert values[:2] + values[3:4] == [2.0, 0.0, 2.0] and np.isnan(values[2])
+    np.testing.assert_array_equal(values, values[:4] * 100)  # NaNs equal here
+    assert len(calls) == 2  # two distinct pairs with both values present
+    assert not repeats([frozenset({i}) for i in range(500)], [frozenset()] * 500)
+    assert not repeats([{"unhashable": 1}] * 500, [{}] * 500)
