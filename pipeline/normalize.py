@@ -161,12 +161,25 @@ def _one_swap(a: str, b: str) -> bool:
 
 
 def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
+    """One name on one byline: where it is, and its parts and keys (`name_parts`)."""
+    parts = name_parts(written)
+    return {
+        "entry_id": entry_id,
+        "position": position,
+        **parts,
+        "given_keys": list(parts["given_keys"]),
+    }
+
+
+@lru_cache(maxsize=1 << 16)
+def name_parts(written: str) -> dict[str, Any]:
+    """A written name's parts and matching keys, worked out once per spelling: a
+    catalogue repeats the same names on millions of bylines (131k mentions at 100k
+    entries, a fraction of them distinct). Read-only: callers copy what they keep."""
     parts = parse_name(written)
     surname_key = fold(parts.surname).replace(" ", "")
     given = fold(parts.given).replace(" ", "")
     return {
-        "entry_id": entry_id,
-        "position": position,
         "name_as_written": written,
         "given": parts.given,
         "middle_initials": parts.middle_initials,
@@ -178,7 +191,7 @@ def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
         "surname_metaphone": jellyfish.metaphone(surname_key) if surname_key else "",
         "surname_nysiis": jellyfish.nysiis(surname_key) if surname_key else "",
         "given_initial": given[:1],
-        "given_keys": list(given_keys(parts.given)),
+        "given_keys": given_keys(parts.given),
     }
 
 

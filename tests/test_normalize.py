@@ -130,3 +130,20 @@ def test_surnames_agree(a, b, agree):
     from pipeline.normalize import surnames_agree
 
     assert surnames_agree(a, b) is agree
+
+
+def test_a_name_worked_out_once_gives_each_mention_its_own_row():
+    first, again = (
+        mention_row("e1", 0, "Patricia E. White"),
+        mention_row("e2", 3, "Patricia E. White"),
+    )
+    assert (first["entry_id"], first["position"]) == ("e1", 0)
+    assert (again["entry_id"], again["position"]) == ("e2", 3)
+    assert {k: v for k, v in first.items() if k not in ("entry_id", "position")} == {
+        k: v for k, v in again.items() if k not in ("entry_id", "position")
+    }
+    first["given_keys"].append("changed")  # rows are the caller's to change...
+    assert (
+        "changed" not in mention_row("e3", 0, "Patricia E. White")["given_keys"]
+    )  # ...not the cache's
+    assert first["surname_key"] == "white" and first["middle_initials"] == "E"
