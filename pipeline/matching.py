@@ -24,7 +24,6 @@ import io
 import itertools
 import json
 import logging
-import math
 import os
 import random
 import secrets
@@ -783,6 +782,7 @@ def score_pairs(
     global _SCORING
     _SCORING = (matcher, data, ids)
     try:
+        prepare(matcher.data_model, data.values())
         parts = _score_chunks(chunks, min(jobs, len(chunks)))
     finally:
         _SCORING = None
@@ -885,126 +885,151 @@ def compared_once(compare: Any, left: list[Any], right: list[Any], missing: Any)
     return values
 
 
-class Cosine:
+class DocumentRows:
+    """Documents (texts, word sets) as rows of one sparse matrix, a column per word,
+    built for many documents at once: the base of the batched comparisons.
+
+    Scoring indexes every record's document before its workers fork (`prepare`), so
+    the workers share the arrays instead of each building and copying its own, and
+    a chunk of pairs is two row lookups and one sparse product. A document not yet
+    indexed is added when a chunk meets it."""
+
+    def __init__(self) -> None:
+        self.words: dict[Any, int] = {}
+        self.row_of: dict[Any, int] = {}
+        self.matrix: Any = None
+        self.sizes = np.zeros(0, np.int64)
+
+    def tokens(self, document: Any) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def weights(self, columns: np.ndarray) -> np.ndarray:
+        """The weight each occurrence of a word adds to its document's entry."""
+        raise NotImplementedError
+
+    def finish(self, block: Any) -> Any:
+        """The block's rows as compared (normalized, say)."""
+        return block
+
+    def index(self, documents: Iterable[Any]) -> None:
+        """Add the documents not yet indexed as new rows."""
+        from scipy.sparse import csr_matrix, vstack
+
+        new = [d for d in dict.fromkeys(documents) if d is not None and d not in self.row_of]
+        if not new:
+            return
+        words = self.words
+        columns = [[words.setdefault(w, len(words)) for w in self.tokens(d)] for d in new]
+        lengths = np.fromiter(map(len, columns), np.int64, len(columns))
+        flat = np.fromiter(itertools.chain.from_iterable(columns), np.int64, int(lengths.sum()))
+        block = csr_matrix(
+            (self.weights(flat), flat, np.concatenate([[0], np.cumsum(lengths)])),
+            shape=(len(new), max(1, len(words))),
+        )
+        block.sum_duplicates()  # a word said twice: its weights added, as dedupe does
+        block = self.finish(block)
+        start = len(self.row_of)
+        self.row_of.update(zip(new, range(start, start + len(new)), strict=True))
+        if self.matrix is None:
+            self.matrix = block
+        else:
+            self.matrix.resize((self.matrix.shape[0], block.shape[1]))
+            self.matrix = vstack([self.matrix, block], format="csr")
+        self.sizes = np.diff(self.matrix.indptr)
+
+    def pairs(self, left: list[Any], right: list[Any]) -> tuple[np.ndarray, np.ndarray, Any]:
+        """Row numbers of each pair's documents (-1: missing), which pairs have both
+        documents non-empty, and the row-wise products of those pairs."""
+        self.index(itertools.chain(left, right))
+        row_of = self.row_of
+        a = np.fromiter((row_of.get(d, -1) for d in left), np.int64, len(left))
+        b = np.fromiter((row_of.get(d, -1) for d in right), np.int64, len(right))
+        both = (a >= 0) & (b >= 0)
+        both[both] = (self.sizes[a[both]] > 0) & (self.sizes[b[both]] > 0)
+        products = self.matrix[a[both]].multiply(self.matrix[b[both]]) if both.any() else None
+        return a, b, (both, products)
+
+
+class Cosine(DocumentRows):
     """dedupe's TF-IDF cosine (simplecosine's `CosineSimilarity`: the same weights, the
     same numbers; tests compare them), a chunk of pairs at a time.
 
     simplecosine caches every document's vector in the matcher for the rest of the
-    run, each a dict with its own copy of every word, and builds two sets of all their
-    words for every pair. Here each document's vector is normalized once and kept as
-    two small arrays (word numbers, weights), and a chunk's cosines are one sparse
-    product: the chunk's documents as rows of a matrix, each pair's dot product the
-    row sum of its two rows multiplied. Measured on 920k person pairs (10k
-    entries' candidates, ten times over): topic 7.3 s (a dot product per pair) to
-    1.7 s, coauthors 2.4 s to 0.7 s. The vectors go when scoring ends (`_FASTER`)."""
+    run, a dict with its own copy of every word, in every worker, and builds two sets
+    of all their words for every pair. Here the vectors are the normalized rows of
+    one sparse matrix, and a chunk's cosines are the row sums of its pairs' rows
+    multiplied. The vectors go when scoring ends (`_FASTER`)."""
 
     def __init__(self, similarity: Any) -> None:
+        super().__init__()
         self.similarity = similarity
-        self.words: dict[str, int] = {}
-        self.vectors: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        self.idf: list[float] = []
 
-    def vector(self, document: Any) -> tuple[np.ndarray, np.ndarray]:
-        """The document's word numbers and normalized TF-IDF weights."""
-        found = self.vectors.get(document)
-        if found is None:
-            weights: dict[int, float] = {}
-            idf, default = self.similarity.doc_freq, self.similarity.default_score
-            for word in self.similarity._list(document):
-                column = self.words.setdefault(word, len(self.words))
-                weights[column] = weights.get(column, 0.0) + idf.get(word, default)
-            values = np.fromiter(weights.values(), np.float64, len(weights))
-            norm = math.sqrt(float(values @ values)) if len(values) else 0.0
-            columns = np.fromiter(weights.keys(), np.int32, len(weights))
-            found = (columns, values / norm) if norm else (columns[:0], values[:0])
-            self.vectors[document] = found
-        return found
+    def tokens(self, document: Any) -> Iterable[Any]:
+        return self.similarity._list(document)
+
+    def weights(self, columns: np.ndarray) -> np.ndarray:
+        doc_freq, default = self.similarity.doc_freq, self.similarity.default_score
+        known = len(self.idf)
+        if len(self.words) > known:
+            fresh = itertools.islice(self.words, known, None)
+            self.idf.extend(doc_freq.get(w, default) for w in fresh)
+        return np.asarray(self.idf, np.float64)[columns]
+
+    def finish(self, block: Any) -> Any:
+        from scipy.sparse import diags
+
+        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
+        return (
+            diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ block
+        ).tocsr()
 
     def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
         """Cosine of each pair (`left[i]`, `right[i]`); NaN where a document is
         missing or has no weight, as in dedupe."""
-        from scipy.sparse import csr_matrix
-
-        rows: dict[Any, int] = {}
-        a = _rows(left, rows)
-        b = _rows(right, rows)
-        vectors = [self.vector(document) for document in rows]
-        sizes = np.fromiter((len(c) for c, _ in vectors), np.int64, len(vectors))
+        _, _, (both, products) = self.pairs(left, right)
         out = np.full(len(left), np.nan)
-        both = (a >= 0) & (b >= 0)
-        both[both] = (sizes[a[both]] > 0) & (sizes[b[both]] > 0)
-        if not both.any():
-            return out
-        matrix = csr_matrix(
-            (
-                np.concatenate([v for _, v in vectors]),
-                np.concatenate([c for c, _ in vectors]),
-                np.concatenate([[0], np.cumsum(sizes)]),
-            ),
-            shape=(len(vectors), max(1, len(self.words))),
-        )
-        products = matrix[a[both]].multiply(matrix[b[both]])
-        out[both] = np.asarray(products.sum(axis=1)).ravel()
+        if products is not None:
+            out[both] = np.asarray(products.sum(axis=1)).ravel()
         return out
 
 
-class Jaccard:
+class Jaccard(DocumentRows):
     """`comparisons.jaccard` (distinct words in common over words in either), a chunk
-    of pairs at a time: the chunk's word sets as rows of a 0/1 sparse matrix, the
-    words two sets share the row sum of their rows multiplied. Measured on 920k
-    person pairs: 3.4 s (a set intersection per pair) to 1.8 s."""
+    of pairs at a time: word sets as 0/1 rows, the words two sets share the row sum
+    of their rows multiplied."""
 
-    def __init__(self) -> None:
-        self.words: dict[str, int] = {}
-        self.columns: dict[Any, np.ndarray] = {}
+    def tokens(self, document: Any) -> Iterable[Any]:
+        return document
 
-    def columns_of(self, document: Any) -> np.ndarray:
-        """The word numbers of one set of words, kept for the rest of the scoring."""
-        found = self.columns.get(document)
-        if found is None:
-            words = self.words
-            found = np.fromiter((words.setdefault(w, len(words)) for w in document), np.int32)
-            self.columns[document] = found
-        return found
+    def weights(self, columns: np.ndarray) -> np.ndarray:
+        return np.ones(len(columns), np.float64)
+
+    def finish(self, block: Any) -> Any:
+        block.data[:] = 1.0  # a set: each word once
+        return block
 
     def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
         """Jaccard of each pair (`left[i]`, `right[i]`); NaN where one is missing,
         0.0 where one is empty."""
-        from scipy.sparse import csr_matrix
-
-        rows: dict[Any, int] = {}
-        a = _rows(left, rows)
-        b = _rows(right, rows)
-        columns = [self.columns_of(document) for document in rows]
-        sizes = np.fromiter((len(c) for c in columns), np.int64, len(columns))
+        a, b, (both, products) = self.pairs(left, right)
         out = np.full(len(left), np.nan)
-        both = (a >= 0) & (b >= 0)
-        if not both.any():
-            return out
-        matrix = csr_matrix(
-            (
-                np.ones(int(sizes.sum()), np.float64),
-                np.concatenate(columns),
-                np.concatenate([[0], np.cumsum(sizes)]),
-            ),
-            shape=(len(columns), max(1, len(self.words))),
-        )
-        shared = np.asarray(matrix[a[both]].multiply(matrix[b[both]]).sum(axis=1)).ravel()
-        union = sizes[a[both]] + sizes[b[both]] - shared
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[both] = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
-        empty = both.copy()
-        empty[both] = (sizes[a[both]] == 0) | (sizes[b[both]] == 0)
-        out[empty] = 0.0
+        present = (a >= 0) & (b >= 0)
+        out[present] = 0.0
+        if products is not None:
+            shared = np.asarray(products.sum(axis=1)).ravel()
+            union = self.sizes[a[both]] + self.sizes[b[both]] - shared
+            out[both] = shared / union
         return out
 
 
-def _rows(documents: list[Any], rows: dict[Any, int]) -> np.ndarray:
-    """Each document's row among the chunk's distinct documents (-1: missing)."""
-    return np.fromiter(
-        (-1 if d is None else rows.setdefault(d, len(rows)) for d in documents),
-        np.int64,
-        len(documents),
-    )
+def prepare(data_model: Any, records: Iterable[Record]) -> None:
+    """Index every record's documents for the batched comparisons, before workers fork."""
+    records = list(records)
+    for name, compare, start, stop in data_model._field_comparators:
+        stand_in = faster(compare)
+        if isinstance(stand_in, DocumentRows) and stop - start == 1:
+            stand_in.index(r[name] for r in records)
 
 
 _FASTER: dict[int, tuple[Any, Any]] = {}
