@@ -843,11 +843,11 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
     out = np.empty((len(pairs), len(data_model)), "f4")
     for name, dedupes, start, stop in comparators:
         compare = faster(dedupes)
-        if hasattr(compare, "many") and stop - start == 1:
-            out[:, start] = compare.many([a[name] for a, _ in pairs], [b[name] for _, b in pairs])
+        left, right = [a[name] for a, _ in pairs], [b[name] for _, b in pairs]
+        if isinstance(compare, (Cosine, Jaccard)) and stop - start == 1:
+            out[:, start] = compare.many(left, right)
             continue
         missing = np.nan if stop - start == 1 else [np.nan] * (stop - start)
-        left, right = [a[name] for a, _ in pairs], [b[name] for _, b in pairs]
         if repeats(left, right):
             values = compared_once(compare, left, right, missing)
         else:
@@ -889,45 +889,57 @@ class DocumentRows:
     """Documents (texts, word sets) as rows of one sparse matrix, a column per word,
     built for many documents at once: the base of the batched comparisons.
 
-    Scoring indexes every record's document before its workers fork (`prepare`), so
-    the workers share the arrays instead of each building and copying its own, and
-    a chunk of pairs is two row lookups and one sparse product. A document not yet
-    indexed is added when a chunk meets it."""
+    `tokens` splits a document into words; each occurrence of a word adds
+    `weight(word)` to its entry (None: a 0/1 row, each word once); `unit_length`
+    normalizes each row. Scoring indexes every record's document before its workers
+    fork (`prepare`), so the workers share the arrays instead of each building and
+    copying its own, and a chunk of pairs is two row lookups and one sparse
+    product. A document not yet indexed is added when a chunk meets it."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        tokens: Callable[[Any], Iterable[Any]],
+        weight: Callable[[Any], float] | None = None,
+        unit_length: bool = False,
+    ) -> None:
+        self.tokens, self.weight, self.unit_length = tokens, weight, unit_length
         self.words: dict[Any, int] = {}
+        self.word_weights: list[float] = []
         self.row_of: dict[Any, int] = {}
         self.matrix: Any = None
         self.sizes = np.zeros(0, np.int64)
-
-    def tokens(self, document: Any) -> Iterable[Any]:
-        raise NotImplementedError
-
-    def weights(self, columns: np.ndarray) -> np.ndarray:
-        """The weight each occurrence of a word adds to its document's entry."""
-        raise NotImplementedError
-
-    def finish(self, block: Any) -> Any:
-        """The block's rows as compared (normalized, say)."""
-        return block
+        """Words in each row."""
 
     def index(self, documents: Iterable[Any]) -> None:
         """Add the documents not yet indexed as new rows."""
-        from scipy.sparse import csr_matrix, vstack
+        from scipy.sparse import csr_matrix, diags, vstack
 
         new = [d for d in dict.fromkeys(documents) if d is not None and d not in self.row_of]
         if not new:
             return
         words = self.words
         columns = [[words.setdefault(w, len(words)) for w in self.tokens(d)] for d in new]
+        if self.weight is not None:
+            fresh = itertools.islice(words, len(self.word_weights), None)
+            self.word_weights.extend(map(self.weight, fresh))
         lengths = np.fromiter(map(len, columns), np.int64, len(columns))
         flat = np.fromiter(itertools.chain.from_iterable(columns), np.int64, int(lengths.sum()))
+        values = (
+            np.asarray(self.word_weights, np.float64)[flat]
+            if self.weight is not None
+            else np.ones(len(flat))
+        )
         block = csr_matrix(
-            (self.weights(flat), flat, np.concatenate([[0], np.cumsum(lengths)])),
+            (values, flat, np.concatenate([[0], np.cumsum(lengths)])),
             shape=(len(new), max(1, len(words))),
         )
         block.sum_duplicates()  # a word said twice: its weights added, as dedupe does
-        block = self.finish(block)
+        if self.weight is None:
+            block.data[:] = 1.0
+        if self.unit_length:
+            norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
+            scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+            block = (diags(scale) @ block).tocsr()
         start = len(self.row_of)
         self.row_of.update(zip(new, range(start, start + len(new)), strict=True))
         if self.matrix is None:
@@ -937,17 +949,20 @@ class DocumentRows:
             self.matrix = vstack([self.matrix, block], format="csr")
         self.sizes = np.diff(self.matrix.indptr)
 
-    def pairs(self, left: list[Any], right: list[Any]) -> tuple[np.ndarray, np.ndarray, Any]:
-        """Row numbers of each pair's documents (-1: missing), which pairs have both
-        documents non-empty, and the row-wise products of those pairs."""
+    def pairs(
+        self, left: list[Any], right: list[Any]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each pair's rows (-1: missing document), which pairs have two non-empty
+        documents, and for those the sum of their rows multiplied."""
         self.index(itertools.chain(left, right))
-        row_of = self.row_of
-        a = np.fromiter((row_of.get(d, -1) for d in left), np.int64, len(left))
-        b = np.fromiter((row_of.get(d, -1) for d in right), np.int64, len(right))
+        a = np.fromiter((self.row_of.get(d, -1) for d in left), np.int64, len(left))
+        b = np.fromiter((self.row_of.get(d, -1) for d in right), np.int64, len(right))
         both = (a >= 0) & (b >= 0)
         both[both] = (self.sizes[a[both]] > 0) & (self.sizes[b[both]] > 0)
-        products = self.matrix[a[both]].multiply(self.matrix[b[both]]) if both.any() else None
-        return a, b, (both, products)
+        if not both.any():
+            return a, b, both, np.zeros(0)
+        products = self.matrix[a[both]].multiply(self.matrix[b[both]])
+        return a, b, both, np.asarray(products.sum(axis=1)).ravel()
 
 
 class Cosine(DocumentRows):
@@ -961,36 +976,17 @@ class Cosine(DocumentRows):
     multiplied. The vectors go when scoring ends (`_FASTER`)."""
 
     def __init__(self, similarity: Any) -> None:
-        super().__init__()
-        self.similarity = similarity
-        self.idf: list[float] = []
-
-    def tokens(self, document: Any) -> Iterable[Any]:
-        return self.similarity._list(document)
-
-    def weights(self, columns: np.ndarray) -> np.ndarray:
-        doc_freq, default = self.similarity.doc_freq, self.similarity.default_score
-        known = len(self.idf)
-        if len(self.words) > known:
-            fresh = itertools.islice(self.words, known, None)
-            self.idf.extend(doc_freq.get(w, default) for w in fresh)
-        return np.asarray(self.idf, np.float64)[columns]
-
-    def finish(self, block: Any) -> Any:
-        from scipy.sparse import diags
-
-        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
-        return (
-            diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ block
-        ).tocsr()
+        doc_freq, default = similarity.doc_freq, similarity.default_score
+        super().__init__(
+            similarity._list, lambda word: doc_freq.get(word, default), unit_length=True
+        )
 
     def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
         """Cosine of each pair (`left[i]`, `right[i]`); NaN where a document is
         missing or has no weight, as in dedupe."""
-        _, _, (both, products) = self.pairs(left, right)
+        _, _, both, dots = self.pairs(left, right)
         out = np.full(len(left), np.nan)
-        if products is not None:
-            out[both] = np.asarray(products.sum(axis=1)).ravel()
+        out[both] = dots
         return out
 
 
@@ -999,27 +995,15 @@ class Jaccard(DocumentRows):
     of pairs at a time: word sets as 0/1 rows, the words two sets share the row sum
     of their rows multiplied."""
 
-    def tokens(self, document: Any) -> Iterable[Any]:
-        return document
-
-    def weights(self, columns: np.ndarray) -> np.ndarray:
-        return np.ones(len(columns), np.float64)
-
-    def finish(self, block: Any) -> Any:
-        block.data[:] = 1.0  # a set: each word once
-        return block
+    def __init__(self) -> None:
+        super().__init__(iter)
 
     def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
         """Jaccard of each pair (`left[i]`, `right[i]`); NaN where one is missing,
         0.0 where one is empty."""
-        a, b, (both, products) = self.pairs(left, right)
-        out = np.full(len(left), np.nan)
-        present = (a >= 0) & (b >= 0)
-        out[present] = 0.0
-        if products is not None:
-            shared = np.asarray(products.sum(axis=1)).ravel()
-            union = self.sizes[a[both]] + self.sizes[b[both]] - shared
-            out[both] = shared / union
+        a, b, both, shared = self.pairs(left, right)
+        out = np.where((a >= 0) & (b >= 0), 0.0, np.nan)
+        out[both] = shared / (self.sizes[a[both]] + self.sizes[b[both]] - shared)
         return out
 
 
