@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 MAX_AGE_DAYS = 30
 """Entries unused this long are removed: versions of pages that have since changed."""
+FORMAT = "v2"
+"""The entries' file layout: a checksum header line, then the JSON payload. Part of
+each entry's name, so entries in an older layout are never read (`prune` retires them)."""
 _CODE = [Path(__file__).parent / "extract", Path(__file__).parent / "sources_config.py"]
 
 
@@ -51,6 +54,7 @@ class ExtractCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self._made: set[Path] = set()
 
     def key(self, rel: str, data_hash: str, info: SourceInfo | None, max_page_bytes: int) -> str:
         facts = json.dumps(
@@ -60,7 +64,7 @@ class ExtractCache:
         return hashlib.sha256(f"{code_version()}|{facts}".encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.{FORMAT}.json"
 
     def get(self, key: str) -> FileResult | None:
         path = self._path(key)
@@ -68,11 +72,10 @@ class ExtractCache:
             self.misses += 1
             return None
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            payload = stored["payload"]
-            if hashlib.sha256(payload.encode()).hexdigest() != stored["checksum"]:
+            header, _, payload = path.read_bytes().partition(b"\n")
+            if hashlib.sha256(payload).hexdigest() != json.loads(header)["checksum"]:
                 raise ValueError("checksum mismatch")
-            result = _from_json(json.loads(payload))
+            result = FileResult(**json.loads(payload, object_hook=_decode_date))
         except Exception as exc:  # a corrupted entry is discarded, never trusted
             log.warning("discarding corrupted extract cache entry %s: %s", path.name, exc)
             path.unlink(missing_ok=True)
@@ -96,16 +99,19 @@ class ExtractCache:
         return removed
 
     def put(self, key: str, result: FileResult) -> None:
+        """Store `result`: a header line with the payload's checksum, then the payload.
+
+        The fields are handed to `json` as they are (`dataclasses.asdict` would deep-copy
+        every entry first: half the cost of a cold run's caching)."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(dataclasses.asdict(result), default=_encode, sort_keys=True)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        payload = json.dumps(fields, default=_encode, sort_keys=True).encode()
+        header = json.dumps({"checksum": hashlib.sha256(payload).hexdigest()}).encode()
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
-                {"checksum": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
-            ),
-            encoding="utf-8",
-        )
+        tmp.write_bytes(header + b"\n" + payload)
         os.replace(tmp, path)
 
 
@@ -115,21 +121,7 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in the extract cache")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"__date__"}:
-            return dt.date.fromisoformat(value["__date__"])
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
+def _decode_date(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and "__date__" in value:
+        return dt.date.fromisoformat(value["__date__"])
     return value
-
-
-def _from_json(data: dict[str, Any]) -> FileResult:
-    data = _decode(data)
-    return FileResult(
-        source=data["source"],
-        entries=data["entries"],
-        quarantine=data["quarantine"],
-        issues=data["issues"],
-    )

@@ -72,6 +72,7 @@ def layout_votes(text: str) -> tuple[int, int, int]:
     return len(starts), separate, glued
 
 
+@lru_cache(maxsize=4)
 def marker_share(text: str) -> float:
     lines = split_lines(text)
     content = content_lines(lines)

@@ -8,7 +8,7 @@ line numbers (for error messages curators can follow).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.extract.model import Chunk
 
@@ -25,8 +25,10 @@ DECORATION = re.compile(
 """Site chrome that scrapers copy along with the content; dropped, never parsed."""
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A tuple, not a dataclass: a page is cut into lines several times while its shape
+    is detected, and a frozen dataclass costs four times as much to make."""
+
     index: int
     """0-based line number."""
     start: int
