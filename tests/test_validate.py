@@ -152,3 +152,35 @@ def test_foreign_keys_are_declared_in_the_suites_and_nulls_name_nothing():
     fk = ForeignKey("profiles", "owner_person_id", "persons", "person_id")
     derived = view("profiles", tables, [fk])[fk.derived]
     assert derived.isna().tolist() == [True, True, False] and derived[2] == "n_9"
+
+
+def test_a_suite_sees_the_columns_it_checks_with_the_same_values(good_tables):
+    from pipeline.validate import checked_columns, foreign_keys, view
+
+    suites = load_suites()
+    keys = foreign_keys(suites)
+    for name in good_tables:
+        checked = checked_columns(suites[name])
+        assert checked, name
+        narrow = view(name, good_tables, keys, checked)
+        whole = view(name, good_tables, keys)
+        assert checked <= set(narrow.columns), (name, checked - set(narrow.columns))
+        for column in checked:
+            assert narrow[column].equals(whole[column]), (name, column)
+    assert "authors" not in view("entries", good_tables, keys, checked_columns(suites["entries"]))
+
+
+def test_a_table_level_expectation_keeps_every_column():
+    from pipeline.validate import checked_columns
+
+    suite = {
+        "expectations": [
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "a"}},
+            {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": ["b"]}},
+        ]
+    }
+    assert checked_columns(suite) == {"a", "b"}
+    suite["expectations"].append(
+        {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["a", "b"]}}
+    )
+    assert checked_columns(suite) is None
