@@ -344,7 +344,7 @@ def test_learned_blocks_leave_out_a_rule_too_broad_for_this_data(
 def test_features_are_dedupes_distances_computed_a_comparison_at_a_time():
     from pipeline import resolve_authors
     from pipeline.comparisons import PERSON_MODEL
-    from pipeline.matching import features, new_matcher
+    from pipeline.matching import compare_fields, features, field_columns, new_matcher
 
     papers, _ = _labels()
     papers["n"] = {**_rec("n", "learning sparse models", None), "authors": None}
@@ -371,10 +371,18 @@ def test_features_are_dedupes_distances_computed_a_comparison_at_a_time():
     for model, records in ((PAPER_MODEL, papers), (PERSON_MODEL, persons)):
         rows = list(records.values())
         data_model = new_matcher(model, rows).data_model
-        pairs = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]]
+        a, b = np.triu_indices(len(rows), k=1)
+        pairs = [(rows[i], rows[j]) for i, j in zip(a, b, strict=True)]
         expected = data_model.distances(pairs)
-        assert any(value is None for a, _ in pairs for value in a.values())  # missing values too
+        assert any(value is None for x, _ in pairs for value in x.values())  # missing values too
         assert np.array_equal(features(data_model, pairs), expected)
+        columns = field_columns(data_model, dict(enumerate(rows)))  # scoring's way
+        by_column = compare_fields(
+            data_model,
+            lambda name, c=columns, a=a, b=b: (c[name][a].tolist(), c[name][b].tolist()),
+            len(a),
+        )
+        assert np.array_equal(by_column, expected)
 
 
 def test_distinct_is_numpys_unique():
