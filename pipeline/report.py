@@ -47,10 +47,11 @@ SHOWN_ABSTRACT = 120
 UNUSED = frozenset({"mentions"})
 
 
-def _rows(tables: dict[str, pa.Table], name: str) -> Rows:
+def _rows(tables: dict[str, pa.Table], name: str, where: pa.ChunkedArray | None = None) -> Rows:
+    """Table `name` as rows (those `where` is true), the columns the report reads."""
     if name not in tables or name in UNUSED:
         return []
-    table = tables[name]
+    table = tables[name] if where is None else tables[name].filter(where)
     if name in COLUMNS:
         table = table.select([c for c in COLUMNS[name] if c in table.column_names])
     if "abstract" in table.column_names:
@@ -119,53 +120,113 @@ def changes(current: dict[str, Rows], previous: dict[str, Rows] | None) -> dict[
 
 def near_misses(persons: Rows) -> list[dict[str, Any]]:
     """Pairs of persons kept apart whose names are close: namesakes or look-alikes."""
-    by_surname: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_surname: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for p in persons:
-        by_surname[fold(p["name"]).split(" ")[-1]].append(p)
+        folded = fold(p["name"])
+        by_surname[folded.split(" ")[-1]].append((folded, p))
     out = []
     for group in by_surname.values():
         if len(group) > 50:
             continue
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                sim = jellyfish.jaro_winkler_similarity(fold(a["name"]), fold(b["name"]))
+        for i, (name_a, a) in enumerate(group):
+            for name_b, b in group[i + 1 :]:
+                sim = jellyfish.jaro_winkler_similarity(name_a, name_b)
                 if sim >= 0.8:
                     out.append({"a": a, "b": b, "similarity": round(sim, 3)})
     return sorted(out, key=lambda m: (-m["similarity"], m["a"]["name"]))
 
 
+CLUSTER_FIELDS = {"title": "title", "date": "published_raw", "arXiv id": "arxiv_id"}
+"""Fields on which a paper's entries may disagree (shown name: entries column), besides
+the byline's length."""
+
+
+def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+
+
+def cluster_ranking(entries: pa.Table, paper_entries: pa.Table, papers: pa.Table) -> pa.Table:
+    """Papers seen on several entries: `paper_id`, `entries`, `disagree` (how many fields
+    the entries disagree on), worst first, ties in the papers table's order. Counted in
+    Arrow: at a million entries, the rows of every entry as Python dicts took a minute."""
+    byline = pc.list_value_length(entries["authors"])
+    truncated = pc.cast(pc.fill_null(entries["authors_truncated"], False), pa.int32())
+    byline = pc.if_else(pc.greater(byline, 0), pc.add(pc.multiply(byline, 2), truncated), None)
+    facts = pa.table(
+        {
+            "entry_id": entries["entry_id"],
+            "byline": byline,
+            **{c: _blank_as_null(entries[c]) for c in CLUSTER_FIELDS.values()},
+        }
+    )
+    members = paper_entries.select(["paper_id", "entry_id"]).join(facts, "entry_id")
+    counted = members.group_by("paper_id").aggregate(
+        [("entry_id", "count")]
+        + [(c, "count_distinct") for c in (*CLUSTER_FIELDS.values(), "byline")]
+    )
+    disagree = None
+    for c in (*CLUSTER_FIELDS.values(), "byline"):
+        differs = pc.cast(pc.greater(counted[f"{c}_count_distinct"], 1), pa.int64())
+        disagree = differs if disagree is None else pc.add(disagree, differs)
+    order = pa.table(
+        {"paper_id": papers["paper_id"], "order": pa.array(range(papers.num_rows), pa.int64())}
+    )
+    ranked = pa.table(
+        {
+            "paper_id": counted["paper_id"],
+            "entries": counted["entry_id_count"],
+            "disagree": disagree,
+        }
+    ).join(order, "paper_id")
+    ranked = ranked.filter(pc.greater_equal(ranked["entries"], 2))
+    return ranked.sort_by(
+        [("disagree", "descending"), ("entries", "descending"), ("order", "ascending")]
+    )
+
+
 def duplicate_clusters(
-    entries: Rows, paper_entries: Rows, papers: Rows, paths: dict[str, str]
+    tables: dict[str, pa.Table], paths: dict[str, str], limit: int | None = None
 ) -> Rows:
-    """Papers seen on several entries, with the fields on which the entries disagree."""
-    by_id = {e["entry_id"]: e for e in entries}
+    """Papers seen on several entries (the first `limit` by `cluster_ranking`), with the
+    fields on which the entries disagree."""
+    if any(name not in tables for name in ("entries", "paper_entries", "papers")):
+        return []
+    ranked = cluster_ranking(tables["entries"], tables["paper_entries"], tables["papers"])
+    shown = ranked["paper_id"].to_pylist()[:limit]
+    if not shown:
+        return []
+    papers = {
+        p["paper_id"]: p
+        for p in _rows(tables, "papers", pc.is_in(tables["papers"]["paper_id"], pa.array(shown)))
+    }
+    links = tables["paper_entries"].filter(
+        pc.is_in(tables["paper_entries"]["paper_id"], pa.array(shown))
+    )
+    paper_of = dict(zip(links["entry_id"].to_pylist(), links["paper_id"].to_pylist(), strict=True))
     members: dict[str, Rows] = defaultdict(list)
-    for r in paper_entries:
-        if r["entry_id"] in by_id:
-            members[r["paper_id"]].append(by_id[r["entry_id"]])
+    where = pc.is_in(tables["entries"]["entry_id"], links["entry_id"])
+    for e in _rows(tables, "entries", where):
+        members[paper_of[e["entry_id"]]].append(e)
     out = []
-    for paper in papers:
-        group = sorted(members[paper["paper_id"]], key=lambda e: e["record_key"])
-        if len(group) < 2:
-            continue
+    for paper_id in shown:
+        group = sorted(members[paper_id], key=lambda e: e["record_key"])
         fields = {
-            "title": {e["title"] for e in group if e["title"]},
-            "date": {e["published_raw"] for e in group if e["published_raw"]},
-            "arXiv id": {e["arxiv_id"] for e in group if e["arxiv_id"]},
-            "byline": {
-                f"{len(e['authors'])}{' et al.' if e['authors_truncated'] else ''}"
-                for e in group
-                if e["authors"]
-            },
+            shown_as: {e[column] for e in group if e[column]}
+            for shown_as, column in CLUSTER_FIELDS.items()
+        }
+        fields["byline"] = {
+            f"{len(e['authors'])}{' et al.' if e['authors_truncated'] else ''}"
+            for e in group
+            if e["authors"]
         }
         out.append(
             {
-                "paper": paper,
+                "paper": papers[paper_id],
                 "entries": [{**e, "page": paths.get(e["source_id"], "")} for e in group],
                 "disagree": [k for k, v in fields.items() if len(v) > 1],
             }
         )
-    return sorted(out, key=lambda c: (-len(c["disagree"]), -len(c["entries"])))
+    return out
 
 
 def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = None) -> Rows:
@@ -210,7 +271,7 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
             chart = charts.coauthor_network(
                 profile["owner_name"] or "?",
                 paper["title"] or "(abstract only)",
-                [n for n, _ in network.most_common(20)],
+                [n for n, _ in sorted(network.items(), key=lambda nc: (-nc[1], nc[0]))[:20]],
                 paper_side,
             )
         out.append(
@@ -224,6 +285,26 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
             }
         )
     return out
+
+
+def _listed_and_flagged_entries(
+    tables: dict[str, pa.Table], t: dict[str, Rows], listed: set[str]
+) -> Rows:
+    """The entries the report shows: those of the pages it lists and the flagged ones
+    (a million entries as Python rows would take minutes and gigabytes)."""
+    if "entries" not in tables:
+        return []
+    flagged_ids = [
+        a["entry_id"]
+        for a in t.get("attributions", [])
+        if a["status"] in ("likely_misattributed", "needs_review")
+    ]
+    entries = tables["entries"]
+    where = pc.or_(
+        pc.is_in(entries["source_id"], pa.array(sorted(listed), pa.string())),
+        pc.is_in(entries["entry_id"], pa.array(flagged_ids, pa.string())),
+    )
+    return _rows(tables, "entries", where)
 
 
 def _safe(section: str, compute: Any, default: Any, problems: list[str]) -> Any:
@@ -245,7 +326,7 @@ def build_context(
     failed: bool = False,
 ) -> dict[str, Any]:
     """Everything the template shows, from the run's tables."""
-    t = {name: _rows(tables, name) for name in tables}
+    t = {name: _rows(tables, name) for name in tables if name != "entries"}
     for name in (
         "papers",
         "paper_entries",
@@ -263,6 +344,7 @@ def build_context(
         else None
     )
     listed = pages_first(t, MAX_ROWS)
+    t["entries"] = _listed_and_flagged_entries(tables, t, {s["source_id"] for s in listed})
     per_source = [
         (s["path"], float(s["entry_count"] or 0), float(s["quarantined_count"] or 0))
         for s in listed
@@ -296,9 +378,7 @@ def build_context(
         ),
         "clusters": _safe(
             "duplicate papers",
-            lambda: duplicate_clusters(t["entries"], t["paper_entries"], t["papers"], paths)[
-                :MAX_ROWS
-            ],
+            lambda: duplicate_clusters(tables, paths, MAX_ROWS),
             [],
             problems,
         ),

@@ -186,3 +186,80 @@ def test_a_report_of_more_pages_than_it_lists_says_how_many_it_left_out(tmp_path
     html = report.render(context)
     assert f"{pages - 2} more files not listed" in html
     assert f"{pages} file(s)" in html
+
+
+RENDER = """
+import json, sys
+from pathlib import Path
+import pyarrow.parquet as pq
+from pipeline import report
+out = Path(sys.argv[1])
+tables = {p.stem: pq.read_table(p) for p in sorted(out.glob("*.parquet"))}
+manifest = json.loads((out / "run.json").read_text())
+sys.stdout.write(report.render(report.build_context(tables, manifest, None, None, None)))
+"""
+
+
+def test_the_same_tables_give_the_same_report_whatever_the_hash_seed(sample_report: Path):
+    """Sets iterate in an order that changes with each process's hash seed; nothing the
+    report shows may follow it (the coauthor chart's ties did)."""
+    import subprocess
+    import sys
+
+    def render(seed: str) -> str:
+        env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", RENDER, str(sample_report)],
+            capture_output=True, text=True, env=env, check=True, cwd=Path(__file__).parents[1],
+        )  # fmt: skip
+        return done.stdout
+
+    first = render("1")
+    assert "<svg" in first
+    assert all(render(seed) == first for seed in ("2", "3", "4"))
+
+
+def test_duplicate_papers_are_ranked_by_how_many_fields_their_entries_disagree_on():
+    import pyarrow as pa
+
+    from pipeline.report import cluster_ranking, duplicate_clusters
+
+    entries = pa.table(
+        {
+            "entry_id": ["e1", "e2", "e3", "e4", "e5", "e6", "e7"],
+            "source_id": ["s1", "s2", "s1", "s2", "s3", "s1", "s2"],
+            "position": [0, 0, 1, 1, 0, 2, 2],
+            "record_key": ["k1", "k2", "k3", "k4", "k5", "k6", "k7"],
+            "title": ["A", "A", "B", "B", "B", "C", ""],
+            "abstract": pa.array([None] * 7, pa.string()),
+            "authors": [["x", "y"], ["x", "y"], ["x"], ["x", "z"], None, ["q"], ["q"]],
+            "authors_truncated": [False, False, False, True, None, False, False],
+            "published_raw": ["2020", "2021", "2020", "2020", None, "2019", None],
+            "arxiv_id": [None, None, "2001.1", "2001.1", "2001.2", None, None],
+        }
+    )
+    paper_entries = pa.table(
+        {
+            "paper_id": ["pA", "pA", "pB", "pB", "pB", "pC", "pC"],
+            "entry_id": ["e1", "e2", "e3", "e4", "e5", "e6", "e7"],
+        }
+    )
+    papers = pa.table(
+        {
+            "paper_id": ["pC", "pA", "pB", "pD"],
+            "title": ["C", "A", "B", "D"],
+            "author_names": [["q"], ["x", "y"], ["x"], ["w"]],
+            "authors_complete": [True, True, True, True],
+        }
+    )
+    ranked = cluster_ranking(entries, paper_entries, papers)
+    # pB: arXiv id and byline ("1", "2 et al.") differ; pA: the date; pC: nothing (blank
+    # title and missing date are no disagreement) and pD has a single entry
+    assert ranked["paper_id"].to_pylist() == ["pB", "pA", "pC"]
+    assert ranked["disagree"].to_pylist() == [2, 1, 0]
+    tables = {"entries": entries, "paper_entries": paper_entries, "papers": papers}
+    clusters = duplicate_clusters(tables, {"s1": "one.txt"}, limit=2)
+    assert [c["paper"]["paper_id"] for c in clusters] == ["pB", "pA"]
+    assert clusters[0]["disagree"] == ["arXiv id", "byline"]
+    assert [e["entry_id"] for e in clusters[0]["entries"]] == ["e3", "e4", "e5"]
+    assert clusters[0]["entries"][0]["page"] == "one.txt"
