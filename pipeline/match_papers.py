@@ -16,11 +16,12 @@ from typing import Any
 
 from pipeline.comparisons import PAPER_MODEL
 from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
-from pipeline.normalize import fold, parse_name
+from pipeline.normalize import name_parts
 
 
 def surname_set(authors: list[str] | None) -> frozenset[str] | None:
-    keys = frozenset(fold(parse_name(a).surname).replace(" ", "") for a in authors or [])
+    """The byline's surname keys (each spelling parsed once: `normalize.name_parts`)."""
+    keys = frozenset(name_parts(a)["surname_key"] for a in authors or [])
     keys = frozenset(k for k in keys if k)
     return keys or None
 

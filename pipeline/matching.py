@@ -1145,26 +1145,16 @@ def constrained_clusters(
     scoring that high (or labeled the same). Each component is clustered alone,
     and only one component's cluster links are in memory at a time.
     """
-    uf = UnionFind(ids)
-    for (a, b), s in scores.items():
-        if s >= threshold:
-            uf.union(a, b)
-    for a, b in must:
-        uf.union(a, b)
+    root_of, within = score_components(ids, scores, threshold, must)
     components: dict[int, list[int]] = {}
     for i in ids:
-        components.setdefault(uf.find(i), []).append(i)
-    within: dict[int, dict[tuple[int, int], float]] = {}
-    for (a, b), s in scores.items():
-        root = uf.find(a)
-        if root == uf.find(b):
-            within.setdefault(root, {})[(a, b)] = s
+        components.setdefault(root_of[i], []).append(i)
 
     def by_component(pairs: set[tuple[int, int]]) -> dict[int, set[tuple[int, int]]]:
         out: dict[int, set[tuple[int, int]]] = {}
         for a, b in pairs:
-            if uf.find(a) == uf.find(b):
-                out.setdefault(uf.find(a), set()).add((a, b))
+            if root_of[a] == root_of[b]:
+                out.setdefault(root_of[a], set()).add((a, b))
         return out
 
     must_in, cannot_in = by_component(must), by_component(cannot)
@@ -1187,6 +1177,55 @@ def constrained_clusters(
         conflicts.extend(clashes)
     clusters = sorted(clusters)
     return Clustering(clusters, _confidence(clusters, scores) if confidence else {}, conflicts)
+
+
+def score_components(
+    ids: list[int],
+    scores: dict[tuple[int, int], float],
+    threshold: float,
+    must: set[tuple[int, int]],
+) -> tuple[dict[int, int], dict[int, dict[tuple[int, int], float]]]:
+    """The components of pairs scoring at least `threshold` or labeled the same: each
+    id's root (its component's smallest id), and each component's scored pairs in
+    the order of `scores` (so their sums add up as before). Found with SciPy's
+    connected components over arrays: at a million entries, a union-find in Python
+    over ten million scored pairs took a minute."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not ids:
+        return {}, {}
+    order = np.asarray(sorted(ids), dtype=np.int64)
+    count = len(scores)
+    a = np.searchsorted(order, np.fromiter((k[0] for k in scores), np.int64, count))
+    b = np.searchsorted(order, np.fromiter((k[1] for k in scores), np.int64, count))
+    value = np.fromiter(scores.values(), np.float64, count)
+    linked = [(a[value >= threshold], b[value >= threshold])]
+    if must:
+        ma = np.fromiter((p[0] for p in must), np.int64, len(must))
+        mb = np.fromiter((p[1] for p in must), np.int64, len(must))
+        linked.append((np.searchsorted(order, ma), np.searchsorted(order, mb)))
+    rows = np.concatenate([r for r, _ in linked])
+    cols = np.concatenate([c for _, c in linked])
+    graph = coo_matrix((np.ones(len(rows), np.int32), (rows, cols)), shape=(len(order),) * 2)
+    _, label = connected_components(graph, directed=False)
+    _, first = np.unique(label, return_index=True)  # ids ascend: first is the smallest
+    root = order[first][label]
+    root_of = dict(zip(order.tolist(), root.tolist(), strict=True))
+    inside = np.flatnonzero(label[a] == label[b])
+    inside = inside[np.argsort(label[a[inside]], kind="stable")]
+    group = label[a[inside]]
+    if not len(group):
+        return root_of, {}
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
+    keys, values = list(scores), list(scores.values())  # the dict's own objects, shared
+    within: dict[int, dict[tuple[int, int], float]] = {}
+    for segment_root, first_pair, last_pair in zip(
+        root[a[inside[starts]]].tolist(), starts.tolist(), ends.tolist(), strict=True
+    ):
+        within[segment_root] = {keys[i]: values[i] for i in inside[first_pair:last_pair].tolist()}
+    return root_of, within
 
 
 def _confidence(

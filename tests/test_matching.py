@@ -238,6 +238,17 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         result = constrained_clusters(list(range(n)), scores, 0.5, must, cannot)
         assert result.clusters == sorted(whole)
         assert sorted(result.conflicts) == sorted(whole_conflicts)
+        # ids as a run may have them: not 0..n-1, listed out of order (ties still break
+        # on the smaller id, so the order of the ids themselves is kept)
+        spread = {i: 1000 + 7 * i for i in range(n)}
+        result = constrained_clusters(
+            [spread[i] for i in reversed(range(n))],
+            {(spread[a], spread[b]): s for (a, b), s in scores.items()},
+            0.5,
+            {(spread[a], spread[b]) for a, b in must},
+            {(spread[a], spread[b]) for a, b in cannot},
+        )
+        assert result.clusters == sorted(sorted(spread[i] for i in c) for c in whole)
 
 
 def test_candidate_pairs_are_each_blocks_neighbourhood_once():
