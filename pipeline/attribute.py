@@ -33,7 +33,7 @@ from typing import Any
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
 from pipeline.matching import linked_groups
-from pipeline.normalize import fold, given_keys, parse_name, surnames_agree
+from pipeline.normalize import fold, name_parts, surnames_agree
 
 LIKELY = 0.75
 REVIEW = 0.4
@@ -69,8 +69,7 @@ DECISIONS = {
 @lru_cache(maxsize=1 << 19)
 def name_key(name: str) -> str:
     """Names that a page's name matching would confuse: folded given + surname."""
-    parts = parse_name(name)
-    return f"{fold(parts.given).replace(' ', '')} {fold(parts.surname).replace(' ', '')}".strip()
+    return name_parts(name)["name_key"]
 
 
 @dataclass(frozen=True)
@@ -84,12 +83,12 @@ class _NameParts:
 @lru_cache(maxsize=1 << 20)
 def _name_parts(name: str) -> _NameParts:
     """A written name taken apart once: pages repeat the same few thousand names."""
-    parts = parse_name(name)
+    parts = name_parts(name)
     return _NameParts(
-        fold(name).replace(" ", ""),
-        fold(parts.surname).replace(" ", ""),
-        fold(parts.given),
-        frozenset(given_keys(parts.given)),
+        parts["compact_key"],
+        parts["surname_key"],
+        fold(parts["given"]),
+        frozenset(parts["given_keys"]),
     )
 
 

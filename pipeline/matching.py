@@ -781,8 +781,10 @@ def score_pairs(
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
     global _SCORING
     try:
-        prepare(matcher.data_model, data.values())
-        _SCORING = (matcher, data, ids, field_columns(matcher.data_model, data))
+        columns = field_columns(matcher.data_model, data)
+        if columns is not None:
+            prepare(matcher.data_model, columns)
+        _SCORING = (matcher, data, ids, columns)
         parts = _score_chunks(chunks, min(jobs, len(chunks)))
     finally:
         _SCORING = None
@@ -847,17 +849,22 @@ def field_columns(data_model: Any, data: dict[int, Record]) -> FieldColumns | No
     lookups per field instead of a dictionary lookup per pair and field (those took
     a third of scoring ten million author pairs). None when a comparator scores
     missing values itself and scoring goes dedupe's way, pair by pair."""
-    comparators = list(data_model._field_comparators)
-    if not data or any(hasattr(compare, "missing") for _, compare, _, _ in comparators):
+    if not data or scores_missing_itself(data_model):
         return None
     size = max(data) + 1
     columns: FieldColumns = {}
-    for name in dict.fromkeys(name for name, _, _, _ in comparators):
+    for name in dict.fromkeys(name for name, _, _, _ in data_model._field_comparators):
         column = np.empty(size, dtype=object)  # filled one by one: values may be tuples
         for i, record in data.items():
             column[i] = record[name]
         columns[name] = column
     return columns
+
+
+def scores_missing_itself(data_model: Any) -> bool:
+    """Whether a comparator of the model scores missing values itself: then pairs are
+    scored dedupe's own way (`DataModel.distances`), pair by pair."""
+    return any(hasattr(compare, "missing") for _, compare, _, _ in data_model._field_comparators)
 
 
 def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
@@ -869,8 +876,8 @@ def features(data_model: Any, pairs: list[tuple[Record, Record]]) -> np.ndarray:
     author pairs. A missing value is NaN, as in dedupe; a model with a comparator
     that scores missing values itself goes the way of dedupe.
     """
-    if any(hasattr(compare, "missing") for _, compare, _, _ in data_model._field_comparators):
-        return data_model.distances(pairs)  # a comparator that scores missing values
+    if scores_missing_itself(data_model):
+        return data_model.distances(pairs)
     return compare_fields(
         data_model,
         lambda name: ([a[name] for a, _ in pairs], [b[name] for _, b in pairs]),
@@ -1052,13 +1059,12 @@ class Jaccard(DocumentRows):
         return out
 
 
-def prepare(data_model: Any, records: Iterable[Record]) -> None:
+def prepare(data_model: Any, columns: FieldColumns) -> None:
     """Index every record's documents for the batched comparisons, before workers fork."""
-    records = list(records)
     for name, compare, start, stop in data_model._field_comparators:
         stand_in = faster(compare)
         if isinstance(stand_in, DocumentRows) and stop - start == 1:
-            stand_in.index(r[name] for r in records)
+            stand_in.index(columns[name].tolist())
 
 
 _FASTER: dict[int, tuple[Any, Any]] = {}
@@ -1200,7 +1206,8 @@ def score_components(
     a = np.searchsorted(order, np.fromiter((k[0] for k in scores), np.int64, count))
     b = np.searchsorted(order, np.fromiter((k[1] for k in scores), np.int64, count))
     value = np.fromiter(scores.values(), np.float64, count)
-    linked = [(a[value >= threshold], b[value >= threshold])]
+    strong = value >= threshold
+    linked = [(a[strong], b[strong])]
     if must:
         ma = np.fromiter((p[0] for p in must), np.int64, len(must))
         mb = np.fromiter((p[1] for p in must), np.int64, len(must))

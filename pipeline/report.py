@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jellyfish
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -45,6 +46,8 @@ stay out of memory (at a million entries every column as Python objects took
 gigabytes). An entry's abstract is read as its first `SHOWN_ABSTRACT` characters."""
 SHOWN_ABSTRACT = 120
 UNUSED = frozenset({"mentions"})
+FLAGGED = ("likely_misattributed", "needs_review")
+"""Attribution statuses the report's flags section lists."""
 
 
 def _rows(tables: dict[str, pa.Table], name: str, where: pa.ChunkedArray | None = None) -> Rows:
@@ -136,9 +139,14 @@ def near_misses(persons: Rows) -> list[dict[str, Any]]:
     return sorted(out, key=lambda m: (-m["similarity"], m["a"]["name"]))
 
 
-CLUSTER_FIELDS = {"title": "title", "date": "published_raw", "arXiv id": "arxiv_id"}
-"""Fields on which a paper's entries may disagree (shown name: entries column), besides
-the byline's length."""
+CLUSTER_FIELDS = {
+    "title": "title",
+    "date": "published_raw",
+    "arXiv id": "arxiv_id",
+    "byline": "byline",
+}
+"""Fields on which a paper's entries may disagree (shown name: column); `byline` is
+the byline's length and whether it is cut short."""
 
 
 def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -146,28 +154,26 @@ def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def cluster_ranking(entries: pa.Table, paper_entries: pa.Table, papers: pa.Table) -> pa.Table:
-    """Papers seen on several entries: `paper_id`, `entries`, `disagree` (how many fields
-    the entries disagree on), worst first, ties in the papers table's order. Counted in
-    Arrow: at a million entries, the rows of every entry as Python dicts took a minute."""
-    byline = pc.list_value_length(entries["authors"])
+    """Papers seen on several entries: `paper_id`, `entries`, how many distinct values
+    their entries give each of `CLUSTER_FIELDS` (`COLUMN_count_distinct`), and
+    `disagree` (how many fields have more than one), worst first, ties in the papers
+    table's order. Counted in Arrow: at a million entries, the rows of every entry as
+    Python dicts took a minute."""
+    length = pc.list_value_length(entries["authors"])
     truncated = pc.cast(pc.fill_null(entries["authors_truncated"], False), pa.int32())
-    byline = pc.if_else(pc.greater(byline, 0), pc.add(pc.multiply(byline, 2), truncated), None)
-    facts = pa.table(
-        {
-            "entry_id": entries["entry_id"],
-            "byline": byline,
-            **{c: _blank_as_null(entries[c]) for c in CLUSTER_FIELDS.values()},
-        }
-    )
+    byline = pc.if_else(pc.greater(length, 0), pc.add(pc.multiply(length, 2), truncated), None)
+    columns = {c: _blank_as_null(entries[c]) for c in CLUSTER_FIELDS.values() if c != "byline"}
+    facts = pa.table({"entry_id": entries["entry_id"], **columns, "byline": byline})
     members = paper_entries.select(["paper_id", "entry_id"]).join(facts, "entry_id")
     counted = members.group_by("paper_id").aggregate(
-        [("entry_id", "count")]
-        + [(c, "count_distinct") for c in (*CLUSTER_FIELDS.values(), "byline")]
+        [("entry_id", "count")] + [(c, "count_distinct") for c in CLUSTER_FIELDS.values()]
     )
-    disagree = None
-    for c in (*CLUSTER_FIELDS.values(), "byline"):
-        differs = pc.cast(pc.greater(counted[f"{c}_count_distinct"], 1), pa.int64())
-        disagree = differs if disagree is None else pc.add(disagree, differs)
+    distinct = {
+        f"{c}_count_distinct": counted[f"{c}_count_distinct"] for c in CLUSTER_FIELDS.values()
+    }
+    disagree = pa.array(np.zeros(counted.num_rows, np.int64))
+    for values in distinct.values():
+        disagree = pc.add(disagree, pc.cast(pc.greater(values, 1), pa.int64()))
     order = pa.table(
         {"paper_id": papers["paper_id"], "order": pa.array(range(papers.num_rows), pa.int64())}
     )
@@ -175,6 +181,7 @@ def cluster_ranking(entries: pa.Table, paper_entries: pa.Table, papers: pa.Table
         {
             "paper_id": counted["paper_id"],
             "entries": counted["entry_id_count"],
+            **distinct,
             "disagree": disagree,
         }
     ).join(order, "paper_id")
@@ -192,41 +199,35 @@ def duplicate_clusters(
     if any(name not in tables for name in ("entries", "paper_entries", "papers")):
         return []
     ranked = cluster_ranking(tables["entries"], tables["paper_entries"], tables["papers"])
-    shown = ranked["paper_id"].to_pylist()[:limit]
+    shown = ranked.slice(0, limit).to_pylist()
     if not shown:
         return []
+    ids = pa.array([r["paper_id"] for r in shown], pa.string())
     papers = {
         p["paper_id"]: p
-        for p in _rows(tables, "papers", pc.is_in(tables["papers"]["paper_id"], pa.array(shown)))
+        for p in _rows(tables, "papers", pc.is_in(tables["papers"]["paper_id"], ids))
     }
-    links = tables["paper_entries"].filter(
-        pc.is_in(tables["paper_entries"]["paper_id"], pa.array(shown))
-    )
+    links = tables["paper_entries"].filter(pc.is_in(tables["paper_entries"]["paper_id"], ids))
     paper_of = dict(zip(links["entry_id"].to_pylist(), links["paper_id"].to_pylist(), strict=True))
     members: dict[str, Rows] = defaultdict(list)
     where = pc.is_in(tables["entries"]["entry_id"], links["entry_id"])
     for e in _rows(tables, "entries", where):
         members[paper_of[e["entry_id"]]].append(e)
-    out = []
-    for paper_id in shown:
-        group = sorted(members[paper_id], key=lambda e: e["record_key"])
-        fields = {
-            shown_as: {e[column] for e in group if e[column]}
-            for shown_as, column in CLUSTER_FIELDS.items()
+    return [
+        {
+            "paper": papers[r["paper_id"]],
+            "entries": [
+                {**e, "page": paths.get(e["source_id"], "")}
+                for e in sorted(members[r["paper_id"]], key=lambda e: e["record_key"])
+            ],
+            "disagree": [
+                shown_as
+                for shown_as, column in CLUSTER_FIELDS.items()
+                if r[f"{column}_count_distinct"] > 1
+            ],
         }
-        fields["byline"] = {
-            f"{len(e['authors'])}{' et al.' if e['authors_truncated'] else ''}"
-            for e in group
-            if e["authors"]
-        }
-        out.append(
-            {
-                "paper": papers[paper_id],
-                "entries": [{**e, "page": paths.get(e["source_id"], "")} for e in group],
-                "disagree": [k for k, v in fields.items() if len(v) > 1],
-            }
-        )
-    return out
+        for r in shown
+    ]
 
 
 def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = None) -> Rows:
@@ -250,8 +251,7 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     rows = [
         a
         for a in tables["attributions"]
-        if a["status"] in ("likely_misattributed", "needs_review")
-        and profiles[a["source_id"]]["owner_origin"] != "unknown"
+        if a["status"] in FLAGGED and profiles[a["source_id"]]["owner_origin"] != "unknown"
     ]
     rows.sort(
         key=lambda a: (a["status"] != "likely_misattributed", -(a["score"] or 0), a["entry_id"])
@@ -294,11 +294,7 @@ def _listed_and_flagged_entries(
     (a million entries as Python rows would take minutes and gigabytes)."""
     if "entries" not in tables:
         return []
-    flagged_ids = [
-        a["entry_id"]
-        for a in t.get("attributions", [])
-        if a["status"] in ("likely_misattributed", "needs_review")
-    ]
+    flagged_ids = [a["entry_id"] for a in t.get("attributions", []) if a["status"] in FLAGGED]
     entries = tables["entries"]
     where = pc.or_(
         pc.is_in(entries["source_id"], pa.array(sorted(listed), pa.string())),
