@@ -33,7 +33,7 @@ from typing import Any
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
 from pipeline.matching import linked_groups
-from pipeline.normalize import fold, name_parts, surnames_agree
+from pipeline.normalize import fold, name_parts, rejoined_name_parts, surnames_agree
 
 LIKELY = 0.75
 REVIEW = 0.4
@@ -75,7 +75,9 @@ def name_key(name: str) -> str:
 @dataclass(frozen=True)
 class _NameParts:
     whole: str
-    surname: str
+    surnames: tuple[str, ...]
+    """The surname, and the surname with the middle name before it if that space may
+    be a dropped hyphen ("Hatfield Dodds": dodds, hatfielddodds)."""
     given: str
     given_keys: frozenset[str]
 
@@ -84,9 +86,10 @@ class _NameParts:
 def _name_parts(name: str) -> _NameParts:
     """A written name taken apart once: pages repeat the same few thousand names."""
     parts = name_parts(name)
+    joined = rejoined_name_parts(name)
     return _NameParts(
         parts["compact_key"],
-        parts["surname_key"],
+        (parts["surname_key"], *([joined["surname_key"]] if joined else [])),
         fold(parts["given"]),
         frozenset(parts["given_keys"]),
     )
@@ -98,7 +101,7 @@ def names_match(a: str, b: str) -> bool:
     pa, pb = _name_parts(a), _name_parts(b)
     if pa.whole == pb.whole:
         return True
-    if not surnames_agree(pa.surname, pb.surname):
+    if not any(surnames_agree(x, y) for x in pa.surnames for y in pb.surnames):
         return False
     if pa.given_keys & pb.given_keys:
         return True

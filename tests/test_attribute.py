@@ -318,6 +318,8 @@ def test_names_match_forgives_one_slip_in_a_long_surname():
 def test_names_match_variants_not_namesakes():
     assert names_match("Sam Bowman", "Samuel R. Bowman")
     assert names_match("Zac Hatfield-Dodds", "Zac Hatfield Dodds")
+    assert names_match("Z. Hatfield-Dodds", "Zac Hatfield Dodds")  # hyphen dropped, no whole match
+    assert not names_match("Ana Maria Lopez", "Ana Maria")
     assert names_match("A. Chen", "Anna Chen")
     assert not names_match("Anna Chen", "Carol Chen")
 

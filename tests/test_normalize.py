@@ -13,6 +13,7 @@ from pipeline.normalize import (
     mentions,
     normalize_entries,
     parse_name,
+    rejoined_name_parts,
     resolve_date,
     title_key,
 )
@@ -34,6 +35,18 @@ from pipeline.normalize import (
 def test_parse_name(written, given, initials, surname):
     parts = parse_name(written)
     assert (parts.given, parts.middle_initials, parts.surname) == (given, initials, surname)
+
+
+def test_a_middle_name_may_be_the_first_half_of_a_hyphenated_surname():
+    assert parse_name("Zac Hatfield Dodds").joined_surname == "Hatfield-Dodds"
+    assert parse_name("Dodds, Zac Hatfield").joined_surname == "Hatfield-Dodds"
+    assert parse_name("Samuel R. Bowman").joined_surname == ""  # an initial
+    assert parse_name("Sam Bowman").joined_surname == ""
+    rejoined = rejoined_name_parts("Zac H. Hatfield Dodds")
+    assert rejoined is not None
+    assert (rejoined["surname_key"], rejoined["middle_initials"]) == ("hatfielddodds", "H")
+    assert rejoined["name_key"] == "zac hatfielddodds"
+    assert rejoined_name_parts("Samuel R. Bowman") is None
 
 
 def test_variant_spellings_share_keys():

@@ -238,3 +238,80 @@ def test_a_cluster_whose_mentions_share_no_collaborator_is_cut_in_two():
     # a curator's "same" label links the two groups
     same = Labels(match=[(records["m3"], records["m6"])])
     assert split_by_collaborators([cluster], records, same) == [cluster]
+
+
+def test_one_common_collaborator_does_not_join_two_labs():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import collaborator_weights, split_by_collaborators
+
+    lab_a = [{"ng a", "ito k"}, {"ito k", "roy m"}, {"ng a", "roy m"}, {"ito k", "wang j"}]
+    lab_b = [{"diaz j", "kim s"}, {"kim s", "cole t"}, {"diaz j", "cole t"}, {"kim s", "wang j"}]
+    mentions = [_mention(f"a{i}", f"pa{i}", "li", "Wei", c) for i, c in enumerate(lab_a)]
+    mentions += [_mention(f"b{i}", f"pb{i}", "li", "Wei", c) for i, c in enumerate(lab_b)]
+    # "Wang, J." is on many other bylines: a common name two labs happen to share
+    others = [_mention(f"o{i}", f"po{i}", "zhou", "Min", {"wang j"}) for i in range(30)]
+    records = {r["key"]: r for r in mentions + others}
+    weights = collaborator_weights(records)
+    assert weights["wang j"] < weights["ito k"]
+    cluster = sorted(r["key"] for r in mentions)
+    assert split_by_collaborators([cluster], records, Labels()) == [
+        ["a0", "a1", "a2", "a3"],
+        ["b0", "b1", "b2", "b3"],
+    ]
+
+
+def test_collaborator_groups_pool_a_groups_papers():
+    from pipeline.resolve_authors import collaborator_groups, collaborator_weights
+
+    # the lab's senior ("ito k") is on every paper; one-off coauthors differ
+    papers = [{"ito k", "ng a"}, {"ito k", "roy m"}, {"ito k", "lee b"}, {"ito k"}, {"kim s"}]
+    records = {
+        r["key"]: r
+        for r in [_mention(f"m{i}", f"p{i}", "li", "Wei", c) for i, c in enumerate(papers)]
+        + [_mention(f"o{i}", f"q{i}", "sun", "Ada", {f"x{i}"}) for i in range(20)]
+    }
+    cluster = [f"m{i}" for i in range(5)]
+    groups = collaborator_groups(cluster, records, {}, collaborator_weights(records))
+    assert groups == [["m0", "m1", "m2", "m3"], ["m4"]]
+    # the same input, the same groups, whatever order the cluster is listed in
+    assert collaborator_groups(cluster[::-1], records, {}, collaborator_weights(records)) == groups
+
+
+def test_a_dropped_hyphen_reads_as_the_surname_seen_elsewhere():
+    from pipeline.resolve_authors import compatible, mention_records, read_names
+
+    read = read_names({"Zac Hatfield Dodds", "Z. Hatfield-Dodds", "Ana Maria Lopez"})
+    assert read["Zac Hatfield Dodds"]["surname_key"] == "hatfielddodds"
+    assert read["Zac Hatfield Dodds"]["middle_initials"] == ""
+    # no "Maria-Lopez" anywhere: a middle name stays a middle name
+    assert read["Ana Maria Lopez"]["surname_key"] == "lopez"
+    assert read_names({"Zac Hatfield Dodds"})["Zac Hatfield Dodds"]["surname_key"] == "dodds"
+
+    def paper(i: int, name: str) -> dict:
+        return {
+            "paper_id": f"p{i}",
+            "author_names": [name],
+            "authors_from_key": f"k{i}",
+            "title_key": "t",
+            "abstract_key": None,
+            "category": None,
+            "published_year": None,
+        }
+
+    spaced, hyphened = mention_records(
+        [paper(1, "Zac Hatfield Dodds"), paper(2, "Zac Hatfield-Dodds")]
+    ).values()
+    assert compatible(spaced, hyphened)
+
+
+def test_a_persons_papers_with_one_collaborator_share_a_block():
+    from pipeline.resolve_authors import blocking_keys
+
+    def with_keys(surname: str, coauthors: set[str]) -> set[str]:
+        record = {**_mention("m", "p", surname, "Wei", coauthors), "name": None}
+        record["sound"] = ("", "")
+        return {k for k in blocking_keys(record) if k.startswith("with:")}
+
+    assert with_keys("wang", {"ito k", "ng a"}) & with_keys("wang", {"ito k"})
+    assert not with_keys("wang", {"ito k"}) & with_keys("wang", {"ng a"})
+    assert not with_keys("wang", {"ito k"}) & with_keys("zhang", {"ito k"})
