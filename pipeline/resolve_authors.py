@@ -258,13 +258,12 @@ def collaborator_groups(
             if (score := similarity(a, b)) >= SAME_COLLABORATORS:
                 yield -score, min(a, b), max(a, b)
 
-    heap = [item for a in sorted(vectors) for item in alike(a) if item[1] == a]
-    heapq.heapify(heap)
+    heap = _alike_pairs(vectors, norms, holders)
     while heap:
         negative, a, b = heapq.heappop(heap)
         if a not in vectors or b not in vectors:
             continue
-        if (now := similarity(a, b)) != -negative:  # scored before a or b grew
+        if not math.isclose(now := similarity(a, b), -negative):  # scored before a or b grew
             if now >= SAME_COLLABORATORS:
                 heapq.heappush(heap, (-now, a, b))
             continue
@@ -277,6 +276,28 @@ def collaborator_groups(
         for item in alike(a):
             heapq.heappush(heap, item)
     return sorted((sorted(keys) for keys in members.values()), key=lambda g: (-len(g), g[0]))
+
+
+def _alike_pairs(
+    vectors: dict[int, Counter], norms: dict[int, float], holders: dict[str, set[int]]
+) -> list[tuple[float, int, int]]:
+    """A heap of the groups' pairs at least `SAME_COLLABORATORS` alike, (-cosine, a, b)
+    with a < b: dot products summed key by key over the groups holding each key, one
+    pass instead of a set intersection for every pair."""
+    dots: dict[tuple[int, int], float] = defaultdict(float)
+    for c, ids in holders.items():
+        ordered = sorted(ids)
+        for x, a in enumerate(ordered):
+            weight = vectors[a][c]
+            for b in ordered[x + 1 :]:
+                dots[a, b] += weight * vectors[b][c]
+    heap = [
+        (-score, a, b)
+        for (a, b), dot in dots.items()
+        if (score := dot / (norms[a] * norms[b])) >= SAME_COLLABORATORS
+    ]
+    heapq.heapify(heap)
+    return heap
 
 
 def _weighted(keys: list[str], records: dict[str, Record], weights: dict[str, float]) -> Counter:
