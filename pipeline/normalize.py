@@ -156,6 +156,16 @@ def surnames_agree(a: str, b: str) -> bool:
     return len(a) == len(b) >= 4 and _one_swap(a, b)
 
 
+def given_names_agree(a: str, b: str) -> bool:
+    """Whether two written-out, folded given names can be one person's: equal, or
+    one slip apart in a name of four letters or more ("Tomas" and "Thomas",
+    "Dmitri" and "Dmitry"). Nicknames are the caller's (`given_keys`). "Wei" and
+    "Wen", "Hanchen" and "Huayan" are different names."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 4 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+
+
 def _one_swap(a: str, b: str) -> bool:
     diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     return (

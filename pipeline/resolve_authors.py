@@ -34,7 +34,13 @@ from pipeline.matching import (
     cluster_records,
     linked_groups,
 )
-from pipeline.normalize import fold, name_parts, rejoined_name_parts, surnames_agree
+from pipeline.normalize import (
+    fold,
+    given_names_agree,
+    name_parts,
+    rejoined_name_parts,
+    surnames_agree,
+)
 
 log = logging.getLogger(__name__)
 
@@ -148,17 +154,24 @@ def blocking_keys(record: Record) -> list[str]:
 def compatible(a: Record, b: Record) -> bool:
     """Whether two mentions can be one person at all, before any model: the same
     surname (folded, spaces and hyphens gone, or one typo apart in a long one) and
-    given names that agree (same initial, or nicknames of each other).
+    given names that agree: nicknames of each other, or the same initial where one
+    is an initial, or two written-out names one slip apart (`given_names_agree`).
 
-    "Alex Li" and "Alex Liu" are two people whatever their coauthors; dropping such
-    pairs before scoring keeps a common name's large blocks from chaining together.
+    "Alex Li" and "Alex Liu", "Hanchen Wang" and "Huayan Wang" are two people
+    whatever their coauthors; dropping such pairs before scoring keeps a common
+    name's large blocks from chaining together.
     """
     if not surnames_agree(a["surname"], b["surname"]):
         return False
     ga, gb = a["given"], b["given"]
     if not ga or not gb or not ga[1] or not gb[1]:
         return True
-    return ga[1] == gb[1] or bool(set(ga[2:]) & set(gb[2:]))
+    if set(ga[2:]) & set(gb[2:]):
+        return True  # one given name, or nicknames of one
+    if ga[1] != gb[1]:
+        return False
+    written_out = len(ga[0]) > 1 and len(gb[0]) > 1
+    return not written_out or given_names_agree(ga[0], gb[0])
 
 
 def names_of(record: Record) -> tuple[str, Any]:

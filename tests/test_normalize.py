@@ -9,6 +9,7 @@ import pytest
 from pipeline.normalize import (
     abstract_key,
     given_keys,
+    given_names_agree,
     mention_row,
     mentions,
     normalize_entries,
@@ -47,6 +48,14 @@ def test_a_middle_name_may_be_the_first_half_of_a_hyphenated_surname():
     assert (rejoined["surname_key"], rejoined["middle_initials"]) == ("hatfielddodds", "H")
     assert rejoined["name_key"] == "zac hatfielddodds"
     assert rejoined_name_parts("Samuel R. Bowman") is None
+
+
+def test_given_names_agree_forgive_one_slip_in_a_long_name_only():
+    assert given_names_agree("tomas", "thomas")
+    assert given_names_agree("dmitri", "dmitry")
+    assert not given_names_agree("hanchen", "huayan")
+    assert not given_names_agree("wei", "wen")  # short names: a letter is another name
+    assert not given_names_agree("min", "ming")
 
 
 def test_variant_spellings_share_keys():

@@ -119,6 +119,12 @@ def test_compatible_names_only():
     assert compatible(li, _mention("b", "p2", "li", "A", set()))
     long = _mention("a", "p1", "lukosiute", "Kamile", set())
     assert compatible(long, _mention("b", "p2", "lukosuite", "Kamile", set()))  # one slip
+    # two given names written out: the same initial is not enough
+    hanchen = _mention("a", "p1", "wang", "Hanchen", set())
+    assert not compatible(hanchen, _mention("b", "p2", "wang", "Huayan", set()))
+    assert compatible(hanchen, _mention("b", "p2", "wang", "H", set()))
+    tomas = _mention("a", "p1", "li", "Tomas", set())
+    assert compatible(tomas, _mention("b", "p2", "li", "Thomas", set()))
 
 
 def test_nicknames_share_a_small_block_other_names_do_not():
