@@ -199,8 +199,8 @@ def name_parts(written: str) -> dict[str, Any]:
 def rejoined_name_parts(written: str) -> dict[str, Any] | None:
     """`name_parts` as if the space before the surname were a dropped hyphen ("Zac
     Hatfield Dodds" read as Zac Hatfield-Dodds), None when the name has no full
-    middle name to join. Whether to read it so is the caller's call: only where the
-    hyphenated surname is seen on other bylines)."""
+    middle name to join. Whether to read it so is the caller's call (person
+    resolution does where the hyphenated surname is on other bylines)."""
     parts = parse_name(written)
     if not parts.joined_surname:
         return None
