@@ -157,13 +157,17 @@ def surnames_agree(a: str, b: str) -> bool:
 
 
 def given_names_agree(a: str, b: str) -> bool:
-    """Whether two written-out, folded given names can be one person's: equal, or
-    one slip apart in a name of four letters or more ("Tomas" and "Thomas",
-    "Dmitri" and "Dmitry"). Nicknames are the caller's (`given_keys`). "Wei" and
-    "Wen", "Hanchen" and "Huayan" are different names."""
+    """Whether two written-out, folded given names can be one person's: equal, or,
+    when both have four letters or more, one the start of the other (a compound
+    cut short: "Jean" of "Jean-Luc") or one slip apart ("Tomas" and "Thomas",
+    "Dmitri" and "Dmitry"). Nicknames are the caller's (`given_keys`). Short
+    names are too crowded: "Wei" and "Wen", "Min" and "Ming" are different names,
+    as are "Hanchen" and "Huayan"."""
     if a == b:
         return True
-    return min(len(a), len(b)) >= 4 and jellyfish.damerau_levenshtein_distance(a, b) <= 1
+    if min(len(a), len(b)) < 4:
+        return False
+    return a.startswith(b) or b.startswith(a) or jellyfish.damerau_levenshtein_distance(a, b) <= 1
 
 
 def _one_swap(a: str, b: str) -> bool:

@@ -53,6 +53,7 @@ def test_a_middle_name_may_be_the_first_half_of_a_hyphenated_surname():
 def test_given_names_agree_forgive_one_slip_in_a_long_name_only():
     assert given_names_agree("tomas", "thomas")
     assert given_names_agree("dmitri", "dmitry")
+    assert given_names_agree("jean", "jeanluc")  # "Jean Luc" and "Jean-Luc"
     assert not given_names_agree("hanchen", "huayan")
     assert not given_names_agree("wei", "wen")  # short names: a letter is another name
     assert not given_names_agree("min", "ming")
