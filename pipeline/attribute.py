@@ -77,7 +77,7 @@ class _NameParts:
     whole: str
     surnames: tuple[str, ...]
     """The surname, and the surname with the middle name before it if that space may
-    be a dropped hyphen ("Hatfield Dodds": dodds, hatfielddodds)."""
+    be a dropped hyphen ("Lopez Garcia": garcia, lopezgarcia)."""
     given: str
     given_keys: frozenset[str]
 

@@ -82,7 +82,7 @@ class NameParts:
     suffix: str | None
     joined_surname: str = ""
     """The surname if the space before it stood for a dropped hyphen: the last middle
-    name written in full and the surname ("Zac Hatfield Dodds": "Hatfield-Dodds");
+    name written in full and the surname ("Ana Lopez Garcia": "Lopez-Garcia");
     empty when that word is an initial or there is none."""
 
 
@@ -162,7 +162,7 @@ def given_names_agree(a: str, b: str) -> bool:
     cut short: "Jean" of "Jean-Luc") or one slip apart ("Tomas" and "Thomas",
     "Dmitri" and "Dmitry"). Nicknames are the caller's (`given_keys`). Short
     names are too crowded: "Wei" and "Wen", "Min" and "Ming" are different names,
-    as are "Hanchen" and "Huayan"."""
+    as are "Annika" and "Anneli"."""
     if a == b:
         return True
     if min(len(a), len(b)) < 4:
@@ -201,8 +201,8 @@ def name_parts(written: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1 << 16)
 def rejoined_name_parts(written: str) -> dict[str, Any] | None:
-    """`name_parts` as if the space before the surname were a dropped hyphen ("Zac
-    Hatfield Dodds" read as Zac Hatfield-Dodds), None when the name has no full
+    """`name_parts` as if the space before the surname were a dropped hyphen ("Ana
+    Lopez Garcia" read as Ana Lopez-Garcia), None when the name has no full
     middle name to join. Whether to read it so is the caller's call (person
     resolution does where the hyphenated surname is on other bylines)."""
     parts = parse_name(written)

@@ -97,10 +97,10 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
 
 
 def read_names(names: set[str]) -> dict[str, dict[str, Any]]:
-    """Each written name's parts (`normalize.name_parts`), reading "Zac Hatfield Dodds"
-    as Zac Hatfield-Dodds where "Hatfield-Dodds" is a surname on other bylines.
+    """Each written name's parts (`normalize.name_parts`), reading "Ana Lopez Garcia"
+    as Ana Lopez-Garcia where "Lopez-Garcia" is a surname on other bylines.
 
-    Alone, "Hatfield Dodds" is a middle name and a surname; a site that drops the
+    Alone, "Lopez Garcia" is a middle name and a surname; a site that drops the
     hyphen would otherwise make two people of one, with surnames that never agree."""
     read = {n: name_parts(n) for n in names}
     surnames = {parts["surname_key"] for parts in read.values()}
@@ -157,7 +157,7 @@ def compatible(a: Record, b: Record) -> bool:
     given names that agree: nicknames of each other, or the same initial where one
     is an initial, or two written-out names one slip apart (`given_names_agree`).
 
-    "Alex Li" and "Alex Liu", "Hanchen Wang" and "Huayan Wang" are two people
+    "Alex Li" and "Alex Liu", "Annika Wang" and "Anneli Wang" are two people
     whatever their coauthors; dropping such pairs before scoring keeps a common
     name's large blocks from chaining together.
     """
