@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
 from pipeline.attribute import attribute, read_decisions
+from pipeline.collector import young_generations_only
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
@@ -311,61 +312,62 @@ def build_tables(
         if previous and name in previous
     }
     extracted, entries = read_inputs(input_dir, options, progress, seconds)
-    paths = {s["source_id"]: s["path"] for s in extracted.sources}
-    paper_entries, papers, paper_issues, paper_info = papers_of(
-        entries, paths, options, seconds, before
-    )
-    listings = page_listings(extracted.sources, entries, paper_entries)
-    persons, authorships, person_issues, person_info = persons_of(
-        papers, listings, options, seconds, before
-    )
-    id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
-    with _timed(seconds, "attribute"):
-        decisions = read_decisions(options.decisions_path)
-        profiles, attributions, thresholds = attribute(
-            extracted.sources, entries, paper_entries, papers, persons, authorships, decisions
+    with young_generations_only():  # `collector`: old-generation scans cost minutes at 1M
+        paths = {s["source_id"]: s["path"] for s in extracted.sources}
+        paper_entries, papers, paper_issues, paper_info = papers_of(
+            entries, paths, options, seconds, before
         )
-    rows: dict[str, Any] = {
-        "sources": extracted.sources,
-        "mentions": normalize.mentions(entries),
-        "entries": entries,
-        "quarantine": extracted.quarantine,
-        "papers": papers,
-        "paper_entries": paper_entries,
-        "persons": persons,
-        "authorships": authorships,
-        "profiles": profiles,
-        "attributions": attributions,
-        "id_changes": id_changes,
-        "quality_issues": extracted.issues + paper_issues + person_issues,
-    }
-    # Each list of rows is let go as soon as its table is built, so a million entries
-    # are never held as dicts and as Arrow at once.
-    del entries, papers, paper_entries, persons, authorships, profiles, attributions, listings
-    with _timed(seconds, "tables"):
-        tables = {name: to_table(name, rows.pop(name)) for name in list(rows)}
-        tables = {name: tables[name] for name in TABLE_ORDER}
-    inputs = [
-        {
-            "path": s["path"],
-            "sha256": s["sha256"],
-            "size_bytes": s["size_bytes"],
-            "format": s["format"],
+        listings = page_listings(extracted.sources, entries, paper_entries)
+        persons, authorships, person_issues, person_info = persons_of(
+            papers, listings, options, seconds, before
+        )
+        id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
+        with _timed(seconds, "attribute"):
+            decisions = read_decisions(options.decisions_path)
+            profiles, attributions, thresholds = attribute(
+                extracted.sources, entries, paper_entries, papers, persons, authorships, decisions
+            )
+        rows: dict[str, Any] = {
+            "sources": extracted.sources,
+            "mentions": normalize.mentions(entries),
+            "entries": entries,
+            "quarantine": extracted.quarantine,
+            "papers": papers,
+            "paper_entries": paper_entries,
+            "persons": persons,
+            "authorships": authorships,
+            "profiles": profiles,
+            "attributions": attributions,
+            "id_changes": id_changes,
+            "quality_issues": extracted.issues + paper_issues + person_issues,
         }
-        for s in extracted.sources
-    ]
-    listing = "".join(
-        f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
-    )
-    manifest = {
-        "inputs": inputs,
-        "inputs_sha256": hashlib.sha256(listing.encode()).hexdigest(),
-        "row_counts": {name: t.num_rows for name, t in tables.items()},
-        "versions": _versions(),
-        "matcher_quality": {"papers": paper_info, "persons": person_info},
-        "attribution_thresholds": thresholds,
-    }
-    return RunResult(tables, manifest, seconds)
+        # Each list of rows is let go as soon as its table is built, so a million entries
+        # are never held as dicts and as Arrow at once.
+        del entries, papers, paper_entries, persons, authorships, profiles, attributions, listings
+        with _timed(seconds, "tables"):
+            tables = {name: to_table(name, rows.pop(name)) for name in list(rows)}
+            tables = {name: tables[name] for name in TABLE_ORDER}
+        inputs = [
+            {
+                "path": s["path"],
+                "sha256": s["sha256"],
+                "size_bytes": s["size_bytes"],
+                "format": s["format"],
+            }
+            for s in extracted.sources
+        ]
+        listing = "".join(
+            f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
+        )
+        manifest = {
+            "inputs": inputs,
+            "inputs_sha256": hashlib.sha256(listing.encode()).hexdigest(),
+            "row_counts": {name: t.num_rows for name, t in tables.items()},
+            "versions": _versions(),
+            "matcher_quality": {"papers": paper_info, "persons": person_info},
+            "attribution_thresholds": thresholds,
+        }
+        return RunResult(tables, manifest, seconds)
 
 
 def _write_extras(
