@@ -338,6 +338,15 @@ class _Piece:
     keys: list[str]
     papers: set[str]
     coauthors: set[str]
+    fields: set[str]
+    """Broad fields of the mentions' papers."""
+
+    def absorb(self, other: _Piece) -> None:
+        """Take `other`'s mentions: this piece is now both."""
+        self.keys += other.keys
+        self.papers |= other.papers
+        self.coauthors |= other.coauthors
+        self.fields |= other.fields
 
 
 def merge_by_collaborators(
@@ -366,9 +375,7 @@ def merge_by_collaborators(
             changed = False
             for a, b in _sharing_pairs(pieces):
                 if a in pieces and b in pieces and _can_join(pieces[a], pieces[b], records, apart):
-                    pieces[a].keys += pieces[b].keys
-                    pieces[a].papers |= pieces[b].papers
-                    pieces[a].coauthors |= pieces.pop(b).coauthors
+                    pieces[a].absorb(pieces.pop(b))
                     changed = True
         out.extend(p.keys for p in pieces.values())
     return sorted(sorted(c) for c in out)
@@ -379,6 +386,7 @@ def _piece(keys: list[str], records: dict[str, Record]) -> _Piece:
         list(keys),
         {records[k]["paper_id"] for k in keys},
         set().union(*(records[k]["coauthors"] or () for k in keys)),
+        {f for k in keys if (f := records[k]["context"][0])},
     )
 
 
@@ -420,8 +428,8 @@ def _can_pool(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str,
     if not all(compatible(records[x], records[y]) for x in a.keys[:5] for y in b.keys[:5]):
         return False
     small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
-    others = set(large.keys)
-    return not any(apart.get(k, set()) & others for k in small.keys)
+    kept_apart = set().union(*(apart[k] for k in small.keys if k in apart))
+    return not kept_apart or kept_apart.isdisjoint(large.keys)
 
 
 def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str, set[str]]) -> bool:
@@ -526,24 +534,18 @@ def join_listed_pieces(
             listed = len(piece.papers & listing.papers) / len(piece.papers)
             if (
                 listed >= LISTED_SHARE
-                and _related(pieces[main], piece, records)
+                and _related(pieces[main], piece)
                 and _can_pool(pieces[main], piece, records, apart)
             ):
-                pieces[main].keys += piece.keys
-                pieces[main].papers |= piece.papers
-                pieces[main].coauthors |= piece.coauthors
-                for k in pieces.pop(i).keys:
+                pieces[main].absorb(pieces.pop(i))
+                for k in piece.keys:
                     piece_of[k] = main
     return sorted(sorted(p.keys) for p in pieces.values())
 
 
-def _related(a: _Piece, b: _Piece, records: dict[str, Record]) -> bool:
+def _related(a: _Piece, b: _Piece) -> bool:
     """Whether two pieces share a field or a collaborator."""
-
-    def fields(p: _Piece) -> set[str]:
-        return {f for k in p.keys if (f := records[k]["context"][0])}
-
-    return bool(fields(a) & fields(b)) or bool(a.coauthors & b.coauthors)
+    return not a.fields.isdisjoint(b.fields) or not a.coauthors.isdisjoint(b.coauthors)
 
 
 def person_id_for(mention_keys: list[str]) -> str:

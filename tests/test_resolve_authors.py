@@ -106,6 +106,7 @@ def _mention(key: str, paper: str, surname: str, given: str, coauthors: set[str]
         "surname": surname,
         "given": (given.lower(), given[0].lower(), given.lower()),
         "coauthors": frozenset(coauthors),
+        "context": (None, frozenset(coauthors)),
         "rarity": (f"{surname}|{given[0].lower()}", 1),
     }
 
