@@ -468,18 +468,24 @@ def test_confidence_is_left_out_when_not_asked_for():
 def test_batched_comparisons_give_each_pairs_own_number():
     from simplecosine.cosine import CosineSetSimilarity, CosineTextSimilarity
 
-    from pipeline.comparisons import jaccard
+    from pipeline.comparisons import jaccard, related_work, shared_count
     from pipeline.matching import faster
 
     texts = ["power grid storage", "grid storage planning", "", None, "language models", "the"]
     sets = [frozenset(t.split()) if t is not None else None for t in texts]
     sets[2] = frozenset()  # an empty set is not a missing one
-    pairs = [(a, b) for a in range(len(texts)) for b in range(len(texts))]
+    many = [*sets[:4], frozenset("abcd"), frozenset("abce")]  # three or more in common
+    fields = ["physics", "cs", "physics", None, "cs", ""]
+    contexts = [(f, s) if s is not None else None for f, s in zip(fields, many, strict=True)]
+    contexts += [("physics", None), (None, None)]  # no coauthors known; nothing known
     for values, compare in (
         (texts, CosineTextSimilarity([t for t in texts if t])),
         (sets, CosineSetSimilarity([s for s in sets if s])),
         (sets, jaccard),
+        (many, shared_count),
+        (contexts, related_work),
     ):
+        pairs = [(a, b) for a in range(len(values)) for b in range(len(values))]
         left, right = [values[a] for a, _ in pairs], [values[b] for _, b in pairs]
         one_by_one = [
             compare(x, y) if x is not None and y is not None else np.nan
@@ -512,3 +518,37 @@ def test_repeated_values_are_compared_once_with_the_same_numbers():
     assert len(calls) == 2  # two distinct pairs with both values present
     assert not repeats([frozenset({i}) for i in range(500)], [frozenset()] * 500)
     assert not repeats([{"unhashable": 1}] * 500, [{}] * 500)
+
+
+def test_blocking_rules_read_their_fields_and_records_alike_are_fingerprinted_once():
+    from dedupe import predicates as dp
+    from dedupe.blocking import Fingerprinter
+
+    from pipeline.matching import fields_read, learned_blocks, records_alike
+
+    whole = dp.SimplePredicate(dp.wholeFieldPredicate, "surname")
+    start = dp.SimplePredicate(dp.sameThreeCharStartPredicate, "given")
+    rules = [whole, dp.CompoundPredicate((whole, start))]
+    assert fields_read(rules) == ("given", "surname")
+    assert fields_read([whole, dp.TfidfTextCanopyPredicate(0.8, "title")]) is None
+
+    seen: list[int] = []
+
+    class Counting(Fingerprinter):
+        def __call__(self, records, target=False):
+            for record_id, record in records:
+                seen.append(record_id)
+                yield from super().__call__([(record_id, record)], target)
+
+    class Matcher:
+        fingerprinter = Counting(rules)
+
+    names = [("wang", "wei"), ("wang", "wen"), ("li", "min"), ("wang", "wei"), ("li", "min")]
+    data = {i: {"surname": s, "given": g, "other": i} for i, (s, g) in enumerate(names * 4)}
+    assert records_alike(data, ("given", "surname"))[0] == [0, 3, 5, 8, 10, 13, 15, 18]
+    blocks = learned_blocks(Matcher(), data)
+    assert sorted(seen) == [0, 1, 2]  # one of each distinct name
+    every: dict[str, list[int]] = {}
+    for key, record_id in Fingerprinter(rules)(data.items()):
+        every.setdefault(key, []).append(record_id)
+    assert blocks == every
