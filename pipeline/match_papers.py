@@ -19,14 +19,25 @@ from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
 from pipeline.normalize import name_parts
 
 
-def surname_set(authors: list[str] | None) -> frozenset[str] | None:
-    """The byline's surname keys (each spelling parsed once: `normalize.name_parts`)."""
-    keys = frozenset(name_parts(a)["surname_key"] for a in authors or [])
-    keys = frozenset(k for k in keys if k)
+def surname_set(
+    authors: list[str] | None, surname_of: dict[str, str] | None = None
+) -> frozenset[str] | None:
+    """The byline's surname keys, from `surname_of` (written name -> surname key) or
+    else parsed (`normalize.name_parts`)."""
+    if surname_of is None:
+        surname_of = surname_keys(set(authors or []))
+    keys = frozenset(k for a in authors or [] if (k := surname_of[a]))
     return keys or None
 
 
-def paper_record(entry: dict[str, Any]) -> Record:
+def surname_keys(names: set[str]) -> dict[str, str]:
+    """Each written name's surname key, each name parsed once. A million entries
+    carry some 300k distinct names, more than `name_parts` keeps: asked entry by
+    entry, most names were parsed again at every byline they are on."""
+    return {n: name_parts(n)["surname_key"] for n in names}
+
+
+def paper_record(entry: dict[str, Any], surname_of: dict[str, str] | None = None) -> Record:
     """The matching view of one entry (display forms stay in `entries`)."""
     published = entry.get("published")
     return {
@@ -34,7 +45,7 @@ def paper_record(entry: dict[str, Any]) -> Record:
         "arxiv_id": entry.get("arxiv_id") or None,
         "title": entry.get("title_key") or None,
         "abstract": entry.get("abstract_key") or None,
-        "authors": surname_set(entry.get("authors")),
+        "authors": surname_set(entry.get("authors"), surname_of),
         "year": entry.get("published_year"),
         "day": published.toordinal() if published is not None else None,
     }
@@ -81,7 +92,8 @@ def sort_key(record: Record) -> str:
 
 
 def paper_records(entries: list[dict[str, Any]]) -> dict[str, Record]:
-    return {e["record_key"]: paper_record(e) for e in entries}
+    surname_of = surname_keys({n for e in entries for n in e.get("authors") or []})
+    return {e["record_key"]: paper_record(e, surname_of) for e in entries}
 
 
 def _hashed(anchor: str) -> str:

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -180,9 +182,12 @@ def _one_swap(a: str, b: str) -> bool:
     )
 
 
-def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
-    """One name on one byline: where it is, and its parts and keys (`name_parts`)."""
-    parts = name_parts(written)
+def mention_row(
+    entry_id: str, position: int, written: str, parts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One name on one byline: where it is, and its parts and keys (`name_parts`,
+    unless given)."""
+    parts = parts if parts is not None else name_parts(written)
     return {
         "entry_id": entry_id,
         "position": position,
@@ -253,10 +258,17 @@ def normalize_entries(
 
 
 def mentions(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """One row per author name on each entry, in byline order; lazily, since a
-    million entries carry millions of names (`schema.to_table` reads it in chunks)."""
-    return (
-        mention_row(row["entry_id"], i, name)
+    """One row per author name on each entry, lazily, since a million entries carry
+    millions of names (`schema.to_table` reads it in chunks and sorts the table).
+
+    The rows come name by name, so each distinct name is parsed once without a cache
+    of them all: a million entries carry some 300k, more than `name_parts` keeps."""
+    placed = sorted(
+        (name, row["entry_id"], i)
         for row in entries
         for i, name in enumerate(row.get("authors") or [])
     )
+    for name, same in itertools.groupby(placed, key=operator.itemgetter(0)):
+        parts = _keyed(name, parse_name(name))
+        for _, entry_id, i in same:
+            yield mention_row(entry_id, i, name, parts)

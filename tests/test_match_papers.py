@@ -128,3 +128,24 @@ def test_same_title_and_byline_is_one_listing_unless_the_arxiv_ids_differ():
         abstract_only, rec("t", {"kaplan", "brown"}, abstract="we study empirical scaling")
     )
     assert not same_listing(abstract_only, rec(None, {"kaplan", "brown"}))
+
+
+def test_paper_records_parse_each_distinct_name_once(monkeypatch):
+    from pipeline import match_papers
+
+    asked: list[str] = []
+    real = match_papers.name_parts
+
+    def counting(written: str):
+        asked.append(written)
+        return real(written)
+
+    monkeypatch.setattr(match_papers, "name_parts", counting)
+    entries = [
+        {"record_key": f"r{i}", "authors": ["Wei Wang", "A. Ruiz", "Ana Ruiz"][: 1 + i % 3]}
+        for i in range(12)
+    ]
+    records = match_papers.paper_records(entries)
+    assert sorted(asked) == ["A. Ruiz", "Ana Ruiz", "Wei Wang"]
+    assert records["r2"]["authors"] == frozenset({"wang", "ruiz"})
+    assert records["r0"]["authors"] == frozenset({"wang"})

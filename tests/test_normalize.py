@@ -125,8 +125,8 @@ def test_normalize_entries_adds_keys_and_keeps_display_forms():
     assert out[0]["title"] == "A Title" and out[0]["title_key"] == "a title"
     assert out[0]["published"] == dt.date(2024, 5, 3)
     assert rows[0].get("published") is None  # inputs are not mutated
-    ms = list(mentions(out))
-    assert [(m["position"], m["name_as_written"]) for m in ms] == [
+    ms = list(mentions(out))  # name by name: the table sorts them
+    assert sorted((m["position"], m["name_as_written"]) for m in ms) == [
         (0, "Sam Bowman"),
         (1, "Chris Olah"),
     ]
@@ -170,3 +170,26 @@ def test_a_name_worked_out_once_gives_each_mention_its_own_row():
         "changed" not in mention_row("e3", 0, "Patricia E. White")["given_keys"]
     )  # ...not the cache's
     assert first["surname_key"] == "white" and first["middle_initials"] == "E"
+
+
+def test_mentions_parse_each_distinct_name_once(monkeypatch):
+    from pipeline import normalize
+
+    parsed: list[str] = []
+    real = normalize.parse_name
+
+    def counting(written: str):
+        parsed.append(written)
+        return real(written)
+
+    monkeypatch.setattr(normalize, "parse_name", counting)
+    entries = [
+        {"entry_id": f"e{i}", "authors": ["Wei Wang", f"Ana Ruiz {i}", "Wei Wang"][: 1 + i % 3]}
+        for i in range(30)
+    ]
+    rows = list(normalize.mentions(entries))
+    assert len(rows) == sum(1 + i % 3 for i in range(30))
+    assert sorted(parsed) == sorted({n for e in entries for n in e["authors"]})
+    assert {(r["entry_id"], r["position"]) for r in rows} == {
+        (e["entry_id"], i) for e in entries for i in range(len(e["authors"]))
+    }
