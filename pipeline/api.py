@@ -8,6 +8,7 @@ times them, loads labels and models, and hands the result to `publish`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
@@ -61,7 +62,7 @@ from pipeline.resolve_authors import (
     resolve_authors,
 )
 from pipeline.resolve_authors import MODEL as PERSON_MODEL
-from pipeline.schema import to_table
+from pipeline.schema import to_table, to_table_by_index
 from pipeline.sources_config import load_sources_config
 from pipeline.validate import Validation, validate
 
@@ -329,7 +330,7 @@ def build_tables(
             )
         rows: dict[str, Any] = {
             "sources": extracted.sources,
-            "mentions": normalize.mentions(entries),
+            "mentions": functools.partial(_mentions_table, entries),
             "entries": entries,
             "quarantine": extracted.quarantine,
             "papers": papers,
@@ -345,7 +346,10 @@ def build_tables(
         # are never held as dicts and as Arrow at once.
         del entries, papers, paper_entries, persons, authorships, profiles, attributions, listings
         with _timed(seconds, "tables"):
-            tables = {name: to_table(name, rows.pop(name)) for name in list(rows)}
+            tables = {}
+            for name in list(rows):
+                value = rows.pop(name)
+                tables[name] = value() if callable(value) else to_table(name, value)
             tables = {name: tables[name] for name in TABLE_ORDER}
         inputs = [
             {
@@ -368,6 +372,11 @@ def build_tables(
             "attribution_thresholds": thresholds,
         }
         return RunResult(tables, manifest, seconds)
+
+
+def _mentions_table(entries: list[dict[str, Any]]) -> pa.Table:
+    """Every name on every byline with its parts (`normalize.mention_columns`)."""
+    return to_table_by_index("mentions", *normalize.mention_columns(entries))
 
 
 def _write_extras(

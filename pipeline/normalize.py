@@ -16,10 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import operator
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -182,18 +179,9 @@ def _one_swap(a: str, b: str) -> bool:
     )
 
 
-def mention_row(
-    entry_id: str, position: int, written: str, parts: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """One name on one byline: where it is, and its parts and keys (`name_parts`,
-    unless given)."""
-    parts = parts if parts is not None else name_parts(written)
-    return {
-        "entry_id": entry_id,
-        "position": position,
-        **parts,
-        "given_keys": list(parts["given_keys"]),
-    }
+def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
+    """One name on one byline: where it is, and its parts and keys (`name_parts`)."""
+    return {"entry_id": entry_id, "position": position, **_name_columns(name_parts(written))}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -257,18 +245,25 @@ def normalize_entries(
     return out
 
 
-def mentions(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """One row per author name on each entry, lazily, since a million entries carry
-    millions of names (`schema.to_table` reads it in chunks and sorts the table).
+def mention_columns(
+    entries: list[dict[str, Any]],
+) -> tuple[dict[str, list[Any]], list[dict[str, Any]], list[int]]:
+    """The mentions table as (each mention's entry_id and position, each distinct
+    name's parts, each mention's name among them): see `schema.to_table_by_index`.
+    Each distinct name is parsed once without a cache of them all: a million
+    entries carry some 300k, more than `name_parts` keeps."""
+    entry_ids: list[str] = []
+    positions: list[int] = []
+    which: list[int] = []
+    index: dict[str, int] = {}
+    for row in entries:
+        for i, name in enumerate(row.get("authors") or []):
+            entry_ids.append(row["entry_id"])
+            positions.append(i)
+            which.append(index.setdefault(name, len(index)))
+    names = [_name_columns(_keyed(n, parse_name(n))) for n in index]
+    return {"entry_id": entry_ids, "position": positions}, names, which
 
-    The rows come name by name, so each distinct name is parsed once without a cache
-    of them all: a million entries carry some 300k, more than `name_parts` keeps."""
-    placed = sorted(
-        (name, row["entry_id"], i)
-        for row in entries
-        for i, name in enumerate(row.get("authors") or [])
-    )
-    for name, same in itertools.groupby(placed, key=operator.itemgetter(0)):
-        parts = _keyed(name, parse_name(name))
-        for _, entry_id, i in same:
-            yield mention_row(entry_id, i, name, parts)
+
+def _name_columns(parts: dict[str, Any]) -> dict[str, Any]:
+    return {**parts, "given_keys": list(parts["given_keys"])}

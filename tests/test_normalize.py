@@ -10,14 +10,15 @@ from pipeline.normalize import (
     abstract_key,
     given_keys,
     given_names_agree,
+    mention_columns,
     mention_row,
-    mentions,
     normalize_entries,
     parse_name,
     rejoined_name_parts,
     resolve_date,
     title_key,
 )
+from pipeline.schema import to_table, to_table_by_index
 
 
 @pytest.mark.parametrize(
@@ -125,8 +126,8 @@ def test_normalize_entries_adds_keys_and_keeps_display_forms():
     assert out[0]["title"] == "A Title" and out[0]["title_key"] == "a title"
     assert out[0]["published"] == dt.date(2024, 5, 3)
     assert rows[0].get("published") is None  # inputs are not mutated
-    ms = list(mentions(out))  # name by name: the table sorts them
-    assert sorted((m["position"], m["name_as_written"]) for m in ms) == [
+    ms = to_table_by_index("mentions", *mention_columns(out)).to_pylist()
+    assert [(m["position"], m["name_as_written"]) for m in ms] == [
         (0, "Sam Bowman"),
         (1, "Chris Olah"),
     ]
@@ -172,7 +173,7 @@ def test_a_name_worked_out_once_gives_each_mention_its_own_row():
     assert first["surname_key"] == "white" and first["middle_initials"] == "E"
 
 
-def test_mentions_parse_each_distinct_name_once(monkeypatch):
+def test_mention_columns_parse_each_distinct_name_once_into_the_same_table(monkeypatch):
     from pipeline import normalize
 
     parsed: list[str] = []
@@ -183,13 +184,12 @@ def test_mentions_parse_each_distinct_name_once(monkeypatch):
         return real(written)
 
     monkeypatch.setattr(normalize, "parse_name", counting)
-    entries = [
-        {"entry_id": f"e{i}", "authors": ["Wei Wang", f"Ana Ruiz {i}", "Wei Wang"][: 1 + i % 3]}
-        for i in range(30)
-    ]
-    rows = list(normalize.mentions(entries))
-    assert len(rows) == sum(1 + i % 3 for i in range(30))
-    assert sorted(parsed) == sorted({n for e in entries for n in e["authors"]})
-    assert {(r["entry_id"], r["position"]) for r in rows} == {
-        (e["entry_id"], i) for e in entries for i in range(len(e["authors"]))
-    }
+    names = ["Wei Wang", "Ana Ruiz-Lopez", "Wei Wang", "A. Ruiz Lopez"]
+    entries = [{"entry_id": f"e{i:02d}", "authors": names[: 1 + i % 4]} for i in range(30)]
+    table = to_table_by_index("mentions", *normalize.mention_columns(entries))
+    assert sorted(parsed) == sorted(set(names))
+    by_row = to_table(
+        "mentions",
+        [mention_row(e["entry_id"], i, n) for e in entries for i, n in enumerate(e["authors"])],
+    )
+    assert table.equals(by_row) and table.num_rows == sum(1 + i % 4 for i in range(30))

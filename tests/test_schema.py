@@ -32,3 +32,21 @@ def test_no_rows_give_an_empty_table_with_the_schema():
     table = to_table("quarantine", iter([]))
     assert table.num_rows == 0 and table.schema == PUBLISHED["quarantine"]
     assert isinstance(table, pa.Table)
+
+
+def test_a_table_by_index_repeats_shared_rows_and_refuses_unknown_columns():
+    from pipeline.schema import to_table_by_index
+
+    shared = [{"name_as_written": "Wei Wang"}, {"name_as_written": "Ana Ruiz"}]
+    table = to_table_by_index(
+        "mentions", {"entry_id": ["e2", "e1", "e1"], "position": [0, 1, 0]}, shared, [0, 1, 0]
+    )
+    assert [(r["entry_id"], r["position"], r["name_as_written"]) for r in table.to_pylist()] == [
+        ("e1", 0, "Wei Wang"),
+        ("e1", 1, "Ana Ruiz"),
+        ("e2", 0, "Wei Wang"),
+    ]
+    with pytest.raises(ValueError, match=r"mentions: columns not in schema: \['entry'\]"):
+        to_table_by_index("mentions", {"entry": ["e1"]}, shared, [0])
+    with pytest.raises(ValueError, match=r"mentions row 1: columns not in schema: \['nmae'\]"):
+        to_table_by_index("mentions", {"entry_id": ["e1"]}, [*shared[:1], {"nmae": "x"}], [0])
