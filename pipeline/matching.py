@@ -618,9 +618,8 @@ def records_alike(data: dict[int, Record], fields: tuple[str, ...] | None) -> di
     groups: dict[int, list[int]] = {}
     try:
         for i, record in data.items():
-            groups.setdefault(first.setdefault(tuple(record.get(f) for f in fields), i), []).append(
-                i
-            )
+            values = tuple(record.get(f) for f in fields)
+            groups.setdefault(first.setdefault(values, i), []).append(i)
     except TypeError:  # a list or dict value: no grouping
         return {i: [i] for i in data}
     return groups
