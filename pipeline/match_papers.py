@@ -19,13 +19,8 @@ from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
 from pipeline.normalize import name_parts
 
 
-def surname_set(
-    authors: list[str] | None, surname_of: dict[str, str] | None = None
-) -> frozenset[str] | None:
-    """The byline's surname keys, from `surname_of` (written name -> surname key) or
-    else parsed (`normalize.name_parts`)."""
-    if surname_of is None:
-        surname_of = surname_keys(set(authors or []))
+def surname_set(authors: list[str] | None, surname_of: dict[str, str]) -> frozenset[str] | None:
+    """The byline's surname keys, from `surname_of` (written name -> surname key)."""
     keys = frozenset(k for a in authors or [] if (k := surname_of[a]))
     return keys or None
 
@@ -37,7 +32,7 @@ def surname_keys(names: set[str]) -> dict[str, str]:
     return {n: name_parts(n)["surname_key"] for n in names}
 
 
-def paper_record(entry: dict[str, Any], surname_of: dict[str, str] | None = None) -> Record:
+def paper_record(entry: dict[str, Any], surname_of: dict[str, str]) -> Record:
     """The matching view of one entry (display forms stay in `entries`)."""
     published = entry.get("published")
     return {

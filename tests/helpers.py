@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from pipeline.extract import FileResult, extract_file
 
@@ -20,3 +23,17 @@ def sample(prefix: str) -> Path:
     """A sample page in data/raw by the start of its name."""
     (path,) = sorted(RAW.glob(f"{prefix}*.txt"))
     return path
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[Any]:
+    """The first argument of every call to `owner.name` from now on (the function
+    still runs): how tests see that work is done once."""
+    calls: list[Any] = []
+    real = getattr(owner, name)
+
+    def recording(first: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(first)
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls

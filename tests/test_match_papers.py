@@ -132,15 +132,9 @@ def test_same_title_and_byline_is_one_listing_unless_the_arxiv_ids_differ():
 
 def test_paper_records_parse_each_distinct_name_once(monkeypatch):
     from pipeline import match_papers
+    from tests.helpers import record_calls
 
-    asked: list[str] = []
-    real = match_papers.name_parts
-
-    def counting(written: str):
-        asked.append(written)
-        return real(written)
-
-    monkeypatch.setattr(match_papers, "name_parts", counting)
+    asked = record_calls(monkeypatch, match_papers, "name_parts")
     entries = [
         {"record_key": f"r{i}", "authors": ["Wei Wang", "A. Ruiz", "Ana Ruiz"][: 1 + i % 3]}
         for i in range(12)

@@ -175,15 +175,9 @@ def test_a_name_worked_out_once_gives_each_mention_its_own_row():
 
 def test_mention_columns_parse_each_distinct_name_once_into_the_same_table(monkeypatch):
     from pipeline import normalize
+    from tests.helpers import record_calls
 
-    parsed: list[str] = []
-    real = normalize.parse_name
-
-    def counting(written: str):
-        parsed.append(written)
-        return real(written)
-
-    monkeypatch.setattr(normalize, "parse_name", counting)
+    parsed = record_calls(monkeypatch, normalize, "parse_name")
     names = ["Wei Wang", "Ana Ruiz-Lopez", "Wei Wang", "A. Ruiz Lopez"]
     entries = [{"entry_id": f"e{i:02d}", "authors": names[: 1 + i % 4]} for i in range(30)]
     table = to_table_by_index("mentions", *normalize.mention_columns(entries))
