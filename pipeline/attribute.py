@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from statistics import median
 from typing import Any
+
+import numpy as np
 
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
@@ -163,19 +167,36 @@ def infer_owner(ranked: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def owner_person(owner_name: str, view: PageView, persons: dict[str, dict[str, Any]]) -> str | None:
-    """The person a declared or header owner name stands for on this page."""
-    counts: Counter[str] = Counter()
-    for entry in view.entries:
-        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ()):
-            if any(names_match(owner_name, v) for v in persons[person_id]["variants"]):
-                counts[person_id] += 1
-    if not counts:
+def owner_matcher(owner_name: str) -> Callable[[str], bool]:
+    """`names_match(owner_name, name)`, each name compared once: the owner is on
+    nearly every entry of a page, and a page's bylines are read more than once."""
+    return cache(partial(names_match, owner_name))
+
+
+def owner_person(
+    is_owner: Callable[[str], bool], view: PageView, persons: dict[str, dict[str, Any]]
+) -> str | None:
+    """The person a declared or header owner name (`owner_matcher`) stands for on
+    this page."""
+    counts = Counter(
+        person_id
+        for entry in view.entries
+        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ())
+    )
+    # each person once: the owner is on nearly every entry, with many spellings
+    named = [p for p in counts if any(map(is_owner, persons[p]["variants"]))]
+    if not named:
         return None
-    return min(counts, key=lambda p: (-counts[p], p))
+    return min(named, key=lambda p: (-counts[p], p))
 
 
-def profile_row(view: PageView, persons: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def profile_row(
+    view: PageView,
+    persons: dict[str, dict[str, Any]],
+    is_owner: Callable[[str], bool] | None = None,
+) -> dict[str, Any]:
+    """Who owns the page: the declared or header name (`is_owner` matches it), else
+    the name inferred from the bylines."""
     source = view.source
     ranked = candidates(view, persons)
     shown = [
@@ -189,7 +210,8 @@ def profile_row(view: PageView, persons: dict[str, dict[str, Any]]) -> dict[str,
         "entry_count": len(view.entries),
     }
     if source.get("owner_name"):
-        person = owner_person(source["owner_name"], view, persons)
+        is_owner = is_owner or owner_matcher(source["owner_name"])
+        person = owner_person(is_owner, view, persons)
         origin = source.get("owner_origin") or "declared"
         named_by = "sources.toml" if origin == "declared" else "the page header"
         missing = "" if person else "; no author on the page's bylines has this name"
@@ -437,27 +459,64 @@ def _topic_vectors(papers: list[dict[str, Any]]) -> tuple[dict[str, int], Any]:
     return index, vectorizer.fit_transform(texts)
 
 
+SIMILARITY_BATCH = 50_000
+"""Paper pairs per sparse product in `topic_similarities`."""
+
+
 def topic_similarities(
-    paper_ids: list[str], owner_papers: set[str], index: dict[str, int], vectors: Any
-) -> dict[str, float]:
-    """Each listed paper's closest topic among the owner's other papers (cosine of
-    TF-IDF vectors), for a whole page in one sparse product."""
-    if vectors is None:
-        return {}
-    listed = sorted({p for p in paper_ids if p in index})
-    owned = sorted(p for p in owner_papers if p in index)
-    if not listed or not owned:
-        return {}
-    sims = (vectors[[index[p] for p in listed]] @ vectors[[index[p] for p in owned]].T).toarray()
-    column = {p: j for j, p in enumerate(owned)}
-    out = {}
-    for i, paper_id in enumerate(listed):
-        if paper_id in column:  # not its own closest paper
-            sims[i, column[paper_id]] = -1.0
-        best = float(sims[i].max())
-        if best >= 0.0:
-            out[paper_id] = round(best, 4)
-    return out
+    requests: Iterable[tuple[list[str], AbstractSet[str]]],
+    index: dict[str, int],
+    vectors: Any,
+    batch: int = SIMILARITY_BATCH,
+) -> Iterator[dict[str, float]]:
+    """For each page's (listed papers, owner's papers), in order: each listed paper's
+    closest topic among the owner's other papers (cosine of TF-IDF vectors).
+
+    The pairs of many pages go through one elementwise sparse product: a page's
+    own product costs about a millisecond of SciPy's checks and conversions
+    whatever its size, and a million entries make 89k pages of ~11 papers."""
+    pending: list[tuple[list[str], list[str]]] = []
+    left: list[Any] = []
+    right: list[Any] = []
+    size = 0
+    for paper_ids, owner_papers in requests:
+        listed = sorted({p for p in paper_ids if p in index})
+        owned = sorted(p for p in owner_papers if p in index)
+        if vectors is None or not listed or not owned:
+            listed = owned = []
+        else:
+            rows = np.array([index[p] for p in listed])
+            columns = np.array([index[p] for p in owned])
+            left.append(np.repeat(rows, len(columns)))
+            right.append(np.tile(columns, len(rows)))
+            size += len(rows) * len(columns)
+        pending.append((listed, owned))
+        if size >= batch:
+            yield from _closest_topics(pending, vectors, left, right)
+            pending, left, right, size = [], [], [], 0
+    yield from _closest_topics(pending, vectors, left, right)
+
+
+def _closest_topics(
+    pending: list[tuple[list[str], list[str]]], vectors: Any, left: list[Any], right: list[Any]
+) -> Iterator[dict[str, float]]:
+    dots = np.zeros(0)
+    if left:
+        a, b = np.concatenate(left), np.concatenate(right)
+        dots = np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel()
+    start = 0
+    for listed, owned in pending:
+        if not listed:
+            yield {}
+            continue
+        sims = dots[start : start + len(listed) * len(owned)].reshape(len(listed), len(owned))
+        start += sims.size
+        column = {p: j for j, p in enumerate(owned)}
+        mine = [(i, column[p]) for i, p in enumerate(listed) if p in column]
+        if mine:  # not its own closest paper
+            sims[tuple(np.array(mine).T)] = -1.0
+        best = sims.max(axis=1)
+        yield {p: round(float(b), 4) for p, b in zip(listed, best, strict=True) if b >= 0.0}
 
 
 def page_groups(links: dict[str, set[str]]) -> list[frozenset[str]]:
@@ -474,22 +533,44 @@ def page_core(groups: list[frozenset[str]]) -> frozenset[str]:
     return groups[0]
 
 
+def owner_spellings(is_owner: Callable[[str], bool], names: Iterable[str]) -> frozenset[str]:
+    """The names among `names` that are the owner's (`owner_matcher`). A page keeps
+    them for its second reading: a million entries' pages hold millions of
+    distinct (owner, name) pairs, past any cache."""
+    return frozenset(filter(is_owner, set(names)))
+
+
+def names_on(
+    paper_ids: Iterable[str],
+    persons_on: dict[str, set[str]],
+    written: dict[tuple[str, str], str],
+    paper_by_id: dict[str, dict[str, Any]],
+) -> Iterator[str]:
+    """Every name written on these papers: as each author wrote it, and on the
+    merged bylines."""
+    for paper_id in paper_ids:
+        for person_id in persons_on.get(paper_id, ()):
+            yield written[(paper_id, person_id)]
+        yield from paper_by_id[paper_id]["author_names"]
+
+
 def page_coauthors(
     paper_ids: set[str],
-    owner_name: str,
+    spellings: AbstractSet[str],
     persons_on: dict[str, set[str]],
     written: dict[tuple[str, str], str],
 ) -> dict[str, dict[str, str]]:
-    """Each listed paper's coauthors (person id -> link key), anyone written with the
-    owner's name left out: the owner and a namesake must not link their papers.
-    The key is the name as written, folded: on one person's page the same name is
-    the same collaborator, even where the resolver split them."""
+    """Each listed paper's coauthors (person id -> link key), anyone written with one
+    of the owner's spellings (`owner_spellings`) left out: the owner and a namesake
+    must not link their papers. The key is the name as written, folded: on one
+    person's page the same name is the same collaborator, even where the resolver
+    split them."""
     out = {}
     for paper_id in paper_ids:
         out[paper_id] = {}
         for person_id in persons_on.get(paper_id, ()):
-            name = written.get((paper_id, person_id), "")
-            if not names_match(owner_name, name):
+            name = written[(paper_id, person_id)]
+            if name not in spellings:
                 out[paper_id][person_id] = name_key(name)
     return out
 
@@ -509,6 +590,14 @@ class PageCore:
     entries: list[dict[str, Any]]
     listed: set[str]
     core: frozenset[str]
+    spellings: frozenset[str] = frozenset()
+    """The names on the page's bylines that are the owner's (`owner_spellings`)."""
+
+
+def owners_papers(page: PageCore, paper_by_id: dict[str, dict[str, Any]]) -> AbstractSet[str]:
+    """The papers a page's others are compared with: its core, or without one every
+    listed paper with a byline."""
+    return page.core or {p for p in page.listed if paper_by_id[p]["author_names"]}
 
 
 def claims_index(pages: list[PageCore]) -> dict[str, list[PageCore]]:
@@ -543,15 +632,18 @@ def claimed_elsewhere(
 def prepare_page(
     view: PageView,
     profile: dict[str, Any],
-    persons_on: dict[str, set[str]],
+    is_owner: Callable[[str], bool],
     written: dict[tuple[str, str], str],
+    paper_by_id: dict[str, dict[str, Any]],
 ) -> PageCore:
-    """The page's listed papers and core; its coauthors are found again when it is
-    scored, so that a million entries' coauthor maps are not all held at once."""
+    """The page's listed papers, the owner's spellings on them, and its core; its
+    coauthors are found again when it is scored, so that a million entries'
+    coauthor maps are not all held at once."""
     listed = {view.paper_of[e["entry_id"]] for e in view.entries}
-    coauthors = page_coauthors(listed, profile["owner_name"], persons_on, written)
+    spellings = owner_spellings(is_owner, names_on(listed, view.persons_on, written, paper_by_id))
+    coauthors = page_coauthors(listed, spellings, view.persons_on, written)
     core = page_core(page_groups({p: link_keys(c) for p, c in coauthors.items()}))
-    return PageCore(view.source, profile, view.entries, listed, core)
+    return PageCore(view.source, profile, view.entries, listed, core, spellings)
 
 
 def attribute(
@@ -586,23 +678,27 @@ def attribute(
     for source in sorted(sources, key=lambda s: s["path"]):
         page_entries = sorted(by_source.get(source["source_id"], []), key=lambda e: e["position"])
         view = PageView(source, page_entries, paper_of, persons_on)
-        profile = profile_row(view, person_by_id)
+        declared = source.get("owner_name")
+        is_owner = owner_matcher(declared) if declared else None
+        profile = profile_row(view, person_by_id, is_owner)
         profiles.append(profile)
         if profile["owner_origin"] == "unknown":
             for entry in page_entries:
                 rows.append(_unknown_owner_row(source, entry, paper_of[entry["entry_id"]]))
             continue
-        pages.append(prepare_page(view, profile, persons_on, written))
+        is_owner = is_owner or owner_matcher(profile["owner_name"])
+        pages.append(prepare_page(view, profile, is_owner, written, paper_by_id))
     claims = claims_index(pages)
-    for page in pages:
+    similarities = topic_similarities(
+        ((sorted(page.listed), owners_papers(page, paper_by_id)) for page in pages), index, vectors
+    )
+    for page, similarity in zip(pages, similarities, strict=True):
         source, profile, core, listed = page.source, page.profile, page.core, page.listed
-        coauthors = page_coauthors(listed, profile["owner_name"], persons_on, written)
+        coauthors = page_coauthors(listed, page.spellings, persons_on, written)
         links = {p: link_keys(c) for p, c in coauthors.items()}
-        with_byline = {p for p in listed if paper_by_id[p]["author_names"]}
-        compared = core or with_byline
+        compared = owners_papers(page, paper_by_id)
         on_core = Counter(key for p in core for key in links[p])
         core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
-        similarity = topic_similarities(sorted(listed), compared, index, vectors)
         typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
         for entry in page.entries:
             paper_id = paper_of[entry["entry_id"]]
@@ -610,7 +706,7 @@ def attribute(
             evidence = _evidence(
                 paper,
                 profile["owner_person_id"],
-                profile["owner_name"],
+                page.spellings,
                 (paper_id in core) if core else None,
                 sorted(
                     person_by_id[p]["name"]
@@ -619,7 +715,6 @@ def attribute(
                 ),
                 core_fields,
                 persons_on,
-                person_by_id,
                 written,
                 similarity.get(paper_id),
                 typical,
@@ -680,12 +775,11 @@ def _unknown_owner_row(source: dict[str, Any], entry: dict[str, Any], paper_id: 
 def _evidence(
     paper: dict[str, Any],
     owner: str | None,
-    owner_name: str,
+    spellings: AbstractSet[str],
     in_core: bool | None,
     shared_coauthors: list[str],
     core_fields: set[str],
     persons_on: dict[str, set[str]],
-    person_by_id: dict[str, dict[str, Any]],
     written: dict[tuple[str, str], str],
     topic_similarity: float | None,
     topic_typical: float,
@@ -701,14 +795,14 @@ def _evidence(
         paper_field=field_of(paper.get("category")),
         owner_fields=core_fields,
     )
-    matching = [n for n in paper["author_names"] if names_match(owner_name, n)]
+    matching = [n for n in paper["author_names"] if n in spellings]
     e.owner_on_byline = bool(matching)
     e.owner_as_written = written.get((paper_id, owner)) if owner else None
     e.owner_as_written = e.owner_as_written or (matching[0] if matching else None)
     if e.owner_on_byline and owner is not None and owner not in persons_on.get(paper_id, ()):
         for person_id in sorted(persons_on.get(paper_id, ())):
-            name = written.get((paper_id, person_id), person_by_id[person_id]["name"])
-            if names_match(owner_name, name):
+            name = written[(paper_id, person_id)]
+            if name in spellings:
                 e.namesake = f"{name}, {person_id}"
                 break
     return e

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline import charts
-from pipeline.attribute import page_coauthors
+from pipeline.attribute import names_on, owner_matcher, owner_spellings, page_coauthors
 from pipeline.normalize import fold
 from pipeline.validate import Validation
 
@@ -259,9 +259,10 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     for a in rows[:limit]:
         profile, paper = profiles[a["source_id"]], papers[a["paper_id"]]
         owners = owners_papers[a["source_id"]] - {paper["paper_id"]}
-        coauthors = page_coauthors(
-            {*owners, paper["paper_id"]}, profile["owner_name"] or "", on_paper, written
-        )
+        shown = {*owners, paper["paper_id"]}
+        is_owner = owner_matcher(profile["owner_name"] or "")
+        spellings = owner_spellings(is_owner, names_on(shown, on_paper, written, papers))
+        coauthors = page_coauthors(shown, spellings, on_paper, written)
         network: Counter[str] = Counter()
         for pid in sorted(owners):
             network.update(persons[p]["name"] for p in coauthors[pid])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy import sparse
 
+import pipeline.attribute as attribute_module
 from pipeline.api import Options, build_tables
 from pipeline.attribute import (
     Decision,
@@ -19,6 +22,8 @@ from pipeline.attribute import (
     infer_owner,
     link_keys,
     names_match,
+    owner_matcher,
+    owner_spellings,
     page_coauthors,
     page_core,
     page_groups,
@@ -26,6 +31,7 @@ from pipeline.attribute import (
     score,
     status_of,
     topic_share,
+    topic_similarities,
 )
 from pipeline.errors import ConfigError
 
@@ -165,7 +171,9 @@ def test_owner_name_never_links_papers():
         ("p3", "n4"): "Wei  Zhang",
         ("p3", "n5"): "Olga Petrova",
     }
-    coauthors = page_coauthors({"p1", "p2", "p3"}, "Wei Zhang", persons_on, written)
+    spellings = owner_spellings(owner_matcher("Wei Zhang"), written.values())
+    assert spellings == {"Wei Zhang", "W. Zhang", "Wei  Zhang"}
+    coauthors = page_coauthors({"p1", "p2", "p3"}, spellings, persons_on, written)
     assert coauthors == {
         "p1": {"n2": "ming li"},
         "p2": {"n3": "ming li"},
@@ -189,9 +197,9 @@ def _paper(paper_id: str, title: str, authors: list[str], category: str) -> dict
     }
 
 
-def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
-    """The resolver gave one person id to the owner and the namesake: the paper's
-    company and topic still tell it apart."""
+def _zhang_page() -> tuple[list[dict], ...]:
+    """One page of a Wei Zhang: three graph-learning papers with their usual
+    coauthors and a namesake's paper on wind power; `attribute`'s arguments."""
     papers = [
         _paper("p1", "graph neural networks for citation graphs", ["Wei Zhang", "Ming Li"], "LG"),
         _paper("p2", "message passing graph networks", ["Wei Zhang", "Ming Li", "Hao Wu"], "LG"),
@@ -211,7 +219,13 @@ def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
         for i in range(1, 5)
     ]
     paper_entries = [{"entry_id": f"e{i}", "paper_id": f"p{i}"} for i in range(1, 5)]
-    _, rows, _ = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
+    return sources, entries, paper_entries, papers, persons, authorships, []
+
+
+def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
+    """The resolver gave one person id to the owner and the namesake: the paper's
+    company and topic still tell it apart."""
+    _, rows, _ = attribute(*_zhang_page())
     status = {r["paper_id"]: r["status"] for r in rows}
     assert status == {
         "p1": "consistent",
@@ -220,6 +234,52 @@ def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
         "p4": "likely_misattributed",
     }
     assert all(r["owner_on_byline"] for r in rows)
+
+
+def test_each_name_on_a_page_is_compared_with_the_owners_once(monkeypatch):
+    """Scoring reads a page's bylines a second time and takes the owner's spellings
+    found the first; the owner, on every entry, is looked for once: a million
+    entries' (owner, name) pairs outgrow any cache."""
+    compared: list[tuple[str, str]] = []
+
+    def counted(a: str, b: str) -> bool:
+        compared.append((a, b))
+        return names_match(a, b)
+
+    monkeypatch.setattr(attribute_module, "names_match", counted)
+    _, rows, _ = attribute(*_zhang_page())
+    assert {r["paper_id"]: r["status"] for r in rows}["p4"] == "likely_misattributed"
+    assert compared and len(compared) == len(set(compared))
+
+
+def test_topic_similarities_in_batches_are_each_pages_own():
+    """Many pages share one sparse product; each still gets only its own papers'
+    closest topics, never its own paper as its closest."""
+    rng = np.random.default_rng(3)
+    dense = rng.random((12, 6)) * (rng.random((12, 6)) < 0.5)
+    dense /= np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-9)
+    index = {f"p{i}": i for i in range(12)}
+    requests = [
+        (["p0", "p1", "p2", "p9"], {"p0", "p1"}),
+        (["p3", "gone"], {"p3"}),  # its only owned paper is itself; "gone" has no vector
+        (["p4", "p5"], set()),
+        (["p6", "p7", "p8", "p10", "p11"], {"p7", "p8", "p11"}),
+        (["p2"], {"p9", "p0"}),
+    ]
+    expected = []
+    for listed, owned in requests:
+        expected.append(
+            {
+                p: round(max(float(dense[index[p]] @ dense[index[q]]) for q in owned - {p}), 4)
+                for p in listed
+                if p in index and owned - {p}
+            }
+        )
+    for batch in (1, 5, 1000):
+        got = list(topic_similarities(requests, index, sparse.csr_matrix(dense), batch))
+        assert got == [pytest.approx(e, abs=1e-4) for e in expected]
+        assert [set(g) for g in got] == [set(e) for e in expected]
+    assert list(topic_similarities(requests, index, None)) == [{}] * len(requests)
 
 
 def _two_profiles(extra_on_first: list[str]) -> dict[str, dict[str, str]]:
