@@ -512,35 +512,49 @@ def join_listed_pieces(
     on_paper: dict[str, list[Record]] = defaultdict(list)
     for r in records.values():
         on_paper[r["paper_id"]].append(r)
-    pieces = {i: _piece(c, records) for i, c in enumerate(clusters)}
+    members = dict(enumerate(clusters))
+    pieces: dict[int, _Piece] = {}  # built when a page first needs them: few are
     piece_of = {k: i for i, c in enumerate(clusters) for k in c}
     apart = labeled(labels, "distinct")
     for listing in listings:
         owner = listing_owner(listing, on_paper)
         if owner is None:
             continue
+        is_owner = attribute.owner_matcher(owner)
         count: Counter[int] = Counter()
         for paper_id in sorted(listing.papers):
             for r in on_paper.get(paper_id, ()):
-                if attribute.names_match(owner, r["name_as_written"]):
+                if is_owner(r["name_as_written"]):
                     count[piece_of[r["key"]]] += 1
         if len(count) < 2:
             continue
         main = min(count, key=lambda i: (-count[i], i))
         for i in sorted(count):
-            piece = pieces.get(i)
-            if i == main or piece is None:
+            if i == main or i not in members:
                 continue
+            first = _built(main, pieces, members, records)
+            piece = _built(i, pieces, members, records)
             listed = len(piece.papers & listing.papers) / len(piece.papers)
             if (
                 listed >= LISTED_SHARE
-                and _related(pieces[main], piece)
-                and _can_pool(pieces[main], piece, records, apart)
+                and _related(first, piece)
+                and _can_pool(first, piece, records, apart)
             ):
-                pieces[main].absorb(pieces.pop(i))
+                first.absorb(pieces.pop(i))
+                members[main] = first.keys
+                del members[i]
                 for k in piece.keys:
                     piece_of[k] = main
-    return sorted(sorted(p.keys) for p in pieces.values())
+    return sorted(sorted(keys) for keys in members.values())
+
+
+def _built(
+    i: int, pieces: dict[int, _Piece], members: dict[int, list[str]], records: dict[str, Record]
+) -> _Piece:
+    """Piece `i` of `members`, built on first use and kept in `pieces`."""
+    if i not in pieces:
+        pieces[i] = _piece(members[i], records)
+    return pieces[i]
 
 
 def _related(a: _Piece, b: _Piece) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.api import Options, build_tables
+from tests.helpers import record_calls
 
 
 def persons_of(tables: dict, name: str, title_part: str | None = None) -> set[str]:
@@ -213,6 +214,30 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     assert ["m3"] in join_listed_pieces(clusters, records, [page], apart)
     # a page that lists nobody's papers joins nothing
     assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
+
+
+def test_owners_pages_build_only_the_pieces_they_weigh(monkeypatch):
+    """A million entries make 250k clusters; a page weighs its owner's few."""
+    import pipeline.resolve_authors as ra
+    from pipeline.matching import Labels
+
+    records = {
+        r["key"]: r
+        for r in [
+            _listed("m1", "p1", "Ada Moreau", "cs", {"ng a"}),
+            _listed("m2", "p2", "Ada Moreau", "cs", {"ng a"}),
+            _listed("m3", "p2", "Kai Ito", "cs", {"moreau a"}),  # a coauthor
+            _listed("m4", "p3", "Ada Moreau", "cs", {"ng a"}),
+            _listed("m5", "p4", "Ada Moreau", "cs", {"lee b"}),  # not on the page
+        ]
+    }
+    built = record_calls(monkeypatch, ra, "_piece")
+    page = ra.Listing("Ada Moreau", frozenset({"p1", "p2", "p3"}))
+    joined = ra.join_listed_pieces(
+        [["m1", "m2"], ["m3"], ["m4"], ["m5"]], records, [page], Labels()
+    )
+    assert joined == [["m1", "m2", "m4"], ["m3"], ["m5"]]
+    assert sorted(built) == [["m1", "m2"], ["m4"]]
 
 
 def test_a_cluster_whose_mentions_share_no_collaborator_is_cut_in_two():
