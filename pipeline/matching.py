@@ -28,6 +28,7 @@ import os
 import random
 import secrets
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -682,22 +683,12 @@ def candidate_pairs(
     rules out before any model (`compatible`) are dropped before scoring.
     """
     pairing = pairing or Pairing()
-    blocks = learned_blocks(matcher, data, pairing)
-    if blocking_keys is not None:
-        for i, record in data.items():
-            for key in blocking_keys(record):
-                blocks.setdefault("fixed:" + key, []).append(i)
+    block_of, members = block_arrays(learned_blocks(matcher, data, pairing), data, blocking_keys)
     keyed = sort_key or (lambda r: r["key"])
     n = max(data) + 1
     rank = np.zeros(n, dtype=np.int64)
     rank[sorted(data, key=lambda i: (keyed(data[i]), data[i]["key"]))] = np.arange(len(data))
-    names = sorted(blocks)
-    sizes = np.fromiter((len(blocks[k]) for k in names), dtype=np.int64, count=len(names))
-    members = np.fromiter(
-        itertools.chain.from_iterable(blocks[k] for k in names), dtype=np.int64, count=sizes.sum()
-    )
-    block_of = np.repeat(np.arange(len(names)), sizes)
-    del blocks
+    sizes = np.bincount(block_of)
     # pairs packed as a * n + b and deduplicated step by step: one array of every
     # block's pairs before deduplication grows with the overlap of the blocking rules
     chunks: list[np.ndarray] = []
@@ -708,7 +699,7 @@ def candidate_pairs(
     unique = np.concatenate(_merge_codes(chunks, np.empty(0, np.int64), final=True))
     log.info(
         "candidate pairs: %d blocks (largest %d records), %d pairs, %d distinct",
-        len(names),
+        len(sizes),
         sizes.max(initial=0),
         paired,
         len(unique),
@@ -723,6 +714,24 @@ def candidate_pairs(
         first, second = first[kept], second[kept]
     log.info("candidate pairs: %d left after the byline and name rules", len(first))
     return np.stack([first, second], axis=1)
+
+
+def block_arrays(
+    learned: dict[str, list[int]], data: dict[int, Record], blocking_keys: BlockingKeys | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every block, learned and fixed, as two flat arrays: block number and record id
+    of each membership. Which number a block gets does not matter (its pairs do);
+    a million mentions' 3.5M blocks as sorted names and a list each took 40 s."""
+    block_of, members = array("q"), array("q")
+    for number, ids in enumerate(learned.values()):
+        block_of.extend(itertools.repeat(number, len(ids)))
+        members.extend(ids)
+    fixed: dict[str, int] = {}
+    for i, record in data.items():
+        for key in blocking_keys(record) if blocking_keys is not None else ():
+            block_of.append(fixed.setdefault(key, len(learned) + len(fixed)))
+            members.append(i)
+    return np.frombuffer(block_of, dtype=np.int64), np.frombuffer(members, dtype=np.int64)
 
 
 def _codes_of(

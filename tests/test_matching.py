@@ -267,6 +267,19 @@ def test_candidate_pairs_are_each_blocks_neighbourhood_once():
     assert [tuple(p) for p in got] == sorted(expected)  # sorted, each pair once
 
 
+def test_block_arrays_hold_each_learned_and_fixed_block_once():
+    from pipeline.matching import block_arrays
+
+    data = {0: {"k": "a"}, 1: {"k": "a"}, 2: {"k": "b"}}
+    learned = {"x:0": [0, 2], "a": [1]}
+    block_of, members = block_arrays(learned, data, lambda r: [r["k"], "all"])
+    blocks = [sorted(members[block_of == b].tolist()) for b in range(block_of.max() + 1)]
+    # a fixed key named like a learned one is its own block
+    assert sorted(blocks) == [[0, 1], [0, 1, 2], [0, 2], [1], [2]]
+    block_of, members = block_arrays(learned, data, None)
+    assert block_of.tolist() == [0, 0, 1] and members.tolist() == [0, 2, 1]
+
+
 class FakeMatcher:
     """A matcher whose fingerprinter, like dedupe's, yields `KEY:RULE` block keys of
     each record from `rules` (name -> function of the record giving its keys)."""
