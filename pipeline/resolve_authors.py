@@ -316,6 +316,9 @@ def _alike_pairs(
 
 def _weighted(keys: list[str], records: dict[str, Record], weights: dict[str, float]) -> Counter:
     """The mentions' collaborators, each counted once a paper and weighted."""
+    if len(keys) == 1:  # how most groups start: nothing to count
+        coauthors = records[keys[0]]["coauthors"] or ()
+        return Counter({c: w for c in coauthors if (w := weights[c]) > 0})
     counts = Counter(c for k in keys for c in records[k]["coauthors"] or ())
     return Counter({c: n * weights[c] for c, n in counts.items() if weights[c] > 0})
 
@@ -469,25 +472,27 @@ def page_listings(
 
 def listing_owner(listing: Listing, on_paper: dict[str, list[Record]]) -> str | None:
     """The name a page stands for: the one it declares, else the name on most of its
-    bylines by a clear margin (the rule attribution uses, `attribute.infer_owner`)."""
+    bylines by a clear margin (the rule attribution uses, `attribute.infer_owner`),
+    as most often written there."""
     if listing.owner_name:
         return listing.owner_name
     papers_with: dict[str, set[str]] = defaultdict(set)
-    written: dict[str, Counter[str]] = defaultdict(Counter)
     for paper_id in listing.papers:
         for r in on_paper.get(paper_id, ()):
-            key = attribute.name_key(r["name_as_written"])
-            papers_with[key].add(paper_id)
-            written[key][r["name_as_written"]] += 1
-    ranked = sorted(
-        (
-            {"name": written[k].most_common(1)[0][0], "entries": len(v)}
-            for k, v in papers_with.items()
-        ),
-        key=lambda c: (-c["entries"], c["name"]),
+            papers_with[attribute.name_key(r["name_as_written"])].add(paper_id)
+    # a clear lead has no tie: only the two largest counts matter, and the
+    # winner's spelling, not every name's
+    ranked = heapq.nlargest(2, ((len(v), k) for k, v in papers_with.items()))
+    inferred = attribute.infer_owner([{"entries": n, "key": k} for n, k in ranked])
+    if inferred is None:
+        return None
+    spellings = Counter(
+        r["name_as_written"]
+        for paper_id in papers_with[inferred["key"]]
+        for r in on_paper[paper_id]
+        if attribute.name_key(r["name_as_written"]) == inferred["key"]
     )
-    inferred = attribute.infer_owner(ranked)
-    return inferred["name"] if inferred else None
+    return min(spellings, key=lambda name: (-spellings[name], name))
 
 
 LISTED_SHARE = 0.5

@@ -216,6 +216,28 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
 
 
+def test_an_unnamed_pages_owner_is_its_clear_leader_as_most_often_written():
+    from pipeline.resolve_authors import Listing, listing_owner
+
+    bylines = {
+        "p1": ["Adá Moreau", "Kai Ito"],
+        "p2": ["Ada Moreau"],
+        "p3": ["Adá Moreau"],
+        "p4": ["Ada Moreau", "Lea Roy"],
+        "p5": ["Kai Ito"],
+        "p6": ["Kai Ito"],
+        "p7": ["Kai Ito"],
+    }
+    on_paper = {
+        p: [_listed(f"{p}.{i}", p, n, "cs", set()) for i, n in enumerate(names)]
+        for p, names in bylines.items()
+    }
+    page = Listing(None, frozenset({"p1", "p2", "p3", "p4", "p5"}))  # Moreau 4, Ito 2
+    assert listing_owner(page, on_paper) == "Ada Moreau"  # spelt 2 and 2: the first
+    assert listing_owner(Listing("Kai Ito", page.papers), on_paper) == "Kai Ito"
+    assert listing_owner(Listing(None, frozenset(bylines)), on_paper) is None  # 4 and 4
+
+
 def test_owners_pages_build_only_the_pieces_they_weigh(monkeypatch):
     """A million entries make 250k clusters; a page weighs its owner's few."""
     import pipeline.resolve_authors as ra
