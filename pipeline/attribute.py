@@ -500,6 +500,7 @@ def topic_similarities(
 def _closest_topics(
     pending: list[tuple[list[str], list[str]]], vectors: Any, left: list[Any], right: list[Any]
 ) -> Iterator[dict[str, float]]:
+    """The pending pages' answers from one product of their (listed, owned) rows."""
     dots = np.zeros(0)
     if left:
         a, b = np.concatenate(left), np.concatenate(right)

@@ -720,8 +720,9 @@ def block_arrays(
     learned: dict[str, list[int]], data: dict[int, Record], blocking_keys: BlockingKeys | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every block, learned and fixed, as two flat arrays: block number and record id
-    of each membership. Which number a block gets does not matter (its pairs do);
-    a million mentions' 3.5M blocks as sorted names and a list each took 40 s."""
+    of each membership. Which number a block gets does not matter, only its pairs:
+    a million mentions make 3.5M blocks, and sorting their names and keeping a
+    list for each cost more than pairing them (100k: 7.5 s to 5.0 s)."""
     block_of, members = array("q"), array("q")
     for number, ids in enumerate(learned.values()):
         block_of.extend(itertools.repeat(number, len(ids)))

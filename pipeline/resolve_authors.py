@@ -537,16 +537,16 @@ def join_listed_pieces(
         for i in sorted(count):
             if i == main or i not in members:
                 continue
-            first = _built(main, pieces, members, records)
+            main_piece = _built(main, pieces, members, records)
             piece = _built(i, pieces, members, records)
             listed = len(piece.papers & listing.papers) / len(piece.papers)
             if (
                 listed >= LISTED_SHARE
-                and _related(first, piece)
-                and _can_pool(first, piece, records, apart)
+                and _related(main_piece, piece)
+                and _can_pool(main_piece, piece, records, apart)
             ):
-                first.absorb(pieces.pop(i))
-                members[main] = first.keys
+                main_piece.absorb(pieces.pop(i))
+                members[main] = main_piece.keys
                 del members[i]
                 for k in piece.keys:
                     piece_of[k] = main
