@@ -690,14 +690,16 @@ def attribute(
         is_owner = is_owner or owner_matcher(profile["owner_name"])
         pages.append(prepare_page(view, profile, is_owner, written, paper_by_id))
     claims = claims_index(pages)
+    owned = [owners_papers(page, paper_by_id) for page in pages]
     similarities = topic_similarities(
-        ((sorted(page.listed), owners_papers(page, paper_by_id)) for page in pages), index, vectors
+        ((sorted(page.listed), compared) for page, compared in zip(pages, owned, strict=True)),
+        index,
+        vectors,
     )
-    for page, similarity in zip(pages, similarities, strict=True):
+    for page, compared, similarity in zip(pages, owned, similarities, strict=True):
         source, profile, core, listed = page.source, page.profile, page.core, page.listed
         coauthors = page_coauthors(listed, page.spellings, persons_on, written)
         links = {p: link_keys(c) for p, c in coauthors.items()}
-        compared = owners_papers(page, paper_by_id)
         on_core = Counter(key for p in core for key in links[p])
         core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
         typical = median([similarity[p] for p in compared if p in similarity] or [0.0])

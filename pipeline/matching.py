@@ -728,8 +728,8 @@ def block_arrays(
         block_of.extend(itertools.repeat(number, len(ids)))
         members.extend(ids)
     fixed: dict[str, int] = {}
-    for i, record in data.items():
-        for key in blocking_keys(record) if blocking_keys is not None else ():
+    for i, record in data.items() if blocking_keys is not None else ():
+        for key in blocking_keys(record):
             block_of.append(fixed.setdefault(key, len(learned) + len(fixed)))
             members.append(i)
     return np.frombuffer(block_of, dtype=np.int64), np.frombuffer(members, dtype=np.int64)

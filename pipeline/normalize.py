@@ -179,11 +179,6 @@ def _one_swap(a: str, b: str) -> bool:
     )
 
 
-def mention_row(entry_id: str, position: int, written: str) -> dict[str, Any]:
-    """One name on one byline: where it is, and its parts and keys (`name_parts`)."""
-    return {"entry_id": entry_id, "position": position, **_name_columns(name_parts(written))}
-
-
 @lru_cache(maxsize=1 << 16)
 def name_parts(written: str) -> dict[str, Any]:
     """A written name's parts and matching keys, worked out once per spelling: a
@@ -261,7 +256,7 @@ def mention_columns(
             entry_ids.append(row["entry_id"])
             positions.append(i)
             which.append(index.setdefault(name, len(index)))
-    names = [_name_columns(_keyed(n, parse_name(n))) for n in index]
+    names = [_name_columns(name_parts.__wrapped__(n)) for n in index]
     return {"entry_id": entry_ids, "position": positions}, names, which
 
 

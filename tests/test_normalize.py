@@ -11,7 +11,6 @@ from pipeline.normalize import (
     given_keys,
     given_names_agree,
     mention_columns,
-    mention_row,
     normalize_entries,
     parse_name,
     rejoined_name_parts,
@@ -58,6 +57,12 @@ def test_given_names_agree_forgive_one_slip_in_a_long_name_only():
     assert not given_names_agree("hanchen", "huayan")
     assert not given_names_agree("wei", "wen")  # short names: a letter is another name
     assert not given_names_agree("min", "ming")
+
+
+def mention_row(entry_id: str, position: int, name: str) -> dict:
+    """One mention's row of the mentions table, as `mention_columns` gives it."""
+    _, names, which = mention_columns([{"entry_id": entry_id, "authors": [name]}])
+    return {"entry_id": entry_id, "position": position, **names[which[0]]}
 
 
 def test_variant_spellings_share_keys():
