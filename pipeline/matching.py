@@ -885,6 +885,7 @@ def _score_chunk(chunk: tuple[int, int]) -> np.ndarray:
             matcher.data_model,
             lambda name: (columns[name][a].tolist(), columns[name][b].tolist()),
             end - start,
+            (a, b),
         )
     return matcher.classifier.predict_proba(scored)[:, -1]
 
@@ -938,16 +939,23 @@ def compare_fields(
     data_model: Any,
     values: Callable[[str], tuple[list[Any], list[Any]]],
     count: int,
+    record_ids: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The feature rows of `count` pairs whose field `name` holds `values(name)`
-    (left and right): each comparison run over all pairs at once."""
+    (left and right): each comparison run over all pairs at once. With the pairs'
+    `record_ids`, a batched comparison whose records were indexed before scoring
+    (`prepare`) reads their rows by record, not by looking each document up."""
     out = np.empty((count, len(data_model)), "f4")
     for name, dedupes, start, stop in data_model._field_comparators:
         compare = faster(dedupes)
-        left, right = values(name)
         if isinstance(compare, DocumentRows) and stop - start == 1:
-            out[:, start] = compare.many(left, right)
+            if record_ids is not None and compare.record_rows is not None:
+                rows = compare.record_rows
+                out[:, start] = compare.scored(rows[record_ids[0]], rows[record_ids[1]])
+            else:
+                out[:, start] = compare.many(*values(name))
             continue
+        left, right = values(name)
         missing = np.nan if stop - start == 1 else [np.nan] * (stop - start)
         if repeats(left, right):
             found = compared_once(compare, left, right, missing)
@@ -1013,6 +1021,10 @@ class DocumentRows:
         self.matrix: Any = None
         self.sizes = np.zeros(0, np.int64)
         """Words in each row."""
+        self.record_rows: np.ndarray | None = None
+        """Each record's row by record id (-1: missing), when scoring indexed them
+        (`prepare`): at a million persons, looking up every chunk's documents again
+        (hashing them, then finding their rows) took a fifth of scoring."""
 
     def index(self, documents: Iterable[Any]) -> None:
         """Add the documents not yet indexed as new rows."""
@@ -1053,20 +1065,28 @@ class DocumentRows:
             self.matrix = vstack([self.matrix, block], format="csr")
         self.sizes = np.diff(self.matrix.indptr)
 
-    def pairs(
-        self, left: list[Any], right: list[Any]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Each pair's rows (-1: missing document), which pairs have two non-empty
-        documents, and for those the sum of their rows multiplied."""
-        self.index(itertools.chain(left, right))
-        a = np.fromiter((self.row_of.get(d, -1) for d in left), np.int64, len(left))
-        b = np.fromiter((self.row_of.get(d, -1) for d in right), np.int64, len(right))
+    def rows(self, documents: list[Any]) -> np.ndarray:
+        """Each document's row (-1: missing), indexing those not yet indexed."""
+        self.index(documents)
+        return np.fromiter((self.row_of.get(d, -1) for d in documents), np.int64, len(documents))
+
+    def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
+        """The comparison of each pair of documents (`left[i]`, `right[i]`)."""
+        return self.scored(self.rows(left), self.rows(right))
+
+    def scored(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The comparison of each pair of rows (`a[i]`, `b[i]`; -1: missing)."""
+        raise NotImplementedError
+
+    def products(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which pairs of rows are two non-empty documents, and for those the sum of
+        their rows multiplied."""
         both = (a >= 0) & (b >= 0)
         both[both] = (self.sizes[a[both]] > 0) & (self.sizes[b[both]] > 0)
         if not both.any():
-            return a, b, both, np.zeros(0)
+            return both, np.zeros(0)
         products = self.matrix[a[both]].multiply(self.matrix[b[both]])
-        return a, b, both, np.asarray(products.sum(axis=1)).ravel()
+        return both, np.asarray(products.sum(axis=1)).ravel()
 
 
 class Cosine(DocumentRows):
@@ -1085,11 +1105,11 @@ class Cosine(DocumentRows):
             similarity._list, lambda word: doc_freq.get(word, default), unit_length=True
         )
 
-    def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
-        """Cosine of each pair (`left[i]`, `right[i]`); NaN where a document is
-        missing or has no weight, as in dedupe."""
-        _, _, both, dots = self.pairs(left, right)
-        out = np.full(len(left), np.nan)
+    def scored(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Cosine of each pair of rows; NaN where a document is missing or has no
+        weight, as in dedupe."""
+        both, dots = self.products(a, b)
+        out = np.full(len(a), np.nan)
         out[both] = dots
         return out
 
@@ -1102,21 +1122,22 @@ class Jaccard(DocumentRows):
     def __init__(self) -> None:
         super().__init__(iter)
 
-    def many(self, left: list[Any], right: list[Any]) -> np.ndarray:
-        """Jaccard of each pair (`left[i]`, `right[i]`); NaN where one is missing,
-        0.0 where one is empty."""
-        a, b, both, shared = self.pairs(left, right)
+    def scored(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Jaccard of each pair of rows; NaN where one is missing, 0.0 where one is
+        empty."""
+        both, shared = self.products(a, b)
         out = np.where((a >= 0) & (b >= 0), 0.0, np.nan)
         out[both] = shared / (self.sizes[a[both]] + self.sizes[b[both]] - shared)
         return out
 
 
 def prepare(data_model: Any, columns: FieldColumns) -> None:
-    """Index every record's documents for the batched comparisons, before workers fork."""
+    """Index every record's documents for the batched comparisons, before workers
+    fork, and keep each record's rows."""
     for name, compare, start, stop in data_model._field_comparators:
         stand_in = faster(compare)
         if isinstance(stand_in, DocumentRows) and stop - start == 1:
-            stand_in.index(columns[name].tolist())
+            stand_in.record_rows = stand_in.rows(columns[name].tolist())
 
 
 _FASTER: dict[int, tuple[Any, Any]] = {}

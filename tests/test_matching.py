@@ -368,7 +368,14 @@ def test_learned_blocks_leave_out_a_rule_too_broad_for_this_data(
 def test_features_are_dedupes_distances_computed_a_comparison_at_a_time():
     from pipeline import resolve_authors
     from pipeline.comparisons import PERSON_MODEL
-    from pipeline.matching import compare_fields, features, field_columns, new_matcher
+    from pipeline.matching import (
+        _FASTER,
+        compare_fields,
+        features,
+        field_columns,
+        new_matcher,
+        prepare,
+    )
 
     papers, _ = _labels()
     papers["n"] = {**_rec("n", "learning sparse models", None), "authors": None}
@@ -407,6 +414,21 @@ def test_features_are_dedupes_distances_computed_a_comparison_at_a_time():
             len(a),
         )
         assert np.array_equal(by_column, expected)
+        asked: list[str] = []
+
+        def values(name: str, c=columns, a=a, b=b, asked=asked) -> tuple[list, list]:
+            asked.append(name)
+            return c[name][a].tolist(), c[name][b].tolist()
+
+        try:
+            prepare(data_model, columns)  # scoring's way: documents indexed by record
+            by_record = compare_fields(data_model, values, len(a), (a, b))
+        finally:
+            _FASTER.clear()
+        assert np.array_equal(by_record, expected)
+        documents = {"abstract", "topic"}  # TF-IDF texts: read by record, never looked up
+        assert documents & {name for name, *_ in data_model._field_comparators}
+        assert not documents & set(asked)
 
 
 def test_distinct_is_numpys_unique():
