@@ -1207,6 +1207,7 @@ def constrained_clusters(
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
     confidence: bool = True,
+    jobs: int = 1,
 ) -> Clustering:
     """Average-linkage agglomeration that honours curator labels (and each record's
     confidence in its cluster unless `confidence` is false: a pass over every pair).
@@ -1222,7 +1223,8 @@ def constrained_clusters(
     Two clusters merge only when their mean is at least `threshold`, so at least
     one of their pairs is: clusters never reach across the components of pairs
     scoring that high (or labeled the same). Each component is clustered alone,
-    and only one component's cluster links are in memory at a time.
+    and only one component's cluster links are in memory at a time; with `jobs`
+    above 1, the components are shared out among that many processes.
     """
     root_of, within = score_components(ids, scores, threshold, must)
     components: dict[int, list[int]] = {}
@@ -1237,25 +1239,80 @@ def constrained_clusters(
         return out
 
     must_in, cannot_in = by_component(must), by_component(cannot)
-
-    clusters: list[list[int]] = []
-    conflicts: list[str] = []
-    for root in sorted(components):
-        members = components[root]
-        if len(members) == 1:
-            clusters.append(members)
-            continue
-        found, clashes = _agglomerate(
+    nothing = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    tasks = [
+        _Component(
             members,
-            within.pop(root, {}),
-            threshold,
+            *within.get(root, nothing),
             must_in.get(root, set()),
             cannot_in.get(root, set()),
         )
+        for root, members in sorted(components.items())
+        if len(members) > 1
+    ]
+    clusters = [members for members in components.values() if len(members) == 1]
+    conflicts: list[str] = []
+    for found, clashes in _agglomerate_all(tasks, threshold, jobs):
         clusters.extend(found)
         conflicts.extend(clashes)
     clusters = sorted(clusters)
     return Clustering(clusters, _confidence(clusters, scores) if confidence else {}, conflicts)
+
+
+@dataclass
+class _Component:
+    """One component to cluster: its members, its scored pairs as arrays (ids and
+    scores, in the order of the run's scores) and its labels."""
+
+    members: list[int]
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    must: set[tuple[int, int]]
+    cannot: set[tuple[int, int]]
+
+    def cluster(self, threshold: float) -> tuple[list[list[int]], list[str]]:
+        pairs = zip(self.left.tolist(), self.right.tolist(), self.value.tolist(), strict=True)
+        return _agglomerate(self.members, pairs, threshold, self.must, self.cannot)
+
+
+_CLUSTERING: tuple[list[_Component], float] | None = None
+"""The components a clustering shares with its forked worker."""
+
+
+def _agglomerate_all(
+    tasks: list[_Component], threshold: float, jobs: int
+) -> list[tuple[list[list[int]], list[str]]]:
+    """Each component's clusters and conflicts, in order, in `jobs` processes: this one
+    and `jobs - 1` forked workers, each given a share of about the same number of
+    pairs (the largest components first, each to the least loaded). The workers read
+    the components' pairs from arrays, so they copy little of the run's memory."""
+    jobs = min(jobs, len(tasks))
+    if jobs < 2:
+        return [task.cluster(threshold) for task in tasks]
+    load = [0] * jobs
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    for n in sorted(range(len(tasks)), key=lambda n: (-len(tasks[n].left), n)):
+        least = load.index(min(load))
+        shares[least].append(n)
+        load[least] += len(tasks[n].left) + len(tasks[n].members)
+    global _CLUSTERING
+    _CLUSTERING = (tasks, threshold)
+    try:
+        with fork_pool(jobs - 1) as pool:
+            futures = [pool.submit(_cluster_share, share) for share in shares[1:]]
+            done = dict(zip(shares[0], _cluster_share(shares[0]), strict=True))
+            for share, future in zip(shares[1:], futures, strict=True):
+                done.update(zip(share, future.result(), strict=True))
+    finally:
+        _CLUSTERING = None
+    return [done[n] for n in range(len(tasks))]
+
+
+def _cluster_share(share: list[int]) -> list[tuple[list[list[int]], list[str]]]:
+    assert _CLUSTERING is not None
+    tasks, threshold = _CLUSTERING
+    return [tasks[n].cluster(threshold) for n in share]
 
 
 def score_components(
@@ -1263,12 +1320,12 @@ def score_components(
     scores: dict[tuple[int, int], float],
     threshold: float,
     must: set[tuple[int, int]],
-) -> tuple[dict[int, int], dict[int, dict[tuple[int, int], float]]]:
+) -> tuple[dict[int, int], dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """The components of pairs scoring at least `threshold` or labeled the same: each
-    id's root (its component's smallest id), and each component's scored pairs in
-    the order of `scores` (so their sums add up as before). Found with SciPy's
-    connected components over arrays: at a million entries, a union-find in Python
-    over ten million scored pairs took a minute."""
+    id's root (its component's smallest id), and each component's scored pairs as
+    arrays (left ids, right ids, scores) in the order of `scores` (so their sums add
+    up as before). Found with SciPy's connected components over arrays: at a million
+    entries, a union-find in Python over ten million scored pairs took a minute."""
     if not ids:
         return {}, {}
     order = np.asarray(sorted(ids), dtype=np.int64)
@@ -1290,12 +1347,17 @@ def score_components(
         return root_of, {}
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(group)]
-    keys, values = list(scores), list(scores.values())  # the dict's own objects, shared
-    within: dict[int, dict[tuple[int, int], float]] = {}
-    for segment_root, first_pair, last_pair in zip(
-        root[a[inside[starts]]].tolist(), starts.tolist(), ends.tolist(), strict=True
-    ):
-        within[segment_root] = {keys[i]: values[i] for i in inside[first_pair:last_pair].tolist()}
+    left, right, value = order[a[inside]], order[b[inside]], value[inside]
+    within = {
+        segment_root: (
+            left[first_pair:last_pair],
+            right[first_pair:last_pair],
+            value[first_pair:last_pair],
+        )
+        for segment_root, first_pair, last_pair in zip(
+            root[a[inside[starts]]].tolist(), starts.tolist(), ends.tolist(), strict=True
+        )
+    }
     return root_of, within
 
 
@@ -1356,13 +1418,13 @@ def _confidence(
 
 def _agglomerate(
     ids: list[int],
-    scores: dict[tuple[int, int], float],
+    scores: Iterable[tuple[int, int, float]],
     threshold: float,
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
 ) -> tuple[list[list[int]], list[str]]:
-    """Average linkage on one component (see `constrained_clusters`): its clusters
-    and the label conflicts found in it."""
+    """Average linkage on one component (see `constrained_clusters`), given its scored
+    pairs (each pair once): its clusters and the label conflicts found in it."""
     conflicts: list[str] = []
     uf = UnionFind(ids)
     cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
@@ -1385,7 +1447,7 @@ def _agglomerate(
     links: dict[tuple[int, int], list[float]] = {}
     """Between two clusters: [sum of their pairs' scores, how many were scored]."""
     neighbours: dict[int, set[int]] = {c: set() for c in members}
-    for (a, b), s in scores.items():
+    for a, b, s in scores:
         ca, cb = cluster_of[a], cluster_of[b]
         if ca != cb:
             key = (min(ca, cb), max(ca, cb))
@@ -1486,7 +1548,10 @@ def cluster_records(
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
     for pair in cannot:
         scores[pair] = 0.0
-    result = constrained_clusters(sorted(data), scores, trained.threshold, must, cannot, confidence)
+    jobs = workers_for(max(1, int(getattr(trained.matcher, "num_cores", 1) or 1)), "clustering")
+    result = constrained_clusters(
+        sorted(data), scores, trained.threshold, must, cannot, confidence, jobs
+    )
     log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]
     by_key = {keys[i]: c for i, c in result.confidence.items()}

@@ -234,7 +234,8 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         scores = {p: rng.choice([0.0, 0.2, 0.45, 0.5, 0.55, 0.8, 0.95]) for p in sorted(pairs)}
         must = {p for p in pairs if rng.random() < 0.05}
         cannot = {p for p in pairs if rng.random() < 0.1} - must
-        whole, whole_conflicts = _agglomerate(list(range(n)), scores, 0.5, must, cannot)
+        triples = [(a, b, s) for (a, b), s in scores.items()]
+        whole, whole_conflicts = _agglomerate(list(range(n)), triples, 0.5, must, cannot)
         result = constrained_clusters(list(range(n)), scores, 0.5, must, cannot)
         assert result.clusters == sorted(whole)
         assert sorted(result.conflicts) == sorted(whole_conflicts)
@@ -249,6 +250,29 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
             {(spread[a], spread[b]) for a, b in cannot},
         )
         assert result.clusters == sorted(sorted(spread[i] for i in c) for c in whole)
+
+
+def test_components_shared_out_among_processes_cluster_as_one_process_does():
+    import random
+
+    rng = random.Random(9)
+    scores: dict[tuple[int, int], float] = {}
+    must: set[tuple[int, int]] = set()
+    cannot: set[tuple[int, int]] = set()
+    for base in range(0, 3000, 30):  # a hundred components of up to thirty ids
+        size = rng.randint(2, 30)
+        for _ in range(3 * size):
+            a, b = sorted(rng.sample(range(base, base + size), 2))
+            scores[(a, b)] = rng.choice([0.1, 0.45, 0.5, 0.6, 0.8, 0.95])
+            if rng.random() < 0.03:
+                (must if rng.random() < 0.5 else cannot).add((a, b))
+    cannot -= must
+    ids = list(range(3000))
+    one = constrained_clusters(ids, scores, 0.5, must, cannot)
+    two = constrained_clusters(ids, scores, 0.5, must, cannot, jobs=2)
+    assert two.clusters == one.clusters and two.confidence == one.confidence
+    assert two.conflicts == one.conflicts
+    assert sum(len(c) > 1 for c in one.clusters) > 50
 
 
 def test_candidate_pairs_are_each_blocks_neighbourhood_once():
