@@ -41,7 +41,7 @@ from simplecosine.cosine import CosineSimilarity
 
 from pipeline.comparisons import INDEX_PREDICATES, Model, jaccard
 from pipeline.errors import ConfigError
-from pipeline.workers import fork_pool, workers_for
+from pipeline.workers import fork_pool, shared_out, workers_for
 
 log = logging.getLogger(__name__)
 
@@ -1252,7 +1252,14 @@ def constrained_clusters(
     ]
     clusters = [members for members in components.values() if len(members) == 1]
     conflicts: list[str] = []
-    for found, clashes in _agglomerate_all(tasks, threshold, jobs):
+    clustered = shared_out(
+        lambda task: task.cluster(threshold),
+        tasks,
+        jobs,
+        cost=lambda task: len(task.left) + len(task.members),
+        what="clustering",
+    )
+    for found, clashes in clustered:
         clusters.extend(found)
         conflicts.extend(clashes)
     clusters = sorted(clusters)
@@ -1274,45 +1281,6 @@ class _Component:
     def cluster(self, threshold: float) -> tuple[list[list[int]], list[str]]:
         pairs = zip(self.left.tolist(), self.right.tolist(), self.value.tolist(), strict=True)
         return _agglomerate(self.members, pairs, threshold, self.must, self.cannot)
-
-
-_CLUSTERING: tuple[list[_Component], float] | None = None
-"""The components a clustering shares with its forked worker."""
-
-
-def _agglomerate_all(
-    tasks: list[_Component], threshold: float, jobs: int
-) -> list[tuple[list[list[int]], list[str]]]:
-    """Each component's clusters and conflicts, in order, in `jobs` processes: this one
-    and `jobs - 1` forked workers, each given a share of about the same number of
-    pairs (the largest components first, each to the least loaded). The workers read
-    the components' pairs from arrays, so they copy little of the run's memory."""
-    jobs = min(jobs, len(tasks))
-    if jobs < 2:
-        return [task.cluster(threshold) for task in tasks]
-    load = [0] * jobs
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    for n in sorted(range(len(tasks)), key=lambda n: (-len(tasks[n].left), n)):
-        least = load.index(min(load))
-        shares[least].append(n)
-        load[least] += len(tasks[n].left) + len(tasks[n].members)
-    global _CLUSTERING
-    _CLUSTERING = (tasks, threshold)
-    try:
-        with fork_pool(jobs - 1) as pool:
-            futures = [pool.submit(_cluster_share, share) for share in shares[1:]]
-            done = dict(zip(shares[0], _cluster_share(shares[0]), strict=True))
-            for share, future in zip(shares[1:], futures, strict=True):
-                done.update(zip(share, future.result(), strict=True))
-    finally:
-        _CLUSTERING = None
-    return [done[n] for n in range(len(tasks))]
-
-
-def _cluster_share(share: list[int]) -> list[tuple[list[list[int]], list[str]]]:
-    assert _CLUSTERING is not None
-    tasks, threshold = _CLUSTERING
-    return [tasks[n].cluster(threshold) for n in share]
 
 
 def score_components(
@@ -1548,7 +1516,7 @@ def cluster_records(
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
     for pair in cannot:
         scores[pair] = 0.0
-    jobs = workers_for(max(1, int(getattr(trained.matcher, "num_cores", 1) or 1)), "clustering")
+    jobs = max(1, int(getattr(trained.matcher, "num_cores", 1) or 1))
     result = constrained_clusters(
         sorted(data), scores, trained.threshold, must, cannot, confidence, jobs
     )

@@ -41,6 +41,7 @@ from pipeline.normalize import (
     rejoined_name_parts,
     surnames_agree,
 )
+from pipeline.workers import shared_out
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ def display_name(spellings: Counter[str]) -> str:
 
 
 def split_by_collaborators(
-    clusters: list[list[str]], records: dict[str, Record], labels: Labels
+    clusters: list[list[str]], records: dict[str, Record], labels: Labels, jobs: int = 1
 ) -> list[list[str]]:
     """Cut a cluster whose mentions fall into groups with different collaborators.
 
@@ -212,9 +213,18 @@ def split_by_collaborators(
     """
     same = labeled(labels, "match")
     weights = collaborator_weights(records)
+    big = [n for n, cluster in enumerate(clusters) if len(cluster) >= 4]
+    grouped = shared_out(
+        lambda n: collaborator_groups(clusters[n], records, same, weights),
+        big,
+        jobs,
+        cost=lambda n: len(clusters[n]),
+        what="cutting persons",
+    )
+    groups_of = dict(zip(big, grouped, strict=True))
     out: list[list[str]] = []
-    for cluster in clusters:
-        groups = collaborator_groups(cluster, records, same, weights) if len(cluster) >= 4 else []
+    for n, cluster in enumerate(clusters):
+        groups = groups_of.get(n, [])
         if sum(len(g) >= 2 for g in groups) >= 2:
             out.extend(groups)
         else:
@@ -594,10 +604,11 @@ def resolve_authors(
         PAIRING,
         confidence=False,  # persons carry none; a pass over ten million pairs at 1M
     )
+    jobs = max(1, int(getattr(trained.matcher, "num_cores", 1) or 1))
     passes: list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]] = [
         (
             "cut where collaborators differ",
-            lambda c: split_by_collaborators(c, records, labels),
+            lambda c: split_by_collaborators(c, records, labels, jobs),
         ),
         ("joined by collaborators", lambda c: merge_by_collaborators(c, records, labels)),
         (

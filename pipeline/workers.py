@@ -1,4 +1,5 @@
-"""Worker processes for the stages that split across cores (extraction, pair scoring).
+"""Worker processes for the stages that split across cores (extraction, pair scoring,
+clustering).
 
 Workers are forked so they share the parent's records without pickling them.
 The parent's objects are frozen out of the garbage collector while a pool lives
@@ -20,10 +21,15 @@ import logging
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
 
@@ -112,3 +118,52 @@ def workers_for(jobs: int, work: str) -> int:
             available >> 20,
         )
     return fit
+
+
+_SHARED: tuple[Callable[[Any], Any], list[Any]] | None = None
+"""The work and items a `shared_out` call hands its forked workers."""
+
+
+def shared_out(
+    work: Callable[[T], R], items: list[T], jobs: int, cost: Callable[[T], int], what: str
+) -> list[R]:
+    """`work(item)` of each item, in order, in up to `jobs` processes (as many as the
+    free memory holds, `workers_for`): this one and forked workers, each given a
+    share of about equal `cost` (the costliest items first, each to the least loaded
+    share). The workers read the items, and whatever `work` reads, from the forked
+    memory; only the results come back pickled."""
+    jobs = min(jobs, len(items))
+    if jobs > 1:
+        jobs = workers_for(jobs, what)
+    if jobs < 2:
+        return [work(item) for item in items]
+    shares = balanced_shares([cost(item) for item in items], jobs)
+    global _SHARED
+    _SHARED = (work, items)
+    try:
+        with fork_pool(jobs - 1) as pool:
+            futures = [pool.submit(_do_share, share) for share in shares[1:]]
+            done = dict(zip(shares[0], _do_share(shares[0]), strict=True))
+            for share, future in zip(shares[1:], futures, strict=True):
+                done.update(zip(share, future.result(), strict=True))
+    finally:
+        _SHARED = None
+    return [done[n] for n in range(len(items))]
+
+
+def balanced_shares(costs: list[int], jobs: int) -> list[list[int]]:
+    """The items' places in `jobs` shares of about equal cost: the costliest first,
+    each to the share with the least so far (ties: the earlier item, the first share)."""
+    load = [0] * jobs
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    for n in sorted(range(len(costs)), key=lambda n: (-costs[n], n)):
+        least = load.index(min(load))
+        shares[least].append(n)
+        load[least] += costs[n]
+    return shares
+
+
+def _do_share(share: list[int]) -> list[Any]:
+    assert _SHARED is not None
+    work, items = _SHARED
+    return [work(items[n]) for n in share]

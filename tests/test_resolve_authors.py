@@ -312,6 +312,10 @@ def test_one_common_collaborator_does_not_join_two_labs():
         ["a0", "a1", "a2", "a3"],
         ["b0", "b1", "b2", "b3"],
     ]
+    small = [["o0", "o1"], ["o2", "o3", "o4"]]  # under four mentions: never cut
+    both = split_by_collaborators([cluster, *small], records, Labels(), jobs=2)
+    assert both == split_by_collaborators([cluster, *small], records, Labels())
+    assert both == [["a0", "a1", "a2", "a3"], ["b0", "b1", "b2", "b3"], *small]
 
 
 def test_collaborator_groups_pool_a_groups_papers():

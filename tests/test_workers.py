@@ -75,3 +75,34 @@ def test_scoring_on_two_cores_forks_one_worker_and_scores_its_own_share(monkeypa
     shared = matching.score_pairs(trained, data, lambda r: ["all"])
     assert pools == [1]
     assert shared == alone and len(alone) > 3 * 7
+
+
+def test_shared_out_work_comes_back_in_order_from_both_processes():
+    from pipeline.workers import shared_out
+
+    items = list(range(40))
+    done = shared_out(lambda n: (n * n, os.getpid()), items, 2, cost=lambda n: n, what="squaring")
+    assert [square for square, _ in done] == [n * n for n in items]
+    assert {pid for _, pid in done} - {os.getpid()}  # a forked worker did a share ...
+    assert os.getpid() in {pid for _, pid in done}  # ... and this process its own
+    alone = shared_out(lambda n: os.getpid(), items, 1, cost=lambda n: n, what="squaring")
+    assert set(alone) == {os.getpid()}
+    assert shared_out(lambda n: n, [], 2, cost=lambda n: n, what="nothing") == []
+
+
+def test_shared_out_with_too_little_memory_stays_in_process(monkeypatch, caplog):
+    import pipeline.workers as workers
+
+    monkeypatch.setattr(workers, "memory_now", lambda: (8 << 30, 1 << 30))
+    with caplog.at_level("WARNING"):
+        done = workers.shared_out(lambda n: os.getpid(), [1, 2, 3], 2, cost=int, what="sharing")
+    assert set(done) == {os.getpid()}
+    assert "sharing in 1 process(es), not 2" in caplog.text
+
+
+def test_balanced_shares_give_the_costliest_first_to_the_least_loaded():
+    from pipeline.workers import balanced_shares
+
+    assert balanced_shares([5, 1, 4, 2, 3], 2) == [[0, 3, 1], [2, 4]]  # 8 and 7
+    assert balanced_shares([1, 1, 1], 3) == [[0], [1], [2]]
+    assert balanced_shares([3, 3, 2, 2, 2], 2) == [[0, 2, 4], [1, 3]]  # ties: the first share
