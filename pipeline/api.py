@@ -326,7 +326,14 @@ def build_tables(
         with _timed(seconds, "attribute"):
             decisions = read_decisions(options.decisions_path)
             profiles, attributions, thresholds = attribute(
-                extracted.sources, entries, paper_entries, papers, persons, authorships, decisions
+                extracted.sources,
+                entries,
+                paper_entries,
+                papers,
+                persons,
+                authorships,
+                decisions,
+                options.num_cores,
             )
         rows: dict[str, Any] = {
             "sources": extracted.sources,

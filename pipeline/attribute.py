@@ -38,6 +38,7 @@ from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
 from pipeline.matching import linked_groups
 from pipeline.normalize import fold, name_parts, rejoined_name_parts, surnames_agree
+from pipeline.workers import shared_out
 
 LIKELY = 0.75
 REVIEW = 0.4
@@ -647,22 +648,32 @@ def prepare_page(
     return PageCore(view.source, profile, view.entries, listed, core, spellings)
 
 
-def attribute(
-    sources: list[dict[str, Any]],
-    entries: list[dict[str, Any]],
+@dataclass
+class Catalogue:
+    """The run's tables as the lookups attribution reads, built once and shared by
+    every page (and by forked workers, which read them without pickling)."""
+
+    paper_by_id: dict[str, dict[str, Any]]
+    person_by_id: dict[str, dict[str, Any]]
+    paper_of: dict[str, str]
+    """entry_id -> paper_id."""
+    persons_on: dict[str, set[str]]
+    """paper_id -> person ids on its merged byline."""
+    papers_of_person: dict[str, set[str]]
+    written: dict[tuple[str, str], str]
+    """(paper_id, person_id) -> the name as written."""
+    topic_index: dict[str, int]
+    topic_vectors: Any
+    decisions: list[Decision]
+
+
+def catalogue(
     paper_entries: list[dict[str, Any]],
     papers: list[dict[str, Any]],
     persons: list[dict[str, Any]],
     authorships: list[dict[str, Any]],
     decisions: list[Decision],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """`profiles` and `attributions` rows, and the thresholds used.
-
-    Two passes: every page's core first, so that an entry can be checked against
-    the other profiles that claim its paper (`claimed_elsewhere`), then the scores."""
-    person_by_id = {p["person_id"]: p for p in persons}
-    paper_by_id = {p["paper_id"]: p for p in papers}
-    paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
+) -> Catalogue:
     persons_on: dict[str, set[str]] = defaultdict(set)
     papers_of_person: dict[str, set[str]] = defaultdict(set)
     written: dict[tuple[str, str], str] = {}
@@ -671,83 +682,178 @@ def attribute(
         papers_of_person[a["person_id"]].add(a["paper_id"])
         written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
     index, vectors = _topic_vectors(papers)
+    return Catalogue(
+        {p["paper_id"]: p for p in papers},
+        {p["person_id"]: p for p in persons},
+        {r["entry_id"]: r["paper_id"] for r in paper_entries},
+        persons_on,
+        papers_of_person,
+        written,
+        index,
+        vectors,
+        decisions,
+    )
+
+
+def read_page(
+    source: dict[str, Any], page_entries: list[dict[str, Any]], cat: Catalogue
+) -> tuple[dict[str, Any], PageCore | None]:
+    """The page's profile row and, when its owner is known, its core (`prepare_page`)."""
+    view = PageView(source, page_entries, cat.paper_of, cat.persons_on)
+    declared = source.get("owner_name")
+    is_owner = owner_matcher(declared) if declared else None
+    profile = profile_row(view, cat.person_by_id, is_owner)
+    if profile["owner_origin"] == "unknown":
+        return profile, None
+    is_owner = is_owner or owner_matcher(profile["owner_name"])
+    return profile, prepare_page(view, profile, is_owner, cat.written, cat.paper_by_id)
+
+
+def score_pages(
+    pages: list[PageCore], cat: Catalogue, claims: dict[str, list[PageCore]]
+) -> list[tuple[dict[str, Any], Decision | None]]:
+    """Each entry's attribution row (before calibration) and a curator's decision on
+    it, page after page; the pages' topic similarities in batched products."""
+    owned = [owners_papers(page, cat.paper_by_id) for page in pages]
+    similarities = topic_similarities(
+        ((sorted(page.listed), compared) for page, compared in zip(pages, owned, strict=True)),
+        cat.topic_index,
+        cat.topic_vectors,
+    )
+    out = []
+    for page, compared, similarity in zip(pages, owned, similarities, strict=True):
+        out.extend(_page_rows(page, compared, similarity, cat, claims))
+    return out
+
+
+def _page_rows(
+    page: PageCore,
+    compared: AbstractSet[str],
+    similarity: dict[str, float],
+    cat: Catalogue,
+    claims: dict[str, list[PageCore]],
+) -> Iterator[tuple[dict[str, Any], Decision | None]]:
+    source, profile, core, listed = page.source, page.profile, page.core, page.listed
+    persons_on, paper_by_id, person_by_id = cat.persons_on, cat.paper_by_id, cat.person_by_id
+    coauthors = page_coauthors(listed, page.spellings, persons_on, cat.written)
+    links = {p: link_keys(c) for p, c in coauthors.items()}
+    on_core = Counter(key for p in core for key in links[p])
+    core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
+    typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
+    for entry in page.entries:
+        paper_id = cat.paper_of[entry["entry_id"]]
+        paper = paper_by_id[paper_id]
+        evidence = _evidence(
+            paper,
+            profile["owner_person_id"],
+            page.spellings,
+            (paper_id in core) if core else None,
+            sorted(
+                person_by_id[p]["name"]
+                for p, key in coauthors[paper_id].items()
+                if max(on_core[p], on_core[f"name:{key}"]) - (paper_id in core) > 0
+            ),
+            core_fields,
+            persons_on,
+            cat.written,
+            similarity.get(paper_id),
+            typical,
+        )
+        if core and paper_id not in core:
+            evidence.bridges = sorted(
+                person_by_id[p]["name"]
+                for p in coauthors[paper_id]
+                if any(
+                    q != paper_id and any(x in on_core for x in persons_on[q])
+                    for q in cat.papers_of_person[p]
+                )
+            )
+        other = claimed_elsewhere(paper_id, page, claims)
+        if other is not None:
+            evidence.claimed_by = f"{other.profile['owner_name']} ({other.source['path']})"
+        s, reasons = score(evidence)
+        row = {
+            "source_id": source["source_id"],
+            "entry_id": entry["entry_id"],
+            "paper_id": paper_id,
+            "score": s,
+            "reasons": reasons,
+            "decided_by": "model",
+            "owner_on_byline": evidence.owner_on_byline,
+            "shared_coauthors": len(evidence.shared_coauthors),
+            "topic_similarity": evidence.topic_similarity,
+        }
+        yield row, decision_for(cat.decisions, source["path"], entry, paper)
+
+
+PAGE_BATCH = 20_000
+"""Entries per batch of pages scored together: one share of work for a worker, and
+enough pairs for the batched topic similarities."""
+
+
+def page_batches(pages: list[PageCore], size: int = PAGE_BATCH) -> list[list[int]]:
+    """The pages' places in runs of consecutive pages of about `size` entries."""
+    batches: list[list[int]] = [[]]
+    held = 0
+    for n, page in enumerate(pages):
+        if held >= size:
+            batches.append([])
+            held = 0
+        batches[-1].append(n)
+        held += len(page.entries)
+    return [b for b in batches if b]
+
+
+def attribute(
+    sources: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    paper_entries: list[dict[str, Any]],
+    papers: list[dict[str, Any]],
+    persons: list[dict[str, Any]],
+    authorships: list[dict[str, Any]],
+    decisions: list[Decision],
+    jobs: int = 1,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """`profiles` and `attributions` rows, and the thresholds used.
+
+    Two passes: every page's core first, so that an entry can be checked against
+    the other profiles that claim its paper (`claimed_elsewhere`), then the scores.
+    Each pass shares the pages out among `jobs` processes (`shared_out`); a worker
+    sends back what it found, never the pages' entries."""
+    cat = catalogue(paper_entries, papers, persons, authorships, decisions)
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entries:
         by_source[e["source_id"]].append(e)
+    ordered = sorted(sources, key=lambda s: s["path"])
+    listed = [
+        sorted(by_source.get(s["source_id"], []), key=lambda e: e["position"]) for s in ordered
+    ]
 
-    profiles, rows, pending, pages = [], [], [], []
-    for source in sorted(sources, key=lambda s: s["path"]):
-        page_entries = sorted(by_source.get(source["source_id"], []), key=lambda e: e["position"])
-        view = PageView(source, page_entries, paper_of, persons_on)
-        declared = source.get("owner_name")
-        is_owner = owner_matcher(declared) if declared else None
-        profile = profile_row(view, person_by_id, is_owner)
-        profiles.append(profile)
-        if profile["owner_origin"] == "unknown":
-            for entry in page_entries:
-                rows.append(_unknown_owner_row(source, entry, paper_of[entry["entry_id"]]))
-            continue
-        is_owner = is_owner or owner_matcher(profile["owner_name"])
-        pages.append(prepare_page(view, profile, is_owner, written, paper_by_id))
-    claims = claims_index(pages)
-    owned = [owners_papers(page, paper_by_id) for page in pages]
-    similarities = topic_similarities(
-        ((sorted(page.listed), compared) for page, compared in zip(pages, owned, strict=True)),
-        index,
-        vectors,
+    def found_on(n: int) -> tuple[dict[str, Any], tuple[set[str], frozenset, frozenset] | None]:
+        profile, page = read_page(ordered[n], listed[n], cat)
+        return profile, None if page is None else (page.listed, page.core, page.spellings)
+
+    read = shared_out(
+        found_on, list(range(len(ordered))), jobs, lambda n: len(listed[n]), "reading pages"
     )
-    for page, compared, similarity in zip(pages, owned, similarities, strict=True):
-        source, profile, core, listed = page.source, page.profile, page.core, page.listed
-        coauthors = page_coauthors(listed, page.spellings, persons_on, written)
-        links = {p: link_keys(c) for p, c in coauthors.items()}
-        on_core = Counter(key for p in core for key in links[p])
-        core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
-        typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
-        for entry in page.entries:
-            paper_id = paper_of[entry["entry_id"]]
-            paper = paper_by_id[paper_id]
-            evidence = _evidence(
-                paper,
-                profile["owner_person_id"],
-                page.spellings,
-                (paper_id in core) if core else None,
-                sorted(
-                    person_by_id[p]["name"]
-                    for p, key in coauthors[paper_id].items()
-                    if max(on_core[p], on_core[f"name:{key}"]) - (paper_id in core) > 0
-                ),
-                core_fields,
-                persons_on,
-                written,
-                similarity.get(paper_id),
-                typical,
-            )
-            if core and paper_id not in core:
-                evidence.bridges = sorted(
-                    person_by_id[p]["name"]
-                    for p in coauthors[paper_id]
-                    if any(
-                        q != paper_id and any(x in on_core for x in persons_on[q])
-                        for q in papers_of_person[p]
-                    )
-                )
-            other = claimed_elsewhere(paper_id, page, claims)
-            if other is not None:
-                evidence.claimed_by = f"{other.profile['owner_name']} ({other.source['path']})"
-            s, reasons = score(evidence)
-            decision = decision_for(decisions, source["path"], entry, paper)
-            row = {
-                "source_id": source["source_id"],
-                "entry_id": entry["entry_id"],
-                "paper_id": paper_id,
-                "score": s,
-                "reasons": reasons,
-                "decided_by": "model",
-                "owner_on_byline": evidence.owner_on_byline,
-                "shared_coauthors": len(evidence.shared_coauthors),
-                "topic_similarity": evidence.topic_similarity,
-            }
-            pending.append((row, decision))
+    profiles, rows, pages = [], [], []
+    for source, page_entries, (profile, found) in zip(ordered, listed, read, strict=True):
+        profiles.append(profile)
+        if found is None:
+            for entry in page_entries:
+                rows.append(_unknown_owner_row(source, entry, cat.paper_of[entry["entry_id"]]))
+        else:
+            pages.append(PageCore(source, profile, page_entries, *found))
+    claims = claims_index(pages)
+    batches = page_batches(pages, PAGE_BATCH)
+    scored = shared_out(
+        lambda batch: score_pages([pages[n] for n in batch], cat, claims),
+        batches,
+        jobs,
+        lambda batch: sum(len(pages[n].entries) for n in batch),
+        "scoring pages",
+    )
+    pending = [item for batch in scored for item in batch]
     likely = calibrate([(r["score"], d.status) for r, d in pending if d is not None])
     for row, decision in pending:
         row["status"] = status_of(row["score"], likely)

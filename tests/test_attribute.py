@@ -282,10 +282,11 @@ def test_topic_similarities_in_batches_are_each_pages_own():
     assert list(topic_similarities(requests, index, None)) == [{}] * len(requests)
 
 
-def _two_profiles(extra_on_first: list[str]) -> dict[str, dict[str, str]]:
+def _two_profiles_tables(extra_on_first: list[str]) -> tuple[list[dict], ...]:
     """Two profiles of a "Wei Zhang": the first lists graph-learning papers and one of
     the second's (p4, on networks too), plus `extra_on_first`; the resolver merged the
-    two. Statuses by page and paper."""
+    two. `attribute`'s tables: sources, entries, paper entries, papers, persons and
+    authorships."""
     papers = [
         _paper("p1", "graph neural networks for citation graphs", ["Wei Zhang", "Ming Li"], "LG"),
         _paper("p2", "message passing graph networks", ["Wei Zhang", "Ming Li", "Hao Wu"], "LG"),
@@ -314,7 +315,12 @@ def _two_profiles(extra_on_first: list[str]) -> dict[str, dict[str, str]]:
                 {"entry_id": entry_id, "source_id": path, "position": i, "record_key": entry_id}
             )
             paper_entries.append({"entry_id": entry_id, "paper_id": paper_id})
-    _, rows, _ = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
+    return sources, entries, paper_entries, papers, persons, authorships
+
+
+def _two_profiles(extra_on_first: list[str]) -> dict[str, dict[str, str]]:
+    """Statuses by page and paper of `_two_profiles_tables`, and p4's reasons."""
+    _, rows, _ = attribute(*_two_profiles_tables(extra_on_first), [])
     out: dict[str, dict[str, str]] = {}
     for r in rows:
         out.setdefault(r["source_id"], {})[r["paper_id"]] = r["status"]
@@ -335,6 +341,21 @@ def test_a_paper_a_namesakes_own_profile_claims_is_flagged():
     }
     assert any("second.txt" in r for r in status["p4 reasons"].values())
     assert set(status["second.txt"].values()) == {"consistent"}
+
+
+def test_pages_shared_out_between_two_processes_are_attributed_as_in_one(monkeypatch):
+    from pipeline.attribute import page_batches
+
+    tables = _two_profiles_tables([])
+    one = attribute(*tables, [])
+    monkeypatch.setattr(attribute_module, "PAGE_BATCH", 1)  # each page its own share
+    two = attribute(*tables, [], jobs=2)
+    assert two == one
+    claimed = [r for r in two[1] if any("second.txt" in reason for reason in r["reasons"])]
+    assert [r["paper_id"] for r in claimed] == ["p4"]  # a claim read across the shares
+    pages = [attribute_module.PageCore({}, {}, [{}] * n, set(), frozenset()) for n in (3, 1, 5, 2)]
+    assert page_batches(pages, 4) == [[0, 1], [2], [3]]
+    assert page_batches(pages, 100) == [[0, 1, 2, 3]] and page_batches([], 4) == []
 
 
 def test_two_profiles_of_one_person_do_not_claim_each_others_papers():
