@@ -298,8 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
-        help="processes for extraction and pair scoring (default: the machine's cores, "
-        "%(default)s); the output is the same for any number",
+        help="processes for extraction, pair scoring, clustering, the persons' cut and "
+        "attribution (default: the machine's cores, %(default)s); the output is the same "
+        "for any number",
     )
     run.set_defaults(func=_cmd_run)
 

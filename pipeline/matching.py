@@ -30,7 +30,7 @@ import secrets
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -808,6 +808,56 @@ def run_starts(ordered: np.ndarray) -> np.ndarray:
     return starts
 
 
+@dataclass(frozen=True)
+class Scores:
+    """Scored pairs as arrays: each pair's ids and its score, each pair once, in the
+    order they were scored (clustering sums scores in that order). At a million
+    entries the eleven million person pairs held as a dict of tuples took about
+    2 GB, and 15 s to build."""
+
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    @classmethod
+    def of(cls, scores: Mapping[tuple[int, int], float]) -> Scores:
+        """From a dict of pairs, in its order."""
+        ids = np.fromiter(itertools.chain.from_iterable(scores), np.int64, 2 * len(scores))
+        return cls(ids[0::2], ids[1::2], np.fromiter(scores.values(), np.float64, len(scores)))
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        pairs = zip(self.left.tolist(), self.right.tolist(), strict=True)
+        return dict(zip(pairs, self.value.tolist(), strict=True))
+
+    def with_pairs(self, pairs: Iterable[tuple[int, int]], value: float) -> Scores:
+        """These pairs scored `value` (curator labels): a pair already scored keeps its
+        place, the others follow in the order given."""
+        asked = list(pairs)
+        if not asked:
+            return self
+        wanted = np.asarray(asked, np.int64).reshape(-1, 2)
+        size = int(max(self.left.max(initial=-1), self.right.max(initial=-1), wanted.max())) + 1
+        keys = self.left * size + self.right
+        codes = wanted[:, 0] * size + wanted[:, 1]
+        ranked = np.argsort(keys, kind="stable")
+        place = np.minimum(np.searchsorted(keys, codes, sorter=ranked), max(len(keys) - 1, 0))
+        found = (keys[ranked[place]] == codes) if len(keys) else np.zeros(len(codes), bool)
+        values = self.value.copy()
+        values[ranked[place[found]]] = value
+        new = wanted[~found]
+        return Scores(
+            np.concatenate([self.left, new[:, 0]]),
+            np.concatenate([self.right, new[:, 1]]),
+            np.concatenate([values, np.full(len(new), value)]),
+        )
+
+
+NO_SCORES = Scores(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+
+
 def score_pairs(
     trained: Trained,
     data: dict[int, Record],
@@ -816,16 +866,17 @@ def score_pairs(
     sort_key: SortKey | None = None,
     compatible: Compatible | None = None,
     pairing: Pairing | None = None,
-) -> dict[tuple[int, int], float]:
-    """Scores of every candidate pair."""
+) -> Scores:
+    """Scores of every candidate pair but those scoring 0 (as in dedupe's own scoring,
+    a zero is no candidate), then any pair a certain rule gives 1."""
     if len(data) < 2:
-        return {}
+        return NO_SCORES
     matcher = trained.matcher
     ids = candidate_pairs(
         matcher, data, blocking_keys, exclusive_field, sort_key, compatible, pairing
     )
     if not len(ids):
-        return {}
+        return NO_SCORES
     jobs = workers_for(max(1, int(getattr(matcher, "num_cores", 1) or 1)), "scoring")
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
     global _SCORING
@@ -838,16 +889,16 @@ def score_pairs(
     finally:
         _SCORING = None
         _FASTER.clear()
-    out: dict[tuple[int, int], float] = {}
-    for (start, end), probs in zip(chunks, parts, strict=True):
-        scored = probs > 0  # as dedupe's own scoring: a zero is no candidate
-        kept = ids[start:end][scored]
-        pairs = zip(kept[:, 0].tolist(), kept[:, 1].tolist(), strict=True)
-        out.update(zip(pairs, probs[scored].tolist(), strict=True))
+    value = np.concatenate(parts).astype(np.float64)
+    kept = value > 0
+    order = np.flatnonzero(kept)
     if pairing is not None and pairing.certain is not None:
         rule = pairing.certain
-        out.update(((a, b), 1.0) for a, b in ids.tolist() if rule(data[a], data[b]))
-    return out
+        certain = np.fromiter((rule(data[a], data[b]) for a, b in ids.tolist()), bool, len(ids))
+        value[certain] = 1.0
+        order = np.concatenate([order, np.flatnonzero(certain & ~kept)])
+    pairs = ids[order]
+    return Scores(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), value[order])
 
 
 SCORE_CHUNK = 20_000
@@ -1202,7 +1253,7 @@ def linked_groups(links: dict[Any, Iterable[Hashable]]) -> list[list[Any]]:
 
 def constrained_clusters(
     ids: list[int],
-    scores: dict[tuple[int, int], float],
+    scores: Scores | Mapping[tuple[int, int], float],
     threshold: float,
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
@@ -1223,9 +1274,12 @@ def constrained_clusters(
     Two clusters merge only when their mean is at least `threshold`, so at least
     one of their pairs is: clusters never reach across the components of pairs
     scoring that high (or labeled the same). Each component is clustered alone,
-    and only one component's cluster links are in memory at a time; with `jobs`
-    above 1, the components are shared out among that many processes.
+    and a process holds one component's cluster links at a time; with `jobs`
+    above 1, the components are shared out among that many processes
+    (`shared_out`), which read each component's pairs from arrays.
     """
+    if not isinstance(scores, Scores):
+        scores = Scores.of(scores)
     root_of, within = score_components(ids, scores, threshold, must)
     components: dict[int, list[int]] = {}
     for i in ids:
@@ -1285,7 +1339,7 @@ class _Component:
 
 def score_components(
     ids: list[int],
-    scores: dict[tuple[int, int], float],
+    scores: Scores,
     threshold: float,
     must: set[tuple[int, int]],
 ) -> tuple[dict[int, int], dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
@@ -1329,17 +1383,12 @@ def score_components(
     return root_of, within
 
 
-def _score_arrays(
-    order: np.ndarray, scores: dict[tuple[int, int], float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The scored pairs as arrays: each side's place in `order` (the sorted ids), and
-    the score, in the order of `scores`. Places are looked up in an array indexed by
-    id: `np.searchsorted` took 16 s for the eleven million pairs of a million entries."""
-    count = len(scores)
+def _score_arrays(order: np.ndarray, scores: Scores) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scored pairs with each side's place in `order` (the sorted ids), and the
+    score. Places are looked up in an array indexed by id: `np.searchsorted` took
+    16 s for the eleven million pairs of a million entries."""
     place = _places(order)
-    ids = np.fromiter(itertools.chain.from_iterable(scores), np.int64, 2 * count)
-    found = place[ids]
-    return found[0::2], found[1::2], np.fromiter(scores.values(), np.float64, count)
+    return place[scores.left], place[scores.right], scores.value
 
 
 def _places(order: np.ndarray) -> np.ndarray:
@@ -1359,28 +1408,30 @@ def _component_labels(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def _confidence(
-    clusters: list[list[int]], scores: dict[tuple[int, int], float]
-) -> dict[int, float]:
+def _confidence(clusters: list[list[int]], scores: Scores) -> dict[int, float]:
     """Each record's mean score with the rest of its cluster (an unscored pair counts
     0), or for a record alone, 1 minus its best score with anyone. One pass over the
     scored pairs: a cluster of thousands of mentions is not compared all against all."""
-    cluster_of = {i: n for n, cluster in enumerate(clusters) for i in cluster}
-    best: dict[int, float] = {}
-    total: dict[int, float] = {}
-    for (a, b), s in scores.items():
-        best[a] = max(best.get(a, 0.0), s)
-        best[b] = max(best.get(b, 0.0), s)
-        if cluster_of[a] == cluster_of[b]:
-            total[a] = total.get(a, 0.0) + s
-            total[b] = total.get(b, 0.0) + s
+    size = 1 + max((i for cluster in clusters for i in cluster), default=-1)
+    cluster_of = np.full(size, -1, np.int64)
+    for n, cluster in enumerate(clusters):
+        cluster_of[cluster] = n
+    best = np.zeros(size)
+    np.maximum.at(best, scores.left, scores.value)
+    np.maximum.at(best, scores.right, scores.value)
+    inside = cluster_of[scores.left] == cluster_of[scores.right]
+    # each record's scores added in the order of the pairs, as a loop over them would
+    ids = np.stack([scores.left[inside], scores.right[inside]], axis=1).ravel()
+    total = np.zeros(size)
+    np.add.at(total, ids, np.repeat(scores.value[inside], 2))
+    best_of, total_of = best.tolist(), total.tolist()
     confidence: dict[int, float] = {}
     for cluster in clusters:
         for i in cluster:
             if len(cluster) > 1:
-                confidence[i] = round(total.get(i, 0.0) / (len(cluster) - 1), 4)
+                confidence[i] = round(total_of[i] / (len(cluster) - 1), 4)
             else:
-                confidence[i] = round(1.0 - best.get(i, 0.0), 4)
+                confidence[i] = round(1.0 - best_of[i], 4)
     return confidence
 
 
@@ -1510,12 +1561,10 @@ def cluster_records(
     log.info("scored %d pairs in %.1fs", n_pairs, time.perf_counter() - started)
     started = time.perf_counter()
     must, cannot = label_constraints(labels, keys)
-    for pair in must:
-        scores[pair] = 1.0
+    scores = scores.with_pairs(must, 1.0)
     if exclusive_field is not None:
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
-    for pair in cannot:
-        scores[pair] = 0.0
+    scores = scores.with_pairs(cannot, 0.0)
     jobs = max(1, int(getattr(trained.matcher, "num_cores", 1) or 1))
     result = constrained_clusters(
         sorted(data), scores, trained.threshold, must, cannot, confidence, jobs
@@ -1530,7 +1579,7 @@ def cluster_records(
 def exclusive_pairs(
     data: dict[int, Record],
     exclusive_field: str,
-    scores: dict[tuple[int, int], float],
+    scores: Scores,
     threshold: float,
 ) -> set[tuple[int, int]]:
     """Cannot-links between records sharing `exclusive_field` that could otherwise end

@@ -1,5 +1,5 @@
-"""Worker processes for the stages that split across cores (extraction, pair scoring,
-clustering).
+"""Worker processes for the work that splits across cores (extraction, pair scoring,
+clustering, the persons' cut, attribution).
 
 Workers are forked so they share the parent's records without pickling them.
 The parent's objects are frozen out of the garbage collector while a pool lives

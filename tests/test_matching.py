@@ -14,6 +14,7 @@ from pipeline.matching import (
     WINDOW,
     Labels,
     ModelCache,
+    Scores,
     choose_threshold,
     constrained_clusters,
     exclusive_pairs,
@@ -118,7 +119,57 @@ def test_exclusive_pairs_only_where_a_merge_could_happen():
     data = {i: {"paper": "p" if i < 3 else "q"} for i in range(5)}
     # 0 and 1 (one byline) could meet through 3; 2 is linked to nothing
     scores = {(0, 3): 0.9, (1, 3): 0.8, (2, 4): 0.1}
-    assert exclusive_pairs(data, "paper", scores, 0.5) == {(0, 1)}
+    assert exclusive_pairs(data, "paper", Scores.of(scores), 0.5) == {(0, 1)}
+
+
+def test_scores_as_arrays_keep_their_order_and_take_labels_in_place():
+    scores = Scores.of({(3, 9): 0.4, (0, 2): 0.9, (1, 5): 0.0})
+    assert scores.as_dict() == {(3, 9): 0.4, (0, 2): 0.9, (1, 5): 0.0}
+    assert list(scores.as_dict()) == [(3, 9), (0, 2), (1, 5)] and len(scores) == 3
+    labeled = scores.with_pairs([(0, 2), (4, 12), (1, 3)], 1.0)  # one scored, two new
+    assert list(labeled.as_dict().items()) == [
+        ((3, 9), 0.4),
+        ((0, 2), 1.0),
+        ((1, 5), 0.0),
+        ((4, 12), 1.0),
+        ((1, 3), 1.0),
+    ]
+    assert scores.as_dict()[(0, 2)] == 0.9  # the labeled copy is a new one
+    assert scores.with_pairs([], 0.0) is scores
+    empty = Scores.of({}).with_pairs({(0, 1)}, 0.0)
+    assert empty.as_dict() == {(0, 1): 0.0}
+
+
+def test_confidence_from_arrays_is_the_pairwise_loops():
+    import random
+
+    from pipeline.matching import _confidence
+
+    rng = random.Random(3)
+    for _ in range(50):
+        n = rng.randint(2, 30)
+        pairs = {tuple(sorted(rng.sample(range(n), 2))) for _ in range(2 * n)}
+        scores = {p: rng.random() for p in pairs}
+        ids = list(range(n))
+        rng.shuffle(ids)
+        cut = sorted(rng.sample(range(1, n), rng.randint(0, n - 1))) if n > 1 else []
+        clusters = [sorted(ids[a:b]) for a, b in zip([0, *cut], [*cut, n], strict=True)]
+        cluster_of = {i: k for k, c in enumerate(clusters) for i in c}
+        best: dict[int, float] = {}
+        total: dict[int, float] = {}
+        for (a, b), value in scores.items():
+            best[a], best[b] = max(best.get(a, 0.0), value), max(best.get(b, 0.0), value)
+            if cluster_of[a] == cluster_of[b]:
+                total[a] = total.get(a, 0.0) + value
+                total[b] = total.get(b, 0.0) + value
+        expected = {
+            i: round(total.get(i, 0.0) / (len(c) - 1), 4)
+            if len(c) > 1
+            else round(1.0 - best.get(i, 0.0), 4)
+            for c in clusters
+            for i in c
+        }
+        assert _confidence(clusters, Scores.of(scores)) == expected
 
 
 def _rec(key: str, title: str, year: int | None = 2020) -> dict:
@@ -219,7 +270,7 @@ def test_two_processes_score_exactly_what_one_does(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
     trained.matcher.num_cores = 2
     two = matching.score_pairs(trained, data, keys)
-    assert one == two and len(one) > 7
+    assert one.as_dict() == two.as_dict() and len(one) > 7
 
 
 def test_clustering_by_component_equals_clustering_everything_at_once():
@@ -501,8 +552,9 @@ def test_a_certain_rule_scores_its_pairs_one_and_only_those():
     def everything(record: dict) -> list[str]:
         return ["all"]
 
-    plain = score_pairs(trained, data, everything, pairing=Pairing(window=50))
-    ruled = score_pairs(trained, data, everything, pairing=Pairing(window=50, certain=rule))
+    plain = score_pairs(trained, data, everything, pairing=Pairing(window=50)).as_dict()
+    certain = Pairing(window=50, certain=rule)
+    ruled = score_pairs(trained, data, everything, pairing=certain).as_dict()
     assert plain.get(pair, 0.0) < trained.threshold and ruled[pair] == 1.0
     assert {p: s for p, s in ruled.items() if p != pair} == {
         p: s for p, s in plain.items() if p != pair
