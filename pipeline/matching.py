@@ -808,7 +808,7 @@ def run_starts(ordered: np.ndarray) -> np.ndarray:
     return starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare `as_dict()`s
 class Scores:
     """Scored pairs as arrays: each pair's ids and its score, each pair once, in the
     order they were scored (clustering sums scores in that order). At a million
