@@ -28,6 +28,7 @@ import os
 import random
 import secrets
 import time
+from abc import ABC, abstractmethod
 from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -41,7 +42,7 @@ from simplecosine.cosine import CosineSimilarity
 
 from pipeline.comparisons import INDEX_PREDICATES, Model, jaccard
 from pipeline.errors import ConfigError
-from pipeline.workers import fork_pool, shared_out, workers_for
+from pipeline.workers import shared_out
 
 log = logging.getLogger(__name__)
 
@@ -877,17 +878,22 @@ def score_pairs(
     )
     if not len(ids):
         return NO_SCORES
-    jobs = workers_for(max(1, int(getattr(matcher, "num_cores", 1) or 1)), "scoring")
     chunks = [(i, min(i + SCORE_CHUNK, len(ids))) for i in range(0, len(ids), SCORE_CHUNK)]
-    global _SCORING
     try:
         columns = field_columns(matcher.data_model, data)
         if columns is not None:
             prepare(matcher.data_model, columns)
-        _SCORING = (matcher, data, ids, columns)
-        parts = _score_chunks(chunks, min(jobs, len(chunks)))
+        # this process scores its own share instead of waiting: a worker copies the
+        # records it reads (reference counts write to their pages), 4.7 GB of person
+        # records at a million entries, so one worker fewer is that much less memory
+        parts = shared_out(
+            lambda chunk: _score_chunk(matcher, data, ids, columns, chunk),
+            chunks,
+            cores_of(matcher),
+            cost=lambda chunk: chunk[1] - chunk[0],
+            what="scoring",
+        )
     finally:
-        _SCORING = None
         _FASTER.clear()
     value = np.concatenate(parts).astype(np.float64)
     kept = value > 0
@@ -903,29 +909,21 @@ def score_pairs(
 
 SCORE_CHUNK = 20_000
 """Pairs scored per task; workers are forked, so records are shared, never pickled."""
-_SCORING: tuple[Any, dict[int, Record], np.ndarray, FieldColumns | None] | None = None
 
 
-def _score_chunks(chunks: list[tuple[int, int]], jobs: int) -> list[np.ndarray]:
-    """Every chunk's scores, in order, in `jobs` processes: this one and `jobs - 1`
-    forked workers. The run scores its own share instead of waiting: a worker copies
-    the records it reads (reference counts write to their pages), 4.7 GB of person
-    records at a million entries, so one worker fewer is that much less memory."""
-    if jobs < 2:
-        return [_score_chunk(c) for c in chunks]
-    mine = set(range(jobs - 1, len(chunks), jobs))
-    theirs = [i for i in range(len(chunks)) if i not in mine]
-    with fork_pool(jobs - 1) as pool:
-        futures = {i: pool.submit(_score_chunk, chunks[i]) for i in theirs}
-        done = {i: _score_chunk(chunks[i]) for i in sorted(mine)}
-        done.update((i, f.result()) for i, f in futures.items())
-    return [done[i] for i in range(len(chunks))]
+def cores_of(matcher: Any) -> int:
+    """The processes a trained matcher was given (`--jobs`)."""
+    return max(1, int(getattr(matcher, "num_cores", 1) or 1))
 
 
-def _score_chunk(chunk: tuple[int, int]) -> np.ndarray:
-    """dedupe's features and classifier on one slice of the candidate pairs."""
-    assert _SCORING is not None
-    matcher, data, ids, columns = _SCORING
+def _score_chunk(
+    matcher: Any,
+    data: dict[int, Record],
+    ids: np.ndarray,
+    columns: FieldColumns | None,
+    chunk: tuple[int, int],
+) -> np.ndarray:
+    """dedupe's features and classifier on one slice (`chunk`) of the candidate pairs."""
     start, end = chunk
     if columns is None:
         pairs = [(data[a], data[b]) for a, b in ids[start:end].tolist()]
@@ -1048,7 +1046,7 @@ def compared_once(compare: Any, left: list[Any], right: list[Any], missing: Any)
     return values
 
 
-class DocumentRows:
+class DocumentRows(ABC):
     """Documents (texts, word sets) as rows of one sparse matrix, a column per word,
     built for many documents at once: the base of the batched comparisons.
 
@@ -1125,9 +1123,9 @@ class DocumentRows:
         """The comparison of each pair of documents (`left[i]`, `right[i]`)."""
         return self.scored(self.rows(left), self.rows(right))
 
+    @abstractmethod
     def scored(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """The comparison of each pair of rows (`a[i]`, `b[i]`; -1: missing)."""
-        raise NotImplementedError
 
     def products(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which pairs of rows are two non-empty documents, and for those the sum of
@@ -1293,11 +1291,10 @@ def constrained_clusters(
         return out
 
     must_in, cannot_in = by_component(must), by_component(cannot)
-    nothing = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     tasks = [
         _Component(
             members,
-            *within.get(root, nothing),
+            within.get(root, NO_SCORES),
             must_in.get(root, set()),
             cannot_in.get(root, set()),
         )
@@ -1310,7 +1307,7 @@ def constrained_clusters(
         lambda task: task.cluster(threshold),
         tasks,
         jobs,
-        cost=lambda task: len(task.left) + len(task.members),
+        cost=lambda task: len(task.pairs) + len(task.members),
         what="clustering",
     )
     for found, clashes in clustered:
@@ -1322,19 +1319,18 @@ def constrained_clusters(
 
 @dataclass
 class _Component:
-    """One component to cluster: its members, its scored pairs as arrays (ids and
-    scores, in the order of the run's scores) and its labels."""
+    """One component to cluster: its members, its scored pairs (in the order of the
+    run's scores) and its labels."""
 
     members: list[int]
-    left: np.ndarray
-    right: np.ndarray
-    value: np.ndarray
+    pairs: Scores
     must: set[tuple[int, int]]
     cannot: set[tuple[int, int]]
 
     def cluster(self, threshold: float) -> tuple[list[list[int]], list[str]]:
-        pairs = zip(self.left.tolist(), self.right.tolist(), self.value.tolist(), strict=True)
-        return _agglomerate(self.members, pairs, threshold, self.must, self.cannot)
+        p = self.pairs
+        scored = zip(p.left.tolist(), p.right.tolist(), p.value.tolist(), strict=True)
+        return _agglomerate(self.members, scored, threshold, self.must, self.cannot)
 
 
 def score_components(
@@ -1342,12 +1338,12 @@ def score_components(
     scores: Scores,
     threshold: float,
     must: set[tuple[int, int]],
-) -> tuple[dict[int, int], dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+) -> tuple[dict[int, int], dict[int, Scores]]:
     """The components of pairs scoring at least `threshold` or labeled the same: each
-    id's root (its component's smallest id), and each component's scored pairs as
-    arrays (left ids, right ids, scores) in the order of `scores` (so their sums add
-    up as before). Found with SciPy's connected components over arrays: at a million
-    entries, a union-find in Python over ten million scored pairs took a minute."""
+    id's root (its component's smallest id), and each component's scored pairs in
+    the order of `scores` (so their sums add up as before). Found with SciPy's
+    connected components over arrays: at a million entries, a union-find in Python
+    over ten million scored pairs took a minute."""
     if not ids:
         return {}, {}
     order = np.asarray(sorted(ids), dtype=np.int64)
@@ -1371,7 +1367,7 @@ def score_components(
     ends = np.r_[starts[1:], len(group)]
     left, right, value = order[a[inside]], order[b[inside]], value[inside]
     within = {
-        segment_root: (
+        segment_root: Scores(
             left[first_pair:last_pair],
             right[first_pair:last_pair],
             value[first_pair:last_pair],
@@ -1565,9 +1561,8 @@ def cluster_records(
     if exclusive_field is not None:
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
     scores = scores.with_pairs(cannot, 0.0)
-    jobs = max(1, int(getattr(trained.matcher, "num_cores", 1) or 1))
     result = constrained_clusters(
-        sorted(data), scores, trained.threshold, must, cannot, confidence, jobs
+        sorted(data), scores, trained.threshold, must, cannot, confidence, cores_of(trained.matcher)
     )
     log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]

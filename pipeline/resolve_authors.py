@@ -32,6 +32,7 @@ from pipeline.matching import (
     Record,
     Trained,
     cluster_records,
+    cores_of,
     linked_groups,
 )
 from pipeline.normalize import (
@@ -604,7 +605,7 @@ def resolve_authors(
         PAIRING,
         confidence=False,  # persons carry none; a pass over ten million pairs at 1M
     )
-    jobs = max(1, int(getattr(trained.matcher, "num_cores", 1) or 1))
+    jobs = cores_of(trained.matcher)
     passes: list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]] = [
         (
             "cut where collaborators differ",

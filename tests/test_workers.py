@@ -51,7 +51,7 @@ def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch
     monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
     roomy = matching.score_pairs(trained, data, lambda r: ["all"])
     forked: list[int] = []
-    monkeypatch.setattr(matching, "fork_pool", lambda jobs: forked.append(jobs))
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: forked.append(jobs))
     monkeypatch.setattr(workers, "memory_now", lambda: (8 << 30, 1 << 30))
     with caplog.at_level("WARNING"):
         tight = matching.score_pairs(trained, data, lambda r: ["all"])
@@ -61,6 +61,7 @@ def test_scoring_with_too_little_memory_for_workers_stays_in_process(monkeypatch
 
 def test_scoring_on_two_cores_forks_one_worker_and_scores_its_own_share(monkeypatch):
     import pipeline.matching as matching
+    import pipeline.workers as workers
     from pipeline.comparisons import PAPER_MODEL
     from tests.test_matching import _labels
 
@@ -69,8 +70,8 @@ def test_scoring_on_two_cores_forks_one_worker_and_scores_its_own_share(monkeypa
     data, _ = matching.integer_ids(records)
     monkeypatch.setattr(matching, "SCORE_CHUNK", 7)
     alone = matching.score_pairs(trained, data, lambda r: ["all"])
-    real_pool, pools = matching.fork_pool, []
-    monkeypatch.setattr(matching, "fork_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    real_pool, pools = workers.fork_pool, []
+    monkeypatch.setattr(workers, "fork_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
     trained.matcher.num_cores = 2
     shared = matching.score_pairs(trained, data, lambda r: ["all"])
     assert pools == [1]
