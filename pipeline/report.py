@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +51,39 @@ FLAGGED = ("likely_misattributed", "needs_review")
 """Attribution statuses the report's flags section lists."""
 
 
-def _rows(tables: dict[str, pa.Table], name: str, where: pa.ChunkedArray | None = None) -> Rows:
-    """Table `name` as rows (those `where` is true), the columns the report reads."""
+def _rows(
+    tables: dict[str, pa.Table],
+    name: str,
+    where: pa.ChunkedArray | None = None,
+    limit: int | None = None,
+) -> Rows:
+    """Table `name` as rows (those `where` is true, the first `limit`), the columns the
+    report reads."""
     if name not in tables or name in UNUSED:
         return []
     table = tables[name] if where is None else tables[name].filter(where)
+    if limit is not None:
+        table = table.slice(0, limit)
     if name in COLUMNS:
         table = table.select([c for c in COLUMNS[name] if c in table.column_names])
     if "abstract" in table.column_names:
         short = pc.utf8_slice_codeunits(table["abstract"], 0, SHOWN_ABSTRACT)
         table = table.set_column(table.column_names.index("abstract"), "abstract", short)
     return table.to_pylist()
+
+
+def _in(table: pa.Table, column: str, values: Iterable[str]) -> pa.ChunkedArray:
+    """Where `table[column]` is one of `values`."""
+    return pc.is_in(
+        table[column], pa.array(sorted({v for v in values if v is not None}), pa.string())
+    )
+
+
+def _empty(tables: dict[str, pa.Table] | None, name: str, columns: tuple[str, ...]) -> pa.Table:
+    """Table `name`, or an empty one with string `columns` when the run lacks it."""
+    if tables and name in tables:
+        return tables[name]
+    return pa.table({c: pa.array([], pa.string()) for c in columns})
 
 
 def pages_first(tables: dict[str, Rows], limit: int | None = MAX_ROWS) -> Rows:
@@ -86,39 +109,51 @@ def pages_first(tables: dict[str, Rows], limit: int | None = MAX_ROWS) -> Rows:
     return ranked[:limit]
 
 
-def changes(current: dict[str, Rows], previous: dict[str, Rows] | None) -> dict[str, Any]:
-    """What changed since the previous published run: papers, merges, splits, flags."""
+def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) -> dict[str, Any]:
+    """What changed since the previous published run: papers, merges, splits, flags.
+
+    Counted in Arrow: a nightly run at a million entries compares two runs' papers,
+    entries and attributions, millions of rows either side."""
     if previous is None:
         return {"first_run": True}
-    titles = {p["paper_id"]: p["title"] or "(abstract only)" for p in current["papers"]}
-    old_titles = {
-        p["paper_id"]: p["title"] or "(abstract only)" for p in previous.get("papers", [])
-    }
-    now = {r["entry_id"]: r["paper_id"] for r in current["paper_entries"]}
-    before = {r["entry_id"]: r["paper_id"] for r in previous.get("paper_entries", [])}
-    merged_from: dict[str, set[str]] = defaultdict(set)
-    split_into: dict[str, set[str]] = defaultdict(set)
-    for entry, paper in now.items():
-        if entry in before:
-            merged_from[paper].add(before[entry])
-            split_into[before[entry]].add(paper)
-    flags = {
-        a["entry_id"] for a in current["attributions"] if a["status"] == "likely_misattributed"
-    }
-    old_flags = {
-        a["entry_id"]
-        for a in previous.get("attributions", [])
-        if a["status"] == "likely_misattributed"
-    }
+    papers, old_papers = (
+        _empty(t, "papers", ("paper_id", "title")).select(["paper_id", "title"])
+        for t in (current, previous)
+    )
+    titles = _titles(papers)
+    old_titles = _titles(old_papers)
+    new = papers.filter(pc.invert(pc.is_in(papers["paper_id"], old_papers["paper_id"])))
+    gone = old_papers.filter(pc.invert(pc.is_in(old_papers["paper_id"], papers["paper_id"])))
+    now, before = (
+        _empty(t, "paper_entries", ("entry_id", "paper_id")).select(["entry_id", "paper_id"])
+        for t in (current, previous)
+    )
+    both = now.join(before.rename_columns(["entry_id", "old_id"]), "entry_id", join_type="inner")
+    merged = both.group_by("paper_id").aggregate([("old_id", "count_distinct")])
+    split = both.group_by("old_id").aggregate([("paper_id", "count_distinct")])
+    merged_into = merged.filter(pc.greater(merged["old_id_count_distinct"], 1))["paper_id"]
+    split_from = split.filter(pc.greater(split["paper_id_count_distinct"], 1))["old_id"]
+    flags, old_flags = (_flagged_entries(t) for t in (current, previous))
     return {
         "first_run": False,
-        "new_papers": sorted(titles[p] for p in set(titles) - set(old_titles)),
-        "removed_papers": sorted(old_titles[p] for p in set(old_titles) - set(titles)),
-        "merges": sorted(titles[p] for p, olds in merged_from.items() if len(olds) > 1),
-        "splits": sorted(old_titles.get(p, p) for p, news in split_into.items() if len(news) > 1),
+        "new_papers": sorted(titles[p] for p in new["paper_id"].to_pylist()),
+        "removed_papers": sorted(old_titles[p] for p in gone["paper_id"].to_pylist()),
+        "merges": sorted(titles[p] for p in merged_into.to_pylist()),
+        "splits": sorted(old_titles.get(p, p) for p in split_from.to_pylist()),
         "new_flags": len(flags - old_flags),
         "cleared_flags": len(old_flags - flags),
     }
+
+
+def _titles(papers: pa.Table) -> dict[str, str]:
+    shown = pc.fill_null(_blank_as_null(papers["title"]), "(abstract only)")
+    return dict(zip(papers["paper_id"].to_pylist(), shown.to_pylist(), strict=True))
+
+
+def _flagged_entries(tables: dict[str, pa.Table]) -> set[str]:
+    attributions = _empty(tables, "attributions", ("entry_id", "status"))
+    flags = attributions.filter(pc.equal(attributions["status"], "likely_misattributed"))
+    return set(flags["entry_id"].to_pylist())
 
 
 def near_misses(persons: Rows) -> list[dict[str, Any]]:
@@ -253,9 +288,7 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
         for a in tables["attributions"]
         if a["status"] in FLAGGED and profiles[a["source_id"]]["owner_origin"] != "unknown"
     ]
-    rows.sort(
-        key=lambda a: (a["status"] != "likely_misattributed", -(a["score"] or 0), a["entry_id"])
-    )
+    rows.sort(key=flag_order)
     for a in rows[:limit]:
         profile, paper = profiles[a["source_id"]], papers[a["paper_id"]]
         owners = owners_papers[a["source_id"]] - {paper["paper_id"]}
@@ -289,19 +322,64 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
 
 
 def _listed_and_flagged_entries(
-    tables: dict[str, pa.Table], t: dict[str, Rows], listed: set[str]
+    tables: dict[str, pa.Table], flagged_ids: list[str], listed: set[str]
 ) -> Rows:
     """The entries the report shows: those of the pages it lists and the flagged ones
     (a million entries as Python rows would take minutes and gigabytes)."""
     if "entries" not in tables:
         return []
-    flagged_ids = [a["entry_id"] for a in t.get("attributions", []) if a["status"] in FLAGGED]
     entries = tables["entries"]
-    where = pc.or_(
-        pc.is_in(entries["source_id"], pa.array(sorted(listed), pa.string())),
-        pc.is_in(entries["entry_id"], pa.array(flagged_ids, pa.string())),
-    )
+    where = pc.or_(_in(entries, "source_id", listed), _in(entries, "entry_id", flagged_ids))
     return _rows(tables, "entries", where)
+
+
+def flag_scope(
+    tables: dict[str, pa.Table], flags: Rows, entries: Rows, limit: int | None
+) -> dict[str, Rows]:
+    """The rows `flagged` reads for the first `limit` of `flags` (attributions): the
+    pages they are on, those pages' attributions, papers, their authorships and
+    persons. `flagged` on these shows what it would on every table, without a
+    million entries' papers and authorships as Python rows."""
+    profiles = _rows(tables, "profiles")
+    known = {p["source_id"] for p in profiles if p["owner_origin"] != "unknown"}
+    ranked = sorted((a for a in flags if a["source_id"] in known), key=flag_order)
+    pages = {a["source_id"] for a in ranked[:limit]}
+    attributions = _matching(tables, "attributions", "source_id", pages)
+    papers = {a["paper_id"] for a in attributions}
+    authorships = _matching(tables, "authorships", "paper_id", papers)
+    return {
+        "attributions": attributions,
+        "entries": entries,
+        "papers": _matching(tables, "papers", "paper_id", papers),
+        "persons": _matching(tables, "persons", "person_id", {a["person_id"] for a in authorships}),
+        "profiles": profiles,
+        "authorships": authorships,
+    }
+
+
+def _matching(tables: dict[str, pa.Table], name: str, column: str, values: set[Any]) -> Rows:
+    """The rows of table `name` whose `column` is one of `values`."""
+    if name not in tables:
+        return []
+    return _rows(tables, name, _in(tables[name], column, values))
+
+
+def flag_order(attribution: dict[str, Any]) -> tuple[bool, float, str]:
+    """Flags worst first: likely misattributed before needs review, highest score first."""
+    return (
+        attribution["status"] != "likely_misattributed",
+        -(attribution["score"] or 0),
+        attribution["entry_id"],
+    )
+
+
+def scores_by_status(attributions: pa.Table) -> dict[str, list[float]]:
+    """Every scored attribution's score, by status (statuses in order of appearance)."""
+    scored = attributions.filter(pc.is_valid(attributions["score"]))
+    return {
+        status: scored.filter(pc.equal(scored["status"], status))["score"].to_pylist()
+        for status in pc.unique(scored["status"]).to_pylist()
+    }
 
 
 def _safe(section: str, compute: Any, default: Any, problems: list[str]) -> Any:
@@ -322,72 +400,70 @@ def build_context(
     docs_link: str | None,
     failed: bool = False,
 ) -> dict[str, Any]:
-    """Everything the template shows, from the run's tables."""
-    t = {name: _rows(tables, name) for name in tables if name != "entries"}
-    for name in (
-        "papers",
-        "paper_entries",
-        "persons",
-        "authorships",
-        "profiles",
-        "attributions",
-        "id_changes",
-    ):
-        t.setdefault(name, [])
-    paths = {s["source_id"]: s["path"] for s in t["sources"]}
-    prev = (
-        {name: _rows(previous, name) for name in ("papers", "paper_entries", "attributions")}
-        if previous
-        else None
+    """Everything the template shows, from the run's tables. Each section takes from
+    Arrow the rows it shows: a million entries' tables as Python rows took 40 s and
+    gigabytes for a page of a few hundred rows."""
+    sources = _rows(tables, "sources")
+    paths = {s["source_id"]: s["path"] for s in sources}
+    attributions = _empty(tables, "attributions", ("entry_id", "source_id", "status", "score"))
+    ranked = ["entry_id", "source_id", "status", "score"]  # what ranks pages and flags
+    flags = attributions.filter(_in(attributions, "status", FLAGGED)).select(ranked).to_pylist()
+    listed = pages_first({"sources": sources, "attributions": flags}, MAX_ROWS)
+    shown = {s["source_id"] for s in listed}
+    entries = _listed_and_flagged_entries(tables, [a["entry_id"] for a in flags], shown)
+    on_shown = attributions.filter(_in(attributions, "source_id", shown))
+    status = dict(
+        zip(on_shown["entry_id"].to_pylist(), on_shown["status"].to_pylist(), strict=True)
     )
-    listed = pages_first(t, MAX_ROWS)
-    t["entries"] = _listed_and_flagged_entries(tables, t, {s["source_id"] for s in listed})
+    entries_by_source: dict[str, Rows] = defaultdict(list)
+    for e in sorted(entries, key=lambda e: (e["source_id"], e["position"])):
+        if e["source_id"] in shown:
+            e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
+            entries_by_source[e["source_id"]].append(e)
+    persons = _rows(tables, "persons")
+    issues = _empty(tables, "quality_issues", ("table_name",))
     per_source = [
         (s["path"], float(s["entry_count"] or 0), float(s["quarantined_count"] or 0))
         for s in listed
     ]
-    scores: dict[str, list[float]] = defaultdict(list)
-    for a in t["attributions"]:
-        if a["score"] is not None:
-            scores[a["status"]].append(a["score"])
-    entries_by_source: dict[str, Rows] = defaultdict(list)
-    shown = {s["source_id"] for s in listed}
-    status = {a["entry_id"]: a["status"] for a in t["attributions"] if a["source_id"] in shown}
-    for e in sorted(t["entries"], key=lambda e: (e["source_id"], e["position"])):
-        if e["source_id"] in shown:
-            e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
-            entries_by_source[e["source_id"]].append(e)
     problems: list[str] = []
     return {
         "problems": problems,
         "failed": failed,
         "manifest": manifest,
         "manifest_json": json.dumps(manifest, indent=2, sort_keys=True, default=str),
-        "tables": t,
+        "tables": {"id_changes": _rows(tables, "id_changes")},
         "counts": {name: table.num_rows for name, table in tables.items()},
-        "changes": _safe("changes", lambda: changes(t, prev), {"first_run": True}, problems),
-        "flags": _safe("flags", lambda: flagged(t, paths, MAX_ROWS), [], problems),
-        "merges": sorted(
-            (p for p in t["persons"] if len(p["variants"]) > 1), key=lambda p: p["name"]
-        )[:MAX_ROWS],
-        "near_misses": _safe(
-            "near misses", lambda: near_misses(t["persons"])[:MAX_ROWS], [], problems
+        "changes": _safe(
+            "changes", lambda: changes(tables, previous), {"first_run": True}, problems
         ),
+        "flags": _safe(
+            "flags",
+            lambda: flagged(flag_scope(tables, flags, entries, MAX_ROWS), paths, MAX_ROWS),
+            [],
+            problems,
+        ),
+        "merges": sorted((p for p in persons if len(p["variants"]) > 1), key=lambda p: p["name"])[
+            :MAX_ROWS
+        ],
+        "near_misses": _safe("near misses", lambda: near_misses(persons)[:MAX_ROWS], [], problems),
         "clusters": _safe(
             "duplicate papers",
             lambda: duplicate_clusters(tables, paths, MAX_ROWS),
             [],
             problems,
         ),
-        "paper_issues": [i for i in t["quality_issues"] if i["table_name"] == "papers"][:MAX_ROWS],
-        "issues": t["quality_issues"][:MAX_ROWS],
-        "quarantine": t["quarantine"][:MAX_ROWS],
+        "paper_issues": _rows(
+            tables, "quality_issues", pc.equal(issues["table_name"], "papers"), MAX_ROWS
+        ),
+        "issues": _rows(tables, "quality_issues", limit=MAX_ROWS),
+        "quarantine": _rows(tables, "quarantine", limit=MAX_ROWS),
         "validation": validation,
         "docs_link": docs_link,
         "paths": paths,
         "sources": listed,
-        "sources_left_out": len(t["sources"]) - len(listed),
-        "profiles": {p["source_id"]: p for p in t["profiles"]},
+        "sources_left_out": len(sources) - len(listed),
+        "profiles": {p["source_id"]: p for p in _rows(tables, "profiles")},
         "entries_by_source": entries_by_source,
         "max_rows": MAX_ROWS,
         "chart_sources": Markup(
@@ -395,7 +471,7 @@ def build_context(
         ),
         "chart_scores": Markup(
             charts.histogram(
-                dict(scores),
+                scores_by_status(attributions) if "score" in attributions.column_names else {},
                 {
                     "consistent": charts.OK,
                     "needs_review": charts.WARN,
@@ -406,12 +482,16 @@ def build_context(
         ),
         "chart_confidence": Markup(
             charts.histogram(
-                {"paper_entries": [r["confidence"] for r in t["paper_entries"]]},
+                {"paper_entries": _column(tables, "paper_entries", "confidence")},
                 {"paper_entries": charts.BAR},
                 title="match confidence of entries",
             )
         ),
     }
+
+
+def _column(tables: dict[str, pa.Table], name: str, column: str) -> list[Any]:
+    return tables[name][column].to_pylist() if name in tables else []
 
 
 def render(context: dict[str, Any]) -> str:

@@ -263,3 +263,84 @@ def test_duplicate_papers_are_ranked_by_how_many_fields_their_entries_disagree_o
     assert clusters[0]["disagree"] == ["arXiv id", "byline"]
     assert [e["entry_id"] for e in clusters[0]["entries"]] == ["e3", "e4", "e5"]
     assert clusters[0]["entries"][0]["page"] == "one.txt"
+
+
+def test_flags_drawn_from_their_own_pages_are_those_drawn_from_every_table(sample_run):
+    """`flag_scope` hands `flagged` only the pages of the flags shown; each flag, its
+    paper and its coauthor chart must come out as from the whole run."""
+    import pyarrow as pa
+
+    from pipeline.report import FLAGGED, flag_scope, flagged
+    from pipeline.schema import PUBLISHED
+
+    tables = {n: pa.Table.from_pylist(sample_run[n], schema=PUBLISHED[n]) for n in PUBLISHED}
+    paths = {s["source_id"]: s["path"] for s in sample_run["sources"]}
+    flags = [a for a in sample_run["attributions"] if a["status"] in FLAGGED]
+    assert len({a["source_id"] for a in flags}) > 1  # so a small limit leaves pages out
+
+    def shown(found):
+        return [(f["attribution"]["entry_id"], f["paper"]["paper_id"], f["chart"]) for f in found]
+
+    for limit in (1, 2, 5, None):
+        scoped = flag_scope(tables, flags, sample_run["entries"], limit)
+        everything = flagged(sample_run, paths, limit)
+        assert shown(flagged(scoped, paths, limit)) == shown(everything)
+        pages = {a["source_id"] for a in scoped["attributions"]}
+        assert limit != 1 or len(pages) < len({a["source_id"] for a in sample_run["attributions"]})
+
+
+def test_changes_since_the_previous_run_are_counted_from_the_tables():
+    import pyarrow as pa
+
+    from pipeline.report import changes
+
+    def run(papers, links, flags):
+        return {
+            "papers": pa.table({"paper_id": list(papers), "title": list(papers.values())}),
+            "paper_entries": pa.table({"entry_id": list(links), "paper_id": list(links.values())}),
+            "attributions": pa.table(
+                {
+                    "entry_id": list(links),
+                    "status": [
+                        "likely_misattributed" if e in flags else "consistent" for e in links
+                    ],
+                }
+            ),
+        }
+
+    before = run(
+        {"p1": "One", "p2": "Two", "p3": "Three", "p4": "Four", "p9": ""},
+        {"e1": "p1", "e2": "p2", "e3": "p3", "e4": "p3", "e5": "p4", "e9": "p9"},
+        {"e1", "e2"},
+    )
+    now = run(
+        # p1 and p2 merged into p1; p3 split into p3 and p5; p4 and p9 gone; p6 new
+        {"p1": "One", "p3": "Three", "p5": "Three b", "p6": None, "p7": "Seven"},
+        {"e1": "p1", "e2": "p1", "e3": "p3", "e4": "p5", "e6": "p6", "e7": "p7"},
+        {"e2", "e7"},
+    )
+    assert changes(now, None) == {"first_run": True}
+    assert changes(now, before) == {
+        "first_run": False,
+        "new_papers": ["(abstract only)", "Seven", "Three b"],
+        "removed_papers": ["(abstract only)", "Four", "Two"],
+        "merges": ["One"],
+        "splits": ["Three"],
+        "new_flags": 1,
+        "cleared_flags": 1,
+    }
+    assert changes(now, {})["merges"] == []  # a previous run without tables
+
+
+def test_attribution_scores_are_charted_by_status_in_order_of_appearance():
+    import pyarrow as pa
+
+    from pipeline.report import scores_by_status
+
+    attributions = pa.table(
+        {
+            "status": ["needs_review", "consistent", "needs_review", "consistent", "unknown"],
+            "score": [0.4, 0.9, None, 0.8, None],
+        }
+    )
+    assert scores_by_status(attributions) == {"needs_review": [0.4], "consistent": [0.9, 0.8]}
