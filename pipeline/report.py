@@ -321,24 +321,22 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     return out
 
 
-def _listed_and_flagged_entries(
-    tables: dict[str, pa.Table], flagged_ids: list[str], listed: set[str]
-) -> Rows:
-    """The entries the report shows: those of the pages it lists and the flagged ones
-    (a million entries as Python rows would take minutes and gigabytes)."""
+def _entries_of(tables: dict[str, pa.Table], pages: set[str], ids: Iterable[str]) -> Rows:
+    """The entries the report shows: those of the pages it lists (`pages`) and those
+    of the flags it shows (`ids`); a million entries as Python rows would take
+    minutes and gigabytes."""
     if "entries" not in tables:
         return []
     entries = tables["entries"]
-    where = pc.or_(_in(entries, "source_id", listed), _in(entries, "entry_id", flagged_ids))
-    return _rows(tables, "entries", where)
+    return _rows(
+        tables, "entries", pc.or_(_in(entries, "source_id", pages), _in(entries, "entry_id", ids))
+    )
 
 
-def flag_scope(
-    tables: dict[str, pa.Table], flags: Rows, entries: Rows, limit: int | None
-) -> dict[str, Rows]:
-    """The rows `flagged` reads for the first `limit` of `flags` (attributions): the
-    pages they are on, those pages' attributions, papers, their authorships and
-    persons. `flagged` on these shows what it would on every table, without a
+def flag_scope(tables: dict[str, pa.Table], flags: Rows, limit: int | None) -> dict[str, Rows]:
+    """The rows `flagged` reads for the first `limit` of `flags` (attributions): their
+    entries, the pages they are on, those pages' attributions, papers, their
+    authorships and persons. `flagged` on these shows what it would on every table, without a
     million entries' papers and authorships as Python rows."""
     profiles = _rows(tables, "profiles")
     known = {p["source_id"] for p in profiles if p["owner_origin"] != "unknown"}
@@ -349,7 +347,7 @@ def flag_scope(
     authorships = _matching(tables, "authorships", "paper_id", papers)
     return {
         "attributions": attributions,
-        "entries": entries,
+        "entries": _entries_of(tables, set(), (a["entry_id"] for a in ranked[:limit])),
         "papers": _matching(tables, "papers", "paper_id", papers),
         "persons": _matching(tables, "persons", "person_id", {a["person_id"] for a in authorships}),
         "profiles": profiles,
@@ -410,7 +408,7 @@ def build_context(
     flags = attributions.filter(_in(attributions, "status", FLAGGED)).select(ranked).to_pylist()
     listed = pages_first({"sources": sources, "attributions": flags}, MAX_ROWS)
     shown = {s["source_id"] for s in listed}
-    entries = _listed_and_flagged_entries(tables, [a["entry_id"] for a in flags], shown)
+    entries = _entries_of(tables, shown, ())
     on_shown = attributions.filter(_in(attributions, "source_id", shown))
     status = dict(
         zip(on_shown["entry_id"].to_pylist(), on_shown["status"].to_pylist(), strict=True)
@@ -439,7 +437,7 @@ def build_context(
         ),
         "flags": _safe(
             "flags",
-            lambda: flagged(flag_scope(tables, flags, entries, MAX_ROWS), paths, MAX_ROWS),
+            lambda: flagged(flag_scope(tables, flags, MAX_ROWS), paths, MAX_ROWS),
             [],
             problems,
         ),
