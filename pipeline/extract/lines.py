@@ -8,6 +8,7 @@ line numbers (for error messages curators can follow).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.extract.model import Chunk
@@ -44,13 +45,20 @@ class Line(NamedTuple):
 
 def split_lines(text: str) -> list[Line]:
     """Split `text` into lines whose spans tile it exactly."""
+    return list(_lines(text))
+
+
+@lru_cache(maxsize=2)
+def _lines(text: str) -> tuple[Line, ...]:
+    """The lines of the page being read: each shape's detector and the chosen parser
+    cut the same page, six times a page before this kept them."""
     lines: list[Line] = []
     start = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         end = start + len(raw)
         lines.append(Line(index, start, end, raw.strip()))
         start = end
-    return lines
+    return tuple(lines)
 
 
 def is_decoration(line: Line) -> bool:

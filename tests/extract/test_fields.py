@@ -131,3 +131,21 @@ def test_display_name_turns_reference_manager_names():
     assert display_name("Hörsch, Jonas") == "Jonas Hörsch"
     assert display_name("van Dyk, Jr., Jan") == "Jan van Dyk Jr."
     assert display_name("Tom Brown") == "Tom Brown"
+
+
+def test_clean_markup_spaces_prose_as_the_white_space_regex_does():
+    """Every run of white space, Unicode spaces included, is one space; no space before
+    punctuation after a parenthesis. Prose with and without markup alike."""
+    import random
+    import re
+
+    spaces = [" ", "  ", "\n", "\t", "\u00a0", "\u2003", "\u3000", "\x1c"]
+    pieces = ["word", "(a)", ",", ".", ";", ":", "$x$", "~", *spaces]
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if "$" in text or "~" in text:
+            continue  # markup: its own rules, tested above
+        expected = re.sub(r"\s+", " ", re.sub(r"\)\s+([.,;:])", r")\1", text)).strip()
+        assert clean_markup(text) == expected, repr(text)
+    assert clean_markup("a (b)\u00a0, c\u2003\u2003d ") == "a (b), c d"
