@@ -50,3 +50,26 @@ def test_a_table_by_index_repeats_shared_rows_and_refuses_unknown_columns():
         to_table_by_index("mentions", {"entry": ["e1"]}, shared, [0])
     with pytest.raises(ValueError, match=r"mentions row 1: columns not in schema: \['nmae'\]"):
         to_table_by_index("mentions", {"entry_id": ["e1"]}, [*shared[:1], {"nmae": "x"}], [0])
+
+
+def test_sorting_a_column_at_a_time_keeps_rows_whole_in_arrows_stable_order(monkeypatch):
+    """Ties keep their first-seen order and nulls sort last, as `Table.sort_by` does, and
+    every column moves with its row (a column sorted on its own would not)."""
+    import random
+
+    rng = random.Random(3)
+    rows = [
+        {
+            "path": rng.choice(["b", "a", None, "c"]),
+            "position": rng.choice([2, 1, None]),
+            "source_id": f"s{i}",
+            "reason": str(i),
+        }
+        for i in range(300)
+    ]
+    monkeypatch.setattr(schema, "CHUNK_ROWS", 64)  # several chunks to take from
+    table = to_table("quarantine", rows)
+    expected = pa.Table.from_pylist(rows, schema=PUBLISHED["quarantine"]).sort_by(
+        [(k, "ascending") for k in schema.SORT_KEYS["quarantine"]]
+    )
+    assert table.to_pylist() == expected.to_pylist()
