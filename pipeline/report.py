@@ -433,7 +433,7 @@ def build_context(
         "tables": {"id_changes": _rows(tables, "id_changes")},
         "counts": {name: table.num_rows for name, table in tables.items()},
         "changes": _safe(
-            "changes", lambda: changes(tables, previous), {"first_run": True}, problems
+            "changes", lambda: changes(tables, previous or None), {"first_run": True}, problems
         ),
         "flags": _safe(
             "flags",
