@@ -195,19 +195,9 @@ def view(
     if checked is not None:
         wanted = checked | {fk.column for fk in keys} | set(DERIVED_FROM.get(name, ()))
         table = table.select([c for c in table.column_names if c in wanted])
-    frame = _frame(table)
     for fk in keys:
-        values = frame[fk.column]
-        known = (
-            set(tables[fk.references].column(fk.key).to_pylist())
-            if fk.references in tables
-            else set()
-        )
-        present = values.notna().to_numpy()
-        dangling = [
-            p and v not in known for p, v in zip(present, values.to_numpy(object), strict=True)
-        ]
-        frame[fk.derived] = values.where(pd.Series(dangling, index=values.index), None)
+        table = table.append_column(fk.derived, _dangling(table[fk.column], fk, tables))
+    frame = _frame(table)
     if name == "sources":
         chunks = frame["entry_count"].fillna(0) + frame["quarantined_count"].fillna(0)
         frame["quarantined_share"] = (
@@ -218,16 +208,24 @@ def view(
             float(frame["quarantined_count"].fillna(0).sum()) / total if total else 0.0
         )
     if name == "entries" and "sources" in tables:
-        sources = tables["sources"].select(["source_id", "scraped_at"])
-        scraped = dict(
-            zip(
-                sources.column("source_id").to_pylist(),
-                sources.column("scraped_at").to_pylist(),
-                strict=True,
-            )
-        )
-        frame["scraped_at"] = pd.to_datetime(frame["source_id"].map(scraped))
+        sources = tables["sources"]
+        page = pc.index_in(table["source_id"], value_set=_whole(sources["source_id"]))
+        scraped = sources["scraped_at"].take(page).to_pylist()
+        frame["scraped_at"] = pd.to_datetime(pd.Series(scraped, index=frame.index, dtype=object))
     return frame
+
+
+def _dangling(values: pa.ChunkedArray, fk: ForeignKey, tables: dict[str, pa.Table]) -> pa.Array:
+    """`values` where they name no row of the referenced table, else null: matched in
+    Arrow, a million keys against a million (Python's loop over them took seconds
+    a key column)."""
+    known = tables[fk.references][fk.key] if fk.references in tables else pa.array([], values.type)
+    missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=_whole(known))))
+    return pc.if_else(missing, values, pa.scalar(None, values.type))
+
+
+def _whole(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def parameters(today: dt.date | None = None) -> dict[str, Any]:

@@ -184,3 +184,33 @@ def test_a_table_level_expectation_keeps_every_column():
         {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["a", "b"]}}
     )
     assert checked_columns(suite) is None
+
+
+def test_a_dangling_key_is_shown_in_its_derived_column_and_pages_give_entries_their_date():
+    import datetime as dt
+
+    import pandas as pd
+
+    from pipeline.validate import ForeignKey, view
+
+    pages = [
+        pa.record_batch({"source_id": ["s1"], "scraped_at": [dt.date(2024, 1, 2)]}),
+        pa.record_batch({"source_id": ["s2"], "scraped_at": [dt.date(2024, 3, 4)]}),
+    ]  # two chunks, as a table read from Parquet may be
+    tables = {
+        "entries": pa.table(
+            {
+                "entry_id": ["e1", "e2", "e3"],
+                "source_id": ["s2", None, "s9"],
+                "title": ["T", "T", "T"],
+                "abstract": pa.array([None] * 3, pa.string()),
+            }
+        ),
+        "sources": pa.Table.from_batches(pages),
+    }
+    keys = [ForeignKey("entries", "source_id", "sources", "source_id")]
+    frame = view("entries", tables, keys)
+    assert frame["source_id_unknown"].isna().tolist() == [True, True, False]
+    assert frame["source_id_unknown"].tolist()[2] == "s9"
+    assert frame["scraped_at"].tolist()[0] == pd.Timestamp(2024, 3, 4)
+    assert frame["scraped_at"].isna().tolist() == [False, True, True]
