@@ -408,16 +408,15 @@ def build_context(
     flags = attributions.filter(_in(attributions, "status", FLAGGED)).select(ranked).to_pylist()
     listed = pages_first({"sources": sources, "attributions": flags}, MAX_ROWS)
     shown = {s["source_id"] for s in listed}
-    entries = _entries_of(tables, shown, ())
+    entries = _entries_of(tables, shown, ())  # the listed pages' own
     on_shown = attributions.filter(_in(attributions, "source_id", shown))
     status = dict(
         zip(on_shown["entry_id"].to_pylist(), on_shown["status"].to_pylist(), strict=True)
     )
     entries_by_source: dict[str, Rows] = defaultdict(list)
     for e in sorted(entries, key=lambda e: (e["source_id"], e["position"])):
-        if e["source_id"] in shown:
-            e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
-            entries_by_source[e["source_id"]].append(e)
+        e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
+        entries_by_source[e["source_id"]].append(e)
     persons = _rows(tables, "persons")
     issues = _empty(tables, "quality_issues", ("table_name",))
     per_source = [
