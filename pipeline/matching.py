@@ -1251,7 +1251,7 @@ def linked_groups(links: dict[Any, Iterable[Hashable]]) -> list[list[Any]]:
 
 def constrained_clusters(
     ids: list[int],
-    scores: Scores | Mapping[tuple[int, int], float],
+    scores: Scores,
     threshold: float,
     must: set[tuple[int, int]],
     cannot: set[tuple[int, int]],
@@ -1276,8 +1276,6 @@ def constrained_clusters(
     above 1, the components are shared out among that many processes
     (`shared_out`), which read each component's pairs from arrays.
     """
-    if not isinstance(scores, Scores):
-        scores = Scores.of(scores)
     root_of, within = score_components(ids, scores, threshold, must)
     components: dict[int, list[int]] = {}
     for i in ids:

@@ -333,12 +333,14 @@ def _entries_of(tables: dict[str, pa.Table], pages: set[str], ids: Iterable[str]
     )
 
 
-def flag_scope(tables: dict[str, pa.Table], flags: Rows, limit: int | None) -> dict[str, Rows]:
+def flag_scope(
+    tables: dict[str, pa.Table], flags: Rows, profiles: Rows, limit: int | None
+) -> dict[str, Rows]:
     """The rows `flagged` reads for the first `limit` of `flags` (attributions): their
     entries, the pages they are on, those pages' attributions, papers, their
-    authorships and persons. `flagged` on these shows what it would on every table, without a
-    million entries' papers and authorships as Python rows."""
-    profiles = _rows(tables, "profiles")
+    authorships and persons, and every page's `profiles`. `flagged` on these shows
+    what it would on every table, without a million entries' papers and authorships
+    as Python rows."""
     known = {p["source_id"] for p in profiles if p["owner_origin"] != "unknown"}
     ranked = sorted((a for a in flags if a["source_id"] in known), key=flag_order)
     pages = {a["source_id"] for a in ranked[:limit]}
@@ -418,6 +420,7 @@ def build_context(
         e["status"] = status.get(e["entry_id"], "")  # in place: no second copy
         entries_by_source[e["source_id"]].append(e)
     persons = _rows(tables, "persons")
+    profiles = _rows(tables, "profiles")
     issues = _empty(tables, "quality_issues", ("table_name",))
     per_source = [
         (s["path"], float(s["entry_count"] or 0), float(s["quarantined_count"] or 0))
@@ -436,7 +439,7 @@ def build_context(
         ),
         "flags": _safe(
             "flags",
-            lambda: flagged(flag_scope(tables, flags, MAX_ROWS), paths, MAX_ROWS),
+            lambda: flagged(flag_scope(tables, flags, profiles, MAX_ROWS), paths, MAX_ROWS),
             [],
             problems,
         ),
@@ -460,7 +463,7 @@ def build_context(
         "paths": paths,
         "sources": listed,
         "sources_left_out": len(sources) - len(listed),
-        "profiles": {p["source_id"]: p for p in _rows(tables, "profiles")},
+        "profiles": {p["source_id"]: p for p in profiles},
         "entries_by_source": entries_by_source,
         "max_rows": MAX_ROWS,
         "chart_sources": Markup(

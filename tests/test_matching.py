@@ -36,7 +36,7 @@ def test_threshold_comes_from_the_labels_not_one_half():
 
 def test_clusters_follow_scores_above_threshold():
     scores = {(0, 1): 0.9, (1, 2): 0.85, (0, 2): 0.8, (2, 3): 0.2}
-    result = constrained_clusters([0, 1, 2, 3], scores, 0.5, set(), set())
+    result = constrained_clusters([0, 1, 2, 3], Scores.of(scores), 0.5, set(), set())
     assert result.clusters == [[0, 1, 2], [3]]
     assert result.confidence[3] == pytest.approx(0.8)  # 1 - its best score
     assert result.confidence[0] == pytest.approx((0.9 + 0.8) / 2)  # mean with the others
@@ -44,38 +44,43 @@ def test_clusters_follow_scores_above_threshold():
 
 def test_an_unscored_pair_in_a_cluster_counts_zero_in_confidence():
     scores = {(0, 1): 0.9, (1, 2): 0.8}
-    result = constrained_clusters([0, 1, 2], scores, 0.5, set(), set())
+    result = constrained_clusters([0, 1, 2], Scores.of(scores), 0.5, set(), set())
     assert result.clusters == [[0, 1, 2]]
     assert result.confidence == {0: 0.45, 1: 0.85, 2: 0.4}
 
 
 def test_cannot_link_is_never_merged_even_through_others():
     scores = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9}
-    result = constrained_clusters([0, 1, 2], scores, 0.5, set(), {(0, 2)})
+    result = constrained_clusters([0, 1, 2], Scores.of(scores), 0.5, set(), {(0, 2)})
     together = next(c for c in result.clusters if 0 in c)
     assert 2 not in together
 
 
 def test_must_link_holds_against_low_scores():
-    result = constrained_clusters([0, 1, 2], {(0, 1): 0.01}, 0.5, {(0, 2)}, set())
+    result = constrained_clusters([0, 1, 2], Scores.of({(0, 1): 0.01}), 0.5, {(0, 2)}, set())
     assert [0, 2] in result.clusters
 
 
 def test_contradictory_labels_are_reported():
-    result = constrained_clusters([0, 1, 2], {}, 0.5, {(0, 1), (1, 2)}, {(0, 2)})
+    result = constrained_clusters([0, 1, 2], Scores.of({}), 0.5, {(0, 1), (1, 2)}, {(0, 2)})
     assert result.conflicts and "labeled both same" in result.conflicts[0]
 
 
 def test_average_linkage_keeps_a_weakly_tied_record_out():
     scores = {(0, 1): 0.95, (1, 2): 0.6, (0, 2): 0.1}
-    assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1], [2]]
+    assert constrained_clusters([0, 1, 2], Scores.of(scores), 0.5, set(), set()).clusters == [
+        [0, 1],
+        [2],
+    ]
 
 
 def test_unscored_pairs_are_no_evidence_against_a_merge():
     # 0 and 2 share no field (a table row without abstract, an abstract-only listing):
     # both are the same paper as 1, and their missing score must not keep them apart
     scores = {(0, 1): 0.9, (1, 2): 0.9}
-    assert constrained_clusters([0, 1, 2], scores, 0.5, set(), set()).clusters == [[0, 1, 2]]
+    assert constrained_clusters([0, 1, 2], Scores.of(scores), 0.5, set(), set()).clusters == [
+        [0, 1, 2]
+    ]
 
 
 def block_pairs(ids: list[int], order, window: int = WINDOW) -> set[tuple[int, int]]:
@@ -287,7 +292,7 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         cannot = {p for p in pairs if rng.random() < 0.1} - must
         triples = [(a, b, s) for (a, b), s in scores.items()]
         whole, whole_conflicts = _agglomerate(list(range(n)), triples, 0.5, must, cannot)
-        result = constrained_clusters(list(range(n)), scores, 0.5, must, cannot)
+        result = constrained_clusters(list(range(n)), Scores.of(scores), 0.5, must, cannot)
         assert result.clusters == sorted(whole)
         assert sorted(result.conflicts) == sorted(whole_conflicts)
         # ids as a run may have them: not 0..n-1, listed out of order (ties still break
@@ -295,7 +300,7 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         spread = {i: 1000 + 7 * i for i in range(n)}
         result = constrained_clusters(
             [spread[i] for i in reversed(range(n))],
-            {(spread[a], spread[b]): s for (a, b), s in scores.items()},
+            Scores.of({(spread[a], spread[b]): s for (a, b), s in scores.items()}),
             0.5,
             {(spread[a], spread[b]) for a, b in must},
             {(spread[a], spread[b]) for a, b in cannot},
@@ -319,8 +324,8 @@ def test_components_shared_out_among_processes_cluster_as_one_process_does():
                 (must if rng.random() < 0.5 else cannot).add((a, b))
     cannot -= must
     ids = list(range(3000))
-    one = constrained_clusters(ids, scores, 0.5, must, cannot)
-    two = constrained_clusters(ids, scores, 0.5, must, cannot, jobs=2)
+    one = constrained_clusters(ids, Scores.of(scores), 0.5, must, cannot)
+    two = constrained_clusters(ids, Scores.of(scores), 0.5, must, cannot, jobs=2)
     assert two.clusters == one.clusters and two.confidence == one.confidence
     assert two.conflicts == one.conflicts
     assert sum(len(c) > 1 for c in one.clusters) > 50
@@ -571,8 +576,10 @@ def test_linked_groups_join_items_through_any_shared_key():
 
 def test_confidence_is_left_out_when_not_asked_for():
     scores = {(0, 1): 0.9, (1, 2): 0.8}
-    asked = constrained_clusters([0, 1, 2], scores, 0.5, set(), set())
-    skipped = constrained_clusters([0, 1, 2], scores, 0.5, set(), set(), confidence=False)
+    asked = constrained_clusters([0, 1, 2], Scores.of(scores), 0.5, set(), set())
+    skipped = constrained_clusters(
+        [0, 1, 2], Scores.of(scores), 0.5, set(), set(), confidence=False
+    )
     assert skipped.clusters == asked.clusters and asked.confidence and not skipped.confidence
 
 

@@ -282,7 +282,7 @@ def test_flags_drawn_from_their_own_pages_are_those_drawn_from_every_table(sampl
         return [(f["attribution"]["entry_id"], f["paper"]["paper_id"], f["chart"]) for f in found]
 
     for limit in (1, 2, 5, None):
-        scoped = flag_scope(tables, flags, limit)
+        scoped = flag_scope(tables, flags, sample_run["profiles"], limit)
         everything = flagged(sample_run, paths, limit)
         assert shown(flagged(scoped, paths, limit)) == shown(everything)
         pages = {a["source_id"] for a in scoped["attributions"]}
