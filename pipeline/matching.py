@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import heapq
 import hmac
 import io
 import itertools
@@ -42,6 +41,7 @@ from simplecosine.cosine import CosineSimilarity
 
 from pipeline.comparisons import INDEX_PREDICATES, Model, jaccard
 from pipeline.errors import ConfigError
+from pipeline.linkage import UnionFind, average_linkage, compile_now
 from pipeline.workers import shared_out
 
 log = logging.getLogger(__name__)
@@ -1217,24 +1217,6 @@ class Clustering:
     """Curator labels that contradict each other (reported, never silently dropped)."""
 
 
-class UnionFind:
-    """Disjoint sets whose root is always the smallest member: deterministic."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.parent = {i: i for i in items}
-
-    def find(self, i: Any) -> Any:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def linked_groups(links: dict[Any, Iterable[Hashable]]) -> list[list[Any]]:
     """Items in groups linked by any shared key (items -> their keys), each group
     sorted, largest group first, ties by their smallest item."""
@@ -1274,7 +1256,8 @@ def constrained_clusters(
     scoring that high (or labeled the same). Each component is clustered alone,
     and a process holds one component's cluster links at a time; with `jobs`
     above 1, the components are shared out among that many processes
-    (`shared_out`), which read each component's pairs from arrays.
+    (`shared_out`), which read each component's pairs from arrays. The merge
+    loop itself is compiled (`linkage.average_linkage`).
     """
     root_of, within = score_components(ids, scores, threshold, must)
     components: dict[int, list[int]] = {}
@@ -1301,6 +1284,8 @@ def constrained_clusters(
     ]
     clusters = [members for members in components.values() if len(members) == 1]
     conflicts: list[str] = []
+    if tasks:
+        compile_now()
     clustered = shared_out(
         lambda task: task.cluster(threshold),
         tasks,
@@ -1327,8 +1312,9 @@ class _Component:
 
     def cluster(self, threshold: float) -> tuple[list[list[int]], list[str]]:
         p = self.pairs
-        scored = zip(p.left.tolist(), p.right.tolist(), p.value.tolist(), strict=True)
-        return _agglomerate(self.members, scored, threshold, self.must, self.cannot)
+        return average_linkage(
+            self.members, p.left, p.right, p.value, threshold, self.must, self.cannot
+        )
 
 
 def score_components(
@@ -1427,89 +1413,6 @@ def _confidence(clusters: list[list[int]], scores: Scores) -> dict[int, float]:
             else:
                 confidence[i] = round(1.0 - best_of[i], 4)
     return confidence
-
-
-def _agglomerate(
-    ids: list[int],
-    scores: Iterable[tuple[int, int, float]],
-    threshold: float,
-    must: set[tuple[int, int]],
-    cannot: set[tuple[int, int]],
-) -> tuple[list[list[int]], list[str]]:
-    """Average linkage on one component (see `constrained_clusters`), given its scored
-    pairs (each pair once): its clusters and the label conflicts found in it."""
-    conflicts: list[str] = []
-    uf = UnionFind(ids)
-    cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
-    for a, b in sorted(must):
-        uf.union(a, b)
-    members: dict[int, list[int]] = {}
-    for i in ids:
-        members.setdefault(uf.find(i), []).append(i)
-    for a, b in sorted(cannot_set):
-        if uf.find(a) == uf.find(b):
-            conflicts.append(
-                f"records {a} and {b} are labeled both same (through others) and different"
-            )
-    cluster_of = {i: uf.find(i) for i in ids}
-    forbidden: set[tuple[int, int]] = set()
-    for a, b in cannot_set:
-        ca, cb = cluster_of[a], cluster_of[b]
-        if ca != cb:
-            forbidden.add((min(ca, cb), max(ca, cb)))
-    links: dict[tuple[int, int], list[float]] = {}
-    """Between two clusters: [sum of their pairs' scores, how many were scored]."""
-    neighbours: dict[int, set[int]] = {c: set() for c in members}
-    for a, b, s in scores:
-        ca, cb = cluster_of[a], cluster_of[b]
-        if ca != cb:
-            key = (min(ca, cb), max(ca, cb))
-            link = links.setdefault(key, [0.0, 0])
-            link[0] += s
-            link[1] += 1
-            neighbours[ca].add(cb)
-            neighbours[cb].add(ca)
-
-    def mean(key: tuple[int, int]) -> float:
-        total, n = links.get(key, (0.0, 0))
-        return total / n if n else 0.0
-
-    # entries are distinct tuples, so the pops' order is the same whatever the order here
-    heap = [(-total / n, *k) for k, (total, n) in links.items() if k not in forbidden]
-    heapq.heapify(heap)
-    while heap:
-        neg, a, b = heapq.heappop(heap)
-        if -neg < threshold:
-            break
-        if a not in members or b not in members or (a, b) in forbidden:
-            continue
-        if abs(mean((a, b)) + neg) > 1e-12:
-            continue  # stale: the clusters changed since this entry was pushed
-        links.pop((a, b))
-        if len(members[a]) < len(members[b]):
-            a, b = b, a  # the smaller cluster moves: a merge costs the links it moves
-        members[a].extend(members.pop(b))
-        moved = neighbours.pop(b) - {a}
-        neighbours[a].discard(b)
-        for other in moved:
-            old, new = (min(b, other), max(b, other)), (min(a, other), max(a, other))
-            if old in links:
-                total, n = links.pop(old)
-                link = links.setdefault(new, [0.0, 0])
-                link[0] += total
-                link[1] += n
-            if old in forbidden:
-                forbidden.discard(old)
-                forbidden.add(new)
-            neighbours[other].discard(b)
-            neighbours[other].add(a)
-            neighbours[a].add(other)
-        # only links to the moved cluster's neighbours changed; the others' entries hold
-        for other in sorted(moved):
-            key = (min(a, other), max(a, other))
-            if key in links and key not in forbidden:
-                heapq.heappush(heap, (-mean(key), *key))
-    return [sorted(m) for m in members.values()], conflicts
 
 
 def label_constraints(

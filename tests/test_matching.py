@@ -281,7 +281,7 @@ def test_two_processes_score_exactly_what_one_does(monkeypatch: pytest.MonkeyPat
 def test_clustering_by_component_equals_clustering_everything_at_once():
     import random
 
-    from pipeline.matching import _agglomerate
+    from pipeline.linkage import average_linkage
 
     rng = random.Random(5)
     for _ in range(200):
@@ -290,8 +290,10 @@ def test_clustering_by_component_equals_clustering_everything_at_once():
         scores = {p: rng.choice([0.0, 0.2, 0.45, 0.5, 0.55, 0.8, 0.95]) for p in sorted(pairs)}
         must = {p for p in pairs if rng.random() < 0.05}
         cannot = {p for p in pairs if rng.random() < 0.1} - must
-        triples = [(a, b, s) for (a, b), s in scores.items()]
-        whole, whole_conflicts = _agglomerate(list(range(n)), triples, 0.5, must, cannot)
+        pairs = Scores.of(scores)
+        whole, whole_conflicts = average_linkage(
+            list(range(n)), pairs.left, pairs.right, pairs.value, 0.5, must, cannot
+        )
         result = constrained_clusters(list(range(n)), Scores.of(scores), 0.5, must, cannot)
         assert result.clusters == sorted(whole)
         assert sorted(result.conflicts) == sorted(whole_conflicts)
