@@ -19,13 +19,16 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from pipeline import attribute
 from pipeline.arxiv_taxonomy import field_of
 from pipeline.comparisons import PERSON_MODEL
+from pipeline.linkage import compile_now, cosine_merges
 from pipeline.matching import (
     Labels,
     Pairing,
@@ -215,6 +218,8 @@ def split_by_collaborators(
     same = labeled(labels, "match")
     weights = collaborator_weights(records)
     big = [n for n, cluster in enumerate(clusters) if len(cluster) >= 4]
+    if big:
+        compile_now()
     grouped = shared_out(
         lambda n: collaborator_groups(clusters[n], records, same, weights),
         big,
@@ -266,76 +271,21 @@ def collaborator_groups(
     inside = set(cluster)
     links = {k: {("same", min(k, o)) for o in same.get(k, ()) if o in inside} for k in cluster}
     members = dict(enumerate(linked_groups(links)))
-    vectors = {i: _weighted(keys, records, weights) for i, keys in members.items()}
-    norms = {i: _norm(v) for i, v in vectors.items()}
-    holders: dict[str, set[int]] = defaultdict(set)
-    for i, vector in vectors.items():
-        for c in vector:
-            holders[c].add(i)
-
-    def similarity(a: int, b: int) -> float:
-        va, vb = sorted((vectors[a], vectors[b]), key=len)
-        dot = sum(x * vb[c] for c, x in va.items() if c in vb)
-        return dot / (norms[a] * norms[b]) if dot else 0.0
-
-    def alike(a: int) -> Iterator[tuple[float, int, int]]:
-        for b in sorted({j for c in vectors[a] for j in holders[c]} - {a}):
-            if (score := similarity(a, b)) >= SAME_COLLABORATORS:
-                yield -score, min(a, b), max(a, b)
-
-    heap = _alike_pairs(vectors, norms, holders)
-    while heap:
-        negative, a, b = heapq.heappop(heap)
-        if a not in vectors or b not in vectors:
-            continue
-        if not math.isclose(now := similarity(a, b), -negative):  # scored before a or b grew
-            if now >= SAME_COLLABORATORS:
-                heapq.heappush(heap, (-now, a, b))
-            continue
-        for c in vectors[b]:
-            holders[c].discard(b)
-            holders[c].add(a)
-        vectors[a] += vectors.pop(b)
-        members[a] += members.pop(b)
-        norms[a] = _norm(vectors[a])
-        for item in alike(a):
-            heapq.heappush(heap, item)
-    return sorted((sorted(keys) for keys in members.values()), key=lambda g: (-len(g), g[0]))
-
-
-def _alike_pairs(
-    vectors: dict[int, Counter], norms: dict[int, float], holders: dict[str, set[int]]
-) -> list[tuple[float, int, int]]:
-    """A heap of the groups' pairs at least `SAME_COLLABORATORS` alike, (-cosine, a, b)
-    with a < b: dot products summed key by key over the groups holding each key, one
-    pass instead of a set intersection for every pair."""
-    dots: dict[tuple[int, int], float] = defaultdict(float)
-    for c, ids in holders.items():
-        ordered = sorted(ids)
-        for x, a in enumerate(ordered):
-            weight = vectors[a][c]
-            for b in ordered[x + 1 :]:
-                dots[a, b] += weight * vectors[b][c]
-    heap = [
-        (-score, a, b)
-        for (a, b), dot in dots.items()
-        if (score := dot / (norms[a] * norms[b])) >= SAME_COLLABORATORS
+    keys = [k for group in members.values() for k in group]
+    word_of: dict[str, int] = {}
+    words = [
+        [word_of.setdefault(c, len(word_of)) for c in records[k]["coauthors"] or ()] for k in keys
     ]
-    heapq.heapify(heap)
-    return heap
-
-
-def _weighted(keys: list[str], records: dict[str, Record], weights: dict[str, float]) -> Counter:
-    """The mentions' collaborators, each counted once a paper and weighted."""
-    if len(keys) == 1:  # how most groups start: nothing to count
-        coauthors = records[keys[0]]["coauthors"] or ()
-        return Counter({c: w for c in coauthors if (w := weights[c]) > 0})
-    counts = Counter(c for k in keys for c in records[k]["coauthors"] or ())
-    return Counter({c: n * weights[c] for c, n in counts.items() if weights[c] > 0})
-
-
-def _norm(vector: Counter) -> float:
-    return math.sqrt(sum(x * x for x in vector.values()))
+    numbered = iter(range(len(keys)))
+    merges = cosine_merges(
+        [[next(numbered) for _ in group] for group in members.values()],
+        words,
+        np.fromiter(map(weights.__getitem__, word_of), np.float64, len(word_of)),
+        SAME_COLLABORATORS,
+    )
+    for a, b in merges.tolist():
+        members[a] += members.pop(b)
+    return sorted((sorted(keys) for keys in members.values()), key=lambda g: (-len(g), g[0]))
 
 
 MIN_SHARED_COLLABORATORS = 2

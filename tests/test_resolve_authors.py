@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.api import Options, build_tables
+from pipeline.matching import linked_groups
+from pipeline.resolve_authors import SAME_COLLABORATORS
 from tests.helpers import record_calls
 
 
@@ -373,3 +378,132 @@ def test_a_persons_papers_with_one_collaborator_share_a_block():
     assert with_keys("wang", {"ito k", "ng a"}) & with_keys("wang", {"ito k"})
     assert not with_keys("wang", {"ito k"}) & with_keys("wang", {"ng a"})
     assert not with_keys("wang", {"ito k"}) & with_keys("zhang", {"ito k"})
+
+
+# ---- the collaborator cut against the plain Python it replaced ------------------------
+
+
+def reference_collaborator_groups(
+    cluster: list[str],
+    records: dict[str, dict],
+    same: dict[str, set[str]],
+    weights: dict[str, float],
+) -> list[list[str]]:
+    """The plain-Python cut bylines ran before the compiled one (`linkage.cosine_merges`),
+    kept as its specification. The cluster's mentions grouped by their collaborators.
+
+    Greedy agglomeration: mentions a curator labeled "same" start together; then the
+    two groups whose collaborators are most alike merge while the cosine of their
+    collaborator counts, weighted by `weights`, is at least `SAME_COLLABORATORS`.
+    A group's vector pools its papers, so a lab's seniors weigh most and one common
+    name two labs happen to share ("Wang, J.") does not join them, as linking every
+    two mentions with a collaborator in common did.
+    """
+    inside = set(cluster)
+    links = {k: {("same", min(k, o)) for o in same.get(k, ()) if o in inside} for k in cluster}
+    members = dict(enumerate(linked_groups(links)))
+    vectors = {i: _reference_weighted(keys, records, weights) for i, keys in members.items()}
+    norms = {i: _reference_norm(v) for i, v in vectors.items()}
+    holders: dict[str, set[int]] = defaultdict(set)
+    for i, vector in vectors.items():
+        for c in vector:
+            holders[c].add(i)
+
+    def similarity(a: int, b: int) -> float:
+        va, vb = sorted((vectors[a], vectors[b]), key=len)
+        dot = sum(x * vb[c] for c, x in va.items() if c in vb)
+        return dot / (norms[a] * norms[b]) if dot else 0.0
+
+    def alike(a: int) -> Iterator[tuple[float, int, int]]:
+        for b in sorted({j for c in vectors[a] for j in holders[c]} - {a}):
+            if (score := similarity(a, b)) >= SAME_COLLABORATORS:
+                yield -score, min(a, b), max(a, b)
+
+    heap = _reference_alike_pairs(vectors, norms, holders)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in vectors or b not in vectors:
+            continue
+        if not math.isclose(now := similarity(a, b), -negative):  # scored before a or b grew
+            if now >= SAME_COLLABORATORS:
+                heapq.heappush(heap, (-now, a, b))
+            continue
+        for c in vectors[b]:
+            holders[c].discard(b)
+            holders[c].add(a)
+        vectors[a] += vectors.pop(b)
+        members[a] += members.pop(b)
+        norms[a] = _reference_norm(vectors[a])
+        for item in alike(a):
+            heapq.heappush(heap, item)
+    return sorted((sorted(keys) for keys in members.values()), key=lambda g: (-len(g), g[0]))
+
+
+def _reference_alike_pairs(
+    vectors: dict[int, Counter], norms: dict[int, float], holders: dict[str, set[int]]
+) -> list[tuple[float, int, int]]:
+    """A heap of the groups' pairs at least `SAME_COLLABORATORS` alike, (-cosine, a, b)
+    with a < b: dot products summed key by key over the groups holding each key, one
+    pass instead of a set intersection for every pair."""
+    dots: dict[tuple[int, int], float] = defaultdict(float)
+    for c, ids in holders.items():
+        ordered = sorted(ids)
+        for x, a in enumerate(ordered):
+            weight = vectors[a][c]
+            for b in ordered[x + 1 :]:
+                dots[a, b] += weight * vectors[b][c]
+    heap = [
+        (-score, a, b)
+        for (a, b), dot in dots.items()
+        if (score := dot / (norms[a] * norms[b])) >= SAME_COLLABORATORS
+    ]
+    heapq.heapify(heap)
+    return heap
+
+
+def _reference_weighted(
+    keys: list[str], records: dict[str, dict], weights: dict[str, float]
+) -> Counter:
+    """The mentions' collaborators, each counted once a paper and weighted."""
+    if len(keys) == 1:  # how most groups start: nothing to count
+        coauthors = records[keys[0]]["coauthors"] or ()
+        return Counter({c: w for c in coauthors if (w := weights[c]) > 0})
+    counts = Counter(c for k in keys for c in records[k]["coauthors"] or ())
+    return Counter({c: n * weights[c] for c, n in counts.items() if weights[c] > 0})
+
+
+def _reference_norm(vector: Counter) -> float:
+    return math.sqrt(sum(x * x for x in vector.values()))
+
+
+def test_collaborator_groups_are_the_python_versions_to_the_last_merge():
+    import random
+
+    from pipeline import resolve_authors as ra
+
+    rng = random.Random(17)
+    pool = [f"c{i}" for i in range(300)]
+    popularity = [1 / (i + 1) for i in range(len(pool))]  # a few collaborators everywhere
+    records: dict[str, dict] = {}
+    clusters: list[list[str]] = []
+    for n in range(400):
+        cluster = []
+        for i in range(rng.randint(4, 60)):
+            key = f"m{n}.{i}"
+            chosen = set(rng.choices(pool, popularity, k=rng.randint(0, 8)))
+            records[key] = {"key": key, "coauthors": frozenset(chosen) or None}
+            cluster.append(key)
+        clusters.append(cluster)
+    weights = ra.collaborator_weights(records)
+    weights["c0"], weights["c1"] = 0.0, -0.5  # a name on every byline weighs 0: left out
+    merged_somewhere = 0
+    for cluster in clusters:
+        same: dict[str, set[str]] = defaultdict(set)
+        for _ in range(rng.randint(0, 3)):
+            a, b = rng.sample(cluster, 2)
+            same[a].add(b)
+            same[b].add(a)
+        expected = reference_collaborator_groups(cluster, records, same, weights)
+        assert ra.collaborator_groups(cluster, records, same, weights) == expected
+        merged_somewhere += sum(len(g) > 1 for g in expected) > 1
+    assert merged_somewhere > 20
