@@ -20,10 +20,16 @@ them: labels, conflicts, and replaying the merges into groups of records.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -105,10 +111,36 @@ def average_linkage(
     return [sorted(m) for m in members.values()], conflicts
 
 
+@cache
 def compile_now() -> None:
-    """Compile (or load from Numba's cache) the loops here in this process, so that
-    workers forked after it share the machine code instead of each compiling it
-    (about 13 s each on the 2-core machine when nothing is cached)."""
+    """Have the loops here ready in this process before workers fork, so they share
+    the machine code instead of each compiling it (about 13 s a loop on the 2-core
+    machine).
+
+    A child process compiles them into Numba's cache first, and this process loads
+    them from there: compiling here left about 120,000 objects of Numba's own
+    behind (a run's collector never sweeps the oldest generation, see `collector`)
+    and the 100k run's peak 300 MB higher, 1.9 GB at a million. Where the cache
+    cannot be written the child's work is lost and this process compiles, then
+    sweeps once."""
+    path = os.pathsep.join(filter(None, [_HOME, os.environ.get("PYTHONPATH")]))
+    subprocess.run(
+        [sys.executable, "-c", "from pipeline import linkage; linkage._run_each_loop()"],
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        check=False,
+    )
+    _run_each_loop()
+    if any(loop.stats.cache_misses for loop in (_merge_order, _cosine_merges)):
+        gc.collect()
+
+
+_HOME = str(Path(__file__).resolve().parents[1])
+"""The folder holding the `pipeline` package, for the compiling child's imports."""
+
+
+def _run_each_loop() -> None:
+    """Call each compiled loop once on a tiny input: compiles or loads it."""
     _merge_order(
         np.zeros(1, np.int64),
         np.ones(1, np.int64),

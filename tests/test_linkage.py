@@ -153,3 +153,22 @@ def test_a_large_component_merges_as_the_python_one_did():
     )
     assert _compiled(ids, scores, 0.5, must, cannot) == expected
     assert sum(len(c) > 1 for c in expected[0]) > 100
+
+
+def test_the_loops_compile_in_a_child_and_this_process_loads_them(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from pipeline import linkage as k; k.compile_now(); loops = (k._merge_order, "
+        "k._cosine_merges); print(sum(len(f.stats.cache_hits) for f in loops), "
+        "sum(len(f.stats.cache_misses) for f in loops))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # nothing cached yet
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    hits, misses = map(int, done.stdout.split())
+    assert (hits, misses) == (2, 0)  # both loaded from what the child compiled
+    assert any(tmp_path.rglob("*.nbi"))
