@@ -68,6 +68,8 @@ class Measured:
     peak_tree_mb: float
     """The most the child and its forked workers held at once (their PSS summed, so
     a page they share counts once): what the machine must have."""
+    peak_tree_stage: str | None = None
+    """The stage the child's log had last started when that peak was sampled."""
 
 
 def tree_pss_mb(root: int) -> float:
@@ -105,7 +107,7 @@ def timed_child(argv: list[str], log: Path, cap_gb: float | None = None) -> Meas
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     started = time.perf_counter()
-    peak = [0.0]
+    peak, logged = [0.0], [0]
     with log.open("w") as fh:
         proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, preexec_fn=limit)
         running = threading.Event()
@@ -113,7 +115,9 @@ def timed_child(argv: list[str], log: Path, cap_gb: float | None = None) -> Meas
 
         def sample() -> None:
             while running.is_set():
-                peak[0] = max(peak[0], tree_pss_mb(proc.pid))
+                now = tree_pss_mb(proc.pid)
+                if now > peak[0]:
+                    peak[0], logged[0] = now, log.stat().st_size
                 time.sleep(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -126,7 +130,17 @@ def timed_child(argv: list[str], log: Path, cap_gb: float | None = None) -> Meas
     if code != 0:
         raise ChildFailed(argv, code, seconds, log)
     rss = usage.ru_maxrss / 1024
-    return Measured(seconds, rss, max(peak[0], rss))
+    return Measured(seconds, rss, max(peak[0], rss), stage_at(log, logged[0]))
+
+
+STAGE_STARTED = re.compile(r"stage (\w+): started")
+
+
+def stage_at(log: Path, offset: int) -> str | None:
+    """The stage a run's log had last started within its first `offset` bytes."""
+    with log.open("rb") as fh:
+        found = STAGE_STARTED.findall(fh.read(offset).decode(errors="replace"))
+    return found[-1] if found else None
 
 
 STAGE_DONE = re.compile(r"stage (\w+): done in ([\d.]+)s, peak (\d+) MB")
@@ -172,6 +186,7 @@ def run_bylines(data: Path, labels: Path, cap_gb: float | None = None) -> dict[s
         "seconds_without_training": round(seconds - training, 1),
         "peak_rss_mb": round(measured.peak_rss_mb),
         "peak_memory_mb": round(measured.peak_tree_mb),
+        "peak_memory_stage": measured.peak_tree_stage,
         "stage_seconds": stages,
         "stage_peak_mb": manifest.get("stage_peak_mb", {}),
         "candidate_pairs": {

@@ -43,6 +43,18 @@ def test_the_peak_counts_forked_workers_beside_the_run(tmp_path: Path):
     assert measured.peak_tree_mb >= 550
 
 
+def test_the_peak_names_the_stage_it_was_reached_in(tmp_path: Path):
+    code = (
+        "import sys, time\n"
+        "print('stage small: started', file=sys.stderr, flush=True); time.sleep(1.2)\n"
+        "print('stage big: started', file=sys.stderr, flush=True)\n"
+        "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(1.2)\n"
+        "del x; print('stage after: started', file=sys.stderr, flush=True); time.sleep(1.2)\n"
+    )
+    measured = timed_child([sys.executable, "-c", code], tmp_path / "stages.log")
+    assert measured.peak_tree_mb >= 300 and measured.peak_tree_stage == "big"
+
+
 def test_a_kept_size_folder_is_emptied_before_it_is_measured_again(tmp_path: Path):
     from bench.run import fresh_folder
 
