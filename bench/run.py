@@ -133,9 +133,6 @@ def timed_child(argv: list[str], log: Path, cap_gb: float | None = None) -> Meas
     return Measured(seconds, rss, max(peak[0], rss), stage_at(log, logged[0]))
 
 
-STAGE_STARTED = re.compile(r"stage (\w+): started")
-
-
 def stage_at(log: Path, offset: int) -> str | None:
     """The stage a run's log had last started within its first `offset` bytes."""
     with log.open("rb") as fh:
@@ -143,6 +140,7 @@ def stage_at(log: Path, offset: int) -> str | None:
     return found[-1] if found else None
 
 
+STAGE_STARTED = re.compile(r"stage (\w+): started")
 STAGE_DONE = re.compile(r"stage (\w+): done in ([\d.]+)s, peak (\d+) MB")
 
 

@@ -111,6 +111,10 @@ def average_linkage(
     return [sorted(m) for m in members.values()], conflicts
 
 
+_HOME = str(Path(__file__).resolve().parents[1])
+"""The folder holding the `pipeline` package, for the compiling child's imports."""
+
+
 @cache
 def compile_now() -> None:
     """Have the loops here ready in this process before workers fork, so they share
@@ -135,10 +139,6 @@ def compile_now() -> None:
         gc.collect()
 
 
-_HOME = str(Path(__file__).resolve().parents[1])
-"""The folder holding the `pipeline` package, for the compiling child's imports."""
-
-
 def _run_each_loop() -> None:
     """Call each compiled loop once on a tiny input: compiles or loads it."""
     _merge_order(
@@ -149,7 +149,7 @@ def _run_each_loop() -> None:
         np.zeros((0, 2), np.int64),
         0.5,
     )
-    cosine_merges([[0], [1]], [[0], [0]], np.ones(1), 0.5)
+    cosine_merges([1, 1], [[0], [0]], np.ones(1), 0.5)
 
 
 @njit(cache=True)
@@ -179,7 +179,6 @@ def _merge_order(
     slot_of = Dict.empty(key_type=types.int64, value_type=types.int64)
     total = np.empty(len(ca), np.float64)  # a link moved to a new key keeps its slot
     count = np.empty(len(ca), np.int64)
-    used = 0
     near = List()
     for _ in range(k):
         near.append(List.empty_list(types.int64))
@@ -193,9 +192,9 @@ def _merge_order(
             total[slot] += value[i]
             count[slot] += 1
         else:
-            slot_of[key] = used
-            total[used], count[used] = value[i], 1
-            used += 1
+            slot = len(slot_of)  # links are only added here: slots 0, 1, 2, ...
+            slot_of[key] = slot
+            total[slot], count[slot] = value[i], 1
             near[a].append(b)
             near[b].append(a)
     banned = Dict.empty(key_type=types.int64, value_type=types.boolean)
@@ -260,7 +259,7 @@ def _merge_order(
 
 
 def cosine_merges(
-    group_items: list[list[int]],
+    group_sizes: list[int],
     item_words: list[list[int]],
     word_weights: np.ndarray,
     threshold: float,
@@ -268,19 +267,19 @@ def cosine_merges(
     """Greedy agglomeration of groups by the cosine of their weighted word counts:
     the merges, in order, as (survivor, absorbed) rows of group numbers.
 
-    Group g starts as the items `group_items[g]`; item i holds the words
-    `item_words[i]`; a group's vector counts each word once an item, times the
-    word's weight (words weighing 0 or less are left out). The two groups whose
-    vectors are most alike merge, the smaller number surviving, while their cosine
-    is at least `threshold`; a merged group's cosines are worked out again. Sums
-    run in the order a Python loop over dicts would take (each item's words in the
-    order given), so the result is the Python version's to the last bit."""
-    group_ptr = np.cumsum([0, *map(len, group_items)], dtype=np.int64)
-    items = np.fromiter(itertools.chain.from_iterable(group_items), np.int64, int(group_ptr[-1]))
+    Items are listed group by group: group g starts as the next `group_sizes[g]`
+    items; item i holds the words `item_words[i]`; a group's vector counts each
+    word once an item, times the word's weight (words weighing 0 or less are left
+    out). The two groups whose vectors are most alike merge, the smaller number
+    surviving, while their cosine is at least `threshold`; a merged group's cosines
+    are worked out again. Sums run in the order a Python loop over dicts would take
+    (each item's words in the order given), so the result is the Python version's
+    to the last bit."""
+    group_ptr = np.cumsum([0, *group_sizes], dtype=np.int64)
     item_ptr = np.cumsum([0, *map(len, item_words)], dtype=np.int64)
     words = np.fromiter(itertools.chain.from_iterable(item_words), np.int64, int(item_ptr[-1]))
     return _cosine_merges(
-        group_ptr, items, item_ptr, words, np.asarray(word_weights, np.float64), float(threshold)
+        group_ptr, item_ptr, words, np.asarray(word_weights, np.float64), float(threshold)
     )
 
 
@@ -323,22 +322,20 @@ def _sorted_keys(found: Any) -> np.ndarray:
 @njit(cache=True)
 def _cosine_merges(
     group_ptr: np.ndarray,
-    items: np.ndarray,
     item_ptr: np.ndarray,
     words: np.ndarray,
     weights: np.ndarray,
     threshold: float,
 ) -> np.ndarray:
-    """`cosine_merges` over flat arrays (group g's items are
-    `items[group_ptr[g]:group_ptr[g + 1]]`, item i's words likewise by `item_ptr`)."""
+    """`cosine_merges` over flat arrays: group g's items are `group_ptr[g]` up to
+    `group_ptr[g + 1]`, item i's words `words[item_ptr[i]:item_ptr[i + 1]]`."""
     g = len(group_ptr) - 1
     vectors = List()
     norms = np.zeros(g)
     holders = Dict.empty(key_type=types.int64, value_type=_GROUP_SET)
     for i in range(g):
         counts = Dict.empty(key_type=types.int64, value_type=types.int64)
-        for j in range(group_ptr[i], group_ptr[i + 1]):
-            item = items[j]
+        for item in range(group_ptr[i], group_ptr[i + 1]):
             for t in range(item_ptr[item], item_ptr[item + 1]):
                 counts[words[t]] = counts.get(words[t], 0) + 1
         vector = Dict.empty(key_type=types.int64, value_type=types.float64)

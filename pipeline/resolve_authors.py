@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import itertools
 import logging
 import math
 import time
@@ -272,16 +271,14 @@ def collaborator_groups(
     inside = set(cluster)
     links = {k: {("same", min(k, o)) for o in same.get(k, ()) if o in inside} for k in cluster}
     members = dict(enumerate(linked_groups(links)))
-    mentions = [k for group in members.values() for k in group]  # numbered in this order
-    starts = itertools.accumulate(map(len, members.values()), initial=0)
-    groups = [list(range(s, s + len(g))) for s, g in zip(starts, members.values(), strict=False)]
+    mentions = [k for group in members.values() for k in group]  # group by group
     word_of: dict[str, int] = {}
     words = [
         [word_of.setdefault(c, len(word_of)) for c in records[k]["coauthors"] or ()]
         for k in mentions
     ]
     weight = np.fromiter(map(weights.__getitem__, word_of), np.float64, len(word_of))
-    merges = cosine_merges(groups, words, weight, SAME_COLLABORATORS)
+    merges = cosine_merges(list(map(len, members.values())), words, weight, SAME_COLLABORATORS)
     for a, b in merges.tolist():  # the loop is compiled (`linkage.cosine_merges`)
         members[a] += members.pop(b)
     return sorted((sorted(g) for g in members.values()), key=lambda g: (-len(g), g[0]))
