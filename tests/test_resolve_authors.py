@@ -507,3 +507,146 @@ def test_collaborator_groups_are_the_python_versions_to_the_last_merge():
         assert ra.collaborator_groups(cluster, records, same, weights) == expected
         merged_somewhere += sum(len(g) > 1 for g in expected) > 1
     assert merged_somewhere > 20
+
+
+def _in_lab(key: str, paper: str, name: str, others: set[str]) -> dict:
+    """A mention as the community pass reads it: its name, paper and surname sound."""
+    record = _listed(key, paper, name, "cs", others)
+    return {**record, "sound": (record["surname"].upper(), record["surname"])}
+
+
+def _lab_world() -> dict[str, dict]:
+    """Wei Wang in two pieces with no collaborator in common, Ito (p1) and Roy (p2),
+    who both write with the lab's senior, Ng (p3, p4); a namesake in another lab
+    (p5 with Diaz, who writes with Kim on p6); Walter Wang, an incompatible name,
+    in the first lab (p7 with Roy)."""
+    bylines = {
+        "p1": ["Wei Wang", "Ken Ito"],
+        "p2": ["Wei Wang", "Mia Roy"],
+        "p3": ["Ken Ito", "Ann Ng"],
+        "p4": ["Mia Roy", "Ann Ng"],
+        "p5": ["Wei Wang", "Jon Diaz"],
+        "p6": ["Jon Diaz", "Sun Kim"],
+        "p7": ["Walter Wang", "Mia Roy", "Ann Ng"],
+    }
+    records = {}
+    for paper, names in bylines.items():
+        for i, name in enumerate(names):
+            key = f"{paper}@{i}"
+            records[key] = _in_lab(key, paper, name, {n for n in names if n != name})
+    return records
+
+
+def _clusters_by_name(records: dict[str, dict], split: set[str]) -> list[list[str]]:
+    """One cluster per name, except the keys in `split`, each a piece of its own."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key, r in records.items():
+        by_name[key if key in split else r["name_as_written"]].append(key)
+    return sorted(sorted(c) for c in by_name.values())
+
+
+def test_pieces_whose_collaborators_write_with_the_same_lab_join_a_namesake_does_not():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import join_by_community
+
+    records = _lab_world()
+    wang = {"p1@0", "p2@0", "p5@0"}
+    clusters = _clusters_by_name(records, wang)
+    joined = join_by_community(clusters, records, Labels())
+    assert ["p1@0", "p2@0"] in joined  # Ito and Roy both write with Ng
+    assert ["p5@0"] in joined  # Diaz writes with Kim: another lab
+    assert ["p7@0"] in joined  # the same lab, but Walter is not Wei
+    assert len(joined) == len(clusters) - 1
+    # a curator's "different" keeps them apart whatever the lab says
+    apart = Labels(distinct=[(records["p1@0"], records["p2@0"])])
+    assert join_by_community(clusters, records, apart) == clusters
+
+
+def test_community_vectors_reach_collaborators_collaborators_not_oneself():
+    from pipeline.resolve_authors import community_vectors
+
+    records = _lab_world()
+    clusters = _clusters_by_name(records, {"p1@0", "p2@0", "p5@0"})
+    number = {c[0]: n for n, c in enumerate(clusters)}
+    vectors = community_vectors(clusters, records).toarray()
+    piece1, piece2, namesake = number["p1@0"], number["p2@0"], number["p5@0"]
+    ng, kim = number["p3@1"], number["p6@1"]
+    assert vectors[piece1, ng] > 0 and vectors[piece2, ng] > 0  # through Ito, through Roy
+    assert vectors[namesake, kim] > 0 and vectors[namesake, ng] == 0
+    assert all(vectors[n, n] == 0 for n in range(len(clusters)))
+    assert vectors[piece1] @ vectors[piece2] > 0 and vectors[piece1] @ vectors[namesake] == 0
+    lengths = (vectors**2).sum(axis=1)
+    assert all(math.isclose(x, 1.0) or x == 0 for x in lengths)
+
+
+def test_community_vectors_weigh_a_busy_collaborator_less():
+    from pipeline.resolve_authors import community_vectors
+
+    # A reaches Ng (on four papers) and Bo (on one) the same way, through X
+    bylines = {"p1": ["A Ab", "X Xu"], "p2": ["X Xu", "Ann Ng"], "p3": ["X Xu", "Bo Bao"]}
+    bylines |= {f"q{n}": ["Ann Ng", f"Z{n} Zed"] for n in range(3)}
+    records = {
+        f"{p}@{i}": _in_lab(f"{p}@{i}", p, name, set(names) - {name})
+        for p, names in bylines.items()
+        for i, name in enumerate(names)
+    }
+    clusters = _clusters_by_name(records, set())
+    number = {records[c[0]]["name_as_written"]: n for n, c in enumerate(clusters)}
+    vectors = community_vectors(clusters, records).toarray()
+    assert 0 < vectors[number["A Ab"], number["Ann Ng"]] < vectors[number["A Ab"], number["Bo Bao"]]
+
+
+def test_name_groups_hold_nicknames_and_slips_not_other_initials():
+    from pipeline.resolve_authors import mention_records, name_groups
+
+    names = ["William Steinberg", "Bill Steinberg", "W. Steinburg", "Walter Steinberg"]
+    names += ["Olga Steinberg", "Olga Li"]
+    papers = [
+        {
+            "paper_id": f"p{n}",
+            "author_names": [name],
+            "authors_from_key": f"k{n}",
+            "title_key": "t",
+            "abstract_key": None,
+            "category": None,
+            "published_year": None,
+        }
+        for n, name in enumerate(names)
+    ]
+    records = mention_records(papers)
+    clusters = [[key] for key in sorted(records)]
+    named = {n: records[c[0]]["name_as_written"] for n, c in enumerate(clusters)}
+    groups = [{named[i] for i in g} for g in name_groups(clusters, records)]
+    william = {"William Steinberg", "Bill Steinberg", "W. Steinburg", "Walter Steinberg"}
+    assert william in groups  # by initial W (Bill's nickname stands for William)
+    assert {"Bill Steinberg", "William Steinberg"} in groups  # by initial B
+    assert not any("Olga Steinberg" in g or "Olga Li" in g for g in groups)  # alone
+
+
+def test_community_pairs_most_alike_first_within_groups_only():
+    from scipy.sparse import csr_matrix
+
+    from pipeline.resolve_authors import community_pairs
+
+    vectors = csr_matrix(
+        [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    )
+    pairs = community_pairs(vectors, [[0, 1, 2, 4], [1, 2]], 0.5)
+    assert pairs == [(1, 2), (0, 1)]  # 0.8, 0.6; (0, 3) alike but never grouped
+    assert community_pairs(vectors, [[3, 0, 1]], 0.9) == [(0, 3)]
+
+
+def test_the_community_pass_runs_on_the_owners_pages_passs_clusters(
+    tmp_path: Path, model_cache: Path, monkeypatch
+):
+    import pipeline.resolve_authors as ra
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "list.txt").write_text(PAGE, encoding="utf-8")
+    listed = []
+    real = ra.join_listed_pieces
+    monkeypatch.setattr(ra, "join_listed_pieces", lambda *a: listed.append(real(*a)) or listed[-1])
+    community = record_calls(monkeypatch, ra, "join_by_community")
+    build_tables(folder, options=Options(cache_dir=model_cache))
+    assert len(listed) == 1 and community == listed
