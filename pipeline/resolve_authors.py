@@ -19,7 +19,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -496,21 +496,54 @@ def community_pairs(
     vectors: Any, groups: list[list[int]], threshold: float
 ) -> list[tuple[int, int]]:
     """Pairs of pieces in one group whose community vectors' cosine is at least
-    `threshold`, the most alike first (ties: the smaller numbers first)."""
+    `threshold`, the most alike first (ties: the smaller numbers first).
+
+    Groups are compared a batch at a time (`GROUP_BATCH` rows): each group's rows
+    are moved to columns of their own, so one sparse product gives every group's
+    cosines and none between groups (a product a group: 1.65 s at 100k against
+    0.35 s, most of it SciPy's overhead a call)."""
+    from scipy.sparse import csr_matrix
+
+    width = vectors.shape[1]
     found: dict[tuple[int, int], float] = {}
-    for members in groups:
-        index = np.asarray(members)
-        rows = vectors[index]
-        alike = (rows @ rows.T).tocoo()
+    for batch in _batches(groups, GROUP_BATCH):
+        members = np.concatenate([np.asarray(g, dtype=np.int64) for g in batch])
+        group = np.repeat(np.arange(len(batch), dtype=np.int64), [len(g) for g in batch])
+        rows = vectors[members].tocoo()
+        # (group, column) numbered afresh: len(batch) * width columns would not fit
+        used, columns = np.unique(group[rows.row] * width + rows.col, return_inverse=True)
+        apart = csr_matrix(
+            (rows.data, (rows.row, columns.ravel())), shape=(len(members), max(len(used), 1))
+        )
+        alike = (apart @ apart.T).tocoo()
         keep = (alike.row < alike.col) & (alike.data >= threshold)
-        for a, b, cosine in zip(
-            index[alike.row[keep]].tolist(),
-            index[alike.col[keep]].tolist(),
+        a, b = members[alike.row[keep]], members[alike.col[keep]]
+        for x, y, cosine in zip(
+            np.minimum(a, b).tolist(),
+            np.maximum(a, b).tolist(),
             alike.data[keep].tolist(),
             strict=True,
         ):
-            found[(min(a, b), max(a, b))] = cosine
+            found[(x, y)] = cosine
     return sorted(found, key=lambda pair: (-found[pair], pair))
+
+
+GROUP_BATCH = 20_000
+"""Rows of the name groups compared in one sparse product."""
+
+
+def _batches(groups: list[list[int]], rows: int) -> Iterator[list[list[int]]]:
+    """Consecutive groups in batches of about `rows` members."""
+    batch: list[list[int]] = []
+    held = 0
+    for members in groups:
+        batch.append(members)
+        held += len(members)
+        if held >= rows:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 @dataclass(frozen=True)

@@ -623,17 +623,23 @@ def test_name_groups_hold_nicknames_and_slips_not_other_initials():
     assert not any("Olga Steinberg" in g or "Olga Li" in g for g in groups)  # alone
 
 
-def test_community_pairs_most_alike_first_within_groups_only():
+@pytest.mark.parametrize("batch", [1, 2, 20_000])
+def test_community_pairs_most_alike_first_within_groups_only(monkeypatch, batch):
     from scipy.sparse import csr_matrix
 
+    import pipeline.resolve_authors as ra
     from pipeline.resolve_authors import community_pairs
+
+    monkeypatch.setattr(ra, "GROUP_BATCH", batch)
 
     vectors = csr_matrix(
         [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     )
-    pairs = community_pairs(vectors, [[0, 1, 2, 4], [1, 2]], 0.5)
-    assert pairs == [(1, 2), (0, 1)]  # 0.8, 0.6; (0, 3) alike but never grouped
+    pairs = community_pairs(vectors, [[0, 1, 2, 4], [2, 3]], 0.5)
+    assert pairs == [(1, 2), (0, 1)]  # 0.8, 0.6; (0, 3) alike but in no group together
     assert community_pairs(vectors, [[3, 0, 1]], 0.9) == [(0, 3)]
+    nothing = csr_matrix((3, 3))  # pieces with no collaborators
+    assert community_pairs(nothing, [[0, 1], [1, 2]], 0.1) == []
 
 
 def test_the_community_pass_runs_on_the_owners_pages_passs_clusters(
