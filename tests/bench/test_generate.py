@@ -70,3 +70,18 @@ def test_the_noise_is_there(tmp_path: Path):
     assert "et al." in text  # cut bylines
     assert "Abstract:" in text  # abstract-only listings
     assert any(c in text for c in "šéüø")  # accents ... and their dropped forms
+
+
+def test_namesakes_are_ordinary_lab_members():
+    """A namesake is anyone in their lab: as productive as the others and sometimes
+    among its seniors (the first members, on most of its papers). Appended after
+    everyone, each was its lab's least productive, and a page that leaked a few of
+    its papers leaked all it had."""
+    world = generate.World(20000, seed=5)
+    namesakes = [p for p in world.people if p.namesake_of is not None and p.pid > p.namesake_of]
+    others = [p for p in world.people if p.namesake_of is None]
+    assert namesakes
+    mean = sum(len(p.papers) for p in namesakes) / len(namesakes)
+    assert mean >= 0.7 * sum(len(p.papers) for p in others) / len(others)
+    seniors = {pid for members in world.lab_members for pid in members[:3]}
+    assert any(p.pid in seniors for p in namesakes)
