@@ -478,7 +478,7 @@ def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> 
     on = csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(paper_of), len(clusters))
     )  # papers x pieces
-    on.data[:] = 1.0
+    on.data[:] = 1.0  # once a paper, however many of its names a piece holds
     held = np.asarray(on.sum(axis=0)).ravel()
     weight = np.log(max(len(paper_of), 1) / np.maximum(held, 1))
     together = (on.T @ on).tocsr()  # papers two pieces share
@@ -512,10 +512,10 @@ def community_pairs(
         rows = vectors[members].tocoo()
         # (group, column) numbered afresh: len(batch) * width columns would not fit
         used, columns = np.unique(group[rows.row] * width + rows.col, return_inverse=True)
-        apart = csr_matrix(
+        blocks = csr_matrix(
             (rows.data, (rows.row, columns.ravel())), shape=(len(members), max(len(used), 1))
         )
-        alike = (apart @ apart.T).tocoo()
+        alike = (blocks @ blocks.T).tocoo()
         keep = (alike.row < alike.col) & (alike.data >= threshold)
         a, b = members[alike.row[keep]], members[alike.col[keep]]
         for x, y, cosine in zip(
