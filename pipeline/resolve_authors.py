@@ -402,8 +402,10 @@ def _can_join(a: _Piece, b: _Piece, records: dict[str, Record], apart: dict[str,
 
 SAME_COMMUNITY = 0.1
 """Cosine of two pieces' community vectors (`community_vectors`) at which they are
-one person (the best of those tried on the 10k and 100k benchmark corpora: 0.08
-and 0.12 within 0.0002 person B-cubed F1 at 100k, 0.15 0.0006 lower at 10k)."""
+one person. Person B-cubed F1 is flat around it on the four benchmark corpora tried
+(10k and 100k, before and after namesakes became ordinary lab members): 0.15 within
+0.0006; 0.06 lower by 0.001 to 0.002 at 10k, higher by 0.0005 on the new 100k.
+Higher thresholds trade recall for precision."""
 
 
 def join_by_community(
