@@ -38,7 +38,7 @@ from pipeline.arxiv_taxonomy import field_of
 from pipeline.errors import ConfigError
 from pipeline.matching import linked_groups
 from pipeline.normalize import fold, name_parts, rejoined_name_parts, surnames_agree
-from pipeline.workers import shared_out
+from pipeline.workers import consecutive_runs, shared_out
 
 LIKELY = 0.75
 REVIEW = 0.4
@@ -793,15 +793,7 @@ enough pairs for the batched topic similarities."""
 
 def page_batches(pages: list[PageCore], size: int = PAGE_BATCH) -> list[list[int]]:
     """The pages' places in runs of consecutive pages of about `size` entries."""
-    batches: list[list[int]] = [[]]
-    held = 0
-    for n, page in enumerate(pages):
-        if held >= size:
-            batches.append([])
-            held = 0
-        batches[-1].append(n)
-        held += len(page.entries)
-    return [b for b in batches if b]
+    return consecutive_runs([len(page.entries) for page in pages], size)
 
 
 def attribute(

@@ -19,7 +19,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,7 +45,7 @@ from pipeline.normalize import (
     rejoined_name_parts,
     surnames_agree,
 )
-from pipeline.workers import shared_out
+from pipeline.workers import consecutive_runs, shared_out
 
 log = logging.getLogger(__name__)
 
@@ -427,13 +427,13 @@ def join_by_community(
     pairs = community_pairs(vectors, groups, SAME_COMMUNITY)
     apart = labeled(labels, "distinct")
     union = UnionFind(range(len(clusters)))
-    pieces: dict[int, _Piece] = {}
+    members = dict(enumerate(clusters))
+    pieces: dict[int, _Piece] = {}  # built when a pair first needs them
     for a, b in pairs:
         a, b = union.find(a), union.find(b)
         if a == b:
             continue
-        first = pieces.setdefault(a, _piece(clusters[a], records))
-        second = pieces.setdefault(b, _piece(clusters[b], records))
+        first, second = _built(a, pieces, members, records), _built(b, pieces, members, records)
         if _can_pool(first, second, records, apart):
             union.union(a, b)  # the smaller number stays the root
             pieces[min(a, b)].absorb(pieces.pop(max(a, b)))
@@ -508,7 +508,8 @@ def community_pairs(
 
     width = vectors.shape[1]
     found: dict[tuple[int, int], float] = {}
-    for batch in _batches(groups, GROUP_BATCH):
+    for run in consecutive_runs([len(g) for g in groups], GROUP_BATCH):
+        batch = [groups[n] for n in run]
         members = np.concatenate([np.asarray(g, dtype=np.int64) for g in batch])
         group = np.repeat(np.arange(len(batch), dtype=np.int64), [len(g) for g in batch])
         rows = vectors[members].tocoo()
@@ -532,20 +533,6 @@ def community_pairs(
 
 GROUP_BATCH = 20_000
 """Rows of the name groups compared in one sparse product."""
-
-
-def _batches(groups: list[list[int]], rows: int) -> Iterator[list[list[int]]]:
-    """Consecutive groups in batches of about `rows` members."""
-    batch: list[list[int]] = []
-    held = 0
-    for members in groups:
-        batch.append(members)
-        held += len(members)
-        if held >= rows:
-            yield batch
-            batch, held = [], 0
-    if batch:
-        yield batch
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,20 @@ def balanced_shares(costs: list[int], jobs: int) -> list[list[int]]:
     return shares
 
 
+def consecutive_runs(costs: list[int], size: int) -> list[list[int]]:
+    """The items' places in runs of consecutive items costing about `size` each: a
+    run closes once it holds `size` or more."""
+    runs: list[list[int]] = [[]]
+    held = 0
+    for n, cost in enumerate(costs):
+        if held >= size:
+            runs.append([])
+            held = 0
+        runs[-1].append(n)
+        held += cost
+    return [run for run in runs if run]
+
+
 def _do_share(share: list[int]) -> list[Any]:
     assert _SHARED is not None
     work, items = _SHARED

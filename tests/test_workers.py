@@ -107,3 +107,12 @@ def test_balanced_shares_give_the_costliest_first_to_the_least_loaded():
     assert balanced_shares([5, 1, 4, 2, 3], 2) == [[0, 3, 1], [2, 4]]  # 8 and 7
     assert balanced_shares([1, 1, 1], 3) == [[0], [1], [2]]
     assert balanced_shares([3, 3, 2, 2, 2], 2) == [[0, 2, 4], [1, 3]]  # ties: the first share
+
+
+def test_consecutive_runs_close_once_they_hold_the_size():
+    from pipeline.workers import consecutive_runs
+
+    assert consecutive_runs([3, 1, 5, 2], 4) == [[0, 1], [2], [3]]
+    assert consecutive_runs([3, 1, 5, 2], 100) == [[0, 1, 2, 3]]
+    assert consecutive_runs([1, 1, 1], 1) == [[0], [1], [2]]
+    assert consecutive_runs([], 4) == []
