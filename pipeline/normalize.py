@@ -24,17 +24,29 @@ from typing import Any
 import jellyfish
 from anyascii import anyascii
 
-from pipeline.extract.fields import PARTICLES, SUFFIXES, parse_date
+from pipeline.extract.fields import PARTICLES, SUFFIXES, PartialDate, parse_date
 
 ABSTRACT_KEY_CHARS = 600
 """Abstracts are keyed on their opening: enough to identify, cheap to compare."""
 
 
+_SPACE_FOR_NON_ALNUM = bytes(
+    b if chr(b).isascii() and (chr(b).isdigit() or chr(b).islower()) else ord(" ")
+    for b in range(256)
+)
+_SPACES = re.compile(rb"  +")
+
+
 def fold(text: str | None) -> str:
-    """ASCII, lower case, every run of non-alphanumerics one space."""
+    """ASCII, lower case, every run of non-alphanumerics one space.
+
+    Done on bytes (a byte table, then only the runs of two or more spaces to one):
+    a regular expression replacing every run of punctuation or space took 26 us an
+    abstract, over half of normalizing a million entries; this takes 4."""
     if not text:
         return ""
-    return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower()).strip()
+    folded = anyascii(text).lower().encode("ascii").translate(_SPACE_FOR_NON_ALNUM)
+    return _SPACES.sub(b" ", folded).strip().decode("ascii")
 
 
 def title_key(title: str | None) -> str | None:
@@ -54,9 +66,16 @@ class ResolvedDate:
     day: int | None
 
 
+@lru_cache(maxsize=1 << 16)
+def _parsed_date(raw: str | None) -> PartialDate | None:
+    """`parse_date`, each written date once: a million entries carry a few thousand
+    (five regular expressions tried on each entry were a third of this stage)."""
+    return parse_date(raw)
+
+
 def resolve_date(raw: str | None, scraped_at: dt.date | None) -> ResolvedDate:
     """Parse `raw`; a yearless date takes its year from `scraped_at`, or stays unknown."""
-    parsed = parse_date(raw)
+    parsed = _parsed_date(raw)
     if parsed is None:
         return ResolvedDate(None, None, None, None)
     year = parsed.year

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from anyascii import anyascii
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.normalize import (
     abstract_key,
+    fold,
     given_keys,
     given_names_agree,
     mention_columns,
@@ -98,6 +103,18 @@ def test_title_and_abstract_keys_fold_case_accents_punctuation():
     long = "word " * 500
     key = abstract_key(long)
     assert key is not None and len(key) <= 600 and key.endswith("word")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x1FAFF), max_size=40))
+def test_fold_is_ascii_lower_case_with_one_space_for_each_run_of_the_rest(text):
+    expected = re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower()).strip()
+    assert fold(text) == expected
+
+
+def test_fold_keeps_letters_and_digits_and_nothing_else():
+    assert fold("  Ôver--the\ttop: 2 × “ß”!_ ") == "over the top 2 ss"
+    assert fold("ABC_def") == "abc def"
+    assert fold("") == "" and fold(None) == ""
 
 
 def test_dates_keep_unknown_years_unknown():
