@@ -496,8 +496,7 @@ class Pairing:
     """Sorted-neighbourhood window inside a block (`neighbourhood_pairs`)."""
     rule_budget: float | None = None
     """Most candidate pairs a record may get, on average, from one learned rule;
-    a rule over it on this data is left out (`over_budget`). None: no limit (a
-    person's surname blocks are meant to be dense)."""
+    a rule over it on this data is left out (`over_budget`). None: no limit."""
     compatible_on: Callable[[Record], Hashable] | None = None
     """The part of a record the stage's `compatible` reads (names, say): pairs whose
     records have the same parts are decided once, not once a pair."""
