@@ -68,7 +68,7 @@ class ResolvedDate:
 
 @lru_cache(maxsize=1 << 16)
 def _parsed_date(raw: str | None) -> PartialDate | None:
-    """`parse_date`, each written date once: a million entries carry a few thousand
+    """`parse_date`, each written date once: a million generated entries carry 10,603
     (five regular expressions tried on each entry were a third of this stage)."""
     return parse_date(raw)
 
