@@ -63,8 +63,12 @@ class PartialDate:
     day: int | None
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(raw: str | None) -> PartialDate | None:
-    """Parse the date formats pages use; a missing year stays None, never guessed."""
+    """Parse the date formats pages use; a missing year stays None, never guessed.
+
+    Each written date once: a million generated entries carry 10,603, and five
+    regular expressions tried on every entry were a third of normalizing them."""
     if not raw:
         return None
     s = raw.strip()
