@@ -214,3 +214,68 @@ def test_a_dangling_key_is_shown_in_its_derived_column_and_pages_give_entries_th
     assert frame["source_id_unknown"].tolist()[2] == "s9"
     assert frame["scraped_at"].tolist()[0] == pd.Timestamp(2024, 3, 4)
     assert frame["scraped_at"].isna().tolist() == [False, True, True]
+
+
+def test_numbers_and_dates_reach_great_expectations_in_the_types_it_compares_at_once():
+    import datetime as dt
+
+    import pandas as pd
+
+    from pipeline.validate import comparable_dtypes
+
+    frame = pd.DataFrame(
+        {
+            "position": pd.Series([0, 3], dtype="int16"),
+            "score": pd.Series([0.5, 1.0], dtype="float32"),
+            "published": pd.Series([dt.datetime(2020, 1, 1), None], dtype="datetime64[s]"),
+            "ancient": pd.Series([dt.datetime(1500, 1, 1), None], dtype="datetime64[s]"),
+            "none": pd.Series([None, None], dtype="datetime64[ms]"),
+            "name": ["a", "b"],
+        }
+    )
+    out = comparable_dtypes(frame.copy())
+    assert str(out["position"].dtype) == "int64"
+    assert str(out["score"].dtype) == "float64"
+    assert str(out["published"].dtype) == "datetime64[ns]"
+    assert str(out["none"].dtype) == "datetime64[ns]"
+    assert str(out["ancient"].dtype) == "datetime64[s]"  # nanoseconds start in 1677
+    assert out["name"].tolist() == ["a", "b"]
+    for column in frame.columns:
+        assert out[column].tolist() == frame[column].tolist(), column
+
+
+def test_a_date_before_nanoseconds_reach_is_still_an_error(good_tables):
+    import datetime as dt
+
+    entries = _set(good_tables["entries"], "published", 0, dt.date(1500, 1, 1))
+    result = validate({**good_tables, "entries": entries})
+    by_label = {o.label: o for o in result.errors}
+    failed = by_label["entries: expect_column_values_to_be_between(published)"]
+    assert failed.unexpected == 1
+    assert [o.problem for o in result.outcomes if o.problem] == []
+
+
+def test_no_batch_is_fingerprinted_and_samples_read_as_plain_values(good_tables, monkeypatch):
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    hashed = []
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(len(df)))
+    threshold = engine.HASH_THRESHOLD
+    sources = good_tables["sources"]
+    declared = sources["entry_count"][0].as_py() + 1
+    sources = _set(sources, "declared_paper_count", 0, declared)
+    result = validate({**good_tables, "sources": sources})
+    assert hashed == []
+    assert threshold == engine.HASH_THRESHOLD
+    (mismatch,) = [o for o in result.warnings if o.target.startswith("declared_paper_count")]
+    assert mismatch.sample == [f"({float(declared)}, {declared - 1})"]
+
+
+def test_a_view_hands_over_its_numbers_and_dates_in_those_types(good_tables):
+    from pipeline.validate import checked_columns, foreign_keys, view
+
+    suites = load_suites()
+    frame = view("entries", good_tables, foreign_keys(suites), checked_columns(suites["entries"]))
+    assert str(frame["position"].dtype) == "int64"
+    assert str(frame["published"].dtype) == "datetime64[ns]"
+    assert str(frame["scraped_at"].dtype) == "datetime64[ns]"
