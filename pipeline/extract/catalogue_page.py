@@ -58,8 +58,8 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
     entry.title = " ".join(ln.text for ln in title_lines) or None
     rest = [ln.text for ln in after]
     if rest and (byline := parse_byline(rest[0])):
-        entry.authors, entry.authors_truncated = byline.authors, byline.truncated
-        entry.affiliations = byline.affiliations
+        entry.authors, entry.authors_truncated = list(byline.authors), byline.truncated
+        entry.affiliations = list(byline.affiliations)
         rest = rest[1:]
     entry.abstract, entry.comments = prose(rest, unmarked_comments=False)
     if entry.title is None:

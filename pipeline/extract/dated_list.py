@@ -49,9 +49,9 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
         else:
             entry.title, byline, rest = body[0], None, body[1:]
     if byline is not None:
-        entry.authors = byline.authors
+        entry.authors = list(byline.authors)
         entry.authors_truncated = byline.truncated
-        entry.affiliations = byline.affiliations
+        entry.affiliations = list(byline.affiliations)
     entry.abstract, entry.comments = prose(rest, unmarked_comments=False)
     return entry, None
 

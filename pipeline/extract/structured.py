@@ -161,7 +161,7 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     s = str(value).strip()
     byline = parse_byline(s)
     if byline is not None:
-        return byline.authors, byline.truncated
+        return list(byline.authors), byline.truncated
     truncated = bool(re.search(r"\bet\s*al\.?$|\band\s+others$", s, re.IGNORECASE))
     s = re.sub(r",?\s*(?:et\s*al\.?|and\s+others)$", "", s, flags=re.IGNORECASE)
     if ";" in s:

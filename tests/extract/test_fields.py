@@ -63,9 +63,9 @@ def test_titles_without_a_byline_are_not_split(line):
 def test_byline_with_truncation_and_affiliations():
     b = parse_byline("Yuntao Bai, Saurav Kadavath, Sandipan Kundu et al. · anthropic, berkeley")
     assert b is not None
-    assert b.authors == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
-    assert b.truncated and b.affiliations == ["anthropic", "berkeley"]
-    assert parse_byline("Ana Souza and Bo Li").authors == ["Ana Souza", "Bo Li"]
+    assert b.authors == ("Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu")
+    assert b.truncated and b.affiliations == ("anthropic", "berkeley")
+    assert parse_byline("Ana Souza and Bo Li").authors == ("Ana Souza", "Bo Li")
     assert parse_byline("Maria de la Cruz, Kelly O'Brien").authors[0] == "Maria de la Cruz"
 
 

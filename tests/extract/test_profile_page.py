@@ -56,3 +56,12 @@ def test_written_profile_page_with_glitches():
     assert "Learning to Count Objects" in q["raw_text"]
     (issue,) = result.issues
     assert issue["check"] == "declared_paper_count" and "4 papers" in issue["message"]
+
+
+def test_entries_own_their_author_lists_though_bylines_are_parsed_once():
+    first = extract(sample("000")).entries
+    first[0]["authors"].append("Someone Else")
+    first[0]["affiliations"].clear()
+    again = extract(sample("000")).entries[0]
+    assert again["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
+    assert again["affiliations"] == ["anthropic", "berkeley"]
