@@ -489,6 +489,7 @@ def _run_locked(
                 result.manifest,
                 out_dir,
                 extras=lambda stage: _write_extras(stage, result, validation, previous, docs),
+                writers=options.num_cores,
             )
     log.info(
         "published %s: %s",

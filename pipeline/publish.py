@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -166,16 +167,31 @@ def check_output_folder(out_dir: Path) -> None:
         )
 
 
+def write_tables(tables: dict[str, pa.Table], folder: Path, writers: int = 1) -> None:
+    """Each table to its own file, `writers` at a time, the largest first: Arrow
+    writes a file on one core, and at a million entries the entries table is half
+    of the 25 s of writing."""
+
+    def write(name: str) -> None:
+        write_table(tables[name], folder / f"{name}.parquet")
+
+    order = sorted(tables, key=lambda name: (-tables[name].nbytes, name))
+    with ThreadPoolExecutor(max_workers=max(1, writers)) as pool:
+        list(pool.map(write, order))  # raises the first failure, once every write is over
+
+
 def publish(
     tables: dict[str, pa.Table],
     manifest: dict[str, Any],
     out_dir: Path,
     extras: Callable[[Path], None] | None = None,
+    writers: int = 1,
 ) -> None:
     """Write `tables` and `manifest` into `out_dir`, replacing its contents atomically.
 
     `extras(folder)` writes anything else that belongs to the output (the
     report, Data Docs) into the staging folder, so it is swapped in with it.
+    `writers` tables are written at once; the files are the same for any number.
     """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -184,8 +200,7 @@ def publish(
     stage = staging_dir(out_dir)
     stage.mkdir()
     try:
-        for name, table in tables.items():
-            write_table(table, stage / f"{name}.parquet")
+        write_tables(tables, stage, writers)
         if extras is not None:
             extras(stage)
         text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"

@@ -40,12 +40,12 @@ def test_publish_writes_readable_tables_and_manifest(tmp_path: Path):
     assert not staging_dir(out.absolute()).exists()
 
 
-def test_same_tables_same_bytes(tmp_path: Path):
-    publish(_tables(5), {}, tmp_path / "a")
-    publish(_tables(5), {}, tmp_path / "b")
-    assert (tmp_path / "a" / "beta.parquet").read_bytes() == (
-        tmp_path / "b" / "beta.parquet"
-    ).read_bytes()
+def test_same_tables_same_bytes_however_many_write_at_once(tmp_path: Path):
+    tables = {**_tables(5), "gamma": pa.table({"z": [1.5] * 1000}), "delta": pa.table({"w": []})}
+    publish(tables, {}, tmp_path / "a")
+    publish(tables, {}, tmp_path / "b", writers=3)
+    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
+    assert sorted(p.stem for p in (tmp_path / "b").glob("*.parquet")) == sorted(tables)
 
 
 def test_republish_replaces_everything(tmp_path: Path):
@@ -57,7 +57,10 @@ def test_republish_replaces_everything(tmp_path: Path):
     assert pq.read_table(out / "alpha.parquet").num_rows == 1
 
 
-def test_failure_mid_write_keeps_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("writers", [1, 2])
+def test_failure_mid_write_keeps_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: int
+):
     out = tmp_path / "out"
     publish(_tables(3), {"run_id": "r1"}, out)
     before = _snapshot(out)
@@ -72,7 +75,7 @@ def test_failure_mid_write_keeps_previous_output(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(publish_mod, "write_table", failing)
     with pytest.raises(OSError, match="No space left"):
-        publish(_tables(7), {"run_id": "r2"}, out)
+        publish(_tables(7), {"run_id": "r2"}, out, writers=writers)
     assert _snapshot(out) == before
     assert not staging_dir(out.absolute()).exists()
 
