@@ -198,8 +198,8 @@ class Byline:
 
 BYLINE_CACHE = 1 << 10
 """Lines remembered by the byline parsers: a page's shape is decided by parsing its
-first twenty entries' bylines, and then each is parsed again to read it (a seventh
-of extracting 10k entries). A page's lines, not a catalogue's."""
+first twenty entries' bylines, and then each is parsed again to read it (a tenth
+of extracting 10k entries, profiled). A page's lines, not a catalogue's."""
 
 
 _AND = re.compile(r",?\s+(?:and|&)\s+")
