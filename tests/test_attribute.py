@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import sparse
 
 import pipeline.attribute as attribute_module
@@ -20,6 +22,7 @@ from pipeline.attribute import (
     claimed_elsewhere,
     claims_index,
     infer_owner,
+    key_words,
     link_keys,
     names_match,
     owner_matcher,
@@ -34,6 +37,7 @@ from pipeline.attribute import (
     topic_similarities,
 )
 from pipeline.errors import ConfigError
+from pipeline.normalize import fold
 
 
 def statuses(tables: dict, page_prefix: str) -> dict[str, str]:
@@ -498,3 +502,23 @@ def test_curator_decision_overrides_the_score(tmp_path: Path, model_cache: Path)
     assert page["Grid Stability in Renewable Power Systems"] == "consistent"
     row = next(a for a in tables["attributions"] if a["decided_by"] == "curator")
     assert row["reasons"][0] == "a curator decided consistent: checked"
+
+
+_WORDS = st.sampled_from(["the", "a", "of", "x", "7", "ab", "2d", "and", "model", "Über", "don't"])
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=0x1FAFF), max_size=40),
+        st.lists(_WORDS, max_size=12).map(" - ".join),
+    )
+)
+def test_topic_words_are_the_default_analyzers_on_folded_keys(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    key = fold(text)
+    assert key_words(key) == TfidfVectorizer(stop_words="english").build_analyzer()(key)
+
+
+def test_topic_words_leave_out_stop_words_and_single_characters():
+    assert key_words(fold("The model of a 2D x-ray, and 7 more")) == ["model", "2d", "ray"]
