@@ -29,7 +29,13 @@ import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
 from pipeline.attribute import attribute, read_decisions
-from pipeline.collector import give_back_freed_memory, young_generations_only
+from pipeline.collector import (
+    drained,
+    forget_spilled_pages,
+    give_back_freed_memory,
+    spilled,
+    young_generations_only,
+)
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
@@ -62,7 +68,13 @@ from pipeline.resolve_authors import (
     resolve_authors,
 )
 from pipeline.resolve_authors import MODEL as PERSON_MODEL
-from pipeline.schema import to_table, to_table_by_index
+from pipeline.schema import (
+    PUBLISHED,
+    in_published_order,
+    table_chunks,
+    to_table,
+    to_table_by_index,
+)
 from pipeline.sources_config import load_sources_config
 from pipeline.validate import Validation, validate
 
@@ -98,6 +110,11 @@ class Options:
     @property
     def extract_cache_dir(self) -> Path:
         return self.cache_dir / "extract"
+
+    @property
+    def spill_dir(self) -> Path:
+        """Tables a run has finished with until it publishes them (`collector.spilled`)."""
+        return self.cache_dir / "spill"
 
     @property
     def model_cache_dir(self) -> Path:
@@ -143,6 +160,7 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
     log.info("stage %s: started", stage)
     yield
+    forget_spilled_pages()  # what the stage read of spilled tables is not held after it
     seconds[stage] = round(time.perf_counter() - start, 4)
     if isinstance(seconds, StageClock):
         seconds.peak_mb[stage] = _peak_mb()
@@ -318,6 +336,8 @@ def build_tables(
         paper_entries, papers, paper_issues, paper_info = papers_of(
             entries, paths, options, seconds, before
         )
+        with _timed(seconds, "entries_table"):
+            entries_table, entries = set_entries_aside(entries, options.spill_dir)
         listings = page_listings(extracted.sources, entries, paper_entries)
         persons, authorships, person_issues, person_info = persons_of(
             papers, listings, options, seconds, before
@@ -336,31 +356,6 @@ def build_tables(
                 decisions,
                 options.num_cores,
             )
-        rows: dict[str, Any] = {
-            "sources": extracted.sources,
-            "mentions": functools.partial(_mentions_table, entries),
-            "entries": entries,
-            "quarantine": extracted.quarantine,
-            "papers": papers,
-            "paper_entries": paper_entries,
-            "persons": persons,
-            "authorships": authorships,
-            "profiles": profiles,
-            "attributions": attributions,
-            "id_changes": id_changes,
-            "quality_issues": extracted.issues + paper_issues + person_issues,
-        }
-        # Each list of rows is let go as soon as its table is built, so a million entries
-        # are never held as dicts and as Arrow at once.
-        del entries, papers, paper_entries, persons, authorships, profiles, attributions, listings
-        with _timed(seconds, "tables"):
-            tables = {}
-            for name in list(rows):
-                value = rows.pop(name)
-                tables[name] = value() if callable(value) else to_table(name, value)
-                del value
-                give_back_freed_memory()
-            tables = {name: tables[name] for name in TABLE_ORDER}
         inputs = [
             {
                 "path": s["path"],
@@ -373,6 +368,38 @@ def build_tables(
         listing = "".join(
             f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
         )
+        rows: dict[str, Any] = {
+            "sources": extracted.sources,
+            "mentions": functools.partial(_mentions_table, entries),
+            "entries": entries_table,
+            "quarantine": extracted.quarantine,
+            "papers": papers,
+            "paper_entries": paper_entries,
+            "persons": persons,
+            "authorships": authorships,
+            "profiles": profiles,
+            "attributions": attributions,
+            "id_changes": id_changes,
+            "quality_issues": extracted.issues + paper_issues + person_issues,
+        }
+        # Each list of rows is emptied as its table is built (`drained`), so a million
+        # entries are never held as dicts and as Arrow at once; `extracted` is not
+        # read again.
+        del entries, entries_table, papers, paper_entries, persons, authorships, profiles
+        del attributions, listings
+        with _timed(seconds, "tables"):
+            tables = {}
+            for name in list(rows):
+                value = rows.pop(name)
+                if callable(value):
+                    tables[name] = value()
+                elif isinstance(value, pa.Table):
+                    tables[name] = value
+                else:
+                    tables[name] = to_table(name, drained(value))
+                del value
+                give_back_freed_memory()
+            tables = {name: tables[name] for name in TABLE_ORDER}
         manifest = {
             "inputs": inputs,
             "inputs_sha256": hashlib.sha256(listing.encode()).hexdigest(),
@@ -382,6 +409,31 @@ def build_tables(
             "attribution_thresholds": thresholds,
         }
         return RunResult(tables, manifest, seconds)
+
+
+ENTRY_FIELDS_READ_LATER = ("entry_id", "source_id", "position", "record_key", "title", "authors")
+"""What the stages after merging papers read of an entry: page listings and
+attribution (the page, its order, the name curators' decisions use) and the
+mentions table (the bylines)."""
+
+
+def set_entries_aside(
+    entries: list[dict[str, Any]], spill_dir: Path
+) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """The entries' published table, built once the papers are merged and mapped from
+    a file in `spill_dir` (`collector.spilled`), and the entries cut to
+    `ENTRY_FIELDS_READ_LATER`. Whole entries (text, abstract, normalized keys) were
+    3.4 GB of Python objects at a million, held through person resolution and
+    attribution, and copied into the workers those fork as the workers read them.
+    The table is written a chunk at a time, in published order, each chunk's rows
+    let go as it is written, so it never sits in memory beside them; `entries` is
+    left empty."""
+    later = [{k: e[k] for k in ENTRY_FIELDS_READ_LATER if k in e} for e in entries]
+    ordered = in_published_order("entries", entries)
+    entries.clear()
+    table = spilled(PUBLISHED["entries"], table_chunks("entries", drained(ordered)), spill_dir)
+    give_back_freed_memory()
+    return table, later
 
 
 def _mentions_table(entries: list[dict[str, Any]]) -> pa.Table:

@@ -1,5 +1,6 @@
 """Memory while a run holds the catalogue as rows: Python's cyclic garbage
-collector, and freed rows given back to the system.
+collector, freed rows given back to the system, and tables the stages have
+finished with spilled to a mapped file until they are published.
 
 The stages after extraction build millions of dicts, tuples and sets that live
 for the rest of the run. CPython's collector scans its oldest generation each
@@ -9,6 +10,10 @@ without them), and each scan grows with the rows. Those stages make next to no
 cyclic garbage (the peak memory of a 100k run is the same with the scans and
 without them, 1,464 and 1,469 MB), so the oldest generation is left alone while
 they run; the young generations still collect the short-lived cycles.
+
+A table spilled (`spilled`) is in the page cache, not in the run's own memory:
+the entries' 2 GB at a million, read only by validation, the report and the
+Parquet writer, each of which lets go of the pages it read (`forget_spilled_pages`).
 """
 
 from __future__ import annotations
@@ -16,9 +21,22 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
-from collections.abc import Callable, Iterator
+import mmap
+import os
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import pyarrow as pa
+
+T = TypeVar("T")
+
+_SPILLED: weakref.WeakSet[mmap.mmap] = weakref.WeakSet()
+"""The mappings of spilled tables still in use (`spilled`)."""
 
 NEVER = 2**31 - 1
 """A threshold the oldest generation's counter does not reach in a run."""
@@ -54,3 +72,46 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return ctypes.CDLL(name).malloc_trim if name else None
     except (OSError, AttributeError):  # not glibc: nothing to trim
         return None
+
+
+def drained(rows: list[T], trim_every: int = 100_000) -> Iterator[T]:
+    """Each of `rows` in order, its slot in the list emptied as it is handed out, and
+    freed memory handed back every `trim_every` rows: a consumer that reads a chunk
+    at a time (`schema.to_table`) lets each chunk's rows go while it reads the next,
+    instead of holding every dict until the whole table is built. Arrow's buffers
+    are fresh pages, so what the rows free goes back to the system first. The list
+    is left all None."""
+    for i, row in enumerate(rows):
+        rows[i] = None  # type: ignore[call-overload]
+        if i and not i % trim_every:
+            give_back_freed_memory()
+        yield row
+
+
+def spilled(schema: pa.Schema, chunks: Iterable[pa.Table], folder: Path) -> pa.Table:
+    """The table `chunks` make, written to a file in `folder` one chunk at a time and
+    mapped back instead of held: its pages are the file's, read in when a later
+    stage or the writer reads them and dropped again when memory runs short, not
+    anonymous memory the run holds. The file is unlinked before it is written, so
+    nothing is left behind by any kind of exit; the mapping keeps its data until
+    the last column of the table is let go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, suffix=".arrow")
+    os.unlink(name)
+    with os.fdopen(fd, "w+b") as fh:
+        with pa.ipc.new_file(fh, schema) as writer:
+            for chunk in chunks:
+                writer.write(chunk)
+        fh.flush()
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    _SPILLED.add(mapped)
+    return pa.ipc.open_file(pa.py_buffer(mapped)).read_all()
+
+
+def forget_spilled_pages() -> None:
+    """Let go of the pages of spilled tables read so far: a reader that has gone
+    through them once (`publish.write_table`) leaves them mapped, and they count
+    as the run's memory until the table is freed. A page read again is mapped
+    again from the page cache or the file."""
+    for mapped in list(_SPILLED):
+        mapped.madvise(mmap.MADV_DONTNEED)

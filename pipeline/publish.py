@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import workers
+from pipeline.collector import forget_spilled_pages
 from pipeline.errors import BylinesError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -85,17 +86,28 @@ def read_published(out_dir: Path) -> dict[str, pa.Table] | None:
     return {p.stem: pq.read_table(p) for p in sorted(out_dir.glob("*.parquet"))}
 
 
+ROW_GROUP_ROWS = 100_000
+"""Rows written at a time, each a Parquet row group."""
+
+
 def write_table(table: pa.Table, path: Path) -> None:
-    """Write one table; same table, same bytes (no timestamps, fixed options)."""
-    pq.write_table(
-        table,
+    """Write one table; same table, same bytes (no timestamps, fixed options).
+
+    A row group at a time, and the pages of a spilled table let go after each
+    (`collector.forget_spilled_pages`): the entries' file, mapped in whole by the
+    writer, was 1.7 GB of the run's peak at a million entries."""
+    with pq.ParquetWriter(
         path,
+        table.schema,
         compression="zstd",
         compression_level=3,
         use_dictionary=True,
         write_statistics=True,
         store_schema=True,
-    )
+    ) as writer:
+        for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
+            writer.write_table(table.slice(start, ROW_GROUP_ROWS))
+            forget_spilled_pages()
 
 
 def _fsync_dir(path: Path) -> None:

@@ -1,6 +1,11 @@
+import copy
+from typing import Any, ClassVar
+
 import pyarrow as pa
 
 from pipeline import api
+from pipeline.schema import to_table
+from tests.helpers import RAW
 
 
 def test_arrow_shares_the_c_librarys_malloc_unless_told_otherwise(monkeypatch):
@@ -15,3 +20,57 @@ def test_arrow_shares_the_c_librarys_malloc_unless_told_otherwise(monkeypatch):
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(original)
+
+
+def test_entries_set_aside_are_their_published_table_and_the_fields_read_later(
+    tmp_path, model_cache
+):
+    _, entries = api.read_inputs(RAW, api.Options(cache_dir=model_cache), None, {})
+    whole = copy.deepcopy(entries)
+    table, later = api.set_entries_aside(entries, tmp_path / "spill")
+    assert table.equals(to_table("entries", whole))
+    assert entries == []  # the whole rows are let go
+    assert later == [{k: e[k] for k in api.ENTRY_FIELDS_READ_LATER if k in e} for e in whole]
+    assert {k for e in later for k in e} == set(api.ENTRY_FIELDS_READ_LATER)
+
+
+class _Reading(dict):
+    """An entry that notes which of its fields the stages read."""
+
+    read: ClassVar[set[str]] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        _Reading.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _Reading.read.add(key)
+        return super().get(key, default)
+
+
+def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(monkeypatch, model_cache):
+    """Attribution, page listings and the mentions table get entries cut to
+    ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
+    real = api.set_entries_aside
+
+    def reading(entries, spill_dir):
+        whole = [_Reading(e) for e in entries]
+        entries[:] = []
+        table, _ = real([dict(e) for e in whole], spill_dir)
+        return table, whole
+
+    monkeypatch.setattr(api, "set_entries_aside", reading)
+    _Reading.read.clear()
+    api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
+    assert {"entry_id", "source_id", "authors"} <= _Reading.read
+    assert _Reading.read <= set(api.ENTRY_FIELDS_READ_LATER)
+
+
+def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, model_cache):
+    from tests.test_collector import mapped_kb
+
+    options = api.Options(cache_dir=model_cache)
+    result = api.run(RAW, tmp_path / "out", options=options, argv=[])
+    assert mapped_kb(options.spill_dir) == 0  # validated, reported and written, then let go
+    assert result.tables["entries"].to_pylist()  # still there, read in again on demand
+    assert mapped_kb(options.spill_dir) > 0

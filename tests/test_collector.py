@@ -1,10 +1,18 @@
 import gc
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from pipeline import api
 from pipeline.api import Options, build_tables
-from pipeline.collector import NEVER, young_generations_only
+from pipeline.collector import (
+    NEVER,
+    drained,
+    forget_spilled_pages,
+    spilled,
+    young_generations_only,
+)
 from tests.helpers import RAW
 
 
@@ -69,3 +77,59 @@ def test_without_a_trim_giving_memory_back_does_nothing(monkeypatch):
     monkeypatch.setattr(collector, "_malloc_trim", lambda: calls.append)
     collector.give_back_freed_memory()
     assert calls == [0]
+
+
+def test_drained_hands_out_every_row_in_order_and_keeps_none_of_them():
+    rows = [{"n": i} for i in range(5)]
+    seen = []
+    for row in drained(rows, trim_every=2):
+        seen.append(row)
+        assert rows[len(seen) - 1] is None  # its slot is let go as it is handed out
+    assert seen == [{"n": i} for i in range(5)]
+    assert rows == [None] * 5
+
+
+def _mapped_from(folder: Path) -> list[str]:
+    with open("/proc/self/maps") as maps:
+        return [line for line in maps if str(folder) in line]
+
+
+def test_a_spilled_table_is_the_same_table_mapped_from_a_file_no_one_can_open(tmp_path):
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'x' * 1000}{i}" for i in range(20_000)], "n": range(20_000)})
+    expected = table.to_pydict()
+    held = pa.total_allocated_bytes()
+    copy = spilled(table.schema, table.to_batches(max_chunksize=5_000), folder)
+    del table
+    # the 20 MB of text live in the file's pages now, not in Arrow's allocations
+    assert pa.total_allocated_bytes() < held - 15_000_000
+    assert copy.to_pydict() == expected
+    assert list(folder.iterdir()) == []  # unlinked: nothing left behind by any exit
+    assert any("(deleted)" in line for line in _mapped_from(folder))
+    del copy
+    gc.collect()
+    assert _mapped_from(folder) == []  # the mapping goes with the last column
+
+
+def mapped_kb(folder: Path) -> int:
+    """Resident kilobytes of the mappings of files in `folder` (/proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
+                inside = str(folder) in line
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
+
+
+def test_pages_of_a_spilled_table_once_read_can_be_let_go(tmp_path):
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'y' * 1000}{i}" for i in range(20_000)]})
+    copy = spilled(table.schema, table.to_batches(), folder)
+    expected = table.to_pydict()
+    assert copy.to_pydict() == expected  # read: its pages are mapped in
+    assert mapped_kb(folder) > 15_000
+    forget_spilled_pages()
+    assert mapped_kb(folder) < 1_000
+    assert copy.to_pydict() == expected  # and read in again when touched

@@ -130,3 +130,27 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path):
     with pytest.raises(ConfigError, match=r"holds no run\.json"):
         publish(_tables(1), {}, home)
     assert (home / "thesis.tex").read_text() == "precious"
+
+
+def test_a_spilled_table_is_written_without_its_whole_file_mapped_in(tmp_path: Path, monkeypatch):
+    from pipeline.collector import spilled
+    from tests.test_collector import mapped_kb
+
+    monkeypatch.setattr(publish_mod, "ROW_GROUP_ROWS", 5_000)
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'z' * 1000}{i}" for i in range(20_000)], "n": range(20_000)})
+    copy = spilled(table.schema, table.to_batches(max_chunksize=5_000), folder)
+    most: list[int] = []
+    real = publish_mod.forget_spilled_pages
+
+    def forget() -> None:
+        most.append(mapped_kb(folder))  # what the writer has mapped in by now
+        real()
+
+    monkeypatch.setattr(publish_mod, "forget_spilled_pages", forget)
+    publish_mod.write_table(copy, tmp_path / "t.parquet")
+    assert len(most) == 4 and max(most) < 8_000  # a row group's pages, not the 20 MB
+    assert mapped_kb(folder) < 1_000
+    written = pq.ParquetFile(tmp_path / "t.parquet")
+    assert written.metadata.num_row_groups == 4
+    assert written.read().equals(table)

@@ -344,3 +344,64 @@ def test_attribution_scores_are_charted_by_status_in_order_of_appearance():
         }
     )
     assert scores_by_status(attributions) == {"needs_review": [0.4], "consistent": [0.9, 0.8]}
+
+
+def test_rows_of_a_spilled_table_read_only_the_columns_the_report_shows(tmp_path):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline import report
+    from pipeline.collector import spilled
+    from tests.test_collector import mapped_kb
+
+    n = 20_000
+    entries = pa.table(
+        {
+            "entry_id": [f"e_{i:05d}" for i in range(n)],
+            "raw_text": [f"{'t' * 1000}{i}" for i in range(n)],  # not a column it shows
+        }
+    )
+    assert "raw_text" not in report.COLUMNS["entries"]
+    folder = tmp_path / "spill"
+    tables = {"entries": spilled(entries.schema, entries.to_batches(), folder)}
+    shown = [f"e_{i:05d}" for i in range(0, n, 5)]  # rows spread over the whole file
+    wanted = pc.is_in(tables["entries"]["entry_id"], pa.array(shown))
+    rows = report._rows(tables, "entries", wanted)
+    assert rows == [{"entry_id": e} for e in shown]
+    assert mapped_kb(folder) < 2_000  # the ids, not the 20 MB of text
+
+
+def test_codes_count_as_many_distinct_values_as_the_text_across_chunks():
+    import pyarrow as pa
+
+    from pipeline.report import _codes
+
+    text = pa.chunked_array([["a", "b", None, "a"], ["c", "b", None], ["a"]])
+    codes = _codes(text)
+    assert codes.type == pa.int32()
+    assert codes.null_count == text.null_count
+    pairs = set(zip(text.to_pylist(), codes.to_pylist(), strict=True))
+    assert len({t for t, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
+
+
+def test_scores_by_status_read_two_columns_of_a_spilled_table(tmp_path):
+    import pyarrow as pa
+
+    from pipeline import report
+    from pipeline.collector import spilled
+    from tests.test_collector import mapped_kb
+
+    n = 20_000
+    attributions = pa.table(
+        {
+            "status": ["consistent", "needs_review"] * (n // 2),
+            "score": [i / n if i % 3 else None for i in range(n)],
+            "reasons": [[f"{'r' * 1000}{i}"] for i in range(n)],
+        }
+    )
+    folder = tmp_path / "spill"
+    spill = spilled(attributions.schema, attributions.to_batches(), folder)
+    scores = report.scores_by_status(spill)
+    assert scores["consistent"] == [i / n for i in range(0, n, 2) if i % 3]
+    assert len(scores["needs_review"]) == len([i for i in range(1, n, 2) if i % 3])
+    assert mapped_kb(folder) < 2_000  # the scores and statuses, not the 20 MB of reasons

@@ -73,3 +73,27 @@ def test_sorting_a_column_at_a_time_keeps_rows_whole_in_arrows_stable_order(monk
         [(k, "ascending") for k in schema.SORT_KEYS["quarantine"]]
     )
     assert table.to_pylist() == expected.to_pylist()
+
+
+def test_rows_in_published_order_are_the_order_arrow_sorts_the_table_in():
+    rows = [
+        {"path": p, "position": n, "line_start": line, "reason": str(i)}
+        for i, (p, n, line) in enumerate(
+            [
+                ("b.txt", 2, 1),
+                ("Z.txt", None, 3),
+                ("a.txt", 1, None),
+                ("é.txt", 0, 2),
+                ("a.txt", 1, 0),
+                ("ä.txt", 5, 1),
+                ("a.txt", None, 9),
+                ("b.txt", 2, 1),  # a tie keeps its place
+                ("a.txt", 1, None),
+            ]
+        )
+    ]
+    by_arrow = to_table("quarantine", rows)
+    ordered = schema.in_published_order("quarantine", rows)
+    assert [r["reason"] for r in ordered] == by_arrow["reason"].to_pylist()
+    chunks = list(schema.table_chunks("quarantine", ordered))
+    assert pa.concat_tables(chunks).equals(by_arrow)

@@ -279,3 +279,29 @@ def test_a_view_hands_over_its_numbers_and_dates_in_those_types(good_tables):
     assert str(frame["position"].dtype) == "int64"
     assert str(frame["published"].dtype) == "datetime64[ns]"
     assert str(frame["scraped_at"].dtype) == "datetime64[ns]"
+
+
+def test_text_checked_only_for_nulls_is_seen_shortened_with_its_nulls(good_tables):
+    from pipeline.validate import (
+        SHORTENED_CHARS,
+        checked_columns,
+        foreign_keys,
+        only_null_checked,
+        view,
+    )
+
+    suites = load_suites()
+    shortened = only_null_checked(suites["entries"])
+    assert "raw_text" in shortened
+    assert not {"entry_id", "record_key", "arxiv_id"} & shortened  # other checks see it all
+    entries = _set(good_tables["entries"], "raw_text", 1, None)
+    tables = {**good_tables, "entries": entries}
+    checked = checked_columns(suites["entries"])
+    frame = view("entries", tables, foreign_keys(suites), checked, shortened)
+    texts = entries["raw_text"].to_pylist()
+    assert max(len(t) for t in texts if t) > SHORTENED_CHARS
+    assert frame["raw_text"].isna().tolist() == [t is None for t in texts]
+    assert frame["raw_text"].dropna().tolist() == [t[:SHORTENED_CHARS] for t in texts if t]
+    result = validate(tables)
+    failed = [o.label for o in result.errors + result.warnings]
+    assert "entries: expect_column_values_to_not_be_null(raw_text)" in failed
