@@ -181,13 +181,18 @@ def checked_columns(suite: dict[str, Any]) -> set[str] | None:
     (then the view keeps every column)."""
     columns: set[str] = set()
     for expectation in suite.get("expectations", []):
-        kwargs = expectation.get("kwargs", {})
-        named = [kwargs[k] for k in COLUMN_ARGUMENTS if k in kwargs]
-        named += list(kwargs.get("column_list") or [])
+        named = _named_columns(expectation)
         if not named:
             return None
         columns.update(named)
     return columns
+
+
+def _named_columns(expectation: dict[str, Any]) -> list[str]:
+    kwargs = expectation.get("kwargs", {})
+    return [kwargs[k] for k in COLUMN_ARGUMENTS if k in kwargs] + list(
+        kwargs.get("column_list") or []
+    )
 
 
 NULL_CHECK = "expect_column_values_to_not_be_null"
@@ -202,9 +207,7 @@ def only_null_checked(suite: dict[str, Any]) -> set[str]:
     was 0.8 GB of Python strings at a million, converted to be counted."""
     kinds: dict[str, set[str]] = defaultdict(set)
     for expectation in suite.get("expectations", []):
-        kwargs = expectation.get("kwargs", {})
-        named = [kwargs[k] for k in COLUMN_ARGUMENTS if k in kwargs]
-        for column in named + list(kwargs.get("column_list") or []):
+        for column in _named_columns(expectation):
             kinds[column].add(expectation.get("type", ""))
     return {column for column, types in kinds.items() if types == {NULL_CHECK}}
 

@@ -37,3 +37,15 @@ def record_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list
 
     monkeypatch.setattr(owner, name, recording)
     return calls
+
+
+def mapped_kb(folder: Path) -> int:
+    """Resident kilobytes of the mappings of files in `folder` (/proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
+                inside = str(folder) in line
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total

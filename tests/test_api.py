@@ -67,7 +67,7 @@ def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(monkeypa
 
 
 def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, model_cache):
-    from tests.test_collector import mapped_kb
+    from tests.helpers import mapped_kb
 
     options = api.Options(cache_dir=model_cache)
     result = api.run(RAW, tmp_path / "out", options=options, argv=[])

@@ -13,7 +13,7 @@ from pipeline.collector import (
     spilled,
     young_generations_only,
 )
-from tests.helpers import RAW
+from tests.helpers import RAW, mapped_kb
 
 
 def test_the_old_generation_waits_inside_and_the_thresholds_come_back():
@@ -109,18 +109,6 @@ def test_a_spilled_table_is_the_same_table_mapped_from_a_file_no_one_can_open(tm
     del copy
     gc.collect()
     assert _mapped_from(folder) == []  # the mapping goes with the last column
-
-
-def mapped_kb(folder: Path) -> int:
-    """Resident kilobytes of the mappings of files in `folder` (/proc/self/smaps)."""
-    total, inside = 0, False
-    with open("/proc/self/smaps") as smaps:
-        for line in smaps:
-            if line[0] in "0123456789abcdef" and "-" in line.split()[0]:
-                inside = str(folder) in line
-            elif inside and line.startswith("Rss:"):
-                total += int(line.split()[1])
-    return total
 
 
 def test_pages_of_a_spilled_table_once_read_can_be_let_go(tmp_path):

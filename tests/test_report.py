@@ -352,7 +352,7 @@ def test_rows_of_a_spilled_table_read_only_the_columns_the_report_shows(tmp_path
 
     from pipeline import report
     from pipeline.collector import spilled
-    from tests.test_collector import mapped_kb
+    from tests.helpers import mapped_kb
 
     n = 20_000
     entries = pa.table(
@@ -389,7 +389,7 @@ def test_scores_by_status_read_two_columns_of_a_spilled_table(tmp_path):
 
     from pipeline import report
     from pipeline.collector import spilled
-    from tests.test_collector import mapped_kb
+    from tests.helpers import mapped_kb
 
     n = 20_000
     attributions = pa.table(
