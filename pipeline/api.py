@@ -216,17 +216,32 @@ def _matcher(
     return load_or_train(model, records, labels, cache, options.num_cores), labels
 
 
+INHERITED_FROM: dict[str, tuple[str, str]] = {
+    "paper_entries": ("paper_id", "entry_id"),
+    "authorships": ("person_id", "mention_key"),
+}
+"""The published tables ids are inherited from: (cluster id, member) columns."""
+
+PREVIOUS_READ: dict[str, tuple[str, ...]] = {
+    name: tuple(dict.fromkeys(report.CHANGES_READ.get(name, ()) + INHERITED_FROM.get(name, ())))
+    for name in {**report.CHANGES_READ, **INHERITED_FROM}
+}
+"""What a run reads of the last published output: ids, and the report's changes."""
+
+
 def _inherited(
-    rows: list[dict[str, Any]],
-    previous_rows: list[dict[str, Any]],
-    id_field: str,
-    member_field: str,
-    entity: str,
+    rows: list[dict[str, Any]], previous: dict[str, pa.Table], table: str, entity: str
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """Stable ids for this run's clusters, from the last published run's."""
+    """Stable ids for this run's clusters in `table`, from the last published run's."""
+    id_field, member_field = INHERITED_FROM[table]
+    before = previous.get(table)
     return stable_ids.inherit(
-        stable_ids.members_by_id(rows, id_field, member_field),
-        stable_ids.members_by_id(previous_rows, id_field, member_field),
+        stable_ids.members_by_id((r[id_field], r[member_field]) for r in rows),
+        stable_ids.members_by_id(
+            zip(before[id_field].to_pylist(), before[member_field].to_pylist(), strict=True)
+            if before is not None
+            else ()
+        ),
         entity,
     )
 
@@ -236,7 +251,7 @@ def papers_of(
     paths: dict[str, str],
     options: Options,
     seconds: dict[str, float],
-    previous: dict[str, list[dict[str, Any]]] | None = None,
+    previous: dict[str, pa.Table] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """match_papers + merge_papers: (paper_entries, papers, quality issues, matcher info).
 
@@ -249,9 +264,7 @@ def papers_of(
         paper_entries, stats = (
             match_papers(entries, trained, labels) if trained else ([], {"candidate_pairs": 0})
         )
-        ids, stats["id_changes"] = _inherited(
-            paper_entries, previous.get("paper_entries", []), "paper_id", "entry_id", "paper"
-        )
+        ids, stats["id_changes"] = _inherited(paper_entries, previous, "paper_entries", "paper")
         paper_entries = stable_ids.rename(paper_entries, "paper_id", ids)
     with _timed(seconds, "merge_papers"):
         papers, issues = merge_papers(entries, paper_entries, paths)
@@ -265,7 +278,7 @@ def persons_of(
     listings: list[Listing],
     options: Options,
     seconds: dict[str, float],
-    previous: dict[str, list[dict[str, Any]]] | None = None,
+    previous: dict[str, pa.Table] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """resolve_authors: (persons, authorships, quality issues, matcher info).
 
@@ -280,9 +293,7 @@ def persons_of(
         return [], [], [], {"candidate_pairs": 0, "id_changes": []}
     with _timed(seconds, "resolve_authors"):
         persons, authorships, stats = resolve_authors(records, trained, labels, listings)
-        ids, stats["id_changes"] = _inherited(
-            authorships, previous.get("authorships", []), "person_id", "mention_key", "person"
-        )
+        ids, stats["id_changes"] = _inherited(authorships, previous, "authorships", "person")
         persons = stable_ids.rename(persons, "person_id", ids)
         authorships = stable_ids.rename(authorships, "person_id", ids)
     return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
@@ -325,11 +336,7 @@ def build_tables(
     options = options or Options()
     share_malloc_with_arrow()
     seconds = StageClock()
-    before = {
-        name: previous[name].to_pylist()
-        for name in ("paper_entries", "authorships")
-        if previous and name in previous
-    }
+    before = previous or {}
     extracted, entries = read_inputs(input_dir, options, progress, seconds)
     with young_generations_only():  # see `collector`: 100k spent 24 s of 154 s in such scans
         paths = {s["source_id"]: s["path"] for s in extracted.sources}
@@ -501,7 +508,7 @@ def _run_locked(
     options: Options,
 ) -> RunResult:
     started = dt.datetime.now(dt.UTC)
-    previous = read_published(out_dir)
+    previous = read_published(out_dir, PREVIOUS_READ)
     result = build_tables(input_dir, progress, options, previous)
     result.manifest.update(
         {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,19 +138,20 @@ def overlap_coefficient(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def shared_count(a: frozenset[str], b: frozenset[str]) -> float:
+def shared_count(a: Collection[str], b: Collection[str]) -> float:
     """How many collaborators two mentions share, saturating at three. Needs no corpus,
     so it means the same on a catalogue of a million as on the labels it learned from."""
     if not a or not b:
         return 0.0
-    return min(len(a & b), 3) / 3
+    return min(len(frozenset(a).intersection(b)), 3) / 3
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of distinct words in common (content words only, see the record)."""
+def jaccard(a: Collection[str], b: Collection[str]) -> float:
+    """Share of distinct words in common (content words only, see the record): word
+    sets, or tuples of distinct words (a tenth of the memory)."""
     if not a or not b:
         return 0.0
-    shared = len(a & b)
+    shared = len(frozenset(a).intersection(b))
     return shared / (len(a) + len(b) - shared)
 
 
@@ -210,14 +211,14 @@ def rare_name(a: tuple[str, int], b: tuple[str, int]) -> float:
 
 
 def related_work(
-    a: tuple[str | None, frozenset[str]], b: tuple[str | None, frozenset[str]]
+    a: tuple[str | None, Collection[str]], b: tuple[str | None, Collection[str]]
 ) -> float:
     """Whether two mentions' work is related: 1 when they share a coauthor or a
     broad field, 0 when their fields differ and no coauthor links them, 0.5 when
     the fields are unknown. A field change with old collaborators is related work;
     a namesake in another field, with none, is not."""
     (field_a, coauthors_a), (field_b, coauthors_b) = a, b
-    if coauthors_a and coauthors_b and coauthors_a & coauthors_b:
+    if coauthors_a and coauthors_b and not frozenset(coauthors_a).isdisjoint(coauthors_b):
         return 1.0
     if field_a and field_b:
         return float(field_a == field_b)

@@ -79,11 +79,26 @@ def output_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def read_published(out_dir: Path) -> dict[str, pa.Table] | None:
-    """The tables of a published output folder, or None if there is none."""
+def read_published(
+    out_dir: Path, columns: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, pa.Table] | None:
+    """The tables of a published output folder, or None if there is none.
+
+    With `columns`, only those tables, each with only those columns (a table that
+    lacks one is left out, as if absent). A nightly run reads its last output for
+    ids and the report's changes: read whole, a million entries' output was
+    gigabytes held through the run beside the new one."""
     if not (out_dir / MANIFEST).exists():
         return None
-    return {p.stem: pq.read_table(p) for p in sorted(out_dir.glob("*.parquet"))}
+    paths = {p.stem: p for p in sorted(out_dir.glob("*.parquet"))}
+    if columns is None:
+        return {name: pq.read_table(path) for name, path in paths.items()}
+    wanted = {n: c for n, c in columns.items() if n in paths}
+    return {
+        name: pq.read_table(paths[name], columns=list(cols))
+        for name, cols in wanted.items()
+        if set(cols) <= set(pq.read_schema(paths[name]).names)
+    }
 
 
 ROW_GROUP_ROWS = 100_000

@@ -32,6 +32,13 @@ MAX_ROWS = 200
 
 Rows = list[dict[str, Any]]
 
+CHANGES_READ: dict[str, tuple[str, ...]] = {
+    "papers": ("paper_id", "title"),
+    "paper_entries": ("entry_id", "paper_id"),
+    "attributions": ("entry_id", "status"),
+}
+"""What `changes` reads of the previous published run."""
+
 
 COLUMNS = {
     "entries": (
@@ -120,7 +127,7 @@ def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) 
     if previous is None:
         return {"first_run": True}
     papers, old_papers = (
-        _empty(t, "papers", ("paper_id", "title")).select(["paper_id", "title"])
+        _empty(t, "papers", CHANGES_READ["papers"]).select(CHANGES_READ["papers"])
         for t in (current, previous)
     )
     titles = _titles(papers)
@@ -128,7 +135,9 @@ def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) 
     new = papers.filter(pc.invert(pc.is_in(papers["paper_id"], old_papers["paper_id"])))
     gone = old_papers.filter(pc.invert(pc.is_in(old_papers["paper_id"], papers["paper_id"])))
     now, before = (
-        _empty(t, "paper_entries", ("entry_id", "paper_id")).select(["entry_id", "paper_id"])
+        _empty(t, "paper_entries", CHANGES_READ["paper_entries"]).select(
+            CHANGES_READ["paper_entries"]
+        )
         for t in (current, previous)
     )
     both = now.join(before.rename_columns(["entry_id", "old_id"]), "entry_id", join_type="inner")
@@ -154,7 +163,7 @@ def _titles(papers: pa.Table) -> dict[str, str]:
 
 
 def _flagged_entries(tables: dict[str, pa.Table]) -> set[str]:
-    attributions = _empty(tables, "attributions", ("entry_id", "status"))
+    attributions = _empty(tables, "attributions", CHANGES_READ["attributions"])
     flags = attributions.filter(pc.equal(attributions["status"], "likely_misattributed"))
     return set(flags["entry_id"].to_pylist())
 

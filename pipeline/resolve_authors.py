@@ -62,26 +62,28 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
 
     A name's own fields are worked out once per spelling and shared by its
     mentions (`name_parts`, `_name_fields`): at a million entries, 1.3M mentions
-    carry a fraction as many distinct names."""
+    carry a fraction as many distinct names. Coauthors and topic words are sorted
+    tuples of strings shared across papers (`one_of`), not sets: a set's table
+    made them 1.5 kB of each record, 2 GB at a million entries."""
     records: dict[str, Record] = {}
     read = read_names({n for p in papers for n in p["author_names"]})
     parts_of = {p["paper_id"]: [read[n] for n in p["author_names"]] for p in papers}
     counts = Counter(_name_key(r) for rows in parts_of.values() for r in rows)
     fields_of: dict[str, dict[str, Any]] = {}
+    one_of: dict[str, str] = {}
     for paper in papers:
         names = paper["author_names"]
         rows = parts_of[paper["paper_id"]]
-        # coauthors by surname and initial: "P. White" and "Patricia E. White" agree
-        compact = [f"{r['surname_key']} {r['given_initial']}".strip() for r in rows]
+        compact = [one_of.setdefault(k, k) for k in map(_coauthor_key, rows)]
         present = Counter(c for c in compact if c)
-        everyone = frozenset(present)
+        everyone = tuple(sorted(present))
         topic = " ".join(filter(None, [paper.get("title_key"), paper.get("abstract_key")]))
-        words = frozenset(w for w in topic.split() if len(w) > 3)
+        words = topic_words(topic, one_of)
         field = field_of(paper.get("category"))
         for i, row in enumerate(rows):
             mine = compact[i]
             # everyone else on the byline: a key two of them share stays
-            coauthors = everyone - {mine} if present[mine] == 1 else everyone
+            coauthors = tuple(c for c in everyone if c != mine) if present[mine] == 1 else everyone
             fields = fields_of.get(names[i])
             if fields is None:
                 fields = fields_of[names[i]] = _name_fields(names[i], row, counts)
@@ -99,6 +101,18 @@ def mention_records(papers: list[dict[str, Any]]) -> dict[str, Record]:
                 "name_as_written": names[i],
             }
     return records
+
+
+def _coauthor_key(row: dict[str, Any]) -> str:
+    """A name as a coauthor, by surname and initial: "P. White" and "Patricia E. White"
+    agree."""
+    return f"{row['surname_key']} {row['given_initial']}".strip()
+
+
+def topic_words(topic: str, one_of: dict[str, str]) -> tuple[str, ...]:
+    """A paper's distinct content words, sorted, each word one string object across
+    papers (`one_of`); the comparisons read tuples and sets alike."""
+    return tuple(sorted({one_of.setdefault(w, w) for w in topic.split() if len(w) > 3}))
 
 
 def read_names(names: set[str]) -> dict[str, dict[str, Any]]:

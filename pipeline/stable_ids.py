@@ -11,6 +11,7 @@ removals are recorded as `id_changes` rows so downstream users can follow them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -67,14 +68,17 @@ def _change(entity: str, old: str, new: str | None, kind: str) -> dict[str, Any]
     return {"entity": entity, "old_id": old, "new_id": new, "kind": kind}
 
 
-def members_by_id(
-    rows: list[dict[str, Any]], id_field: str, member_field: str
-) -> dict[str, set[str]]:
+def members_by_id(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each cluster id's members, from (cluster id, member) pairs."""
     out: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        out[row[id_field]].add(row[member_field])
+    for cluster, member in pairs:
+        out[cluster].add(member)
     return dict(out)
 
 
 def rename(rows: list[dict[str, Any]], field: str, mapping: dict[str, str]) -> list[dict[str, Any]]:
-    return [{**row, field: mapping.get(row[field], row[field])} for row in rows]
+    """`rows` with `field` mapped through `mapping`, in place: a copy of 1.3M
+    authorships beside the originals was part of person resolution's peak."""
+    for row in rows:
+        row[field] = mapping.get(row[field], row[field])
+    return rows

@@ -50,3 +50,15 @@ def test_model_version_follows_the_comparisons():
     assert changed.version != PAPER_MODEL.version
     assert PAPER_MODEL.version != PERSON_MODEL.version
     assert "arxiv" in PAPER_MODEL.describe()
+
+
+def test_set_comparisons_read_sorted_tuples_as_they_read_sets():
+    from pipeline.comparisons import jaccard, related_work, shared_count
+
+    a, b = ("grid", "power", "storage"), ("grid", "planning", "storage")
+    for compare in (jaccard, shared_count):
+        assert compare(a, b) == compare(frozenset(a), frozenset(b)) == compare(a, frozenset(b))
+        assert compare(a, b) > 0 and compare(a, ("other",)) == 0.0 and compare(a, ()) == 0.0
+    assert related_work(("physics", ("lee j",)), ("cs", ("kim s", "lee j"))) == 1.0
+    assert related_work(("physics", ("lee j",)), ("cs", ("kim s",))) == 0.0
+    assert related_work(("cs", ()), ("cs", frozenset({"kim s"}))) == 1.0

@@ -154,3 +154,21 @@ def test_a_spilled_table_is_written_without_its_whole_file_mapped_in(tmp_path: P
     written = pq.ParquetFile(tmp_path / "t.parquet")
     assert written.metadata.num_row_groups == 4
     assert written.read().equals(table)
+
+
+def test_read_published_reads_only_the_columns_asked_for(tmp_path: Path):
+    out = tmp_path / "out"
+    assert publish_mod.read_published(out, {"alpha": ("x",)}) is None  # nothing published
+    tables = {
+        "alpha": pa.table({"x": [1, 2], "text": ["long", "longer"]}),
+        "beta": pa.table({"y": ["a", "b"]}),
+        "gamma": pa.table({"z": [3, 4]}),
+    }
+    publish(tables, {"run_id": "r"}, out)
+    read = publish_mod.read_published(
+        out, {"alpha": ("x",), "beta": ("y", "gone"), "delta": ("w",)}
+    )
+    assert read is not None and set(read) == {"alpha"}  # beta lacks a column, delta is absent
+    assert read["alpha"].column_names == ["x"] and read["alpha"]["x"].to_pylist() == [1, 2]
+    whole = publish_mod.read_published(out)
+    assert whole is not None and set(whole) == {"alpha", "beta", "gamma"}

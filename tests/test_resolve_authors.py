@@ -673,3 +673,35 @@ def test_person_blocking_leaves_out_a_learned_rule_pairing_a_mention_with_dozens
     assert any(k.endswith(":1") for k in learned_blocks(matcher, data))
     kept = learned_blocks(matcher, data, PAIRING)
     assert kept and all(k.endswith(":0") for k in kept)
+
+
+def test_mention_records_share_coauthor_and_topic_strings_across_papers():
+    from pipeline.resolve_authors import mention_records
+
+    def paper(i: int, names: list[str], title: str) -> dict:
+        return {
+            "paper_id": f"p{i}",
+            "author_names": names,
+            "authors_from_key": f"k{i}",
+            "title_key": title,
+            "abstract_key": None,
+            "category": None,
+            "published_year": None,
+        }
+
+    records = mention_records(
+        [
+            paper(1, ["Ann Lee", "Bo Kim", "Cy Park"], "grid storage planning grid"),
+            paper(2, ["A. Lee", "Bo Kim", "Bo Kim"], "storage of power"),
+        ]
+    )
+    lee, park = records["k1@0"], records["k1@2"]
+    assert lee["coauthors"] == ("kim b", "park c") and park["coauthors"] == ("kim b", "lee a")
+    assert lee["topic_words"] == ("grid", "planning", "storage")  # distinct, sorted
+    assert lee["context"] == (None, lee["coauthors"])
+    # a key two names on one byline share stays on both (as it did in sets)
+    assert records["k2@1"]["coauthors"] == ("kim b", "lee a")
+    assert records["k2@0"]["coauthors"] == ("kim b",)
+    # one string object per word and per coauthor across papers
+    assert records["k2@0"]["topic_words"][1] is lee["topic_words"][2]  # "storage"
+    assert records["k2@0"]["coauthors"][0] is lee["coauthors"][0]  # "kim b"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pipeline import api
 from pipeline.stable_ids import inherit
 from tests.helpers import RAW
@@ -65,4 +68,49 @@ def test_ids_survive_a_growing_folder(tmp_path: Path, model_cache: Path):
     assert all(after[e] == p for e, p in before.items())
     persons_before = set(first["persons"]["person_id"].to_pylist())
     assert persons_before <= set(second["persons"]["person_id"].to_pylist())
+    assert second["id_changes"].num_rows == 0
+
+
+def test_a_rerun_reads_only_the_ids_and_changes_columns_of_its_last_output(
+    tmp_path: Path, model_cache: Path, monkeypatch
+):
+    out = tmp_path / "out"
+    options = api.Options(cache_dir=model_cache)
+    api.run(RAW, out, options=options, argv=[])
+    seen: list[dict] = []
+    real = api.build_tables
+
+    def build_tables(input_dir, progress=None, options=None, previous=None):
+        seen.append({name: t.column_names for name, t in (previous or {}).items()})
+        return real(input_dir, progress, options, previous)
+
+    monkeypatch.setattr(api, "build_tables", build_tables)
+    second = api.run(RAW, out, options=options, argv=[]).tables
+    assert seen == [
+        {
+            "attributions": ["entry_id", "status"],
+            "authorships": ["person_id", "mention_key"],
+            "paper_entries": ["entry_id", "paper_id"],
+            "papers": ["paper_id", "title"],
+        }
+    ]
+    assert second["id_changes"].num_rows == 0
+
+
+def test_a_rerun_keeps_the_ids_its_last_output_gave_even_where_fresh_ids_differ(
+    tmp_path: Path, model_cache: Path
+):
+    out = tmp_path / "out"
+    options = api.Options(cache_dir=model_cache)
+    api.run(RAW, out, options=options, argv=[])
+    for table, column in (("paper_entries", "paper_id"), ("authorships", "person_id")):
+        path = out / f"{table}.parquet"
+        published = pq.read_table(path)
+        renamed = pa.array(["old_" + v for v in published[column].to_pylist()])
+        pq.write_table(
+            published.set_column(published.schema.get_field_index(column), column, renamed), path
+        )
+    second = api.run(RAW, out, options=options, argv=[]).tables
+    for table, column in (("papers", "paper_id"), ("persons", "person_id")):
+        assert all(v.startswith("old_") for v in second[table][column].to_pylist()), table
     assert second["id_changes"].num_rows == 0
