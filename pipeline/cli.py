@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
         log.error(
             "out of memory: nothing published, the previous output is as it was; "
             "run on a machine with more memory (the run log's 'peak' per stage shows the growth)"
+        )
+        return 4
+    except BrokenProcessPool:
+        log.error(
+            "a worker process was killed (by the system's out-of-memory killer, most "
+            "likely): nothing published, the previous output is as it was; run with "
+            "--jobs 1 or on a machine with more memory"
         )
         return 4
 

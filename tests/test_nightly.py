@@ -166,3 +166,22 @@ def test_out_of_memory_exits_4_and_keeps_the_published_output(
     monkeypatch.setattr(api, "attribute", no_memory)
     assert cli.main(["run", "--input", str(work / "in"), "--out", str(out)]) == 4
     assert tables(out) == before
+
+
+def test_a_killed_worker_exits_4_and_keeps_the_published_output(
+    work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from pipeline import api, cli
+
+    out = work / "out"
+    assert bylines("run", "--input", work / "in", "--out", out).returncode == 0
+    before = tables(out)
+
+    def killed(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # no re-exec: the run stays in this process
+    monkeypatch.setattr(api, "persons_of", killed)  # runs in its own forked process
+    assert cli.main(["run", "--input", str(work / "in"), "--out", str(out)]) == 4
+    assert "worker process was killed" in capsys.readouterr().err
+    assert tables(out) == before
