@@ -168,13 +168,18 @@ def label(data: Path, labels: Path, budget: int) -> float:
     return seconds
 
 
-def run_bylines(data: Path, labels: Path, cap_gb: float | None = None) -> dict[str, Any]:
+def run_bylines(
+    data: Path, labels: Path, cap_gb: float | None = None, log: str = "run.log"
+) -> dict[str, Any]:
+    """`bylines run` on the size's input into its `out` folder (a nightly run when
+    that folder already holds a published run: ids and the report's changes read
+    from it, pages and models from the cache)."""
     out = data / "out"
     argv = bylines(
         "run", "--input", data / "input", "--out", out, "--labels", labels,
         "--cache", data / "cache", "--jobs", "2",
     )  # fmt: skip
-    measured = timed_child(argv, data / "run.log", cap_gb)
+    measured = timed_child(argv, data / log, cap_gb)
     seconds = measured.seconds
     manifest = json.loads((out / "run.json").read_text())
     stages = manifest["stage_seconds"]
@@ -190,6 +195,7 @@ def run_bylines(data: Path, labels: Path, cap_gb: float | None = None) -> dict[s
         "candidate_pairs": {
             k: v.get("candidate_pairs") for k, v in manifest["matcher_quality"].items()
         },
+        "id_changes": manifest["row_counts"].get("id_changes"),
         "quality": score.score(out, data / "truth"),
     }
 
@@ -232,9 +238,11 @@ def measure(
     splink: bool,
     reuse: Path | None = None,
     cap_gb: float = MEMORY_CAP_GB,
+    nightly: bool = False,
 ) -> dict[str, Any]:
     """One size. With `reuse` (a smaller size's folder), its labels and trained models
-    are taken as they are: no labeling session, no training, as a nightly run would."""
+    are taken as they are: no labeling session, no training, as a nightly run would.
+    With `nightly`, the run is repeated on its own output (`row["nightly"]`)."""
     data = fresh_folder(work / f"n{entries}", reuse)
     started = time.perf_counter()
     counts = generate.write(data, entries, seed)
@@ -264,6 +272,8 @@ def measure(
         return row
     b = row["bylines"]
     b["entries_per_second"] = round(row["entries"] / b["seconds"], 1)
+    if nightly:
+        row["nightly"] = run_bylines(data, labels, cap_gb, "nightly.log")
     if splink:
         row["splink"] = run_splink(data)
         ours = b["stage_seconds"]
@@ -363,6 +373,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{s.get('papers', {}).get('pairwise_f1', float('nan')):>9.4f}",
             flush=True,
         )
+        if "nightly" in r:
+            n = r["nightly"]
+            print(
+                f"{'':>9} nightly rerun on its own output: {n['seconds']:.1f} s, peak "
+                f"{n['peak_memory_mb']} MB with workers, {n['peak_rss_mb']} MB alone, "
+                f"{n['id_changes']} id change(s)",
+                flush=True,
+            )
 
 
 STAGE_ORDER = (
@@ -417,6 +435,12 @@ def main() -> None:
         help="a size folder kept by an earlier --keep run (n100000, say): sizes above "
         "--label-up-to take its labels and models, so a million can be rerun alone",
     )
+    parser.add_argument(
+        "--nightly",
+        action="store_true",
+        help="run each size a second time on its own output, as the next night's run "
+        "with nothing new: its time and memory beside the first's",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -442,7 +466,16 @@ def main() -> None:
             print(f"size {n}: generating, labeling, running ...", file=sys.stderr, flush=True)
             reuse = labeled if n > args.label_up_to else None
             sizes.append(
-                measure(n, args.budget, args.seed, work, args.splink, reuse, args.memory_cap_gb)
+                measure(
+                    n,
+                    args.budget,
+                    args.seed,
+                    work,
+                    args.splink,
+                    reuse,
+                    args.memory_cap_gb,
+                    args.nightly,
+                )
             )
             if reuse is None:
                 labeled = work / f"n{n}"

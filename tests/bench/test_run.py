@@ -64,3 +64,13 @@ def test_a_kept_size_folder_is_emptied_before_it_is_measured_again(tmp_path: Pat
     assert fresh_folder(kept) == kept and not kept.exists()
     with pytest.raises(SystemExit, match="labels-from"):
         fresh_folder(tmp_path / "n100", reuse=tmp_path / "n100")
+
+
+def test_a_nightly_rerun_reads_its_own_output_and_changes_no_id(tmp_path: Path):
+    from bench.run import measure
+
+    row = measure(300, 2, 7, tmp_path, splink=False, nightly=True)
+    first, nightly = row["bylines"], row["nightly"]
+    assert nightly["id_changes"] == 0 and nightly["seconds"] > 0
+    assert nightly["quality"] == first["quality"]
+    assert (tmp_path / "n300" / "nightly.log").read_text().count("stage extract: done") == 1
