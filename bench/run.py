@@ -385,8 +385,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 STAGE_ORDER = (
     "extract", "normalize", "train_papers", "match_papers", "merge_papers", "entries_table",
-    "train_persons", "resolve_authors", "attribute", "people_tables", "tables", "validate",
-    "report", "publish",
+    "train_persons", "resolve_authors", "attribute", "tables", "validate", "report", "publish",
 )  # fmt: skip
 
 

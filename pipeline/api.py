@@ -299,62 +299,26 @@ def persons_of(
     return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
 
 
-@dataclass
-class People:
-    """What person resolution and attribution give the run: their four tables, the
-    quality issues and matcher info of persons, the attribution thresholds."""
-
-    tables: dict[str, pa.Table]
-    issues: list[dict[str, Any]]
-    info: dict[str, Any]
-    thresholds: dict[str, Any]
-
-
-def people_apart(
-    sources: list[dict[str, Any]],
-    entries: list[dict[str, Any]],
-    paper_entries: list[dict[str, Any]],
+def persons_apart(
     papers: list[dict[str, Any]],
+    listings: list[Listing],
     options: Options,
     seconds: StageClock,
     previous: dict[str, pa.Table] | None = None,
-) -> People:
-    """`persons_of` and `attribute` in a forked process (`workers.apart`), their rows
-    made tables there; their stage times and peaks added to `seconds`. The mention
-    records, scored pairs, persons, authorships and attributions are the run's
-    largest Python objects: built here, the arenas they filled stayed with the
-    stages after them; in the forked process they are gone whole when it ends."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """`persons_of` in a forked process (`workers.apart`), its stage times and peaks
+    added to `seconds`: the mention records and scored pairs, the run's largest
+    Python objects, are gone whole when it ends, instead of leaving the arenas they
+    filled to the stages after."""
 
-    def work() -> tuple[People, StageClock]:
+    def work() -> tuple[Any, StageClock]:
         clock = StageClock()
-        listings = page_listings(sources, entries, paper_entries)
-        persons, authorships, issues, info = persons_of(papers, listings, options, clock, previous)
-        with _timed(clock, "attribute"):
-            decisions = read_decisions(options.decisions_path)
-            profiles, attributions, thresholds = attribute(
-                sources,
-                entries,
-                paper_entries,
-                papers,
-                persons,
-                authorships,
-                decisions,
-                options.num_cores,
-            )
-        with _timed(clock, "people_tables"):
-            rows = {
-                "persons": persons,
-                "authorships": authorships,
-                "profiles": profiles,
-                "attributions": attributions,
-            }
-            tables = {name: to_table(name, drained(value)) for name, value in rows.items()}
-        return People(tables, issues, info, thresholds), clock
+        return persons_of(papers, listings, options, clock, previous), clock
 
-    people, clock = workers.apart(work)
+    result, clock = workers.apart(work)
     seconds.update(clock)
     seconds.peak_mb.update(clock.peak_mb)
-    return people
+    return result
 
 
 def _conflict_issues(table: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
@@ -403,11 +367,23 @@ def build_tables(
         )
         with _timed(seconds, "entries_table"):
             entries_table, entries = set_entries_aside(entries, options.spill_dir)
-        people = people_apart(
-            extracted.sources, entries, paper_entries, papers, options, seconds, before
+        listings = page_listings(extracted.sources, entries, paper_entries)
+        persons, authorships, person_issues, person_info = persons_apart(
+            papers, listings, options, seconds, before
         )
-        person_info, thresholds = people.info, people.thresholds
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
+        with _timed(seconds, "attribute"):
+            decisions = read_decisions(options.decisions_path)
+            profiles, attributions, thresholds = attribute(
+                extracted.sources,
+                entries,
+                paper_entries,
+                papers,
+                persons,
+                authorships,
+                decisions,
+                options.num_cores,
+            )
         inputs = [
             {
                 "path": s["path"],
@@ -427,14 +403,18 @@ def build_tables(
             "quarantine": extracted.quarantine,
             "papers": papers,
             "paper_entries": paper_entries,
-            **people.tables,
+            "persons": persons,
+            "authorships": authorships,
+            "profiles": profiles,
+            "attributions": attributions,
             "id_changes": id_changes,
-            "quality_issues": extracted.issues + paper_issues + people.issues,
+            "quality_issues": extracted.issues + paper_issues + person_issues,
         }
         # Each list of rows is emptied as its table is built (`drained`), so a million
         # entries are never held as dicts and as Arrow at once; `extracted` is not
         # read again.
-        del entries, entries_table, papers, paper_entries, people
+        del entries, entries_table, papers, paper_entries, persons, authorships, profiles
+        del attributions, listings
         with _timed(seconds, "tables"):
             tables = {}
             for name in list(rows):

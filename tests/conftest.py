@@ -37,9 +37,9 @@ def sample_run(model_cache: Path) -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def people_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Person resolution and attribution in this process instead of a forked one
-    (`api.people_apart`), so a test can record the calls they make."""
+def persons_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Person resolution in this process instead of a forked one (`api.persons_apart`),
+    so a test can record the calls it makes."""
     from pipeline import workers
 
     monkeypatch.setattr(workers, "apart", lambda work: work())

@@ -50,9 +50,7 @@ class _Reading(dict):
         return super().get(key, default)
 
 
-def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(
-    monkeypatch, model_cache, people_here
-):
+def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(monkeypatch, model_cache):
     """Attribution, page listings and the mentions table get entries cut to
     ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
     real = api.set_entries_aside
@@ -80,28 +78,22 @@ def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, mod
     assert mapped_kb(options.spill_dir) > 0
 
 
-def test_persons_and_attribution_run_in_a_forked_process_whose_stage_times_come_back(
+def test_persons_are_resolved_in_a_forked_process_whose_stage_times_come_back(
     tmp_path: Path, model_cache: Path, monkeypatch
 ):
+
     called_in = tmp_path / "pids"
+    real = api.persons_of
 
-    def recording(name):
-        real = getattr(api, name)
+    def recording(*args, **kwargs):
+        with called_in.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
 
-        def record(*args, **kwargs):
-            with called_in.open("a") as fh:
-                fh.write(f"{name} {os.getpid()}\n")
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(api, name, record)
-
-    recording("persons_of")
-    recording("attribute")
+    monkeypatch.setattr(api, "persons_of", recording)
     result = api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
-    calls = [line.split() for line in called_in.read_text().splitlines()]
-    assert [name for name, _ in calls] == ["persons_of", "attribute"]
-    assert calls[0][1] == calls[1][1] != str(os.getpid())
-    for stage in ("train_persons", "resolve_authors", "attribute", "people_tables"):
+    pids = called_in.read_text().split()
+    assert len(pids) == 1 and pids[0] != str(os.getpid())
+    for stage in ("train_persons", "resolve_authors"):
         assert stage in result.stage_seconds and stage in result.stage_seconds.peak_mb
-    for name in ("persons", "authorships", "profiles", "attributions"):
-        assert result.tables[name].num_rows > 0, name
+    assert result.tables["persons"].num_rows > 0 and result.tables["authorships"].num_rows > 0
