@@ -27,7 +27,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import __version__, normalize, report, stable_ids, workers
+from pipeline import __version__, normalize, report, stable_ids
 from pipeline.attribute import attribute, read_decisions
 from pipeline.collector import (
     drained,
@@ -151,8 +151,8 @@ class RunResult:
 
 def _peak_mb() -> int:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024)  # kilobytes on Linux
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, workers) / 1024)  # kilobytes on Linux
 
 
 @contextmanager
@@ -299,28 +299,6 @@ def persons_of(
     return persons, authorships, _conflict_issues("persons", stats), {**stats, **trained.quality}
 
 
-def persons_apart(
-    papers: list[dict[str, Any]],
-    listings: list[Listing],
-    options: Options,
-    seconds: StageClock,
-    previous: dict[str, pa.Table] | None = None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """`persons_of` in a forked process (`workers.apart`), its stage times and peaks
-    added to `seconds`: the mention records and scored pairs, the run's largest
-    Python objects, are gone whole when it ends, instead of leaving the arenas they
-    filled to the stages after."""
-
-    def work() -> tuple[Any, StageClock]:
-        clock = StageClock()
-        return persons_of(papers, listings, options, clock, previous), clock
-
-    result, clock = workers.apart(work)
-    seconds.update(clock)
-    seconds.peak_mb.update(clock.peak_mb)
-    return result
-
-
 def _conflict_issues(table: str, stats: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
@@ -368,9 +346,10 @@ def build_tables(
         with _timed(seconds, "entries_table"):
             entries_table, entries = set_entries_aside(entries, options.spill_dir)
         listings = page_listings(extracted.sources, entries, paper_entries)
-        persons, authorships, person_issues, person_info = persons_apart(
+        persons, authorships, person_issues, person_info = persons_of(
             papers, listings, options, seconds, before
         )
+        give_back_freed_memory()  # the mention records and scored pairs
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         with _timed(seconds, "attribute"):
             decisions = read_decisions(options.decisions_path)

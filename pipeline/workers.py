@@ -151,31 +151,6 @@ def shared_out(
     return [done[n] for n in range(len(items))]
 
 
-_APART: Callable[[], Any] | None = None
-"""The work an `apart` call hands its forked process."""
-
-
-def apart(work: Callable[[], R]) -> R:
-    """`work()` in a forked process, its result pickled back; its exceptions are
-    raised here. What the work allocates goes back to the system whole when that
-    process ends. Done here, Python's allocator would keep most of it: it returns an
-    arena of objects only once every object in it is freed, and the few results
-    that outlive the work sit in arenas all over (at a million entries, after
-    person resolution, 2.9 GB of arenas held 0.5 GB of live objects by the report)."""
-    global _APART
-    _APART = work
-    try:
-        with fork_pool(1) as pool:
-            return pool.submit(_do_apart).result()
-    finally:
-        _APART = None
-
-
-def _do_apart() -> Any:
-    assert _APART is not None
-    return _APART()
-
-
 def balanced_shares(costs: list[int], jobs: int) -> list[list[int]]:
     """The items' places in `jobs` shares of about equal cost: the costliest first,
     each to the share with the least so far (ties: the earlier item, the first share)."""

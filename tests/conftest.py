@@ -34,12 +34,3 @@ def sample_run(model_cache: Path) -> dict[str, list[dict]]:
     tables = {name: table.to_pylist() for name, table in result.tables.items()}
     tables["_manifest"] = [result.manifest]
     return tables
-
-
-@pytest.fixture
-def persons_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Person resolution in this process instead of a forked one (`api.persons_apart`),
-    so a test can record the calls it makes."""
-    from pipeline import workers
-
-    monkeypatch.setattr(workers, "apart", lambda work: work())

@@ -1,6 +1,4 @@
 import copy
-import os
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -76,24 +74,3 @@ def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, mod
     assert mapped_kb(options.spill_dir) == 0  # validated, reported and written, then let go
     assert result.tables["entries"].to_pylist()  # still there, read in again on demand
     assert mapped_kb(options.spill_dir) > 0
-
-
-def test_persons_are_resolved_in_a_forked_process_whose_stage_times_come_back(
-    tmp_path: Path, model_cache: Path, monkeypatch
-):
-
-    called_in = tmp_path / "pids"
-    real = api.persons_of
-
-    def recording(*args, **kwargs):
-        with called_in.open("a") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(api, "persons_of", recording)
-    result = api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
-    pids = called_in.read_text().split()
-    assert len(pids) == 1 and pids[0] != str(os.getpid())
-    for stage in ("train_persons", "resolve_authors"):
-        assert stage in result.stage_seconds and stage in result.stage_seconds.peak_mb
-    assert result.tables["persons"].num_rows > 0 and result.tables["authorships"].num_rows > 0

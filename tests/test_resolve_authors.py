@@ -643,7 +643,7 @@ def test_community_pairs_most_alike_first_within_groups_only(monkeypatch, batch)
 
 
 def test_the_community_pass_runs_on_the_owners_pages_passs_clusters(
-    tmp_path: Path, model_cache: Path, monkeypatch, persons_here
+    tmp_path: Path, model_cache: Path, monkeypatch
 ):
     import pipeline.resolve_authors as ra
 

@@ -116,36 +116,3 @@ def test_consecutive_runs_close_once_they_hold_the_size():
     assert consecutive_runs([3, 1, 5, 2], 100) == [[0, 1, 2, 3]]
     assert consecutive_runs([1, 1, 1], 1) == [[0], [1], [2]]
     assert consecutive_runs([], 4) == []
-
-
-def _resident_mb() -> float:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _rows_and_a_few_kept() -> list[dict]:
-    rows = [{"n": n, "text": f"row {n}"} for n in range(1_500_000)]
-    return rows[::1000]  # a few outlive the work, one in every arena of the rows
-
-
-def test_apart_returns_the_work_and_gives_back_what_it_allocated():
-    from pipeline.workers import apart
-
-    assert apart(os.getpid) != os.getpid()
-    before = _resident_mb()
-    kept = apart(_rows_and_a_few_kept)
-    assert len(kept) == 1500 and kept[1] == {"n": 1000, "text": "row 1000"}
-    # in this process the few kept rows would hold every arena of 1.5M rows (~300 MB)
-    assert _resident_mb() - before < 60
-
-
-def test_apart_raises_the_works_error_here():
-    import pytest
-
-    from pipeline.errors import ConfigError
-    from pipeline.workers import apart
-
-    def fails() -> None:
-        raise ConfigError("labels/authors.json: not a readable label file")
-
-    with pytest.raises(ConfigError, match="not a readable label file"):
-        apart(fails)
