@@ -93,11 +93,11 @@ def read_published(
     paths = {p.stem: p for p in sorted(out_dir.glob("*.parquet"))}
     if columns is None:
         return {name: pq.read_table(path) for name, path in paths.items()}
-    wanted = {n: c for n, c in columns.items() if n in paths}
+    files = {name: pq.ParquetFile(paths[name]) for name in columns if name in paths}
     return {
-        name: pq.read_table(paths[name], columns=list(cols))
-        for name, cols in wanted.items()
-        if set(cols) <= set(pq.read_schema(paths[name]).names)
+        name: f.read(columns=list(columns[name]))
+        for name, f in files.items()
+        if set(columns[name]) <= set(f.schema_arrow.names)
     }
 
 

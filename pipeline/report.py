@@ -126,20 +126,12 @@ def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) 
     entries and attributions, millions of rows either side."""
     if previous is None:
         return {"first_run": True}
-    papers, old_papers = (
-        _empty(t, "papers", CHANGES_READ["papers"]).select(CHANGES_READ["papers"])
-        for t in (current, previous)
-    )
+    papers, old_papers = (_read_for_changes(t, "papers") for t in (current, previous))
     titles = _titles(papers)
     old_titles = _titles(old_papers)
     new = papers.filter(pc.invert(pc.is_in(papers["paper_id"], old_papers["paper_id"])))
     gone = old_papers.filter(pc.invert(pc.is_in(old_papers["paper_id"], papers["paper_id"])))
-    now, before = (
-        _empty(t, "paper_entries", CHANGES_READ["paper_entries"]).select(
-            CHANGES_READ["paper_entries"]
-        )
-        for t in (current, previous)
-    )
+    now, before = (_read_for_changes(t, "paper_entries") for t in (current, previous))
     both = now.join(before.rename_columns(["entry_id", "old_id"]), "entry_id", join_type="inner")
     merged = both.group_by("paper_id").aggregate([("old_id", "count_distinct")])
     split = both.group_by("old_id").aggregate([("paper_id", "count_distinct")])
@@ -157,13 +149,19 @@ def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) 
     }
 
 
+def _read_for_changes(tables: dict[str, pa.Table] | None, name: str) -> pa.Table:
+    """Table `name`'s `CHANGES_READ` columns (empty when the run lacks the table)."""
+    columns = list(CHANGES_READ[name])
+    return _empty(tables, name, CHANGES_READ[name]).select(columns)
+
+
 def _titles(papers: pa.Table) -> dict[str, str]:
     shown = pc.fill_null(_blank_as_null(papers["title"]), "(abstract only)")
     return dict(zip(papers["paper_id"].to_pylist(), shown.to_pylist(), strict=True))
 
 
 def _flagged_entries(tables: dict[str, pa.Table]) -> set[str]:
-    attributions = _empty(tables, "attributions", CHANGES_READ["attributions"])
+    attributions = _read_for_changes(tables, "attributions")
     flags = attributions.filter(pc.equal(attributions["status"], "likely_misattributed"))
     return set(flags["entry_id"].to_pylist())
 

@@ -246,8 +246,9 @@ def view(
     if checked is not None:
         wanted = checked | {fk.column for fk in keys} | set(DERIVED_FROM.get(name, ()))
         table = table.select([c for c in table.column_names if c in wanted])
+    shortened = shortened or set()
     for i, f in enumerate(table.schema):
-        if f.name in (shortened or ()) and pa.types.is_string(f.type):
+        if f.name in shortened and pa.types.is_string(f.type):
             short = pc.utf8_slice_codeunits(table[f.name], 0, SHORTENED_CHARS)
             table = table.set_column(i, f, short)
     for fk in keys:
