@@ -18,7 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -40,6 +40,7 @@ from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
 from pipeline.extract_cache import ExtractCache
+from pipeline.handoff import Handoff
 from pipeline.match_papers import MODEL as PAPER_MODEL
 from pipeline.match_papers import match_papers, paper_records
 from pipeline.matching import (
@@ -230,7 +231,7 @@ PREVIOUS_READ: dict[str, tuple[str, ...]] = {
 
 
 def _inherited(
-    rows: list[dict[str, Any]], previous: dict[str, pa.Table], table: str, entity: str
+    rows: list[dict[str, Any]], previous: Mapping[str, pa.Table], table: str, entity: str
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Stable ids for this run's clusters in `table`, from the last published run's."""
     id_field, member_field = INHERITED_FROM[table]
@@ -251,7 +252,7 @@ def papers_of(
     paths: dict[str, str],
     options: Options,
     seconds: dict[str, float],
-    previous: dict[str, pa.Table] | None = None,
+    previous: Mapping[str, pa.Table] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """match_papers + merge_papers: (paper_entries, papers, quality issues, matcher info).
 
@@ -278,7 +279,7 @@ def persons_of(
     listings: list[Listing],
     options: Options,
     seconds: dict[str, float],
-    previous: dict[str, pa.Table] | None = None,
+    previous: Mapping[str, pa.Table] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """resolve_authors: (persons, authorships, quality issues, matcher info).
 
@@ -327,29 +328,89 @@ def build_tables(
     input_dir: Path,
     progress: Progress | None = None,
     options: Options | None = None,
-    previous: dict[str, pa.Table] | None = None,
+    previous: Mapping[str, pa.Table] | None = None,
 ) -> RunResult:
     """Run every stage up to publishing on `input_dir`; the tables a run would publish.
 
-    `previous` (the last published tables) lets clusters keep their ids.
+    The stages run in three phases, each in a process of its own that hands its
+    results on through files (`handoff`): papers (extraction to merging), persons,
+    then attribution and the tables, which come back mapped from a file. What a
+    phase allocates goes back to the system whole when it ends. `previous` (the
+    last published tables) lets clusters keep their ids.
     """
     options = options or Options()
     share_malloc_with_arrow()
     seconds = StageClock()
     before = previous or {}
+    phases = (
+        (functools.partial(_papers_phase, input_dir, progress, options, before), "papers"),
+        (functools.partial(_persons_phase, options, before), "persons"),
+        (functools.partial(_tables_phase, options), "tables"),
+    )
+    with Handoff(options.spill_dir) as handoff:
+        for phase, what in phases:
+            clock = handoff.apart(phase, f"{what} phase")
+            seconds.update(clock)
+            seconds.peak_mb.update(clock.peak_mb)
+        with _timed(seconds, "take_tables"):
+            tables, manifest = handoff.get("tables"), handoff.get("manifest")
+    return RunResult(tables, manifest, seconds)
+
+
+def _papers_phase(
+    input_dir: Path,
+    progress: Progress | None,
+    options: Options,
+    previous: Mapping[str, pa.Table],
+    handoff: Handoff,
+) -> StageClock:
+    """Extract, normalize, match and merge papers; set the entries aside."""
+    seconds = StageClock()
     extracted, entries = read_inputs(input_dir, options, progress, seconds)
     with young_generations_only():  # see `collector`: 100k spent 24 s of 154 s in such scans
         paths = {s["source_id"]: s["path"] for s in extracted.sources}
         paper_entries, papers, paper_issues, paper_info = papers_of(
-            entries, paths, options, seconds, before
+            entries, paths, options, seconds, previous
         )
         with _timed(seconds, "entries_table"):
             entries_table, entries = set_entries_aside(entries, options.spill_dir)
         listings = page_listings(extracted.sources, entries, paper_entries)
+        with _timed(seconds, "hand_on_papers"):
+            handoff.put(papers=papers, listings=listings)
+            handoff.put(extracted=extracted, entries=entries, entries_table=entries_table)
+            handoff.put(paper_entries=paper_entries, paper_issues=paper_issues)
+            handoff.put(paper_info=paper_info)
+    return seconds
+
+
+def _persons_phase(
+    options: Options, previous: Mapping[str, pa.Table], handoff: Handoff
+) -> StageClock:
+    """Resolve the papers' authors into persons."""
+    seconds = StageClock()
+    with young_generations_only():
+        with _timed(seconds, "take_papers"):
+            papers, listings = handoff.get("papers"), handoff.get("listings")
         persons, authorships, person_issues, person_info = persons_of(
-            papers, listings, options, seconds, before
+            papers, listings, options, seconds, previous
         )
-        give_back_freed_memory()  # the mention records and scored pairs
+        del papers, listings
+        with _timed(seconds, "hand_on_persons"):
+            handoff.put(persons=persons, authorships=authorships)
+            handoff.put(person_issues=person_issues, person_info=person_info)
+    return seconds
+
+
+def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
+    """Flag misattributed papers and build every published table."""
+    seconds = StageClock()
+    with young_generations_only():
+        with _timed(seconds, "take_persons"):
+            extracted = handoff.get("extracted")
+            entries, paper_entries = handoff.get("entries"), handoff.get("paper_entries")
+            papers, persons = handoff.get("papers"), handoff.get("persons")
+            authorships = handoff.get("authorships")
+            paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         with _timed(seconds, "attribute"):
             decisions = read_decisions(options.decisions_path)
@@ -378,7 +439,7 @@ def build_tables(
         rows: dict[str, Any] = {
             "sources": extracted.sources,
             "mentions": functools.partial(_mentions_table, entries),
-            "entries": entries_table,
+            "entries": handoff.get("entries_table"),
             "quarantine": extracted.quarantine,
             "papers": papers,
             "paper_entries": paper_entries,
@@ -387,13 +448,14 @@ def build_tables(
             "profiles": profiles,
             "attributions": attributions,
             "id_changes": id_changes,
-            "quality_issues": extracted.issues + paper_issues + person_issues,
+            "quality_issues": extracted.issues
+            + handoff.get("paper_issues")
+            + handoff.get("person_issues"),
         }
         # Each list of rows is emptied as its table is built (`drained`), so a million
         # entries are never held as dicts and as Arrow at once; `extracted` is not
         # read again.
-        del entries, entries_table, papers, paper_entries, persons, authorships, profiles
-        del attributions, listings
+        del entries, papers, paper_entries, persons, authorships, profiles, attributions
         with _timed(seconds, "tables"):
             tables = {}
             for name in list(rows):
@@ -415,7 +477,9 @@ def build_tables(
             "matcher_quality": {"papers": paper_info, "persons": person_info},
             "attribution_thresholds": thresholds,
         }
-        return RunResult(tables, manifest, seconds)
+        with _timed(seconds, "hand_on_tables"):
+            handoff.put(tables=tables, manifest=manifest)
+    return seconds
 
 
 ENTRY_FIELDS_READ_LATER = ("entry_id", "source_id", "position", "record_key", "title", "authors")
@@ -452,7 +516,7 @@ def _write_extras(
     folder: Path,
     result: RunResult,
     validation: Validation,
-    previous: dict[str, pa.Table] | None,
+    previous: Mapping[str, pa.Table] | None,
     docs: Path,
     failed: bool = False,
     fresh: bool = False,

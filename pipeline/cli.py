@@ -401,11 +401,12 @@ def main(argv: list[str] | None = None) -> int:
             "run on a machine with more memory (the run log's 'peak' per stage shows the growth)"
         )
         return 4
-    except BrokenProcessPool:
+    except BrokenProcessPool as exc:
         log.error(
-            "a worker process was killed (by the system's out-of-memory killer, most "
-            "likely): nothing published, the previous output is as it was; run with "
-            "--jobs 1 or on a machine with more memory"
+            "a process of the run was killed (by the system's out-of-memory killer, most "
+            "likely: %s): nothing published, the previous output is as it was; run with "
+            "--jobs 1 or on a machine with more memory",
+            exc,
         )
         return 4
 

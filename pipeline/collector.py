@@ -104,8 +104,14 @@ def spilled(schema: pa.Schema, chunks: Iterable[pa.Table], folder: Path) -> pa.T
                 writer.write(chunk)
         fh.flush()
         mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    return map_table(mapped, 0, len(mapped))
+
+
+def map_table(mapped: mmap.mmap, start: int, length: int) -> pa.Table:
+    """The Arrow IPC file at `start` in `mapped`, read in place: its columns are the
+    mapping's pages, let go between stages (`forget_spilled_pages`)."""
     _SPILLED.add(mapped)
-    return pa.ipc.open_file(pa.py_buffer(mapped)).read_all()
+    return pa.ipc.open_file(pa.py_buffer(mapped).slice(start, length)).read_all()
 
 
 def forget_spilled_pages() -> None:

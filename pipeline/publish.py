@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -81,24 +81,46 @@ def output_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
 
 def read_published(
     out_dir: Path, columns: dict[str, tuple[str, ...]] | None = None
-) -> dict[str, pa.Table] | None:
+) -> Mapping[str, pa.Table] | None:
     """The tables of a published output folder, or None if there is none.
 
     With `columns`, only those tables, each with only those columns (a table that
-    lacks one is left out, as if absent). A nightly run reads its last output for
-    ids and the report's changes: read whole, a million entries' output was
-    gigabytes held through the run beside the new one."""
+    lacks one is left out, as if absent), each read when first asked for
+    (`PublishedColumns`). A nightly run reads its last output for ids and the
+    report's changes: read whole, a million entries' output was gigabytes held
+    through the run beside the new one."""
     if not (out_dir / MANIFEST).exists():
         return None
     paths = {p.stem: p for p in sorted(out_dir.glob("*.parquet"))}
     if columns is None:
         return {name: pq.read_table(path) for name, path in paths.items()}
-    files = {name: pq.ParquetFile(paths[name]) for name in columns if name in paths}
-    return {
-        name: f.read(columns=list(columns[name]))
-        for name, f in files.items()
-        if set(columns[name]) <= set(f.schema_arrow.names)
-    }
+    return PublishedColumns(paths, columns)
+
+
+class PublishedColumns(Mapping[str, pa.Table]):
+    """Columns of published tables, each table read when first asked for, by the
+    process that asks: a run's phase reads the ids it inherits (`api`), the run
+    itself the report's changes, so no process holds the other's."""
+
+    def __init__(self, paths: dict[str, Path], columns: dict[str, tuple[str, ...]]) -> None:
+        self._columns = columns
+        self._paths = {
+            name: paths[name]
+            for name in columns
+            if name in paths and set(columns[name]) <= set(pq.read_schema(paths[name]).names)
+        }
+        self._read: dict[str, pa.Table] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in self._read:
+            self._read[name] = pq.read_table(self._paths[name], columns=list(self._columns[name]))
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 ROW_GROUP_ROWS = 100_000

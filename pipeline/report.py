@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,9 @@ def pages_first(tables: dict[str, Rows], limit: int | None = MAX_ROWS) -> Rows:
     return ranked[:limit]
 
 
-def changes(current: dict[str, pa.Table], previous: dict[str, pa.Table] | None) -> dict[str, Any]:
+def changes(
+    current: dict[str, pa.Table], previous: Mapping[str, pa.Table] | None
+) -> dict[str, Any]:
     """What changed since the previous published run: papers, merges, splits, flags.
 
     Counted in Arrow: a nightly run at a million entries compares two runs' papers,
@@ -418,7 +420,7 @@ def build_context(
     tables: dict[str, pa.Table],
     manifest: dict[str, Any],
     validation: Validation | None,
-    previous: dict[str, pa.Table] | None,
+    previous: Mapping[str, pa.Table] | None,
     docs_link: str | None,
     failed: bool = False,
 ) -> dict[str, Any]:

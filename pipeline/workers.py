@@ -46,7 +46,8 @@ def release(fd: int) -> None:
     _inherited_fds.discard(fd)
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
+    """In a forked process: die with the run, and let go of its output lock."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -70,9 +71,7 @@ class _ForkPool(ProcessPoolExecutor):
 def fork_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of `jobs` forked workers that die with the run and hold none of its locks."""
     gc.freeze()  # workers fork at the first task, after this
-    return _ForkPool(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
-    )
+    return _ForkPool(jobs, mp_context=multiprocessing.get_context("fork"), initializer=start_worker)
 
 
 WORKER_COPY_SHARE = 0.5

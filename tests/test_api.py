@@ -1,4 +1,5 @@
 import copy
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -35,20 +36,27 @@ def test_entries_set_aside_are_their_published_table_and_the_fields_read_later(
 
 
 class _Reading(dict):
-    """An entry that notes which of its fields the stages read."""
+    """An entry that notes which of its fields the stages read, in `log` (a file: the
+    stages read them in the run's phase processes)."""
 
-    read: ClassVar[set[str]] = set()
+    log: ClassVar[Path]
+
+    def _note(self, key: str) -> None:
+        with _Reading.log.open("a") as fh:
+            fh.write(f"{key}\n")
 
     def __getitem__(self, key: str) -> Any:
-        _Reading.read.add(key)
+        self._note(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        _Reading.read.add(key)
+        self._note(key)
         return super().get(key, default)
 
 
-def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(monkeypatch, model_cache):
+def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(
+    monkeypatch, model_cache, tmp_path
+):
     """Attribution, page listings and the mentions table get entries cut to
     ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
     real = api.set_entries_aside
@@ -60,10 +68,11 @@ def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(monkeypa
         return table, whole
 
     monkeypatch.setattr(api, "set_entries_aside", reading)
-    _Reading.read.clear()
+    monkeypatch.setattr(_Reading, "log", tmp_path / "read.txt", raising=False)
     api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
-    assert {"entry_id", "source_id", "authors"} <= _Reading.read
-    assert _Reading.read <= set(api.ENTRY_FIELDS_READ_LATER)
+    read = set(_Reading.log.read_text().split())
+    assert {"entry_id", "source_id", "authors"} <= read
+    assert read <= set(api.ENTRY_FIELDS_READ_LATER)
 
 
 def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, model_cache):

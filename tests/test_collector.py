@@ -1,4 +1,5 @@
 import gc
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,24 +27,29 @@ def test_the_old_generation_waits_inside_and_the_thresholds_come_back():
     assert gc.get_threshold() == before
 
 
-def test_a_run_builds_its_rows_with_young_collections_only(monkeypatch, model_cache):
-    seen: dict[str, tuple[int, int, int]] = {}
+def test_a_run_builds_its_rows_with_young_collections_only(monkeypatch, model_cache, tmp_path):
+    seen = tmp_path / "seen.json"  # the stages run in the run's phase processes
     real_read, real_attribute = api.read_inputs, api.attribute
 
+    def noting(stage: str) -> None:
+        noted = json.loads(seen.read_text()) if seen.exists() else {}
+        seen.write_text(json.dumps({**noted, stage: gc.get_threshold()}))
+
     def read_inputs(*args, **kwargs):
-        seen["extract"] = gc.get_threshold()
+        noting("extract")
         return real_read(*args, **kwargs)
 
     def attribute(*args, **kwargs):
-        seen["attribute"] = gc.get_threshold()
+        noting("attribute")
         return real_attribute(*args, **kwargs)
 
     monkeypatch.setattr(api, "read_inputs", read_inputs)
     monkeypatch.setattr(api, "attribute", attribute)
     before = gc.get_threshold()
     build_tables(RAW, options=Options(cache_dir=model_cache))
-    assert seen["extract"] == before  # parsing pages may leave cycles: collected as usual
-    assert seen["attribute"][2] == NEVER
+    noted = json.loads(seen.read_text())
+    assert tuple(noted["extract"]) == before  # parsing pages may leave cycles: collected
+    assert noted["attribute"][2] == NEVER
     assert gc.get_threshold() == before
 
 

@@ -179,7 +179,7 @@ def test_a_killed_worker_exits_4_and_keeps_the_published_output(
     run, real = os.getpid(), attribute.read_page
 
     def killed(*args, **kwargs):
-        if os.getpid() != run:  # a forked worker reading pages
+        if os.getppid() != run:  # a worker forked by the attribution phase, reading pages
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
         return real(*args, **kwargs)
 
@@ -187,5 +187,25 @@ def test_a_killed_worker_exits_4_and_keeps_the_published_output(
     monkeypatch.setattr(attribute, "read_page", killed)
     argv = ["run", "--input", str(work / "in"), "--out", str(out), "--jobs", "2"]
     assert cli.main(argv) == 4
-    assert "worker process was killed" in capsys.readouterr().err
+    assert "process of the run was killed" in capsys.readouterr().err
+    assert tables(out) == before
+
+
+@pytest.mark.parametrize("stage", ["match_papers", "resolve_authors", "attribute"])
+def test_a_killed_phase_exits_4_and_keeps_the_published_output(
+    work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stage: str
+):
+    from pipeline import api, cli
+
+    out = work / "out"
+    assert bylines("run", "--input", work / "in", "--out", out).returncode == 0
+    before = tables(out)
+
+    def killed(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)  # the phase's process, as the OOM killer would
+
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # no re-exec: the run stays in this process
+    monkeypatch.setattr(api, stage, killed)
+    assert cli.main(["run", "--input", str(work / "in"), "--out", str(out)]) == 4
+    assert "phase process was killed by signal 9" in capsys.readouterr().err
     assert tables(out) == before

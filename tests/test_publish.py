@@ -172,3 +172,22 @@ def test_read_published_reads_only_the_columns_asked_for(tmp_path: Path):
     assert read["alpha"].column_names == ["x"] and read["alpha"]["x"].to_pylist() == [1, 2]
     whole = publish_mod.read_published(out)
     assert whole is not None and set(whole) == {"alpha", "beta", "gamma"}
+
+
+def test_published_columns_are_read_when_asked_for_by_the_process_that_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    out = tmp_path / "out"
+    publish({"alpha": pa.table({"x": [1]}), "beta": pa.table({"y": [2]})}, {"run_id": "r"}, out)
+    reads: list[str] = []
+    real = publish_mod.pq.read_table
+
+    def read_table(path: Path, **kwargs: object) -> pa.Table:
+        reads.append(Path(path).stem)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(publish_mod.pq, "read_table", read_table)
+    read = publish_mod.read_published(out, {"alpha": ("x",), "beta": ("y",)})
+    assert read is not None and len(read) == 2 and not reads  # the run forks its phases first
+    assert read["beta"]["y"].to_pylist() == [2] and read["beta"] is read["beta"]
+    assert reads == ["beta"]
