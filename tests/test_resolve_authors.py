@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import api
 from pipeline.api import Options, build_tables
 from pipeline.matching import linked_groups
 from pipeline.resolve_authors import SAME_COLLABORATORS
@@ -654,7 +655,12 @@ def test_the_community_pass_runs_on_the_owners_pages_passs_clusters(
     real = ra.join_listed_pieces
     monkeypatch.setattr(ra, "join_listed_pieces", lambda *a: listed.append(real(*a)) or listed[-1])
     community = record_calls(monkeypatch, ra, "join_by_community")
-    build_tables(folder, options=Options(cache_dir=model_cache))
+    options = Options(cache_dir=model_cache)  # the stages in this process, as a phase runs them
+    extracted, entries = api.read_inputs(folder, options, None, {})
+    paths = {s["source_id"]: s["path"] for s in extracted.sources}
+    paper_entries, papers, _, _ = api.papers_of(entries, paths, options, {})
+    listings = ra.page_listings(extracted.sources, entries, paper_entries)
+    api.persons_of(papers, listings, options, {})
     assert len(listed) == 1 and community == listed
 
 
