@@ -377,7 +377,9 @@ def _papers_phase(
         listings = page_listings(extracted.sources, entries, paper_entries)
         with _timed(seconds, "hand_on_papers"):
             handoff.put(papers=papers, listings=listings)
-            handoff.put(extracted=extracted, entries=entries, entries_table=entries_table)
+            handoff.put(sources=extracted.sources, quarantine=extracted.quarantine)
+            handoff.put(extract_issues=extracted.issues)
+            handoff.put(entries=entries, entries_table=entries_table)
             handoff.put(paper_entries=paper_entries, paper_issues=paper_issues)
             handoff.put(paper_info=paper_info)
     return seconds
@@ -406,7 +408,7 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
     seconds = StageClock()
     with young_generations_only():
         with _timed(seconds, "take_persons"):
-            extracted = handoff.get("extracted")
+            sources = handoff.get("sources")
             entries, paper_entries = handoff.get("entries"), handoff.get("paper_entries")
             papers, persons = handoff.get("papers"), handoff.get("persons")
             authorships = handoff.get("authorships")
@@ -415,7 +417,7 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
         with _timed(seconds, "attribute"):
             decisions = read_decisions(options.decisions_path)
             profiles, attributions, thresholds = attribute(
-                extracted.sources,
+                sources,
                 entries,
                 paper_entries,
                 papers,
@@ -431,16 +433,16 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
                 "size_bytes": s["size_bytes"],
                 "format": s["format"],
             }
-            for s in extracted.sources
+            for s in sources
         ]
         listing = "".join(
             f"{i['path']}\0{i['sha256']}\n" for i in sorted(inputs, key=lambda i: i["path"])
         )
         rows: dict[str, Any] = {
-            "sources": extracted.sources,
+            "sources": sources,
             "mentions": functools.partial(_mentions_table, entries),
             "entries": handoff.get("entries_table"),
-            "quarantine": extracted.quarantine,
+            "quarantine": handoff.get("quarantine"),
             "papers": papers,
             "paper_entries": paper_entries,
             "persons": persons,
@@ -448,13 +450,12 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             "profiles": profiles,
             "attributions": attributions,
             "id_changes": id_changes,
-            "quality_issues": extracted.issues
+            "quality_issues": handoff.get("extract_issues")
             + handoff.get("paper_issues")
             + handoff.get("person_issues"),
         }
         # Each list of rows is emptied as its table is built (`drained`), so a million
-        # entries are never held as dicts and as Arrow at once; `extracted` is not
-        # read again.
+        # entries are never held as dicts and as Arrow at once.
         del entries, papers, paper_entries, persons, authorships, profiles, attributions
         with _timed(seconds, "tables"):
             tables = {}

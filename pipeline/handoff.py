@@ -123,7 +123,8 @@ class Handoff:
 
     def put(self, **values: Any) -> None:
         """Leave each value under its name (pickled at once; later changes to the
-        object are not seen). A list is pickled `LIST_CHUNK` items at a time."""
+        object are not seen). A list is pickled `LIST_CHUNK` items at a time, so
+        hand on a large object's lists each under a name of its own."""
         for name, value in values.items():
             start = self._values.seek(0, os.SEEK_END)
             if isinstance(value, list):
