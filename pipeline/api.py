@@ -1,8 +1,9 @@
 """The public entry points: run the stages in order on an input folder.
 
 The CLI is a thin shell over these functions; tests and scripts call them
-directly. Each stage is a function of tables; this module only chains them,
-times them, loads labels and models, and hands the result to `publish`.
+directly. Each stage is a function of tables; this module only chains them
+into phases that each run in a process of their own (`handoff`), times them,
+loads labels and models, and hands the result to `publish`.
 """
 
 from __future__ import annotations

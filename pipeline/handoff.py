@@ -45,8 +45,8 @@ and its compute kernels warn about (and may slow on) buffers not so aligned."""
 
 LIST_CHUNK = 50_000
 """Items of a list pickled together: a pickler remembers every object it has
-written (to write a repeat as a reference), and the list of a million entries'
-rows made that memory 0.2 GB at once."""
+written (to write a repeat as a reference), so a list of a million rows pickled
+at once would hold an entry for each of their objects until the end."""
 
 Place = tuple[str, int, int]
 
