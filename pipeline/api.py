@@ -132,7 +132,7 @@ class Options:
 
 class StageClock(dict[str, float]):
     """Seconds per stage, and `peak_mb`: the run's peak memory when each stage ended
-    (this process or a worker it forked, whichever is larger), so a run log shows
+    (the phase's process or a worker it forked, whichever is larger), so a run log shows
     which stage raised it."""
 
     def __init__(self) -> None:
@@ -153,8 +153,8 @@ class RunResult:
 
 def _peak_mb() -> int:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, workers) / 1024)  # kilobytes on Linux
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024)  # kilobytes on Linux
 
 
 @contextmanager

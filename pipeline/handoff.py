@@ -79,16 +79,15 @@ class _Pickler(pickle.Pickler):
 class _Unpickler(pickle.Unpickler):
     """Reads what `_Pickler` wrote, each table mapped from the tables file."""
 
-    def __init__(self, handoff: Handoff, mapped: mmap.mmap | None) -> None:
+    def __init__(self, handoff: Handoff) -> None:
         super().__init__(handoff._values)
         self.handoff = handoff
-        self.mapped = mapped
 
     def persistent_load(self, pid: Any) -> pa.Table:
         kind, start, length = pid
-        if kind != "arrow" or self.mapped is None:
+        if kind != "arrow":
             raise pickle.UnpicklingError(f"unknown handed-on object {kind!r}")
-        table = map_table(self.mapped, start, length)
+        table = map_table(self.handoff._mapping(), start, length)
         self.handoff._mapped[id(table)] = (weakref.ref(table), (kind, start, length))
         return table
 
@@ -107,6 +106,7 @@ class Handoff:
         """Where each value starts, and how many chunks a list was pickled in."""
         self._mapped: dict[int, tuple[weakref.ref[pa.Table], Place]] = {}
         """The tables read so far, by id: put again, they are not written again."""
+        self._mapped_file: mmap.mmap | None = None
 
     def __enter__(self) -> Handoff:
         return self
@@ -115,6 +115,7 @@ class Handoff:
         self.close()
 
     def close(self) -> None:
+        self._mapped_file = None  # tables already read keep their pages mapped
         self._values.close()
         self._tables.close()
 
@@ -141,14 +142,19 @@ class Handoff:
         """A fresh copy of the value left under `name`; its tables mapped, not read."""
         start, chunks = self._places[name]
         self._values.seek(start)
-        size = self._tables.seek(0, os.SEEK_END)
-        mapped = mmap.mmap(self._tables.fileno(), size, access=mmap.ACCESS_READ) if size else None
         if chunks is None:
-            return _Unpickler(self, mapped).load()
+            return _Unpickler(self).load()
         value: list[Any] = []
         for _ in range(chunks):
-            value.extend(_Unpickler(self, mapped).load())
+            value.extend(_Unpickler(self).load())
         return value
+
+    def _mapping(self) -> mmap.mmap:
+        """The tables file mapped whole, once for as long as it does not grow."""
+        size = os.fstat(self._tables.fileno()).st_size
+        if self._mapped_file is None or len(self._mapped_file) != size:
+            self._mapped_file = mmap.mmap(self._tables.fileno(), size, access=mmap.ACCESS_READ)
+        return self._mapped_file
 
     def apart(self, work: Callable[[Handoff], R], what: str) -> R:
         """`work(self)` in a process forked from this one; its return value (keep it

@@ -151,7 +151,7 @@ def changes(
     }
 
 
-def _read_for_changes(tables: dict[str, pa.Table] | None, name: str) -> pa.Table:
+def _read_for_changes(tables: Mapping[str, pa.Table] | None, name: str) -> pa.Table:
     """Table `name`'s `CHANGES_READ` columns (empty when the run lacks the table)."""
     columns = list(CHANGES_READ[name])
     return _empty(tables, name, CHANGES_READ[name]).select(columns)
