@@ -19,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -29,12 +29,11 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
-from pipeline.attribute import attribute, read_decisions
+from pipeline.attribute import attribute_pages, catalogue, read_decisions
 from pipeline.collector import (
     drained,
     forget_spilled_pages,
     give_back_freed_memory,
-    spilled,
     young_generations_only,
 )
 from pipeline.comparisons import Model
@@ -115,7 +114,7 @@ class Options:
 
     @property
     def spill_dir(self) -> Path:
-        """Tables a run has finished with until it publishes them (`collector.spilled`)."""
+        """The files a run hands its phases' results on in (`handoff.Handoff`)."""
         return self.cache_dir / "spill"
 
     @property
@@ -163,10 +162,11 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     log.info("stage %s: started", stage)
     yield
     forget_spilled_pages()  # what the stage read of spilled tables is not held after it
-    seconds[stage] = round(time.perf_counter() - start, 4)
+    took = time.perf_counter() - start
+    seconds[stage] = round(seconds.get(stage, 0.0) + took, 4)  # a stage may come in parts
     if isinstance(seconds, StageClock):
         seconds.peak_mb[stage] = _peak_mb()
-    log.info("stage %s: done in %.2fs, peak %d MB", stage, seconds[stage], _peak_mb())
+    log.info("stage %s: done in %.2fs, peak %d MB", stage, took, _peak_mb())
 
 
 def _versions() -> dict[str, str]:
@@ -374,7 +374,7 @@ def _papers_phase(
             entries, paths, options, seconds, previous
         )
         with _timed(seconds, "entries_table"):
-            entries_table, entries = set_entries_aside(entries, options.spill_dir)
+            entries_table, entries = set_entries_aside(entries, handoff.table_from)
         listings = page_listings(extracted.sources, entries, paper_entries)
         with _timed(seconds, "hand_on_papers"):
             handoff.put(papers=papers, listings=listings)
@@ -416,17 +416,30 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         with _timed(seconds, "attribute"):
-            decisions = read_decisions(options.decisions_path)
-            profiles, attributions, thresholds = attribute(
-                sources,
-                entries,
-                paper_entries,
-                papers,
-                persons,
-                authorships,
-                decisions,
-                options.num_cores,
+            cat = catalogue(
+                paper_entries, papers, persons, authorships, read_decisions(options.decisions_path)
             )
+        with _timed(seconds, "tables"):
+            # The rows attribution no longer reads become their tables before it forks
+            # workers: each list is emptied as its table is built (`drained`), so a
+            # million entries are never held as dicts and as Arrow at once, and the
+            # workers fork from a process without them.
+            tables = {
+                "mentions": _mentions_table(entries),
+                "papers": to_table("papers", drained(papers)),
+                "paper_entries": to_table("paper_entries", drained(paper_entries)),
+                "persons": to_table("persons", drained(persons)),
+                "authorships": to_table("authorships", drained(authorships)),
+            }
+            for entry in entries:
+                entry.pop("authors", None)
+            del papers, paper_entries, persons, authorships
+            give_back_freed_memory()
+        with _timed(seconds, "attribute"):
+            profiles, attributions, thresholds = attribute_pages(
+                sources, entries, cat, options.num_cores
+            )
+            del cat, entries
         inputs = [
             {
                 "path": s["path"],
@@ -441,13 +454,8 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
         )
         rows: dict[str, Any] = {
             "sources": sources,
-            "mentions": functools.partial(_mentions_table, entries),
             "entries": handoff.get("entries_table"),
             "quarantine": handoff.get("quarantine"),
-            "papers": papers,
-            "paper_entries": paper_entries,
-            "persons": persons,
-            "authorships": authorships,
             "profiles": profiles,
             "attributions": attributions,
             "id_changes": id_changes,
@@ -455,19 +463,13 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             + handoff.get("paper_issues")
             + handoff.get("person_issues"),
         }
-        # Each list of rows is emptied as its table is built (`drained`), so a million
-        # entries are never held as dicts and as Arrow at once.
-        del entries, papers, paper_entries, persons, authorships, profiles, attributions
+        del profiles, attributions
         with _timed(seconds, "tables"):
-            tables = {}
             for name in list(rows):
                 value = rows.pop(name)
-                if callable(value):
-                    tables[name] = value()
-                elif isinstance(value, pa.Table):
-                    tables[name] = value
-                else:
-                    tables[name] = to_table(name, drained(value))
+                tables[name] = (
+                    value if isinstance(value, pa.Table) else to_table(name, drained(value))
+                )
                 del value
                 give_back_freed_memory()
             tables = {name: tables[name] for name in TABLE_ORDER}
@@ -491,20 +493,20 @@ mentions table (the bylines)."""
 
 
 def set_entries_aside(
-    entries: list[dict[str, Any]], spill_dir: Path
+    entries: list[dict[str, Any]], sink: Callable[[pa.Schema, Iterable[pa.Table]], pa.Table]
 ) -> tuple[pa.Table, list[dict[str, Any]]]:
     """The entries' published table, built once the papers are merged and mapped from
-    a file in `spill_dir` (`collector.spilled`), and the entries cut to
-    `ENTRY_FIELDS_READ_LATER`. Whole entries (text, abstract, normalized keys) were
-    3.4 GB of Python objects at a million, held through person resolution and
-    attribution, and copied into the workers those fork as the workers read them.
-    The table is written a chunk at a time, in published order, each chunk's rows
-    let go as it is written, so it never sits in memory beside them; `entries` is
-    left empty."""
+    the file `sink` writes it to (the run's `Handoff.table_from`, so it is written
+    once), and the entries cut to `ENTRY_FIELDS_READ_LATER`. Whole entries (text,
+    abstract, normalized keys) were 3.4 GB of Python objects at a million, held
+    through person resolution and attribution, and copied into the workers those
+    fork as the workers read them. The table is written a chunk at a time, in
+    published order, each chunk's rows let go as it is written, so it never sits in
+    memory beside them; `entries` is left empty."""
     later = [{k: e[k] for k in ENTRY_FIELDS_READ_LATER if k in e} for e in entries]
     ordered = in_published_order("entries", entries)
     entries.clear()
-    table = spilled(PUBLISHED["entries"], table_chunks("entries", drained(ordered)), spill_dir)
+    table = sink(PUBLISHED["entries"], table_chunks("entries", drained(ordered)))
     give_back_freed_memory()
     return table, later
 

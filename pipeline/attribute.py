@@ -665,10 +665,25 @@ def prepare_page(
     return PageCore(view.source, profile, view.entries, listed, core, spellings)
 
 
+PAPER_FIELDS_READ = (
+    "paper_id",
+    "title",
+    "arxiv_id",
+    "author_names",
+    "authors_complete",
+    "category",
+)
+PERSON_FIELDS_READ = ("person_id", "name", "variants")
+"""What attribution reads of a paper and of a person once its catalogue is made."""
+
+
 @dataclass
 class Catalogue:
     """The run's tables as the lookups attribution reads, built once and shared by
-    every page (and by forked workers, which read them without pickling)."""
+    every page (and by forked workers, which read them without pickling). It holds
+    none of the rows it was made from, only the fields it reads of them
+    (`PAPER_FIELDS_READ`), so the caller can let the rows go before pages are
+    read: forked workers copy every object they read (reference counts are writes)."""
 
     paper_by_id: dict[str, dict[str, Any]]
     person_by_id: dict[str, dict[str, Any]]
@@ -700,8 +715,8 @@ def catalogue(
         written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
     index, vectors = _topic_vectors(papers)
     return Catalogue(
-        {p["paper_id"]: p for p in papers},
-        {p["person_id"]: p for p in persons},
+        {p["paper_id"]: _fields(p, PAPER_FIELDS_READ) for p in papers},
+        {p["person_id"]: _fields(p, PERSON_FIELDS_READ) for p in persons},
         {r["entry_id"]: r["paper_id"] for r in paper_entries},
         persons_on,
         papers_of_person,
@@ -710,6 +725,10 @@ def catalogue(
         vectors,
         decisions,
     )
+
+
+def _fields(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: row.get(name) for name in names}
 
 
 def read_page(
@@ -823,13 +842,24 @@ def attribute(
     decisions: list[Decision],
     jobs: int = 1,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """`profiles` and `attributions` rows, and the thresholds used.
+    """`profiles` and `attributions` rows, and the thresholds used: `attribute_pages`
+    on the tables' `catalogue`."""
+    cat = catalogue(paper_entries, papers, persons, authorships, decisions)
+    return attribute_pages(sources, entries, cat, jobs)
+
+
+def attribute_pages(
+    sources: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    cat: Catalogue,
+    jobs: int = 1,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """`profiles` and `attributions` rows of the pages, and the thresholds used.
 
     Two passes: every page's core first, so that an entry can be checked against
     the other profiles that claim its paper (`claimed_elsewhere`), then the scores.
     Each pass shares the pages out among `jobs` processes (`shared_out`); a worker
     sends back what it found, never the pages' entries."""
-    cat = catalogue(paper_entries, papers, persons, authorships, decisions)
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entries:
         by_source[e["source_id"]].append(e)

@@ -11,7 +11,8 @@ cyclic garbage (the peak memory of a 100k run is the same with the scans and
 without them, 1,464 and 1,469 MB), so the oldest generation is left alone while
 they run; the young generations still collect the short-lived cycles.
 
-A table spilled (`spilled`) is in the page cache, not in the run's own memory:
+A table spilled to a file and mapped back (`map_table`, the run's `Handoff`) is
+in the page cache, not in the run's own memory:
 the entries' 2 GB at a million, read only by validation, the report and the
 Parquet writer, each of which lets go of the pages it read (`forget_spilled_pages`).
 """
@@ -22,13 +23,10 @@ import ctypes
 import ctypes.util
 import gc
 import mmap
-import os
-import tempfile
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import TypeVar
 
 import pyarrow as pa
@@ -36,7 +34,7 @@ import pyarrow as pa
 T = TypeVar("T")
 
 _SPILLED: weakref.WeakSet[mmap.mmap] = weakref.WeakSet()
-"""The mappings of spilled tables still in use (`spilled`)."""
+"""The mappings of spilled tables still in use (`map_table`)."""
 
 NEVER = 2**31 - 1
 """A threshold the oldest generation's counter does not reach in a run."""
@@ -86,25 +84,6 @@ def drained(rows: list[T], trim_every: int = 100_000) -> Iterator[T]:
         if i and not i % trim_every:
             give_back_freed_memory()
         yield row
-
-
-def spilled(schema: pa.Schema, chunks: Iterable[pa.Table], folder: Path) -> pa.Table:
-    """The table `chunks` make, written to a file in `folder` one chunk at a time and
-    mapped back instead of held: its pages are the file's, read in when a later
-    stage or the writer reads them and dropped again when memory runs short, not
-    anonymous memory the run holds. The file is unlinked before it is written, so
-    nothing is left behind by any kind of exit; the mapping keeps its data until
-    the last column of the table is let go."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, suffix=".arrow")
-    os.unlink(name)
-    with os.fdopen(fd, "w+b") as fh:
-        with pa.ipc.new_file(fh, schema) as writer:
-            for chunk in chunks:
-                writer.write(chunk)
-        fh.flush()
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    return map_table(mapped, 0, len(mapped))
 
 
 def map_table(mapped: mmap.mmap, start: int, length: int) -> pa.Table:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import traceback
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -65,15 +65,7 @@ class _Pickler(pickle.Pickler):
         known = self.handoff._mapped.get(id(obj))
         if known is not None and known[0]() is obj:
             return known[1]
-        tables = self.handoff._tables
-        end = tables.seek(0, os.SEEK_END)
-        start = -(-end // ALIGNMENT) * ALIGNMENT
-        tables.write(bytes(start - end))
-        sink = pa.PythonFile(tables, mode="w")
-        with pa.ipc.new_file(sink, obj.schema) as writer:
-            writer.write_table(obj)
-        tables.flush()
-        return ("arrow", start, tables.seek(0, os.SEEK_END) - start)
+        return self.handoff._write_ipc(obj.schema, [obj])
 
 
 class _Unpickler(pickle.Unpickler):
@@ -84,12 +76,9 @@ class _Unpickler(pickle.Unpickler):
         self.handoff = handoff
 
     def persistent_load(self, pid: Any) -> pa.Table:
-        kind, start, length = pid
-        if kind != "arrow":
-            raise pickle.UnpicklingError(f"unknown handed-on object {kind!r}")
-        table = map_table(self.handoff._mapping(), start, length)
-        self.handoff._mapped[id(table)] = (weakref.ref(table), (kind, start, length))
-        return table
+        if pid[0] != "arrow":
+            raise pickle.UnpicklingError(f"unknown handed-on object {pid[0]!r}")
+        return self.handoff._read_table(pid)
 
 
 class Handoff:
@@ -148,6 +137,33 @@ class Handoff:
         for _ in range(chunks):
             value.extend(_Unpickler(self).load())
         return value
+
+    def table_from(self, schema: pa.Schema, chunks: Iterable[pa.Table]) -> pa.Table:
+        """The table `chunks` make, written into the tables file a chunk at a time
+        and mapped back (as `collector.spilled` does, to a file of its own): a
+        table too big to hold whole is written once, and `put` later as its place.
+        """
+        return self._read_table(self._write_ipc(schema, chunks))
+
+    def _write_ipc(self, schema: pa.Schema, chunks: Iterable[pa.Table]) -> Place:
+        """Append `chunks` to the tables file as one IPC file, aligned; its place."""
+        tables = self._tables
+        end = tables.seek(0, os.SEEK_END)
+        start = -(-end // ALIGNMENT) * ALIGNMENT
+        tables.write(bytes(start - end))
+        sink = pa.PythonFile(tables, mode="w")
+        with pa.ipc.new_file(sink, schema) as writer:
+            for chunk in chunks:
+                writer.write(chunk)
+        tables.flush()
+        return ("arrow", start, tables.seek(0, os.SEEK_END) - start)
+
+    def _read_table(self, place: Place) -> pa.Table:
+        """The table at `place`, mapped; known by its id so it is never written again."""
+        _, start, length = place
+        table = map_table(self._mapping(), start, length)
+        self._mapped[id(table)] = (weakref.ref(table), place)
+        return table
 
     def _mapping(self) -> mmap.mmap:
         """The tables file mapped whole, once for as long as it does not grow."""

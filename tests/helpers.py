@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from pipeline.extract import FileResult, extract_file
@@ -49,3 +51,11 @@ def mapped_kb(folder: Path) -> int:
             elif inside and line.startswith("Rss:"):
                 total += int(line.split()[1])
     return total
+
+
+def spilled(schema: pa.Schema, chunks: Iterable[pa.Table], folder: Path) -> pa.Table:
+    """A table mapped from an unlinked file in `folder`, as a run hands tables on."""
+    from pipeline.handoff import Handoff
+
+    with Handoff(folder) as handoff:
+        return handoff.table_from(schema, chunks)

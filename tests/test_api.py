@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from pipeline import api
+from pipeline.handoff import Handoff
 from pipeline.schema import to_table
 from tests.helpers import RAW
 
@@ -28,7 +29,8 @@ def test_entries_set_aside_are_their_published_table_and_the_fields_read_later(
 ):
     _, entries = api.read_inputs(RAW, api.Options(cache_dir=model_cache), None, {})
     whole = copy.deepcopy(entries)
-    table, later = api.set_entries_aside(entries, tmp_path / "spill")
+    with Handoff(tmp_path / "spill") as handoff:
+        table, later = api.set_entries_aside(entries, handoff.table_from)
     assert table.equals(to_table("entries", whole))
     assert entries == []  # the whole rows are let go
     assert later == [{k: e[k] for k in api.ENTRY_FIELDS_READ_LATER if k in e} for e in whole]
@@ -61,10 +63,10 @@ def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(
     ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
     real = api.set_entries_aside
 
-    def reading(entries, spill_dir):
+    def reading(entries, sink):
         whole = [_Reading(e) for e in entries]
         entries[:] = []
-        table, _ = real([dict(e) for e in whole], spill_dir)
+        table, _ = real([dict(e) for e in whole], sink)
         return table, whole
 
     monkeypatch.setattr(api, "set_entries_aside", reading)

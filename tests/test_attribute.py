@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +14,16 @@ from scipy import sparse
 import pipeline.attribute as attribute_module
 from pipeline.api import Options, build_tables
 from pipeline.attribute import (
+    PAPER_FIELDS_READ,
+    PERSON_FIELDS_READ,
     Decision,
     Evidence,
     PageCore,
     append_decision,
     attribute,
+    attribute_pages,
     calibrate,
+    catalogue,
     claimed_elsewhere,
     claims_index,
     infer_owner,
@@ -360,6 +365,61 @@ def test_pages_shared_out_between_two_processes_are_attributed_as_in_one(monkeyp
     pages = [attribute_module.PageCore({}, {}, [{}] * n, set(), frozenset()) for n in (3, 1, 5, 2)]
     assert page_batches(pages, 4) == [[0, 1], [2], [3]]
     assert page_batches(pages, 100) == [[0, 1, 2, 3]] and page_batches([], 4) == []
+
+
+def test_the_catalogue_holds_none_of_the_rows_it_was_made_from():
+    """A run lets the rows go before reading pages, since forked workers copy every
+    object they read: the catalogue keeps only the fields attribution reads, and
+    attributes the pages as the rows did once they are gone."""
+    sources, entries, paper_entries, papers, persons, authorships = _two_profiles_tables([])
+    for paper in papers:
+        paper["abstract"] = "a long abstract that attribution does not read " * 20
+    rows = [*papers, *persons, *paper_entries, *authorships]
+    held = [sys.getrefcount(row) for row in rows]
+    cat = catalogue(paper_entries, papers, persons, authorships, [])
+    assert [sys.getrefcount(row) for row in rows] == held
+    assert {tuple(p) for p in cat.paper_by_id.values()} == {PAPER_FIELDS_READ}
+    assert {tuple(p) for p in cat.person_by_id.values()} == {PERSON_FIELDS_READ}
+    expected = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
+    del rows
+    for table in (papers, persons, paper_entries, authorships):
+        table.clear()
+    assert attribute_pages(sources, entries, cat) == expected
+
+
+class _Reading(dict):
+    """A row that notes which of its fields are read, in `read`."""
+
+    def __init__(self, row: dict, read: set[str]) -> None:
+        super().__init__(row)
+        self.read = read
+
+    def __getitem__(self, key: str):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_attribution_reads_only_the_fields_its_catalogue_keeps(sample_run, monkeypatch):
+    """The catalogue keeps `PAPER_FIELDS_READ` and `PERSON_FIELDS_READ` of the rows;
+    attribution reading another field would read None."""
+    read: dict[tuple[str, ...], set[str]] = {PAPER_FIELDS_READ: set(), PERSON_FIELDS_READ: set()}
+    monkeypatch.setattr(attribute_module, "_fields", lambda row, names: _Reading(row, read[names]))
+    run = sample_run
+    attribute(
+        run["sources"],
+        run["entries"],
+        run["paper_entries"],
+        run["papers"],
+        run["persons"],
+        run["authorships"],
+        [],
+    )
+    assert {"author_names", "category"} <= read[PAPER_FIELDS_READ] <= set(PAPER_FIELDS_READ)
+    assert {"name", "variants"} <= read[PERSON_FIELDS_READ] <= set(PERSON_FIELDS_READ)
 
 
 def test_two_profiles_of_one_person_do_not_claim_each_others_papers():

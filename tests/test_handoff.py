@@ -4,6 +4,7 @@ does not stay in the run's memory."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from pipeline.collector import forget_spilled_pages
 from pipeline.errors import ConfigError
 from pipeline.handoff import Handoff
 
@@ -125,6 +127,49 @@ def test_a_table_read_from_the_handoff_is_not_written_again(tmp_path: Path):
         assert handoff.get("again")["t"].equals(table)
         handoff.put(other=pa.table({"x": [1]}))  # a table it has not seen is written
         assert os.fstat(handoff._tables.fileno()).st_size > size
+
+
+def _mapped_from(folder: Path) -> list[str]:
+    with open("/proc/self/maps") as maps:
+        return [line for line in maps if str(folder) in line]
+
+
+def test_a_table_written_a_chunk_at_a_time_is_mapped_back_and_handed_on_once(tmp_path):
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'x' * 1000}{i}" for i in range(20_000)], "n": range(20_000)})
+    expected = table.to_pydict()
+    held = pa.total_allocated_bytes()
+    with Handoff(folder) as handoff:
+        copy = handoff.table_from(table.schema, table.to_batches(max_chunksize=5_000))
+        del table
+        # the 20 MB of text live in the file's pages now, not in Arrow's allocations
+        assert pa.total_allocated_bytes() < held - 15_000_000
+        assert copy.to_pydict() == expected
+        assert list(folder.iterdir()) == []  # unlinked: nothing left behind by any exit
+        assert any("(deleted)" in line for line in _mapped_from(folder))
+        size = os.fstat(handoff._tables.fileno()).st_size
+        handoff.put(entries=copy)
+        assert os.fstat(handoff._tables.fileno()).st_size == size  # its place, not a copy
+        assert handoff.get("entries").to_pydict() == expected
+    assert copy.to_pydict() == expected  # the table outlives the handoff's files
+    del copy
+    gc.collect()
+    assert _mapped_from(folder) == []  # the mapping goes with the last column
+
+
+def test_pages_of_a_handed_on_table_once_read_can_be_let_go(tmp_path):
+    from tests.helpers import mapped_kb
+
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'y' * 1000}{i}" for i in range(20_000)]})
+    with Handoff(folder) as handoff:
+        copy = handoff.table_from(table.schema, table.to_batches())
+    expected = table.to_pydict()
+    assert copy.to_pydict() == expected  # read: its pages are mapped in
+    assert mapped_kb(folder) > 15_000
+    forget_spilled_pages()
+    assert mapped_kb(folder) < 1_000
+    assert copy.to_pydict() == expected  # and read in again when touched
 
 
 def test_a_phase_never_returns_into_the_run_even_when_its_log_is_closed(tmp_path: Path):

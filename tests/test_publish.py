@@ -133,8 +133,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path):
 
 
 def test_a_spilled_table_is_written_without_its_whole_file_mapped_in(tmp_path: Path, monkeypatch):
-    from pipeline.collector import spilled
-    from tests.helpers import mapped_kb
+    from tests.helpers import mapped_kb, spilled
 
     monkeypatch.setattr(publish_mod, "ROW_GROUP_ROWS", 5_000)
     folder = tmp_path / "spill"

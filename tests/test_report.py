@@ -351,8 +351,7 @@ def test_rows_of_a_spilled_table_read_only_the_columns_the_report_shows(tmp_path
     import pyarrow.compute as pc
 
     from pipeline import report
-    from pipeline.collector import spilled
-    from tests.helpers import mapped_kb
+    from tests.helpers import mapped_kb, spilled
 
     n = 20_000
     entries = pa.table(
@@ -388,8 +387,7 @@ def test_scores_by_status_read_two_columns_of_a_spilled_table(tmp_path):
     import pyarrow as pa
 
     from pipeline import report
-    from pipeline.collector import spilled
-    from tests.helpers import mapped_kb
+    from tests.helpers import mapped_kb, spilled
 
     n = 20_000
     attributions = pa.table(
