@@ -423,13 +423,16 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             # The rows attribution no longer reads become their tables before it forks
             # workers: each list is emptied as its table is built (`drained`), so a
             # million entries are never held as dicts and as Arrow at once, and the
-            # workers fork from a process without them.
+            # workers fork from a process without them. Each table goes straight into
+            # the handoff (`_handed_on`).
             tables = {
-                "mentions": _mentions_table(entries),
-                "papers": to_table("papers", drained(papers)),
-                "paper_entries": to_table("paper_entries", drained(paper_entries)),
-                "persons": to_table("persons", drained(persons)),
-                "authorships": to_table("authorships", drained(authorships)),
+                "mentions": _handed_on(handoff, _mentions_table(entries)),
+                "papers": _handed_on(handoff, to_table("papers", drained(papers))),
+                "paper_entries": _handed_on(
+                    handoff, to_table("paper_entries", drained(paper_entries))
+                ),
+                "persons": _handed_on(handoff, to_table("persons", drained(persons))),
+                "authorships": _handed_on(handoff, to_table("authorships", drained(authorships))),
             }
             for entry in entries:
                 entry.pop("authors", None)
@@ -468,7 +471,9 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             for name in list(rows):
                 value = rows.pop(name)
                 tables[name] = (
-                    value if isinstance(value, pa.Table) else to_table(name, drained(value))
+                    value
+                    if isinstance(value, pa.Table)
+                    else _handed_on(handoff, to_table(name, drained(value)))
                 )
                 del value
                 give_back_freed_memory()
@@ -484,6 +489,13 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
         with _timed(seconds, "hand_on_tables"):
             handoff.put(tables=tables, manifest=manifest)
     return seconds
+
+
+def _handed_on(handoff: Handoff, table: pa.Table) -> pa.Table:
+    """`table` written into the handoff at once and mapped back: while the phase goes
+    on its pages are the file's, not the phase's own memory (nor in what its forked
+    workers count), and handing the tables on at its end writes nothing again."""
+    return handoff.table_from(table.schema, table.to_batches())
 
 
 ENTRY_FIELDS_READ_LATER = ("entry_id", "source_id", "position", "record_key", "title", "authors")

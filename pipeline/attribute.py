@@ -117,6 +117,13 @@ def names_match(a: str, b: str) -> bool:
 # ---- owners ------------------------------------------------------------------------
 
 
+Bylines = dict[str, dict[str, str]]
+"""paper_id -> {person_id: the name as that person is written on the paper}: the
+persons on its merged byline. One dict per paper, keyed by strings: a worker's
+lookups in it write to no key (a dict keyed by (paper, person) tuples writes to
+each tuple it compares, copying its page into the worker)."""
+
+
 @dataclass
 class PageView:
     """What one page lists, resolved: its entries' papers and the persons on them."""
@@ -124,8 +131,7 @@ class PageView:
     source: dict[str, Any]
     entries: list[dict[str, Any]]
     paper_of: dict[str, str]
-    persons_on: dict[str, set[str]]
-    """paper_id -> person ids on its merged byline."""
+    persons_on: Bylines
 
 
 def candidates(view: PageView, persons: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -560,24 +566,17 @@ def owner_spellings(is_owner: Callable[[str], bool], names: Iterable[str]) -> fr
 
 
 def names_on(
-    paper_ids: Iterable[str],
-    persons_on: dict[str, set[str]],
-    written: dict[tuple[str, str], str],
-    paper_by_id: dict[str, dict[str, Any]],
+    paper_ids: Iterable[str], persons_on: Bylines, paper_by_id: dict[str, dict[str, Any]]
 ) -> Iterator[str]:
     """Every name written on these papers: as each author wrote it, and on the
     merged bylines."""
     for paper_id in paper_ids:
-        for person_id in persons_on.get(paper_id, ()):
-            yield written[(paper_id, person_id)]
+        yield from persons_on.get(paper_id, {}).values()
         yield from paper_by_id[paper_id]["author_names"]
 
 
 def page_coauthors(
-    paper_ids: set[str],
-    spellings: AbstractSet[str],
-    persons_on: dict[str, set[str]],
-    written: dict[tuple[str, str], str],
+    paper_ids: set[str], spellings: AbstractSet[str], persons_on: Bylines
 ) -> dict[str, dict[str, str]]:
     """Each listed paper's coauthors (person id -> link key), anyone written with one
     of the owner's spellings (`owner_spellings`) left out: the owner and a namesake
@@ -587,8 +586,7 @@ def page_coauthors(
     out = {}
     for paper_id in paper_ids:
         out[paper_id] = {}
-        for person_id in persons_on.get(paper_id, ()):
-            name = written[(paper_id, person_id)]
+        for person_id, name in persons_on.get(paper_id, {}).items():
             if name not in spellings:
                 out[paper_id][person_id] = name_key(name)
     return out
@@ -652,15 +650,14 @@ def prepare_page(
     view: PageView,
     profile: dict[str, Any],
     is_owner: Callable[[str], bool],
-    written: dict[tuple[str, str], str],
     paper_by_id: dict[str, dict[str, Any]],
 ) -> PageCore:
     """The page's listed papers, the owner's spellings on them, and its core; its
     coauthors are found again when it is scored, so that a million entries'
     coauthor maps are not all held at once."""
     listed = {view.paper_of[e["entry_id"]] for e in view.entries}
-    spellings = owner_spellings(is_owner, names_on(listed, view.persons_on, written, paper_by_id))
-    coauthors = page_coauthors(listed, spellings, view.persons_on, written)
+    spellings = owner_spellings(is_owner, names_on(listed, view.persons_on, paper_by_id))
+    coauthors = page_coauthors(listed, spellings, view.persons_on)
     core = page_core(page_groups({p: link_keys(c) for p, c in coauthors.items()}))
     return PageCore(view.source, profile, view.entries, listed, core, spellings)
 
@@ -689,14 +686,12 @@ class Catalogue:
     person_by_id: dict[str, dict[str, Any]]
     paper_of: dict[str, str]
     """entry_id -> paper_id."""
-    persons_on: dict[str, set[str]]
-    """paper_id -> person ids on its merged byline."""
+    persons_on: Bylines
     papers_of_person: dict[str, set[str]]
-    written: dict[tuple[str, str], str]
-    """(paper_id, person_id) -> the name as written."""
     topic_index: dict[str, int]
     topic_vectors: Any
-    decisions: list[Decision]
+    decisions: dict[str, list[Decision]]
+    """The curators' decisions by page, in the order they were made."""
 
 
 def catalogue(
@@ -706,24 +701,24 @@ def catalogue(
     authorships: list[dict[str, Any]],
     decisions: list[Decision],
 ) -> Catalogue:
-    persons_on: dict[str, set[str]] = defaultdict(set)
+    persons_on: Bylines = defaultdict(dict)
     papers_of_person: dict[str, set[str]] = defaultdict(set)
-    written: dict[tuple[str, str], str] = {}
     for a in authorships:
-        persons_on[a["paper_id"]].add(a["person_id"])
+        persons_on[a["paper_id"]][a["person_id"]] = a["name_as_written"]
         papers_of_person[a["person_id"]].add(a["paper_id"])
-        written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
+    by_page: dict[str, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        by_page[decision.page].append(decision)
     index, vectors = _topic_vectors(papers)
     return Catalogue(
         {p["paper_id"]: _fields(p, PAPER_FIELDS_READ) for p in papers},
         {p["person_id"]: _fields(p, PERSON_FIELDS_READ) for p in persons},
         {r["entry_id"]: r["paper_id"] for r in paper_entries},
-        persons_on,
-        papers_of_person,
-        written,
+        dict(persons_on),
+        dict(papers_of_person),
         index,
         vectors,
-        decisions,
+        dict(by_page),
     )
 
 
@@ -742,7 +737,7 @@ def read_page(
     if profile["owner_origin"] == "unknown":
         return profile, None
     is_owner = is_owner or owner_matcher(profile["owner_name"])
-    return profile, prepare_page(view, profile, is_owner, cat.written, cat.paper_by_id)
+    return profile, prepare_page(view, profile, is_owner, cat.paper_by_id)
 
 
 def score_pages(
@@ -771,11 +766,12 @@ def _page_rows(
 ) -> Iterator[tuple[dict[str, Any], Decision | None]]:
     source, profile, core, listed = page.source, page.profile, page.core, page.listed
     persons_on, paper_by_id, person_by_id = cat.persons_on, cat.paper_by_id, cat.person_by_id
-    coauthors = page_coauthors(listed, page.spellings, persons_on, cat.written)
+    coauthors = page_coauthors(listed, page.spellings, persons_on)
     links = {p: link_keys(c) for p, c in coauthors.items()}
     on_core = Counter(key for p in core for key in links[p])
     core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
     typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
+    decided = cat.decisions.get(source["path"], [])
     for entry in page.entries:
         paper_id = cat.paper_of[entry["entry_id"]]
         paper = paper_by_id[paper_id]
@@ -791,7 +787,6 @@ def _page_rows(
             ),
             core_fields,
             persons_on,
-            cat.written,
             similarity.get(paper_id),
             typical,
         )
@@ -819,7 +814,7 @@ def _page_rows(
             "shared_coauthors": len(evidence.shared_coauthors),
             "topic_similarity": evidence.topic_similarity,
         }
-        yield row, decision_for(cat.decisions, source["path"], entry, paper)
+        yield row, decision_for(decided, source["path"], entry, paper) if decided else None
 
 
 PAGE_BATCH = 20_000
@@ -927,8 +922,7 @@ def _evidence(
     in_core: bool | None,
     shared_coauthors: list[str],
     core_fields: set[str],
-    persons_on: dict[str, set[str]],
-    written: dict[tuple[str, str], str],
+    persons_on: Bylines,
     topic_similarity: float | None,
     topic_typical: float,
 ) -> Evidence:
@@ -945,11 +939,12 @@ def _evidence(
     )
     matching = [n for n in paper["author_names"] if n in spellings]
     e.owner_on_byline = bool(matching)
-    e.owner_as_written = written.get((paper_id, owner)) if owner else None
+    byline = persons_on.get(paper_id, {})
+    e.owner_as_written = byline.get(owner) if owner else None
     e.owner_as_written = e.owner_as_written or (matching[0] if matching else None)
-    if e.owner_on_byline and owner is not None and owner not in persons_on.get(paper_id, ()):
-        for person_id in sorted(persons_on.get(paper_id, ())):
-            name = written[(paper_id, person_id)]
+    if e.owner_on_byline and owner is not None and owner not in byline:
+        for person_id in sorted(byline):
+            name = byline[person_id]
             if name in spellings:
                 e.namesake = f"{name}, {person_id}"
                 break
