@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
-from pipeline.attribute import attribute_pages, catalogue, read_decisions
+from pipeline.attribute import attribute_pages, catalogue, listed_pages, read_decisions
 from pipeline.collector import (
     drained,
     forget_spilled_pages,
@@ -416,9 +416,8 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         with _timed(seconds, "attribute"):
-            cat = catalogue(
-                paper_entries, papers, persons, authorships, read_decisions(options.decisions_path)
-            )
+            cat = catalogue(papers, persons, authorships, read_decisions(options.decisions_path))
+            pages = listed_pages(sources, entries, paper_entries, cat)
         with _timed(seconds, "tables"):
             # The rows attribution no longer reads become their tables before it forks
             # workers: each list is emptied as its table is built (`drained`), so a
@@ -434,15 +433,11 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
                 "persons": _handed_on(handoff, to_table("persons", drained(persons))),
                 "authorships": _handed_on(handoff, to_table("authorships", drained(authorships))),
             }
-            for entry in entries:
-                entry.pop("authors", None)
-            del papers, paper_entries, persons, authorships
+            del entries, papers, paper_entries, persons, authorships
             give_back_freed_memory()
         with _timed(seconds, "attribute"):
-            profiles, attributions, thresholds = attribute_pages(
-                sources, entries, cat, options.num_cores
-            )
-            del cat, entries
+            profiles, attributions, thresholds = attribute_pages(pages, cat, options.num_cores)
+            del cat, pages
         inputs = [
             {
                 "path": s["path"],

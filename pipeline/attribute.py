@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -124,13 +124,21 @@ lookups in it write to no key (a dict keyed by (paper, person) tuples writes to
 each tuple it compares, copying its page into the worker)."""
 
 
+class Listed(NamedTuple):
+    """One entry of a page as attribution reads it: which paper it is, and a
+    curator's decision on it if there is one (`decision_for`)."""
+
+    entry_id: str
+    paper_id: str
+    decision: Decision | None = None
+
+
 @dataclass
 class PageView:
     """What one page lists, resolved: its entries' papers and the persons on them."""
 
     source: dict[str, Any]
-    entries: list[dict[str, Any]]
-    paper_of: dict[str, str]
+    entries: list[Listed]
     persons_on: Bylines
 
 
@@ -139,8 +147,8 @@ def candidates(view: PageView, persons: dict[str, dict[str, Any]]) -> list[dict[
     by_name: dict[str, set[str]] = defaultdict(set)
     person_entries: dict[str, set[str]] = defaultdict(set)
     for entry in view.entries:
-        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ()):
-            person_entries[person_id].add(entry["entry_id"])
+        for person_id in view.persons_on.get(entry.paper_id, ()):
+            person_entries[person_id].add(entry.entry_id)
     members_of: dict[str, list[str]] = defaultdict(list)
     for person_id, entry_ids in person_entries.items():
         key = name_key(persons[person_id]["name"])
@@ -186,9 +194,7 @@ def owner_person(
     """The person a declared or header owner name (`owner_matcher`) stands for on
     this page."""
     counts = Counter(
-        person_id
-        for entry in view.entries
-        for person_id in view.persons_on.get(view.paper_of[entry["entry_id"]], ())
+        person_id for entry in view.entries for person_id in view.persons_on.get(entry.paper_id, ())
     )
     # each person once: the owner is on nearly every entry, with many spellings
     named = [p for p in counts if any(map(is_owner, persons[p]["variants"]))]
@@ -604,7 +610,7 @@ class PageCore:
 
     source: dict[str, Any]
     profile: dict[str, Any]
-    entries: list[dict[str, Any]]
+    entries: list[Listed]
     listed: set[str]
     core: frozenset[str]
     spellings: frozenset[str] = frozenset()
@@ -655,7 +661,7 @@ def prepare_page(
     """The page's listed papers, the owner's spellings on them, and its core; its
     coauthors are found again when it is scored, so that a million entries'
     coauthor maps are not all held at once."""
-    listed = {view.paper_of[e["entry_id"]] for e in view.entries}
+    listed = {e.paper_id for e in view.entries}
     spellings = owner_spellings(is_owner, names_on(listed, view.persons_on, paper_by_id))
     coauthors = page_coauthors(listed, spellings, view.persons_on)
     core = page_core(page_groups({p: link_keys(c) for p, c in coauthors.items()}))
@@ -684,8 +690,6 @@ class Catalogue:
 
     paper_by_id: dict[str, dict[str, Any]]
     person_by_id: dict[str, dict[str, Any]]
-    paper_of: dict[str, str]
-    """entry_id -> paper_id."""
     persons_on: Bylines
     papers_of_person: dict[str, set[str]]
     topic_index: dict[str, int]
@@ -695,7 +699,6 @@ class Catalogue:
 
 
 def catalogue(
-    paper_entries: list[dict[str, Any]],
     papers: list[dict[str, Any]],
     persons: list[dict[str, Any]],
     authorships: list[dict[str, Any]],
@@ -713,7 +716,6 @@ def catalogue(
     return Catalogue(
         {p["paper_id"]: _fields(p, PAPER_FIELDS_READ) for p in papers},
         {p["person_id"]: _fields(p, PERSON_FIELDS_READ) for p in persons},
-        {r["entry_id"]: r["paper_id"] for r in paper_entries},
         dict(persons_on),
         dict(papers_of_person),
         index,
@@ -727,10 +729,10 @@ def _fields(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def read_page(
-    source: dict[str, Any], page_entries: list[dict[str, Any]], cat: Catalogue
+    source: dict[str, Any], page_entries: list[Listed], cat: Catalogue
 ) -> tuple[dict[str, Any], PageCore | None]:
     """The page's profile row and, when its owner is known, its core (`prepare_page`)."""
-    view = PageView(source, page_entries, cat.paper_of, cat.persons_on)
+    view = PageView(source, page_entries, cat.persons_on)
     declared = source.get("owner_name")
     is_owner = owner_matcher(declared) if declared else None
     profile = profile_row(view, cat.person_by_id, is_owner)
@@ -771,9 +773,8 @@ def _page_rows(
     on_core = Counter(key for p in core for key in links[p])
     core_fields = {f for p in core if (f := field_of(paper_by_id[p].get("category")))}
     typical = median([similarity[p] for p in compared if p in similarity] or [0.0])
-    decided = cat.decisions.get(source["path"], [])
     for entry in page.entries:
-        paper_id = cat.paper_of[entry["entry_id"]]
+        paper_id = entry.paper_id
         paper = paper_by_id[paper_id]
         evidence = _evidence(
             paper,
@@ -805,7 +806,7 @@ def _page_rows(
         s, reasons = score(evidence)
         row = {
             "source_id": source["source_id"],
-            "entry_id": entry["entry_id"],
+            "entry_id": entry.entry_id,
             "paper_id": paper_id,
             "score": s,
             "reasons": reasons,
@@ -814,7 +815,7 @@ def _page_rows(
             "shared_coauthors": len(evidence.shared_coauthors),
             "topic_similarity": evidence.topic_similarity,
         }
-        yield row, decision_for(decided, source["path"], entry, paper) if decided else None
+        yield row, entry.decision
 
 
 PAGE_BATCH = 20_000
@@ -839,15 +840,47 @@ def attribute(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`profiles` and `attributions` rows, and the thresholds used: `attribute_pages`
     on the tables' `catalogue`."""
-    cat = catalogue(paper_entries, papers, persons, authorships, decisions)
-    return attribute_pages(sources, entries, cat, jobs)
+    cat = catalogue(papers, persons, authorships, decisions)
+    return attribute_pages(listed_pages(sources, entries, paper_entries, cat), cat, jobs)
+
+
+@dataclass
+class ListedPages:
+    """The pages in the order of their paths, and what each lists (`Listed`)."""
+
+    sources: list[dict[str, Any]]
+    entries: list[list[Listed]]
+
+
+def listed_pages(
+    sources: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    paper_entries: list[dict[str, Any]],
+    cat: Catalogue,
+) -> ListedPages:
+    """Each page's entries in page order, each a `Listed`: the rows are let go
+    before pages are read (a million entries' dicts were half a gigabyte, and
+    forked workers copy the pages of what they read)."""
+    paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in entries:
+        by_source[e["source_id"]].append(e)
+    ordered = sorted(sources, key=lambda s: s["path"])
+    listed = []
+    for source in ordered:
+        decided = cat.decisions.get(source["path"], [])
+        page = []
+        for e in sorted(by_source.pop(source["source_id"], []), key=lambda e: e["position"]):
+            paper_id = paper_of[e["entry_id"]]
+            paper = cat.paper_by_id[paper_id]
+            found = decision_for(decided, source["path"], e, paper) if decided else None
+            page.append(Listed(e["entry_id"], paper_id, found))
+        listed.append(page)
+    return ListedPages(ordered, listed)
 
 
 def attribute_pages(
-    sources: list[dict[str, Any]],
-    entries: list[dict[str, Any]],
-    cat: Catalogue,
-    jobs: int = 1,
+    pages_listed: ListedPages, cat: Catalogue, jobs: int = 1
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`profiles` and `attributions` rows of the pages, and the thresholds used.
 
@@ -855,13 +888,7 @@ def attribute_pages(
     the other profiles that claim its paper (`claimed_elsewhere`), then the scores.
     Each pass shares the pages out among `jobs` processes (`shared_out`); a worker
     sends back what it found, never the pages' entries."""
-    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in entries:
-        by_source[e["source_id"]].append(e)
-    ordered = sorted(sources, key=lambda s: s["path"])
-    listed = [
-        sorted(by_source.get(s["source_id"], []), key=lambda e: e["position"]) for s in ordered
-    ]
+    ordered, listed = pages_listed.sources, pages_listed.entries
 
     def found_on(n: int) -> tuple[dict[str, Any], tuple[set[str], frozenset, frozenset] | None]:
         profile, page = read_page(ordered[n], listed[n], cat)
@@ -875,7 +902,7 @@ def attribute_pages(
         profiles.append(profile)
         if found is None:
             for entry in page_entries:
-                rows.append(_unknown_owner_row(source, entry, cat.paper_of[entry["entry_id"]]))
+                rows.append(_unknown_owner_row(source, entry))
         else:
             pages.append(PageCore(source, profile, page_entries, *found))
     claims = claims_index(pages)
@@ -900,11 +927,11 @@ def attribute_pages(
     return profiles, rows, {"likely_threshold": likely, "review_threshold": REVIEW}
 
 
-def _unknown_owner_row(source: dict[str, Any], entry: dict[str, Any], paper_id: str) -> dict:
+def _unknown_owner_row(source: dict[str, Any], entry: Listed) -> dict:
     return {
         "source_id": source["source_id"],
-        "entry_id": entry["entry_id"],
-        "paper_id": paper_id,
+        "entry_id": entry.entry_id,
+        "paper_id": entry.paper_id,
         "status": "needs_review",
         "score": None,
         "reasons": [

@@ -29,6 +29,7 @@ from pipeline.attribute import (
     infer_owner,
     key_words,
     link_keys,
+    listed_pages,
     names_match,
     owner_matcher,
     owner_spellings,
@@ -364,24 +365,27 @@ def test_pages_shared_out_between_two_processes_are_attributed_as_in_one(monkeyp
     assert page_batches(pages, 100) == [[0, 1, 2, 3]] and page_batches([], 4) == []
 
 
-def test_the_catalogue_holds_none_of_the_rows_it_was_made_from():
+def test_the_catalogue_and_listings_hold_none_of_the_rows_they_were_made_from():
     """A run lets the rows go before reading pages, since forked workers copy every
-    object they read: the catalogue keeps only the fields attribution reads, and
-    attributes the pages as the rows did once they are gone."""
+    object they read: the catalogue keeps only the fields attribution reads, the
+    listings only which paper each entry is, and pages are attributed from them as
+    from the rows once the rows are gone."""
     sources, entries, paper_entries, papers, persons, authorships = _two_profiles_tables([])
     for paper in papers:
         paper["abstract"] = "a long abstract that attribution does not read " * 20
-    rows = [*papers, *persons, *paper_entries, *authorships]
+    tables = (entries, paper_entries, papers, persons, authorships)
+    rows = [row for table in tables for row in table]
     held = [sys.getrefcount(row) for row in rows]
-    cat = catalogue(paper_entries, papers, persons, authorships, [])
+    cat = catalogue(papers, persons, authorships, [])
+    listed = listed_pages(sources, entries, paper_entries, cat)
     assert [sys.getrefcount(row) for row in rows] == held
     assert {tuple(p) for p in cat.paper_by_id.values()} == {PAPER_FIELDS_READ}
     assert {tuple(p) for p in cat.person_by_id.values()} == {PERSON_FIELDS_READ}
     expected = attribute(sources, entries, paper_entries, papers, persons, authorships, [])
     del rows
-    for table in (papers, persons, paper_entries, authorships):
+    for table in tables:
         table.clear()
-    assert attribute_pages(sources, entries, cat) == expected
+    assert attribute_pages(listed, cat) == expected
 
 
 class _Reading(dict):
