@@ -29,7 +29,13 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import __version__, normalize, report, stable_ids
-from pipeline.attribute import attribute_pages, catalogue, listed_pages, read_decisions
+from pipeline.attribute import (
+    ListedPages,
+    attribute_pages,
+    catalogue,
+    listed_pages,
+    read_decisions,
+)
 from pipeline.collector import (
     drained,
     forget_spilled_pages,
@@ -346,12 +352,14 @@ def build_tables(
     phases = (
         (functools.partial(_papers_phase, input_dir, progress, options, before), "papers"),
         (functools.partial(_persons_phase, options, before), "persons"),
-        (functools.partial(_tables_phase, options), "tables"),
+        (functools.partial(_catalogue_phase, options), "catalogue"),
+        (functools.partial(_attribution_phase, options), "attribution"),
     )
     with Handoff(options.spill_dir) as handoff:
         for phase, what in phases:
             clock = handoff.apart(phase, f"{what} phase")
-            seconds.update(clock)
+            for stage, took in clock.items():  # a stage may run in parts, in two phases
+                seconds[stage] = seconds.get(stage, 0.0) + took
             seconds.peak_mb.update(clock.peak_mb)
         with _timed(seconds, "take_tables"):
             tables, manifest = handoff.get("tables"), handoff.get("manifest")
@@ -404,26 +412,26 @@ def _persons_phase(
     return seconds
 
 
-def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
-    """Flag misattributed papers and build every published table."""
+def _catalogue_phase(options: Options, handoff: Handoff) -> StageClock:
+    """What attribution reads of the rows (its catalogue and the pages' listings),
+    and the rows' own tables. Attribution then runs in a fresh process of its own:
+    here the rows leave the heap full of holes that a forked worker's allocations
+    would fill, copying each page they land in."""
     seconds = StageClock()
     with young_generations_only():
         with _timed(seconds, "take_persons"):
-            sources = handoff.get("sources")
-            entries, paper_entries = handoff.get("entries"), handoff.get("paper_entries")
-            papers, persons = handoff.get("papers"), handoff.get("persons")
-            authorships = handoff.get("authorships")
-            paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
-        id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
+            sources, entries = handoff.get("sources"), handoff.get("entries")
+            paper_entries, papers = handoff.get("paper_entries"), handoff.get("papers")
+            persons, authorships = handoff.get("persons"), handoff.get("authorships")
         with _timed(seconds, "attribute"):
-            cat = catalogue(papers, persons, authorships, read_decisions(options.decisions_path))
+            decisions = read_decisions(options.decisions_path)
+            cat = catalogue(papers, persons, authorships, decisions)
             pages = listed_pages(sources, entries, paper_entries, cat)
+            del sources
         with _timed(seconds, "tables"):
-            # The rows attribution no longer reads become their tables before it forks
-            # workers: each list is emptied as its table is built (`drained`), so a
-            # million entries are never held as dicts and as Arrow at once, and the
-            # workers fork from a process without them. Each table goes straight into
-            # the handoff (`_handed_on`).
+            # Each list is emptied as its table is built (`drained`), so a million
+            # entries are never held as dicts and as Arrow at once; each table goes
+            # straight into the handoff (`_handed_on`).
             tables = {
                 "mentions": _handed_on(handoff, _mentions_table(entries)),
                 "papers": _handed_on(handoff, to_table("papers", drained(papers))),
@@ -434,10 +442,25 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
                 "authorships": _handed_on(handoff, to_table("authorships", drained(authorships))),
             }
             del entries, papers, paper_entries, persons, authorships
-            give_back_freed_memory()
+        with _timed(seconds, "hand_on_catalogue"):
+            handoff.put(catalogue=cat, page_sources=pages.sources, page_entries=pages.entries)
+            handoff.put(row_tables=tables)
+    return seconds
+
+
+def _attribution_phase(options: Options, handoff: Handoff) -> StageClock:
+    """Flag misattributed papers and build the rest of the published tables."""
+    seconds = StageClock()
+    with young_generations_only():
+        with _timed(seconds, "take_catalogue"):
+            cat = handoff.get("catalogue")
+            pages = ListedPages(handoff.get("page_sources"), handoff.get("page_entries"))
         with _timed(seconds, "attribute"):
             profiles, attributions, thresholds = attribute_pages(pages, cat, options.num_cores)
             del cat, pages
+        sources = handoff.get("sources")
+        paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
+        id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         inputs = [
             {
                 "path": s["path"],
@@ -462,6 +485,7 @@ def _tables_phase(options: Options, handoff: Handoff) -> StageClock:
             + handoff.get("person_issues"),
         }
         del profiles, attributions
+        tables = handoff.get("row_tables")
         with _timed(seconds, "tables"):
             for name in list(rows):
                 value = rows.pop(name)
