@@ -339,9 +339,10 @@ def build_tables(
 ) -> RunResult:
     """Run every stage up to publishing on `input_dir`; the tables a run would publish.
 
-    The stages run in three phases, each in a process of its own that hands its
+    The stages run in four phases, each in a process of its own that hands its
     results on through files (`handoff`): papers (extraction to merging), persons,
-    then attribution and the tables, which come back mapped from a file. What a
+    the catalogue attribution reads (and the rows' tables), then attribution and
+    the last tables, which come back mapped from a file. What a
     phase allocates goes back to the system whole when it ends. `previous` (the
     last published tables) lets clusters keep their ids.
     """

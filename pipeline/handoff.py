@@ -4,7 +4,7 @@ Python gives an arena of small objects back to the system only when every object
 in it is freed. A run that builds a million entries' rows, records and scored
 pairs in one process keeps most of that memory to the end: at a million entries
 4.6 GB of arenas held 0.5 GB of live objects by the report. So `build_tables`
-runs its phases (papers, persons, attribution and tables) each in a process
+runs its phases (papers, persons, catalogue, attribution) each in a process
 forked from the run, which holds next to nothing while they work; a phase
 leaves its results here and ends, and everything it allocated goes back whole.
 
@@ -95,7 +95,6 @@ class Handoff:
         """Where each value starts, and how many chunks a list was pickled in."""
         self._mapped: dict[int, tuple[weakref.ref[pa.Table], Place]] = {}
         """The tables read so far, by id: put again, they are not written again."""
-        self._mapped_file: mmap.mmap | None = None
 
     def __enter__(self) -> Handoff:
         return self
@@ -104,7 +103,6 @@ class Handoff:
         self.close()
 
     def close(self) -> None:
-        self._mapped_file = None  # tables already read keep their pages mapped
         self._values.close()
         self._tables.close()
 
@@ -159,18 +157,18 @@ class Handoff:
         return ("arrow", start, tables.seek(0, os.SEEK_END) - start)
 
     def _read_table(self, place: Place) -> pa.Table:
-        """The table at `place`, mapped; known by its id so it is never written again."""
+        """The table at `place`, mapped; known by its id so it is never written again.
+        Only its own part of the file is mapped: a phase that hands on many tables
+        as it builds them would otherwise map the growing file again for each, and
+        at a million entries ran out of address space."""
         _, start, length = place
-        table = map_table(self._mapping(), start, length)
+        base = start - start % mmap.ALLOCATIONGRANULARITY
+        mapped = mmap.mmap(
+            self._tables.fileno(), start + length - base, access=mmap.ACCESS_READ, offset=base
+        )
+        table = map_table(mapped, start - base, length)
         self._mapped[id(table)] = (weakref.ref(table), place)
         return table
-
-    def _mapping(self) -> mmap.mmap:
-        """The tables file mapped whole, once for as long as it does not grow."""
-        size = os.fstat(self._tables.fileno()).st_size
-        if self._mapped_file is None or len(self._mapped_file) != size:
-            self._mapped_file = mmap.mmap(self._tables.fileno(), size, access=mmap.ACCESS_READ)
-        return self._mapped_file
 
     def apart(self, work: Callable[[Handoff], R], what: str) -> R:
         """`work(self)` in a process forked from this one; its return value (keep it

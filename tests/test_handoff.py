@@ -157,6 +157,27 @@ def test_a_table_written_a_chunk_at_a_time_is_mapped_back_and_handed_on_once(tmp
     assert _mapped_from(folder) == []  # the mapping goes with the last column
 
 
+def _mapped_bytes(folder: Path) -> int:
+    return sum(
+        int(end, 16) - int(start, 16)
+        for line in _mapped_from(folder)
+        for start, end in [line.split()[0].split("-")]
+    )
+
+
+def test_tables_handed_on_one_by_one_map_only_their_own_part_of_the_file(tmp_path):
+    """A phase hands each table on as it builds it: mapping the whole growing file
+    for each ran a million entries out of address space."""
+    folder = tmp_path / "spill"
+    table = pa.table({"text": [f"{'w' * 1000}{i}" for i in range(1_000)]})  # 1 MB
+    with Handoff(folder) as handoff:
+        kept = [handoff.table_from(table.schema, table.to_batches()) for _ in range(20)]
+        size = os.fstat(handoff._tables.fileno()).st_size
+        assert size > 20_000_000
+        assert _mapped_bytes(folder) < size + 20 * 2 * 4096  # each table's part, once
+        assert all(t.equals(table) for t in kept)
+
+
 def test_pages_of_a_handed_on_table_once_read_can_be_let_go(tmp_path):
     from tests.helpers import mapped_kb
 

@@ -163,7 +163,7 @@ def test_out_of_memory_exits_4_and_keeps_the_published_output(
         raise MemoryError
 
     monkeypatch.setenv("PYTHONHASHSEED", "0")  # no re-exec: the run stays in this process
-    monkeypatch.setattr(api, "attribute", no_memory)
+    monkeypatch.setattr(api, "attribute_pages", no_memory)
     assert cli.main(["run", "--input", str(work / "in"), "--out", str(out)]) == 4
     assert tables(out) == before
 
@@ -191,7 +191,9 @@ def test_a_killed_worker_exits_4_and_keeps_the_published_output(
     assert tables(out) == before
 
 
-@pytest.mark.parametrize("stage", ["match_papers", "resolve_authors", "attribute"])
+@pytest.mark.parametrize(
+    "stage", ["match_papers", "resolve_authors", "catalogue", "attribute_pages"]
+)
 def test_a_killed_phase_exits_4_and_keeps_the_published_output(
     work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stage: str
 ):
