@@ -37,6 +37,23 @@ def test_a_stored_result_comes_back_equal_with_its_dates(tmp_path: Path):
     assert isinstance(again.entries[0]["date"], dt.date)
 
 
+def test_entries_read_back_share_their_field_names_and_page_id(tmp_path: Path):
+    """A nightly run reads every page from the cache: a million entries each with
+    their own copies of the same names cost it a quarter of a gigabyte."""
+    cache = ExtractCache(tmp_path)
+    one, two = result(), result()
+    for r in (one, two):
+        r.entries[0]["source_id"] = "s_" + "1" * 12
+    two.entries.append({**two.entries[0], "entry_id": "e2"})
+    cache.put("ab" + "0" * 62, one)
+    cache.put("cd" + "0" * 62, two)
+    first = cache.get("ab" + "0" * 62).entries[0]
+    second, third = cache.get("cd" + "0" * 62).entries
+    assert first == one.entries[0]
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert first["source_id"] is second["source_id"] is third["source_id"]
+
+
 @pytest.mark.parametrize("damage", ["flip a payload byte", "cut short", "no header"])
 def test_a_damaged_entry_is_discarded_and_counted_as_a_miss(tmp_path: Path, damage: str, caplog):
     cache = ExtractCache(tmp_path)
