@@ -22,7 +22,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline import charts
-from pipeline.attribute import names_on, owner_matcher, owner_spellings, page_coauthors
+from pipeline.attribute import (
+    Bylines,
+    names_on,
+    owner_matcher,
+    owner_spellings,
+    page_coauthors,
+)
 from pipeline.normalize import fold
 from pipeline.validate import Validation
 
@@ -295,11 +301,9 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     papers = {p["paper_id"]: p for p in tables["papers"]}
     persons = {p["person_id"]: p for p in tables["persons"]}
     profiles = {p["source_id"]: p for p in tables["profiles"]}
-    on_paper: dict[str, set[str]] = defaultdict(set)
-    written: dict[tuple[str, str], str] = {}
+    on_paper: Bylines = defaultdict(dict)
     for a in tables["authorships"]:
-        on_paper[a["paper_id"]].add(a["person_id"])
-        written[(a["paper_id"], a["person_id"])] = a["name_as_written"]
+        on_paper[a["paper_id"]][a["person_id"]] = a["name_as_written"]
     owners_papers: dict[str, set[str]] = defaultdict(set)
     for a in tables["attributions"]:
         if a["status"] == "consistent":
@@ -316,8 +320,8 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
         owners = owners_papers[a["source_id"]] - {paper["paper_id"]}
         shown = {*owners, paper["paper_id"]}
         is_owner = owner_matcher(profile["owner_name"] or "")
-        spellings = owner_spellings(is_owner, names_on(shown, on_paper, written, papers))
-        coauthors = page_coauthors(shown, spellings, on_paper, written)
+        spellings = owner_spellings(is_owner, names_on(shown, on_paper, papers))
+        coauthors = page_coauthors(shown, spellings, on_paper)
         network: Counter[str] = Counter()
         for pid in sorted(owners):
             network.update(persons[p]["name"] for p in coauthors[pid])
