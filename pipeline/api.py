@@ -415,9 +415,11 @@ def _persons_phase(
 
 def _catalogue_phase(options: Options, handoff: Handoff) -> StageClock:
     """What attribution reads of the rows (its catalogue and the pages' listings),
-    and the rows' own tables. Attribution then runs in a fresh process of its own:
-    here the rows leave the heap full of holes that a forked worker's allocations
-    would fill, copying each page they land in."""
+    and the rows' own tables. Attribution then runs in a fresh process of its own,
+    its catalogue read back into a compact heap: here the freed rows leave holes
+    that a forked worker's allocations fill, copying each page they land in. At
+    100k entries attribution with its worker peaked at 957 MB in this process and
+    at 824 MB in its own."""
     seconds = StageClock()
     with young_generations_only():
         with _timed(seconds, "take_persons"):

@@ -858,9 +858,10 @@ def listed_pages(
     paper_entries: list[dict[str, Any]],
     cat: Catalogue,
 ) -> ListedPages:
-    """Each page's entries in page order, each a `Listed`: the rows are let go
-    before pages are read (a million entries' dicts were half a gigabyte, and
-    forked workers copy the pages of what they read)."""
+    """Each page's entries in page order, each a `Listed`, so the rows can be let
+    go before pages are read: forked workers copy the pages of what they read, and
+    a million entries' dicts with the fields only decisions read are about half a
+    gigabyte by their sizes (a `Listed` is 64 bytes, its strings shared)."""
     paper_of = {r["entry_id"]: r["paper_id"] for r in paper_entries}
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entries:
