@@ -33,6 +33,7 @@ from pipeline.attribute import (
     ListedPages,
     attribute_pages,
     catalogue,
+    in_path_order,
     listed_pages,
     read_decisions,
 )
@@ -432,22 +433,18 @@ def _catalogue_phase(options: Options, handoff: Handoff) -> StageClock:
             pages = listed_pages(sources, entries, paper_entries, cat)
             del sources
         with _timed(seconds, "tables"):
-            # Each list is emptied as its table is built (`drained`), so a million
-            # entries are never held as dicts and as Arrow at once; each table goes
-            # straight into the handoff (`_handed_on`).
-            tables = {
-                "mentions": _handed_on(handoff, _mentions_table(entries)),
-                "papers": _handed_on(handoff, to_table("papers", drained(papers))),
-                "paper_entries": _handed_on(
-                    handoff, to_table("paper_entries", drained(paper_entries))
-                ),
-                "persons": _handed_on(handoff, to_table("persons", drained(persons))),
-                "authorships": _handed_on(handoff, to_table("authorships", drained(authorships))),
+            rows = {
+                "papers": papers,
+                "paper_entries": paper_entries,
+                "persons": persons,
+                "authorships": authorships,
             }
-            del entries, papers, paper_entries, persons, authorships
+            del papers, paper_entries, persons, authorships
+            tables = {"mentions": _handed_on(handoff, _mentions_table(entries))}
+            del entries
+            tables |= {name: _rows_handed_on(handoff, name, rows.pop(name)) for name in list(rows)}
         with _timed(seconds, "hand_on_catalogue"):
-            handoff.put(catalogue=cat, page_sources=pages.sources, page_entries=pages.entries)
-            handoff.put(row_tables=tables)
+            handoff.put(catalogue=cat, page_entries=pages.entries, row_tables=tables)
     return seconds
 
 
@@ -456,12 +453,11 @@ def _attribution_phase(options: Options, handoff: Handoff) -> StageClock:
     seconds = StageClock()
     with young_generations_only():
         with _timed(seconds, "take_catalogue"):
-            cat = handoff.get("catalogue")
-            pages = ListedPages(handoff.get("page_sources"), handoff.get("page_entries"))
+            cat, sources = handoff.get("catalogue"), handoff.get("sources")
+            pages = ListedPages(in_path_order(sources), handoff.get("page_entries"))
         with _timed(seconds, "attribute"):
             profiles, attributions, thresholds = attribute_pages(pages, cat, options.num_cores)
             del cat, pages
-        sources = handoff.get("sources")
         paper_info, person_info = handoff.get("paper_info"), handoff.get("person_info")
         id_changes = paper_info.pop("id_changes", []) + person_info.pop("id_changes", [])
         inputs = [
@@ -493,12 +489,9 @@ def _attribution_phase(options: Options, handoff: Handoff) -> StageClock:
             for name in list(rows):
                 value = rows.pop(name)
                 tables[name] = (
-                    value
-                    if isinstance(value, pa.Table)
-                    else _handed_on(handoff, to_table(name, drained(value)))
+                    value if isinstance(value, pa.Table) else _rows_handed_on(handoff, name, value)
                 )
                 del value
-                give_back_freed_memory()
             tables = {name: tables[name] for name in TABLE_ORDER}
         manifest = {
             "inputs": inputs,
@@ -518,6 +511,15 @@ def _handed_on(handoff: Handoff, table: pa.Table) -> pa.Table:
     on its pages are the file's, not the phase's own memory (nor in what its forked
     workers count), and handing the tables on at its end writes nothing again."""
     return handoff.table_from(table.schema, table.to_batches())
+
+
+def _rows_handed_on(handoff: Handoff, name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Table `name` of `rows`, handed on (`_handed_on`). The list is emptied as the
+    table is built (`drained`), so a million entries are never held as dicts and
+    as Arrow at once, and what the rows held goes back to the system."""
+    table = _handed_on(handoff, to_table(name, drained(rows)))
+    give_back_freed_memory()
+    return table
 
 
 ENTRY_FIELDS_READ_LATER = ("entry_id", "source_id", "position", "record_key", "title", "authors")

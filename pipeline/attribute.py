@@ -704,10 +704,8 @@ def catalogue(
     authorships: list[dict[str, Any]],
     decisions: list[Decision],
 ) -> Catalogue:
-    persons_on: Bylines = defaultdict(dict)
     papers_of_person: dict[str, set[str]] = defaultdict(set)
     for a in authorships:
-        persons_on[a["paper_id"]][a["person_id"]] = a["name_as_written"]
         papers_of_person[a["person_id"]].add(a["paper_id"])
     by_page: dict[str, list[Decision]] = defaultdict(list)
     for decision in decisions:
@@ -716,12 +714,20 @@ def catalogue(
     return Catalogue(
         {p["paper_id"]: _fields(p, PAPER_FIELDS_READ) for p in papers},
         {p["person_id"]: _fields(p, PERSON_FIELDS_READ) for p in persons},
-        dict(persons_on),
+        bylines(authorships),
         dict(papers_of_person),
         index,
         vectors,
         dict(by_page),
     )
+
+
+def bylines(authorships: Iterable[dict[str, Any]]) -> Bylines:
+    """Each paper's persons and the names they are written under (`Bylines`)."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for a in authorships:
+        out[a["paper_id"]][a["person_id"]] = a["name_as_written"]
+    return dict(out)
 
 
 def _fields(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -844,6 +850,11 @@ def attribute(
     return attribute_pages(listed_pages(sources, entries, paper_entries, cat), cat, jobs)
 
 
+def in_path_order(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages in the order attribution reads them (and `ListedPages` lists them)."""
+    return sorted(sources, key=lambda s: s["path"])
+
+
 @dataclass
 class ListedPages:
     """The pages in the order of their paths, and what each lists (`Listed`)."""
@@ -866,7 +877,7 @@ def listed_pages(
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entries:
         by_source[e["source_id"]].append(e)
-    ordered = sorted(sources, key=lambda s: s["path"])
+    ordered = in_path_order(sources)
     listed = []
     for source in ordered:
         decided = cat.decisions.get(source["path"], [])

@@ -138,9 +138,8 @@ class Handoff:
 
     def table_from(self, schema: pa.Schema, chunks: Iterable[pa.Table]) -> pa.Table:
         """The table `chunks` make, written into the tables file a chunk at a time
-        and mapped back (as `collector.spilled` does, to a file of its own): a
-        table too big to hold whole is written once, and `put` later as its place.
-        """
+        and mapped back: its pages are the file's, not the phase's memory, and a
+        table too big to hold whole is written once, and `put` later as its place."""
         return self._read_table(self._write_ipc(schema, chunks))
 
     def _write_ipc(self, schema: pa.Schema, chunks: Iterable[pa.Table]) -> Place:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from pipeline import charts
 from pipeline.attribute import (
-    Bylines,
+    bylines,
     names_on,
     owner_matcher,
     owner_spellings,
@@ -301,9 +301,7 @@ def flagged(tables: dict[str, Rows], paths: dict[str, str], limit: int | None = 
     papers = {p["paper_id"]: p for p in tables["papers"]}
     persons = {p["person_id"]: p for p in tables["persons"]}
     profiles = {p["source_id"]: p for p in tables["profiles"]}
-    on_paper: Bylines = defaultdict(dict)
-    for a in tables["authorships"]:
-        on_paper[a["paper_id"]][a["person_id"]] = a["name_as_written"]
+    on_paper = bylines(tables["authorships"])
     owners_papers: dict[str, set[str]] = defaultdict(set)
     for a in tables["attributions"]:
         if a["status"] == "consistent":
