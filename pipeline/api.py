@@ -48,6 +48,7 @@ from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
 from pipeline.extract_cache import ExtractCache
 from pipeline.handoff import Handoff
+from pipeline.match_papers import ENTRY_FIELDS_READ as MATCH_FIELDS_READ
 from pipeline.match_papers import MODEL as PAPER_MODEL
 from pipeline.match_papers import match_papers, paper_records
 from pipeline.matching import (
@@ -60,6 +61,7 @@ from pipeline.matching import (
     without_exclusive,
 )
 from pipeline.matching import trained_model as load_or_train
+from pipeline.merge_papers import ENTRY_FIELDS_READ as MERGE_FIELDS_READ
 from pipeline.merge_papers import merge_papers
 from pipeline.publish import (
     check_output_folder,
@@ -380,11 +382,14 @@ def _papers_phase(
     extracted, entries = read_inputs(input_dir, options, progress, seconds)
     with young_generations_only():  # see `collector`: 100k spent 24 s of 154 s in such scans
         paths = {s["source_id"]: s["path"] for s in extracted.sources}
+        with _timed(seconds, "entries_table"):
+            entries_table, entries = set_entries_aside(
+                entries, handoff.table_from, ENTRY_FIELDS_READ_BY_PAPERS
+            )
         paper_entries, papers, paper_issues, paper_info = papers_of(
             entries, paths, options, seconds, previous
         )
-        with _timed(seconds, "entries_table"):
-            entries_table, entries = set_entries_aside(entries, handoff.table_from)
+        cut_to(entries, ENTRY_FIELDS_READ_LATER)
         listings = page_listings(extracted.sources, entries, paper_entries)
         with _timed(seconds, "hand_on_papers"):
             handoff.put(papers=papers, listings=listings)
@@ -527,24 +532,41 @@ ENTRY_FIELDS_READ_LATER = ("entry_id", "source_id", "position", "record_key", "t
 attribution (the page, its order, the name curators' decisions use) and the
 mentions table (the bylines)."""
 
+ENTRY_FIELDS_READ_BY_PAPERS = tuple(
+    dict.fromkeys((*MATCH_FIELDS_READ, *MERGE_FIELDS_READ, *ENTRY_FIELDS_READ_LATER))
+)
+"""What matching and merging papers read of an entry, and what the later stages do."""
+
 
 def set_entries_aside(
-    entries: list[dict[str, Any]], sink: Callable[[pa.Schema, Iterable[pa.Table]], pa.Table]
+    entries: list[dict[str, Any]],
+    sink: Callable[[pa.Schema, Iterable[pa.Table]], pa.Table],
+    kept: tuple[str, ...],
 ) -> tuple[pa.Table, list[dict[str, Any]]]:
-    """The entries' published table, built once the papers are merged and mapped from
+    """The entries' published table, built before papers are matched and mapped from
     the file `sink` writes it to (the run's `Handoff.table_from`, so it is written
-    once), and the entries cut to `ENTRY_FIELDS_READ_LATER`. Whole entries (text,
-    abstract, normalized keys) were 3.4 GB of Python objects at a million, held
-    through person resolution and attribution, and copied into the workers those
-    fork as the workers read them. The table is written a chunk at a time, in
+    once), and the entries cut to the fields `kept`. Whole entries (raw text,
+    affiliations, comments, raw dates) held through paper matching were its peak at
+    a million, and what the forked scoring worker copied as it read the records
+    (see the README's Benchmarks). The table is written a chunk at a time, in
     published order, each chunk's rows let go as it is written, so it never sits in
     memory beside them; `entries` is left empty."""
-    later = [{k: e[k] for k in ENTRY_FIELDS_READ_LATER if k in e} for e in entries]
+    rows = [{k: e[k] for k in kept if k in e} for e in entries]
     ordered = in_published_order("entries", entries)
     entries.clear()
     table = sink(PUBLISHED["entries"], table_chunks("entries", drained(ordered)))
     give_back_freed_memory()
-    return table, later
+    return table, rows
+
+
+def cut_to(entries: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
+    """Each entry's other fields deleted, in place: a million slimmer copies made
+    beside the entries would be a new peak, and what is left is what the entries
+    handed on pickle."""
+    wanted = set(fields)
+    for entry in entries:
+        for name in [name for name in entry if name not in wanted]:
+            del entry[name]
 
 
 def _mentions_table(entries: list[dict[str, Any]]) -> pa.Table:

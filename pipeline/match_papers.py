@@ -18,6 +18,18 @@ from pipeline.comparisons import PAPER_MODEL
 from pipeline.matching import Labels, Pairing, Record, Trained, cluster_records
 from pipeline.normalize import name_parts
 
+ENTRY_FIELDS_READ = (
+    "entry_id",
+    "record_key",
+    "arxiv_id",
+    "title_key",
+    "abstract_key",
+    "authors",
+    "published",
+    "published_year",
+)
+"""What this stage reads of an entry (`paper_record`, `match_papers`, `paper_id_for`)."""
+
 
 def surname_set(authors: list[str] | None, surname_of: dict[str, str]) -> frozenset[str] | None:
     """The byline's surname keys, from `surname_of` (written name -> surname key)."""
@@ -106,23 +118,26 @@ def paper_id_for(entries: list[dict[str, Any]], taken: set[str]) -> str:
     return _hashed("key:" + min(e["record_key"] for e in entries))
 
 
-PAIRING = Pairing(window=5, rule_budget=3.0, certain=same_listing)
+PAIRING = Pairing(window=5, rule_budget=3.0, certain=same_listing, scoring_processes=1)
 """Candidate neighbours of an entry in a block, in title order: the listings of one
 paper sort together, and a chain of five-neighbour pairs joins a paper listed on
 many pages. A learned rule may add at most three candidate pairs an entry: an
 entry has a few listings of its own paper, so a rule pairing it with many more on
 average groups by topic, not by paper (see `matching.over_budget`). Listings that
-agree on title or abstract, surnames and arXiv id score 1 (`same_listing`)."""
+agree on title or abstract, surnames and arXiv id score 1 (`same_listing`).
+
+One process scores: a million entries make about a pair each, and a forked worker
+saved 4.5 s of scoring while copying 665 MB of the records' pages it read, the
+run's peak (README, Benchmarks). Clustering reads no record, and still splits."""
 
 
 def match_papers(
     entries: list[dict[str, Any]], trained: Trained, labels: Labels
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """`paper_entries` rows (paper_id, entry_id, confidence) and matching stats."""
-    records = paper_records(entries)
     by_key = {e["record_key"]: e for e in entries}
-    clusters, confidence, conflicts, n_pairs = cluster_records(
-        trained, records, labels, blocking_keys, sort_key=sort_key, pairing=PAIRING
+    clusters, confidence, conflicts, n_pairs = cluster_records(  # the records handed over
+        trained, paper_records(entries), labels, blocking_keys, sort_key=sort_key, pairing=PAIRING
     )
     rows = []
     taken: set[str] = set()

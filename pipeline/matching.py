@@ -39,6 +39,7 @@ import numpy as np
 from dedupe import predicates as dedupe_predicates
 from simplecosine.cosine import CosineSimilarity
 
+from pipeline.collector import give_back_freed_memory
 from pipeline.comparisons import INDEX_PREDICATES, Model, jaccard
 from pipeline.errors import ConfigError
 from pipeline.linkage import UnionFind, average_linkage, compile_now
@@ -503,6 +504,11 @@ class Pairing:
     certain: Callable[[Record, Record], bool] | None = None
     """A rule for candidate pairs that are one entity whatever the model says: they
     score 1. A curator's label still wins (a cannot-link scores 0 and is never merged)."""
+    scoring_processes: int | None = None
+    """Most processes that score the pairs (this one and forked workers); None: as
+    many as the matcher was given (`--jobs`). A forked worker copies every page of
+    records it reads, so scoring of a few seconds may cost more memory than the time
+    it saves."""
 
 
 BlockingKeys = Callable[[Record], Iterable[str]]
@@ -888,7 +894,7 @@ def score_pairs(
         parts = shared_out(
             lambda chunk: _score_chunk(matcher, data, ids, columns, chunk),
             chunks,
-            cores_of(matcher),
+            min(cores_of(matcher), (pairing or Pairing()).scoring_processes or len(chunks)),
             cost=lambda chunk: chunk[1] - chunk[0],
             what="scoring",
         )
@@ -1045,6 +1051,10 @@ def compared_once(compare: Any, left: list[Any], right: list[Any], missing: Any)
     return values
 
 
+INDEX_BATCH = 100_000
+"""Documents a `DocumentRows` block is built from at a time."""
+
+
 class DocumentRows(ABC):
     """Documents (texts, word sets) as rows of one sparse matrix, a column per word,
     built for many documents at once: the base of the batched comparisons.
@@ -1075,19 +1085,38 @@ class DocumentRows(ABC):
         (hashing them, then finding their rows) took a fifth of scoring."""
 
     def index(self, documents: Iterable[Any]) -> None:
-        """Add the documents not yet indexed as new rows."""
-        from scipy.sparse import csr_matrix, diags, vstack
+        """Add the documents not yet indexed as new rows, `INDEX_BATCH` at a time: the
+        word lists, weights and copies that build a block are a batch's, and a million
+        abstracts built at once held 650 MB more than their matrix while building it."""
+        from scipy.sparse import vstack
 
         new = [d for d in dict.fromkeys(documents) if d is not None and d not in self.row_of]
         if not new:
             return
+        blocks = [self._block(new[i : i + INDEX_BATCH]) for i in range(0, len(new), INDEX_BATCH)]
+        width = max(1, len(self.words))
+        for block in blocks:
+            block.resize((block.shape[0], width))
+        start = len(self.row_of)
+        self.row_of.update(zip(new, range(start, start + len(new)), strict=True))
+        if self.matrix is not None:
+            self.matrix.resize((self.matrix.shape[0], width))
+            blocks.insert(0, self.matrix)
+        self.matrix = blocks[0] if len(blocks) == 1 else vstack(blocks, format="csr")
+        self.sizes = np.diff(self.matrix.indptr)
+
+    def _block(self, documents: list[Any]) -> Any:
+        """The rows of `documents`, as wide as the words seen so far."""
+        from scipy.sparse import csr_matrix, diags
+
         words = self.words
-        columns = [[words.setdefault(w, len(words)) for w in self.tokens(d)] for d in new]
+        columns = [[words.setdefault(w, len(words)) for w in self.tokens(d)] for d in documents]
         if self.weight is not None:
             fresh = itertools.islice(words, len(self.word_weights), None)
             self.word_weights.extend(map(self.weight, fresh))
         lengths = np.fromiter(map(len, columns), np.int64, len(columns))
         flat = np.fromiter(itertools.chain.from_iterable(columns), np.int64, int(lengths.sum()))
+        del columns
         values = (
             np.asarray(self.word_weights, np.float64)[flat]
             if self.weight is not None
@@ -1095,7 +1124,7 @@ class DocumentRows(ABC):
         )
         block = csr_matrix(
             (values, flat, np.concatenate([[0], np.cumsum(lengths)])),
-            shape=(len(new), max(1, len(words))),
+            shape=(len(documents), max(1, len(words))),
         )
         block.sum_duplicates()  # a word said twice: its weights added, as dedupe does
         if self.weight is None:
@@ -1104,14 +1133,7 @@ class DocumentRows(ABC):
             norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
             scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
             block = (diags(scale) @ block).tocsr()
-        start = len(self.row_of)
-        self.row_of.update(zip(new, range(start, start + len(new)), strict=True))
-        if self.matrix is None:
-            self.matrix = block
-        else:
-            self.matrix.resize((self.matrix.shape[0], block.shape[1]))
-            self.matrix = vstack([self.matrix, block], format="csr")
-        self.sizes = np.diff(self.matrix.indptr)
+        return block
 
     def rows(self, documents: list[Any]) -> np.ndarray:
         """Each document's row (-1: missing), indexing those not yet indexed."""
@@ -1446,9 +1468,13 @@ def cluster_records(
     Without `confidence`, the confidence map is empty.
 
     Records sharing `exclusive_field` are never compared and never clustered
-    together (cannot-link), whatever their names say.
+    together (cannot-link), whatever their names say. Clustering reads scores, not
+    records: a caller that hands `records` over (keeps no reference) has them let go
+    once they are scored, and a million paper records were half a gigabyte beside
+    clustering and its results.
     """
     data, keys = integer_ids(records)
+    del records
     started = time.perf_counter()
     scores = score_pairs(
         trained, data, blocking_keys, exclusive_field, sort_key, compatible, pairing
@@ -1460,9 +1486,17 @@ def cluster_records(
     scores = scores.with_pairs(must, 1.0)
     if exclusive_field is not None:
         cannot |= exclusive_pairs(data, exclusive_field, scores, trained.threshold)
+    del data
+    give_back_freed_memory()
     scores = scores.with_pairs(cannot, 0.0)
     result = constrained_clusters(
-        sorted(data), scores, trained.threshold, must, cannot, confidence, cores_of(trained.matcher)
+        list(range(len(keys))),
+        scores,
+        trained.threshold,
+        must,
+        cannot,
+        confidence,
+        cores_of(trained.matcher),
     )
     log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]

@@ -20,6 +20,24 @@ from typing import Any
 
 _LATEX = ("\\", "$")
 
+ENTRY_FIELDS_READ = (
+    "entry_id",
+    "source_id",
+    "position",
+    "record_key",
+    "title",
+    "title_key",
+    "abstract",
+    "abstract_key",
+    "authors",
+    "authors_truncated",
+    "published",
+    "published_year",
+    "arxiv_id",
+    "category",
+)
+"""What this stage reads of an entry, for its rules and its quality issues."""
+
 
 def _from(entry: dict[str, Any] | None) -> str | None:
     return entry["entry_id"] if entry else None

@@ -24,17 +24,25 @@ def test_arrow_shares_the_c_librarys_malloc_unless_told_otherwise(monkeypatch):
         pa.set_memory_pool(original)
 
 
-def test_entries_set_aside_are_their_published_table_and_the_fields_read_later(
-    tmp_path, model_cache
-):
+def test_entries_set_aside_are_their_published_table_and_the_fields_kept(tmp_path, model_cache):
     _, entries = api.read_inputs(RAW, api.Options(cache_dir=model_cache), None, {})
     whole = copy.deepcopy(entries)
+    kept = api.ENTRY_FIELDS_READ_BY_PAPERS
     with Handoff(tmp_path / "spill") as handoff:
-        table, later = api.set_entries_aside(entries, handoff.table_from)
+        table, rows = api.set_entries_aside(entries, handoff.table_from, kept)
     assert table.equals(to_table("entries", whole))
     assert entries == []  # the whole rows are let go
-    assert later == [{k: e[k] for k in api.ENTRY_FIELDS_READ_LATER if k in e} for e in whole]
-    assert {k for e in later for k in e} == set(api.ENTRY_FIELDS_READ_LATER)
+    assert rows == [{k: e[k] for k in kept if k in e} for e in whole]
+    assert {k for e in rows for k in e} == set(kept)
+    assert {"raw_text", "affiliations"} <= {k for e in whole for k in e} - set(kept)
+
+
+def test_entries_are_cut_to_fields_in_place():
+    entries = [{"entry_id": "e1", "title": "T", "abstract": "A"}, {"entry_id": "e2"}]
+    first = entries[0]
+    api.cut_to(entries, ("entry_id", "title"))
+    assert entries == [{"entry_id": "e1", "title": "T"}, {"entry_id": "e2"}]
+    assert entries[0] is first
 
 
 class _Reading(dict):
@@ -56,25 +64,30 @@ class _Reading(dict):
         return super().get(key, default)
 
 
-def test_the_stages_after_merging_papers_read_only_the_fields_set_aside(
-    monkeypatch, model_cache, tmp_path
-):
-    """Attribution, page listings and the mentions table get entries cut to
+def test_each_stage_reads_only_the_entry_fields_it_is_given(monkeypatch, model_cache, tmp_path):
+    """Matching and merging papers get entries cut to ENTRY_FIELDS_READ_BY_PAPERS,
+    attribution, page listings and the mentions table then to
     ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
-    real = api.set_entries_aside
+    real_aside, real_cut = api.set_entries_aside, api.cut_to
 
-    def reading(entries, sink):
-        whole = [_Reading(e) for e in entries]
-        entries[:] = []
-        table, _ = real([dict(e) for e in whole], sink)
-        return table, whole
+    def reading(entries, sink, kept):
+        table, rows = real_aside(entries, sink, kept)
+        return table, [_Reading(e) for e in rows]
+
+    def cut(entries, fields):
+        with _Reading.log.open("a") as fh:
+            fh.write("--cut--\n")
+        real_cut(entries, fields)
 
     monkeypatch.setattr(api, "set_entries_aside", reading)
+    monkeypatch.setattr(api, "cut_to", cut)
     monkeypatch.setattr(_Reading, "log", tmp_path / "read.txt", raising=False)
     api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
-    read = set(_Reading.log.read_text().split())
-    assert {"entry_id", "source_id", "authors"} <= read
-    assert read <= set(api.ENTRY_FIELDS_READ_LATER)
+    by_papers, later = _Reading.log.read_text().split("--cut--\n")
+    assert {"title_key", "abstract", "published"} <= set(by_papers.split())
+    assert set(by_papers.split()) <= set(api.ENTRY_FIELDS_READ_BY_PAPERS)
+    assert {"entry_id", "source_id", "authors"} <= set(later.split())
+    assert set(later.split()) <= set(api.ENTRY_FIELDS_READ_LATER)
 
 
 def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, model_cache):

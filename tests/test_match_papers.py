@@ -143,3 +143,49 @@ def test_paper_records_parse_each_distinct_name_once(monkeypatch):
     assert sorted(asked) == ["A. Ruiz", "Ana Ruiz", "Wei Wang"]
     assert records["r2"]["authors"] == frozenset({"wang", "ruiz"})
     assert records["r0"]["authors"] == frozenset({"wang"})
+
+
+def test_papers_are_scored_in_one_process_and_their_records_let_go_before_clustering(
+    monkeypatch, model_cache
+):
+    """With two jobs, paper scoring still forks no worker (`PAIRING.scoring_processes`),
+    clustering does, and the records are gone before clustering starts."""
+    import weakref
+
+    from pipeline import api, match_papers, matching
+
+    class _Record(dict):
+        pass
+
+    made: list[weakref.ref] = []
+    real_records, real_shared, real_clusters = (
+        match_papers.paper_records,
+        matching.shared_out,
+        matching.constrained_clusters,
+    )
+
+    def records(entries):
+        out = {k: _Record(r) for k, r in real_records(entries).items()}
+        made.extend(weakref.ref(r) for r in out.values())
+        return out
+
+    jobs: dict[str, int] = {}
+
+    def shared(work, items, n, cost, what):
+        jobs[what] = n
+        return real_shared(work, items, n, cost, what)
+
+    alive: list[int] = []
+
+    def clusters(*args, **kwargs):
+        alive.append(sum(r() is not None for r in made))
+        return real_clusters(*args, **kwargs)
+
+    monkeypatch.setattr(match_papers, "paper_records", records)
+    monkeypatch.setattr(matching, "shared_out", shared)
+    monkeypatch.setattr(matching, "constrained_clusters", clusters)
+    options = Options(cache_dir=model_cache, num_cores=2)
+    _, entries = api.read_inputs(RAW, options, None, {})
+    rows, _ = api.papers_of(entries, {}, options, {})[:2]
+    assert rows and made and jobs and alive
+    assert jobs == {"scoring": 1, "clustering": 2} and alive == [0]

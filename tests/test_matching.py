@@ -614,6 +614,27 @@ def test_batched_comparisons_give_each_pairs_own_number():
         assert np.isnan(batched).sum() == np.isnan(one_by_one).sum() > 0
 
 
+def test_documents_indexed_in_batches_make_the_matrix_built_at_once(monkeypatch):
+    from simplecosine.cosine import CosineTextSimilarity
+
+    from pipeline import matching
+
+    texts = [f"grid storage {w} planning {w}" for w in "abcdefg"] + ["language models", "the"]
+    compare = CosineTextSimilarity(texts)
+    built = {}
+    for batch in (len(texts), 2):
+        monkeypatch.setattr(matching, "INDEX_BATCH", batch)
+        matching._FASTER.clear()
+        stand_in = matching.faster(compare)
+        stand_in.index(texts[:3])
+        stand_in.index(texts)
+        built[batch] = stand_in.matrix
+    matching._FASTER.clear()
+    whole, batched = built[len(texts)], built[2]
+    assert batched.shape == whole.shape
+    assert (batched != whole).nnz == 0  # the same rows, the same numbers
+
+
 def test_repeated_values_are_compared_once_with_the_same_numbers():
     from pipeline.matching import compared_once, repeats
 
