@@ -74,3 +74,15 @@ def test_a_nightly_rerun_reads_its_own_output_and_changes_no_id(tmp_path: Path):
     assert nightly["id_changes"] == 0 and nightly["seconds"] > 0
     assert nightly["quality"] == first["quality"]
     assert (tmp_path / "n300" / "nightly.log").read_text().count("stage extract: done") == 1
+
+
+def test_a_reading_during_which_a_process_ended_is_not_counted():
+    """A worker read while it shares its parent's pages and gone before the parent
+    is read would count the shared pages one and a half times."""
+    from bench.run import stable_sum
+
+    listings = iter([{1, 2}, {1}, {1}, {1}])  # the worker ends during the first reading
+    size = {1: 500, 2: 250}
+    assert stable_sum(lambda: next(listings), lambda pid: size.get(pid, 0)) == 500
+    changing = iter(range(100))
+    assert stable_sum(lambda: {next(changing)}, lambda pid: 1, tries=3) is None
