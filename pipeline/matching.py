@@ -894,7 +894,7 @@ def score_pairs(
         parts = shared_out(
             lambda chunk: _score_chunk(matcher, data, ids, columns, chunk),
             chunks,
-            min(cores_of(matcher), (pairing or Pairing()).scoring_processes or len(chunks)),
+            min(cores_of(matcher), (pairing or Pairing()).scoring_processes or cores_of(matcher)),
             cost=lambda chunk: chunk[1] - chunk[0],
             what="scoring",
         )
