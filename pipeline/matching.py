@@ -504,11 +504,12 @@ class Pairing:
     certain: Callable[[Record, Record], bool] | None = None
     """A rule for candidate pairs that are one entity whatever the model says: they
     score 1. A curator's label still wins (a cannot-link scores 0 and is never merged)."""
-    scoring_processes: int | None = None
-    """Most processes that score the pairs (this one and forked workers); None: as
-    many as the matcher was given (`--jobs`). A forked worker copies every page of
-    records it reads, so scoring of a few seconds may cost more memory than the time
-    it saves."""
+    processes: int | None = None
+    """Most processes that score and cluster the pairs (this one and forked workers);
+    None: as many as the matcher was given (`--jobs`). Each process copies every page
+    it writes that the other still shares (reference counts of the records it reads,
+    new objects in the holes of freed ones), so work of a few seconds may cost more
+    memory than the time it saves."""
 
 
 BlockingKeys = Callable[[Record], Iterable[str]]
@@ -894,7 +895,7 @@ def score_pairs(
         parts = shared_out(
             lambda chunk: _score_chunk(matcher, data, ids, columns, chunk),
             chunks,
-            min(cores_of(matcher), (pairing or Pairing()).scoring_processes or cores_of(matcher)),
+            processes_for(trained, pairing),
             cost=lambda chunk: chunk[1] - chunk[0],
             what="scoring",
         )
@@ -914,6 +915,13 @@ def score_pairs(
 
 SCORE_CHUNK = 20_000
 """Pairs scored per task; workers are forked, so records are shared, never pickled."""
+
+
+def processes_for(trained: Trained, pairing: Pairing | None) -> int:
+    """The processes that score and cluster: the matcher's, at most `pairing.processes`."""
+    cores = cores_of(trained.matcher)
+    limit = pairing.processes if pairing is not None else None
+    return min(cores, limit) if limit else cores
 
 
 def cores_of(matcher: Any) -> int:
@@ -1496,7 +1504,7 @@ def cluster_records(
         must,
         cannot,
         confidence,
-        cores_of(trained.matcher),
+        processes_for(trained, pairing),
     )
     log.info("%d clusters in %.1fs", len(result.clusters), time.perf_counter() - started)
     clusters = [[keys[i] for i in c] for c in result.clusters]

@@ -145,11 +145,11 @@ def test_paper_records_parse_each_distinct_name_once(monkeypatch):
     assert records["r0"]["authors"] == frozenset({"wang"})
 
 
-def test_papers_are_scored_in_one_process_and_their_records_let_go_before_clustering(
+def test_papers_are_scored_and_clustered_in_one_process_with_their_records_let_go(
     monkeypatch, model_cache
 ):
-    """With two jobs, paper scoring still forks no worker (`PAIRING.scoring_processes`),
-    clustering does, and the records are gone before clustering starts."""
+    """With two jobs, paper matching still forks no worker (`PAIRING.processes`), and
+    the records are gone before clustering starts."""
     import weakref
 
     from pipeline import api, match_papers, matching
@@ -188,4 +188,4 @@ def test_papers_are_scored_in_one_process_and_their_records_let_go_before_cluste
     _, entries = api.read_inputs(RAW, options, None, {})
     rows, _ = api.papers_of(entries, {}, options, {})[:2]
     assert rows and made and jobs and alive
-    assert jobs == {"scoring": 1, "clustering": 2} and alive == [0]
+    assert jobs == {"scoring": 1, "clustering": 1} and alive == [0]
