@@ -299,9 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
-        help="processes for extraction, pair scoring, clustering, the persons' cut and "
-        "attribution (default: the machine's cores, %(default)s); the output is the same "
-        "for any number",
+        help="processes for extraction, person scoring and clustering, the persons' cut "
+        "and attribution (paper matching, a few seconds, runs in one); default: the "
+        "machine's cores, %(default)s; the output is the same for any number",
     )
     run.set_defaults(func=_cmd_run)
 
