@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,30 @@ def sample(prefix: str) -> Path:
     """A sample page in data/raw by the start of its name."""
     (path,) = sorted(RAW.glob(f"{prefix}*.txt"))
     return path
+
+
+class ReadingRow(dict):
+    """A row that tells `note` the name of each field read (by `[]` or `get`): how
+    tests see which fields a stage reads. Rows handed on between a run's phases are
+    pickled, `note` with them (`note_to` a file, say)."""
+
+    def __init__(self, row: dict[str, Any], note: Callable[[str], None]) -> None:
+        super().__init__(row)
+        self.note = note
+
+    def __getitem__(self, key: str) -> Any:
+        self.note(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.note(key)
+        return super().get(key, default)
+
+
+def note_to(path: Path, line: str) -> None:
+    """`line` added to the file `path`: a note any of a run's processes can make."""
+    with path.open("a") as fh:
+        fh.write(f"{line}\n")
 
 
 def record_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[Any]:

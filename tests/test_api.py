@@ -1,13 +1,12 @@
 import copy
-from pathlib import Path
-from typing import Any, ClassVar
+import functools
 
 import pyarrow as pa
 
 from pipeline import api
 from pipeline.handoff import Handoff
 from pipeline.schema import to_table
-from tests.helpers import RAW
+from tests.helpers import RAW, ReadingRow, note_to
 
 
 def test_arrow_shares_the_c_librarys_malloc_unless_told_otherwise(monkeypatch):
@@ -45,45 +44,26 @@ def test_entries_are_cut_to_fields_in_place():
     assert entries[0] is first
 
 
-class _Reading(dict):
-    """An entry that notes which of its fields the stages read, in `log` (a file: the
-    stages read them in the run's phase processes)."""
-
-    log: ClassVar[Path]
-
-    def _note(self, key: str) -> None:
-        with _Reading.log.open("a") as fh:
-            fh.write(f"{key}\n")
-
-    def __getitem__(self, key: str) -> Any:
-        self._note(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self._note(key)
-        return super().get(key, default)
-
-
 def test_each_stage_reads_only_the_entry_fields_it_is_given(monkeypatch, model_cache, tmp_path):
     """Matching and merging papers get entries cut to ENTRY_FIELDS_READ_BY_PAPERS,
     attribution, page listings and the mentions table then to
     ENTRY_FIELDS_READ_LATER; one reading another field would read None or fail."""
     real_aside, real_cut = api.set_entries_aside, api.cut_to
+    log = tmp_path / "read.txt"
+    note = functools.partial(note_to, log)
 
     def reading(entries, sink, kept):
         table, rows = real_aside(entries, sink, kept)
-        return table, [_Reading(e) for e in rows]
+        return table, [ReadingRow(e, note) for e in rows]
 
     def cut(entries, fields):
-        with _Reading.log.open("a") as fh:
-            fh.write("--cut--\n")
+        note("--cut--")
         real_cut(entries, fields)
 
     monkeypatch.setattr(api, "set_entries_aside", reading)
     monkeypatch.setattr(api, "cut_to", cut)
-    monkeypatch.setattr(_Reading, "log", tmp_path / "read.txt", raising=False)
     api.build_tables(RAW, options=api.Options(cache_dir=model_cache))
-    by_papers, later = _Reading.log.read_text().split("--cut--\n")
+    by_papers, later = log.read_text().split("--cut--\n")
     assert {"title_key", "abstract", "published"} <= set(by_papers.split())
     assert set(by_papers.split()) <= set(api.ENTRY_FIELDS_READ_BY_PAPERS)
     assert {"entry_id", "source_id", "authors"} <= set(later.split())

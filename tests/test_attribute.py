@@ -44,6 +44,7 @@ from pipeline.attribute import (
 )
 from pipeline.errors import ConfigError
 from pipeline.normalize import fold
+from tests.helpers import ReadingRow
 
 
 def statuses(tables: dict, page_prefix: str) -> dict[str, str]:
@@ -388,27 +389,13 @@ def test_the_catalogue_and_listings_hold_none_of_the_rows_they_were_made_from():
     assert attribute_pages(listed, cat) == expected
 
 
-class _Reading(dict):
-    """A row that notes which of its fields are read, in `read`."""
-
-    def __init__(self, row: dict, read: set[str]) -> None:
-        super().__init__(row)
-        self.read = read
-
-    def __getitem__(self, key: str):
-        self.read.add(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default=None):
-        self.read.add(key)
-        return super().get(key, default)
-
-
 def test_attribution_reads_only_the_fields_its_catalogue_keeps(sample_run, monkeypatch):
     """The catalogue keeps `PAPER_FIELDS_READ` and `PERSON_FIELDS_READ` of the rows;
     attribution reading another field would read None."""
     read: dict[tuple[str, ...], set[str]] = {PAPER_FIELDS_READ: set(), PERSON_FIELDS_READ: set()}
-    monkeypatch.setattr(attribute_module, "_fields", lambda row, names: _Reading(row, read[names]))
+    monkeypatch.setattr(
+        attribute_module, "_fields", lambda row, names: ReadingRow(row, read[names].add)
+    )
     run = sample_run
     attribute(
         run["sources"],
