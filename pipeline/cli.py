@@ -25,7 +25,8 @@ log = logging.getLogger("bylines")
 RUN_HELP = """\
 Read every file under --input (scraped pages in any known shape, as text or
 HTML; BibTeX, RIS and "Title: ..." listings; CSV/Parquet/JSON bibliographic
-tables; and an optional sources.toml), and publish Parquet tables and run.json
+tables; XML exports such as arXiv feeds, DBLP and PubMed; and an optional
+sources.toml), and publish Parquet tables and run.json
 to --out. The previous output is replaced atomically, and only when
 the run succeeds.
 

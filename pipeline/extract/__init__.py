@@ -33,6 +33,7 @@ from pipeline.extract import (
     profile_page,
     structured,
     tagged_records,
+    xml_records,
 )
 from pipeline.extract.decode import bad_bytes, decode_page, printable
 from pipeline.extract.fields import ARXIV_TAG
@@ -50,6 +51,7 @@ PAGE_FORMATS: list[ModuleType] = [
     abstract_list,
     arxiv_listing,
     bibtex,
+    xml_records,
 ]
 FALLBACK_FORMATS: list[ModuleType] = [tagged_records]
 """Generic shapes, tried only when no page shape recognises the text: a page
@@ -127,9 +129,15 @@ def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
 
 def shape_scores(text: str) -> dict[str, float]:
     """Every shape's confidence on a page's text (an HTML page's as rendered)."""
-    if html_text.looks_like_html(text):
+    if _is_html(text):
         text, _ = html_text.render(text)
     return detect_format(text)[1]
+
+
+def _is_html(text: str) -> bool:
+    """HTML to render before reading, unless it is an XML export (whose abstracts may
+    hold a few HTML tags)."""
+    return not xml_records.looks_like_xml(text) and html_text.looks_like_html(text)
 
 
 def parse_page(text: str) -> PageParse:
@@ -264,7 +272,7 @@ def extract_file(
     else:
         decoded = decode_page(data)
         text, problem = decoded.text, decoded.problem
-        is_html = text is not None and html_text.looks_like_html(text)
+        is_html = text is not None and _is_html(text)
         html_table = html_text.table_rows(text) if is_html and text is not None else None
         if html_table is not None:
             kind, rows, text = "html", html_table, None

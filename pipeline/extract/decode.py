@@ -1,17 +1,22 @@
 """Turn a file's bytes into page text, or say precisely why it is not text.
 
-Pages must be UTF-8. Invalid bytes are kept (as surrogate escapes) so the
-parser still sees the page's layout; the chunks that contain them are then
-quarantined with the byte value and line, and the rest of the page goes on.
+Pages must be UTF-8 (an XML file may declare another encoding). Invalid bytes
+are kept (as surrogate escapes) so the parser still sees the page's layout; the
+chunks that contain them are then quarantined with the byte value and line, and
+the rest of the page goes on.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_XML_ENCODING = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']"
+)
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,27 @@ def decode_page(data: bytes) -> Decoded:
         return Decoded(None, f"binary file: NUL byte at byte offset {nul}")
     if head and len(_CONTROL.findall(head)) > 0.05 * len(head):
         return Decoded(None, "binary file: more than 5% control bytes")
-    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    text = data.decode(_encoding(data), errors="surrogateescape").removeprefix("\ufeff")
     if not text.strip():
         return Decoded(None, "empty file" if not data else "file holds only white space")
     return Decoded(text)
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8, unless the file is XML whose declaration names another encoding Python
+    knows (`<?xml version="1.0" encoding="ISO-8859-1"?>`) and its bytes are not UTF-8:
+    a declaration that says Latin-1 over UTF-8 bytes is a common mislabel."""
+    m = _XML_ENCODING.match(data[:1024])
+    if m is None:
+        return "utf-8"
+    try:
+        declared = codecs.lookup(m.group(1).decode("ascii")).name
+        data.decode("utf-8")
+    except LookupError:
+        return "utf-8"
+    except UnicodeDecodeError:
+        return declared
+    return "utf-8"
 
 
 def bad_bytes(text: str) -> str | None:

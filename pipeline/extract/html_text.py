@@ -28,7 +28,9 @@ _BLOCK = {
     "article", "header", "footer", "nav", "main", "aside", "form", "fieldset", "address",
     "figcaption", "caption", "tbody", "thead", "tfoot", "details", "summary", "body", "html",
 }  # fmt: skip
-_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_HTML_START = re.compile(
+    r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
+)
 _TAG = re.compile(r"</?(?:div|p|span|a|li|ul|br|td|tr|h[1-6]|section|article|body)\b", re.I)
 
 

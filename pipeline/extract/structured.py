@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.extract.fields import arxiv_id_in, clean_markup, parse_byline
+from pipeline.extract.fields import MONTHS, arxiv_id_in, clean_markup, display_name, parse_byline
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 ALIASES: dict[str, str] = {
@@ -37,14 +37,22 @@ ALIASES: dict[str, str] = {
     "published_date": "published",
     "publication_date": "published",
     "pub_date": "published",
+    "issued": "published",
+    "published_print": "published",
+    "published_online": "published",
     "venue": "venue",
     "journal": "venue",
     "booktitle": "venue",
+    "container_title": "venue",
     "abstract": "abstract",
     "summary": "abstract",
     "arxiv_id": "arxiv_id",
     "arxiv": "arxiv_id",
     "eprint": "arxiv_id",
+    "url": "link",
+    "link": "link",
+    "doi": "link",
+    "ee": "link",
     "id": "id",
     "record_id": "id",
     "key": "id",
@@ -53,6 +61,7 @@ ALIASES: dict[str, str] = {
     "comments": "comments",
     "comment": "comments",
 }
+MONTH_NAMES = [m.capitalize() for m in MONTHS]
 IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
 
 
@@ -61,12 +70,9 @@ def _canonical(column: str) -> str | None:
 
 
 def _known_columns(columns: list[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for col in columns:
-        canon = _canonical(col)
-        if canon and canon not in mapping.values():
-            mapping[col] = canon
-    return mapping
+    """Each known column's field; several columns may give one field (`issued`,
+    `published-print`), the first filled one in column order counts."""
+    return {col: canon for col in columns if (canon := _canonical(col))}
 
 
 def is_table_header(cells: list[str]) -> bool:
@@ -112,7 +118,7 @@ def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]
     text = data.decode("utf-8", errors="strict").lstrip("\ufeff").strip()
     try:
         loaded = json.loads(text)
-        records = loaded if isinstance(loaded, list) else [loaded]
+        records = loaded if isinstance(loaded, list) else _listed(loaded)
     except json.JSONDecodeError:
         records = []
         for line in text.splitlines()[: limit or None]:
@@ -122,6 +128,31 @@ def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]
                 except json.JSONDecodeError:
                     return []
     return [r for r in records if isinstance(r, dict)][: limit or None]
+
+
+def _listed(document: Any, depth: int = 3) -> list[Any]:
+    """The records of a JSON document: the object itself if it is one, else the longest
+    list of records it holds (an API's `{"message": {"items": [...]}}`), a few levels down."""
+    if not isinstance(document, dict) or _is_record(document):
+        return [document]
+    best: list[Any] = []
+    for value in document.values():
+        if isinstance(value, list) and value and _is_record(value[0]):
+            found = value
+        elif isinstance(value, dict) and depth > 1:
+            found = _listed(value, depth - 1)
+            found = [] if found == [value] else found
+        else:
+            continue
+        if len(found) > len(best):
+            best = found
+    return best or [document]
+
+
+def _is_record(value: Any) -> bool:
+    return isinstance(value, dict) and bool(
+        set(_known_columns(list(value)).values()) & IDENTITY_COLUMNS
+    )
 
 
 def read_rows(data: bytes, kind: str) -> list[dict[str, Any]]:
@@ -140,11 +171,41 @@ def _blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
+    if isinstance(value, (list, tuple)):
+        return not value
     return isinstance(value, str) and not value.strip()
 
 
 def _text(value: Any) -> str | None:
+    """A cell as text; a list cell (Crossref writes `"title": ["..."]`) by its first item."""
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if not _blank(v)), None)
     return None if _blank(value) else str(value).strip()
+
+
+NAME_KEYS = ("literal", "name", "full_name", "fullname", "display_name")
+GIVEN_KEYS = ("given", "given_name", "first", "first_name", "forename")
+FAMILY_KEYS = ("family", "family_name", "last", "last_name", "surname", "lastname")
+
+
+def author_name(item: Any) -> str | None:
+    """One name from a list of authors: a string ("Last, First" turned round), or an
+    object as CSL-JSON and catalogue APIs write one (`{"given": .., "family": ..}`,
+    `{"name": ..}`)."""
+    if isinstance(item, dict):
+        fields = {re.sub(r"[\s\-]+", "_", str(k).lower()): v for k, v in item.items()}
+        for key in NAME_KEYS:
+            if not _blank(fields.get(key)) and not isinstance(fields[key], dict):
+                return author_name(fields[key])
+        parts = [
+            next((str(fields[k]).strip() for k in keys if not _blank(fields.get(k))), "")
+            for keys in (GIVEN_KEYS, FAMILY_KEYS)
+        ]
+        return " ".join(p for p in parts if p) or None
+    if _blank(item):
+        return None
+    name = str(item).strip()
+    return display_name(name) if name.count(",") == 1 else name
 
 
 def split_authors(value: Any) -> tuple[list[str], bool]:
@@ -155,7 +216,7 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
         with contextlib.suppress(json.JSONDecodeError):
             value = json.loads(value)
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        names = [str(v).strip() for v in list(value) if not _blank(v)]
+        names = [n for n in map(author_name, list(value)) if n]
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
         return (names[:-1] if truncated else names), truncated
     s = str(value).strip()
@@ -173,25 +234,53 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     return [p.strip() for p in parts if p.strip()], truncated
 
 
+def date_text(value: Any) -> str | None:
+    """A date cell as `parse_date` reads it: CSL-JSON's `{"date-parts": [[2023, 1, 3]]}`,
+    ISO with a time, "2023-01" and "2023/01/03" made ISO, "Mon YYYY" or a year."""
+    if isinstance(value, dict):
+        parts = value.get("date-parts") or value.get("date_parts")
+        if parts is None:
+            return date_text(value.get("raw") or value.get("literal"))
+        value = parts[0] if parts and isinstance(parts[0], list) else parts
+    if isinstance(value, (list, tuple)):
+        numbers = [int(v) for v in value if str(v).strip().isdigit()]
+        if not numbers:
+            return None
+        value = "-".join(f"{n:02d}" for n in numbers[:3])
+    text = _text(value)
+    if text is None:
+        return None
+    if re.match(r"\d{4}-\d{2}-\d{2}[T ]", text):
+        return text[:10]
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?", text):
+        year, month, day = m.groups()
+        if not 1 <= int(month) <= 12:
+            return text
+        if day is None:
+            return f"{MONTH_NAMES[int(month) - 1]} {year}"
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if re.fullmatch(r"\d{4}\.0", text):
+        return text[:4]
+    return text
+
+
 def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
-    values = {canon: row.get(col) for col, canon in mapping.items()}
+    values: dict[str, Any] = {}
+    for col, canon in mapping.items():
+        if _blank(values.get(canon)):
+            values[canon] = row.get(col)
     entry = ParsedEntry()
     entry.title = _text(values.get("title"))
     entry.authors, entry.authors_truncated = split_authors(values.get("authors"))
-    published = _text(values.get("published"))
-    year = _text(values.get("year"))
-    if published and "T" in published:
-        published = published.split("T")[0]
-    if published and " 00:00:00" in published:
-        published = published.replace(" 00:00:00", "")
-    if year and re.fullmatch(r"\d{4}\.0", year):
-        year = year[:4]
-    entry.published_raw = published or year
+    entry.published_raw = date_text(values.get("published")) or date_text(values.get("year"))
     entry.venue = _text(values.get("venue"))
     abstract = _text(values.get("abstract"))
     entry.abstract = clean_markup(abstract) if abstract else None
     arxiv = _text(values.get("arxiv_id"))
-    entry.arxiv_id = arxiv_id_in(arxiv, bare=True) if arxiv else None
+    link = _text(values.get("link"))
+    entry.arxiv_id = (arxiv_id_in(arxiv, bare=True) if arxiv else None) or (
+        arxiv_id_in(link) if link else None
+    )
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))
     entry.comments = [comments] if comments else []

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import MAX_PAGE_BYTES, PAGE_FORMATS, extract_file, parse_page
+from pipeline.extract import MAX_PAGE_BYTES, PAGE_FORMATS, extract_file, parse_page, xml_records
 from pipeline.extract.lines import is_decoration, split_lines
 from pipeline.extract.model import PageParse
+from pipeline.extract.xml_records import markup_only
 from tests.helpers import PAGES, RAW, extract
 
 FIXTURES = sorted(RAW.glob("*.txt")) + sorted(PAGES.glob("*.txt"))
@@ -24,7 +25,9 @@ def assert_accounted(text: str, parsed: PageParse) -> None:
     for a, b in itertools.pairwise(chunks):
         assert a.end == b.start, f"gap or overlap between {a} and {b}"
     for chunk in chunks:
-        if chunk.kind == "layout":
+        if chunk.kind == "layout" and parsed.format == xml_records.NAME:
+            assert markup_only(text[chunk.start : chunk.end]), "text in XML layout"
+        elif chunk.kind == "layout":
             for line in split_lines(text[chunk.start : chunk.end]):
                 assert line.blank or is_decoration(line), f"content in a layout chunk: {line}"
         if chunk.kind == "quarantine":
@@ -52,7 +55,7 @@ def test_format_comes_from_content_not_name(path: Path, tmp_path: Path):
 
 def test_every_known_shape_is_detected_on_its_sample():
     formats = {extract(p).source["format"] for p in RAW.glob("*.txt")}
-    assert formats == {fmt.NAME for fmt in PAGE_FORMATS} - {"bibtex"}  # test_bibtex.py
+    assert formats == {fmt.NAME for fmt in PAGE_FORMATS} - {"bibtex", "xml_records"}  # own tests
 
 
 def test_empty_file(tmp_path: Path):

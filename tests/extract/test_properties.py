@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from xml.sax.saxutils import escape
+
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import FALLBACK_FORMATS, PAGE_FORMATS, extract_file, parse_page
+from pipeline.extract import FALLBACK_FORMATS, PAGE_FORMATS, extract_file, parse_page, xml_records
 from pipeline.extract.fields import clean_markup, parse_byline, parse_date, split_title_byline
 from pipeline.extract.model import PageParse
 from tests.extract.test_extract import assert_accounted
@@ -86,3 +88,37 @@ def test_prose_without_markup_is_cleaned_as_the_full_path_would(text: str):
     from pipeline.extract.fields import _strip_markup
 
     assert clean_markup(text) == _strip_markup(text)
+
+
+TAGS = ["feed", "entry", "title", "author", "name", "summary", "id", "r", "article", "x:year"]
+xml_text = st.text(max_size=20).map(lambda s: escape(s.replace("\x00", "")))
+RECORDS = [
+    "<entry><title>A Title</title><author><name>Ann Lee</name></author></entry>",
+    "<r><article><title>T.</title><author>B C 0001</author></article></r>",
+    "<entry><summary>Only an abstract &amp; more</summary></entry>",
+    "<entry><id>http://arxiv.org/abs/2101.00001v1</id><title>Linked</title></entry>",
+]
+xml_tree = st.recursive(
+    st.one_of(xml_text, st.sampled_from(RECORDS)),
+    lambda inner: st.builds(
+        lambda tag, parts: f"<{tag}>{''.join(parts)}</{tag}>",
+        st.sampled_from(TAGS),
+        st.lists(inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(xml_tree, st.integers(min_value=0), st.booleans())
+@example("<feed>" + "".join(RECORDS) + "</feed>", 0, True)  # entries, layout, header
+@example("<feed>" + "".join(RECORDS) + "</feed>", 150, False)  # and a cut
+def test_xml_parser_accounts_for_every_character_even_when_cut(tree: str, cut: int, whole: bool):
+    text = f'<?xml version="1.0"?>\n<x:records xmlns:x="u">{tree}</x:records>\n'
+    if not whole:
+        text = text[: cut % (len(text) + 1)] or "<"
+    parsed = xml_records.parse(text)
+    assert_accounted(text, parsed)
+    for chunk in parsed.chunks:
+        if chunk.kind == "entry":
+            assert text[chunk.start] == "<" and text[chunk.end - 1] == ">"

@@ -1,0 +1,347 @@
+"""XML exports as sources: an arXiv API (Atom) feed, a DBLP person page, RSS, PubMed.
+
+Sites hand over their listings as XML as often as as pages, each with its own
+element names. No schema is assumed: the record element is found from the
+data. A record is an element holding one title (or an abstract) and authors,
+an abstract or a link; of the element names that qualify, the one found most
+often wins (an Atom `<feed>` holds many titles, so its `<entry>` wins). Fields
+are read from a record's descendants by local name, whatever the namespace:
+`author` (its `name`, its given and family parts, or its text), `creator`,
+`summary` or `abstract`, `published` or a `year`/`month`/`day` group, `journal`
+or `booktitle`, and arXiv ids from `id`, `ee`, `link` and `url`.
+
+Parsed with the standard library's expat, because it reports where each element
+starts and ends, so each entry keeps its own XML and line numbers. Entity
+declarations are refused (an entity expanding to gigabytes is the classic XML
+attack) and nothing external is fetched; the HTML named entities a DTD would
+define (`&uuml;`) are read as the characters they name. A file that breaks off
+keeps the records closed before the break; the rest is quarantined with the
+parser's line and column.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html.entities
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from xml.parsers import expat
+
+from pipeline.extract.fields import arxiv_id_in, clean_markup
+from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
+
+NAME = "xml_records"
+
+_PROLOG = re.compile(
+    r"\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?"  # the declaration
+    r"(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*|<\?.*?\?>\s*)*"  # comments, DTD
+    r"<(?P<root>[A-Za-z_][\w.:-]*)",
+    re.S,
+)
+_TAGS = re.compile(r"<[^>]*>")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T")
+_CATALOGUE_NUMBER = re.compile(r"\s+\d{4}$")
+"""DBLP tells namesakes apart with a number after the name ("Wei Wang 0001")."""
+_HTML_ROOTS = frozenset("html head body div table ul ol li p span a section article main".split())
+
+TITLE = frozenset({"title", "articletitle", "papertitle"})
+AUTHOR = frozenset({"author", "creator"})
+ABSTRACT = frozenset({"abstract", "summary", "description"})
+DATE = ("published", "pubdate", "publicationdate", "date", "issued", "year", "created", "updated")
+"""Date elements, the likeliest publication date first (Atom's `updated` is a revision)."""
+VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source"})
+LINK = frozenset({"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier"})
+CATEGORY = ("primarycategory", "category")
+_GIVEN = ("given", "givenname", "givennames", "forename", "firstname")
+_FAMILY = ("family", "familyname", "surname", "lastname")
+
+
+@dataclass
+class Element:
+    """An XML element with where it sits in the text (character offsets, 1-based lines)."""
+
+    name: str
+    """Local name, lower case, without '-' or '_': `arxiv:primary_category` -> `primarycategory`."""
+    attrs: dict[str, str]
+    start: int
+    line: int
+    parent: Element | None = None
+    children: list[Element] = field(default_factory=list)
+    content: list[str | Element] = field(default_factory=list)
+    """Character data and children in document order."""
+    end: int | None = None
+    """None while open (a file cut short leaves its outer elements open)."""
+
+    def all_text(self) -> str:
+        """The element's text with its children's, as written (`H<sub>2</sub>O` is H2O),
+        white space collapsed."""
+        return " ".join(self._raw_text().split())
+
+    def _raw_text(self) -> str:
+        return "".join(c if isinstance(c, str) else c._raw_text() for c in self.content)
+
+    def descendants(self) -> list[Element]:
+        if not self.children:
+            return []
+        found: list[Element] = []
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(reversed(node.children))
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _local(name: str) -> str:
+    return re.sub(r"[-_]", "", name.rsplit(":", 1)[-1].rsplit("}", 1)[-1]).lower()
+
+
+def looks_like_xml(text: str) -> bool:
+    """An XML document whose root is not an HTML element (XHTML is read as HTML)."""
+    m = _PROLOG.match(text[:65536])
+    return m is not None and m.group("root").lower() not in _HTML_ROOTS
+
+
+def detect(text: str) -> float:
+    return 0.95 if looks_like_xml(text) else 0.0
+
+
+class XmlError(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def read_tree(text: str) -> tuple[Element | None, XmlError | None]:
+    """The document's elements; on malformed XML, the elements read so far and the error."""
+    data = text.encode("utf-8", errors="surrogateescape")  # an invalid byte: expat says where
+    ascii_only = len(data) == len(text)
+    seen = [0, 0]
+    """The last byte index turned into a character offset, and that offset: events come
+    in document order, so each is decoded from the last, not from the start."""
+    parser = expat.ParserCreate(encoding="UTF-8", namespace_separator="}")
+    parser.buffer_text = True
+    parser.UseForeignDTD(True)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    root: Element | None = None
+    stack: list[Element] = []
+
+    def at() -> int:
+        index = parser.CurrentByteIndex
+        if ascii_only:
+            return index
+        step = data[seen[0] : index].decode("utf-8", errors="surrogateescape")
+        seen[:] = [index, seen[1] + len(step)]
+        return seen[1]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal root
+        parent = stack[-1] if stack else None
+        local_attrs = {_local(k): v for k, v in attrs.items()}
+        node = Element(_local(name), local_attrs, at(), parser.CurrentLineNumber, parent)
+        if parent is not None:
+            parent.children.append(node)
+            parent.content.append(node)
+        elif root is None:
+            root = node
+        stack.append(node)
+
+    def end(_name: str) -> None:
+        node = stack.pop()
+        node.end = text.index(">", at()) + 1
+
+    def chars(data_: str) -> None:
+        if stack:
+            stack[-1].content.append(data_)
+
+    def refuse(name: str, *_args: object) -> None:
+        message = f"it declares the entity {name!r}, and entity declarations are refused"
+        line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        raise XmlError(message, line, column)
+
+    def skipped(name: str, is_parameter: int) -> None:
+        if not is_parameter and name in html.entities.name2codepoint:
+            chars(chr(html.entities.name2codepoint[name]))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.EntityDeclHandler = refuse
+    parser.SkippedEntityHandler = skipped
+    parser.ExternalEntityRefHandler = lambda *_: 1  # nothing outside the file is read
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        message = expat.errors.messages[exc.code]
+        return root, XmlError(message, exc.lineno, exc.offset + 1)
+    except XmlError as exc:
+        return root, exc
+    return root, None
+
+
+def _titles(node: Element) -> list[Element]:
+    """Title elements of a record, not those of its venue (`<journal><title>`)."""
+    return [
+        d
+        for d in node.descendants()
+        if d.name in TITLE and not any(a.name in VENUE for a in _ancestors(d, node))
+    ]
+
+
+def _ancestors(node: Element, stop: Element) -> list[Element]:
+    found = []
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def _qualifies(node: Element) -> bool:
+    """One title (or none, with an abstract) and something a listing has besides a title:
+    authors, an abstract or a link. A feed or a catalogue holds many titles."""
+    if not node.children:
+        return False
+    names = {d.name for d in node.descendants()}
+    titles = len(_titles(node))
+    if titles > 1 or not (titles or names & ABSTRACT):
+        return False
+    return bool(names & (AUTHOR | ABSTRACT | LINK))
+
+
+def record_elements(root: Element) -> list[Element]:
+    """The records: closed elements of the most common qualifying name, outermost only.
+    Ties go to the name whose records hold their title closest (`<article>` over DBLP's `<r>`)."""
+    closed = [n for n in [root, *root.descendants()] if n.end is not None]
+    qualifying = [n for n in closed if _qualifies(n)]
+    if not qualifying:
+        return []
+    counts = Counter(n.name for n in qualifying)
+    depth: dict[str, int] = {}
+    for n in qualifying:
+        closest = min((len(_ancestors(t, n)) for t in _titles(n)), default=99)
+        depth[n.name] = min(depth.get(n.name, 99), closest)
+    name = min(counts, key=lambda k: (-counts[k], depth[k]))
+    return [
+        n
+        for n in qualifying
+        if n.name == name and not any(a.name == name for a in _ancestors(n, root))
+    ]
+
+
+def _first(node: Element, names: tuple[str, ...]) -> Element | None:
+    """The first descendant with the first of `names` that occurs."""
+    parts = node.descendants()
+    return next((d for name in names for d in parts if d.name == name), None)
+
+
+def _person(node: Element) -> str:
+    """A name as `name`, given and family parts, or the element's text; without a
+    catalogue's namesake number."""
+    named = _first(node, ("name",))
+    given, family = _first(node, _GIVEN), _first(node, _FAMILY)
+    if named is not None and not named.children:
+        name = named.all_text()
+    elif family is not None:
+        name = " ".join(p.all_text() for p in (given, family) if p is not None)
+    else:
+        name = node.all_text()
+    return _CATALOGUE_NUMBER.sub("", name)
+
+
+def _date(node: Element) -> str | None:
+    """A date as `parse_date` reads it: ISO, "Mon YYYY" or a year."""
+    parts = {c.name: c.all_text() for c in node.children}
+    if "year" in parts:
+        year, month, day = parts["year"], parts.get("month", ""), parts.get("day", "")
+        if month.isdigit() and day.isdigit():
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        return f"{month[:3]} {year}" if month and not month.isdigit() else year
+    value = node.all_text() or node.attrs.get("when", "")
+    if _ISO_TIME.match(value):
+        return value[:10]
+    if (mailed := email.utils.parsedate_tz(value)) is not None:  # RSS: "Mon, 04 Jan 2021 ..."
+        return f"{mailed[0]:04d}-{mailed[1]:02d}-{mailed[2]:02d}"
+    return value or None
+
+
+def record_entry(record: Element) -> ParsedEntry:
+    """A record's fields, each from the first descendant that carries it."""
+    entry = ParsedEntry()
+    parts = record.descendants()
+    titles = _titles(record)
+    title = titles[0].all_text() if titles else ""
+    entry.title = (
+        title[:-1] if title.endswith(".") and not title.endswith("..") else title
+    ) or None
+    authors = [
+        d
+        for d in parts
+        if d.name in AUTHOR and not any(a.name in AUTHOR for a in _ancestors(d, record))
+    ]
+    entry.authors = [name for name in map(_person, authors) if name]
+    abstract = next((d.all_text() for d in parts if d.name in ABSTRACT and d.all_text()), None)
+    entry.abstract = clean_markup(abstract) if abstract else None
+    dates = [d for name in DATE for d in parts if d.name == name]
+    entry.published_raw = next(filter(None, map(_date, dates)), None)
+    venue = next((d for d in parts if d.name in VENUE), None)
+    if venue is not None:
+        named = _first(venue, tuple(TITLE))
+        entry.venue = (named or venue).all_text() or None
+    for d in parts:
+        if d.name in LINK or "href" in d.attrs:
+            found = arxiv_id_in(f"{d.all_text()} {d.attrs.get('href', '')}")
+            if found:
+                entry.arxiv_id = found
+                break
+    category = _first(record, CATEGORY)
+    if category is not None:
+        entry.category = category.attrs.get("term") or category.all_text() or None
+    return entry
+
+
+def _owner(root: Element) -> str | None:
+    """The person a whole export is about, where its root names one (`<dblpperson name=...>`)."""
+    return root.attrs.get("name") if "person" in root.name else None
+
+
+def markup_only(text: str) -> bool:
+    """Whether `text` is tags and white space only, with no character data."""
+    return not _TAGS.sub("", text).strip()
+
+
+def _between(text: str, start: int, end: int) -> Chunk:
+    """The XML between records: layout when it is markup only (closing tags, a DBLP
+    `<r>`), else header text (a feed's title, a person's details), never dropped."""
+    return Chunk("layout" if markup_only(text[start:end]) else "header", start, end)
+
+
+def parse(text: str) -> PageParse:
+    root, error = read_tree(text)
+    records = record_elements(root) if root is not None else []
+    chunks: list[Chunk] = []
+    cursor = 0
+    for record in records:
+        assert record.end is not None
+        chunks.append(_between(text, cursor, record.start))
+        chunks.append(Chunk("entry", record.start, record.end, entry=record_entry(record)))
+        cursor = record.end
+    if error is not None:
+        reason = f"unreadable XML at line {error.line}, column {error.column}: {error}"
+        if records:
+            reason += f"; the {len(records)} records closed before it are read"
+        chunks.append(Chunk("quarantine", cursor, len(text), reason=reason))
+    elif not records:
+        reason = (
+            "XML with no bibliographic records (no element holds one title with authors, "
+            "an abstract or a link)"
+        )
+        chunks.append(Chunk("quarantine", 0, len(text), reason=reason))
+    else:
+        chunks.append(_between(text, cursor, len(text)))
+    header = PageHeader(owner_name=_owner(root) if root is not None else None)
+    kept = [c for c in chunks if c.end > c.start or c.kind == "quarantine"]
+    return PageParse(NAME, kept, header, self_delimited=True)

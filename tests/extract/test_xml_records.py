@@ -1,0 +1,196 @@
+"""XML exports: records found from the data, fields by local name, bad XML quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import extract
+
+ATOM = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title type="html">ArXiv Query: search_query=au:Brown_T</title>
+  <updated>2023-01-05T00:00:00Z</updated>
+  <entry>
+    <id>http://arxiv.org/abs/2105.01234v2</id>
+    <updated>2021-06-01T10:00:00Z</updated>
+    <published>2021-05-04T18:59:59Z</published>
+    <title>Tracking the Grid:
+      Sector Coupling at Scale</title>
+    <summary>  We couple power and heat.
+      Storage matters. </summary>
+    <author><name>Tom Brown</name></author>
+    <author><name>Jonas H&#246;rsch</name></author>
+    <arxiv:primary_category term="physics.soc-ph"/>
+    <category term="eess.SY"/>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/2212.08073v1</id>
+    <published>2022-12-15T00:00:00Z</published>
+    <title>Constitutional AI</title>
+    <author><name>Yuntao Bai</name></author>
+  </entry>
+</feed>
+"""
+
+DBLP = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE dblpperson SYSTEM "dblpperson.dtd">
+<dblpperson name="Wei Wang" pid="00/1" n="2">
+<person key="homepages/00/1"><author pid="00/1">Wei Wang 0001</author></person>
+<r><article key="journals/x/Wang21">
+<author pid="00/1">Wei Wang 0001</author><author pid="9/9">J&uuml;rgen M&uuml;ller</author>
+<title>Graphs of H<sub>2</sub>O.</title><year>2021</year><journal>Nature</journal>
+<ee>https://doi.org/10.48550/arXiv.2101.00001</ee></article></r>
+<r><inproceedings key="conf/x/Wang22">
+<author pid="00/1">Wei Wang 0001</author>
+<title>Does it scale?</title><year>2022</year><booktitle>ICML</booktitle></inproceedings></r>
+</dblpperson>
+"""
+
+PUBMED = """<?xml version="1.0"?>
+<PubmedArticleSet>
+<PubmedArticle><MedlineCitation><PMID>1</PMID><Article>
+  <Journal><Title>Cell</Title><JournalIssue><PubDate><Year>2019</Year><Month>Sep</Month>
+  </PubDate></JournalIssue></Journal>
+  <ArticleTitle>Protein folding</ArticleTitle>
+  <Abstract><AbstractText>Proteins fold.</AbstractText></Abstract>
+  <AuthorList><Author><LastName>Müller</LastName><ForeName>Hans</ForeName></Author>
+  <Author><LastName>Wang</LastName><ForeName>Wei</ForeName></Author></AuthorList>
+</Article></MedlineCitation></PubmedArticle>
+<PubmedArticle><MedlineCitation><PMID>2</PMID><Article>
+  <Journal><Title>Cell</Title><JournalIssue><PubDate><Year>2020</Year><Month>03</Month>
+  <Day>04</Day></PubDate></JournalIssue></Journal>
+  <ArticleTitle>Cells divide</ArticleTitle>
+  <AuthorList><Author><LastName>Wang</LastName><ForeName>Wei</ForeName></Author></AuthorList>
+</Article></MedlineCitation></PubmedArticle>
+</PubmedArticleSet>
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "export") -> Path:
+    path = tmp_path / name  # no extension: the content decides
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_arxiv_atom_feed(tmp_path: Path):
+    result = extract(_write(tmp_path, ATOM))
+    assert result.source["format"] == "xml_records" and not result.quarantine
+    first, second = result.entries
+    assert first["title"] == "Tracking the Grid: Sector Coupling at Scale"
+    assert first["authors"] == ["Tom Brown", "Jonas Hörsch"]
+    assert first["published_raw"] == "2021-05-04"  # published, not the revision's date
+    assert first["arxiv_id"] == "2105.01234" and first["category"] == "physics.soc-ph"
+    assert first["abstract"] == "We couple power and heat. Storage matters."
+    assert (first["line_start"], first["line_end"]) == (5, 17)
+    assert first["raw_text"].startswith("<entry>") and first["raw_text"].endswith("</entry>")
+    assert second["arxiv_id"] == "2212.08073" and second["line_start"] == 18
+    assert "ArXiv Query" in result.source["header_text"]  # the feed's own title: no entry
+
+
+def test_dblp_person_page(tmp_path: Path):
+    result = extract(_write(tmp_path, DBLP))
+    assert result.source["owner_name"] == "Wei Wang"
+    assert result.source["owner_origin"] == "header"
+    first, second = result.entries
+    assert first["title"] == "Graphs of H2O"  # inline markup kept as text, DBLP's stop gone
+    assert first["authors"] == ["Wei Wang", "Jürgen Müller"]  # namesake number dropped
+    assert first["arxiv_id"] == "2101.00001"  # from the arXiv DOI
+    assert (first["published_raw"], first["venue"]) == ("2021", "Nature")
+    assert (second["title"], second["venue"]) == ("Does it scale?", "ICML")
+    assert len(result.entries) == 2  # the <person> block is no paper
+
+
+def test_pubmed_export(tmp_path: Path):
+    result = extract(_write(tmp_path, PUBMED))
+    first, second = result.entries
+    assert first["title"] == "Protein folding" and first["venue"] == "Cell"
+    assert first["authors"] == ["Hans Müller", "Wei Wang"]
+    assert first["published_raw"] == "Sep 2019" and first["abstract"] == "Proteins fold."
+    assert second["published_raw"] == "2020-03-04"
+    # offsets stay right after non-ASCII text ("Müller" above)
+    assert second["raw_text"].startswith("<Article>") and second["raw_text"].endswith("</Article>")
+
+
+def test_rss_feed_with_escaped_html_and_mail_dates(tmp_path: Path):
+    rss = (
+        '<?xml version="1.0"?>\n<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        "<title>Papers</title><link>https://example.org</link>\n"
+        "<item><title>Caf&#233; networks</title><link>https://arxiv.org/abs/2101.00002</link>"
+        "<description>&lt;p&gt;We study caf&#233;s.&lt;/p&gt;</description>"
+        "<dc:creator>Li Na</dc:creator><pubDate>Mon, 04 Jan 2021 00:00:00 GMT</pubDate></item>\n"
+        "</channel></rss>\n"
+    )
+    (entry,) = extract(_write(tmp_path, rss)).entries
+    assert entry["title"] == "Café networks" and entry["authors"] == ["Li Na"]
+    assert entry["abstract"] == "We study cafés." and entry["published_raw"] == "2021-01-04"
+    assert entry["arxiv_id"] == "2101.00002"
+
+
+def test_a_file_cut_short_keeps_its_closed_records(tmp_path: Path):
+    cut = ATOM[: ATOM.rindex("</entry>")]  # the last record has its title, not its end
+    result = extract(_write(tmp_path, cut))
+    (entry,) = result.entries
+    assert entry["arxiv_id"] == "2105.01234"
+    (quarantined,) = result.quarantine
+    assert "unreadable XML at line 23" in quarantined["reason"]
+    assert "the 1 records closed before it are read" in quarantined["reason"]
+    assert quarantined["raw_text"].startswith("<entry>") and quarantined["line_start"] == 17
+    assert "Constitutional AI" in quarantined["raw_text"]
+    assert quarantined["position"] == 1
+
+
+def test_records_are_the_elements_holding_their_title_closest(tmp_path: Path):
+    articles = DBLP.replace("inproceedings", "article")  # <r> and <article> both qualify
+    first, second = extract(_write(tmp_path, articles)).entries
+    assert first["raw_text"].startswith("<article key=") and first["line_start"] == 5
+    assert second["title"] == "Does it scale?"
+
+
+def test_entity_declarations_are_refused(tmp_path: Path):
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        "<records><record><title>&b;</title><author>X Y</author></record></records>\n"
+    )
+    result = extract(_write(tmp_path, bomb))
+    assert not result.entries
+    (quarantined,) = result.quarantine
+    assert "unreadable XML at line 2" in quarantined["reason"]
+    assert "declares the entity 'a'" in quarantined["reason"]
+
+
+def test_xml_without_records_is_quarantined_whole(tmp_path: Path):
+    result = extract(_write(tmp_path, "<settings><theme>dark</theme></settings>\n"))
+    (quarantined,) = result.quarantine
+    assert "XML with no bibliographic records" in quarantined["reason"]
+    assert quarantined["raw_text"] == "<settings><theme>dark</theme></settings>"
+
+
+def test_xhtml_is_read_as_a_web_page_not_as_xml(tmp_path: Path):
+    xhtml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hello</p></body></html>\n'
+    )
+    assert extract(_write(tmp_path, xhtml)).source["format"].startswith("html_")
+
+
+def test_a_declared_encoding_is_honoured_and_a_bad_byte_is_placed(tmp_path: Path):
+    head = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<feed>'
+    latin = head + "<entry><title>Café</title><author>René Ødegård</author></entry>".encode(
+        "latin-1"
+    )
+    (entry,) = extract(_write_bytes(tmp_path / "latin", latin + b"</feed>\n")).entries
+    assert (entry["title"], entry["authors"]) == ("Café", ["René Ødegård"])
+    mislabelled = head + "<entry><title>Café</title><author>A B</author></entry>".encode()
+    (entry,) = extract(_write_bytes(tmp_path / "utf8", mislabelled + b"</feed>\n")).entries
+    assert entry["title"] == "Café"  # UTF-8 bytes under a Latin-1 label: read as UTF-8
+    broken = b"<feed><entry><title>Ok</title><author>A B</author></entry>\n<entry><title>\xe9"
+    result = extract(_write_bytes(tmp_path / "broken", broken + b"</title></entry></feed>\n"))
+    assert [e["title"] for e in result.entries] == ["Ok"]
+    (quarantined,) = result.quarantine
+    assert "unreadable XML at line 2, column 15: not well-formed" in quarantined["reason"]
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
