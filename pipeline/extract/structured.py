@@ -30,6 +30,7 @@ ALIASES: dict[str, str] = {
     "author": "authors",
     "author_list": "authors",
     "creators": "authors",
+    "authorships": "authors",
     "year": "year",
     "pub_year": "year",
     "published": "published",
@@ -46,6 +47,7 @@ ALIASES: dict[str, str] = {
     "container_title": "venue",
     "abstract": "abstract",
     "summary": "abstract",
+    "abstract_inverted_index": "abstract",
     "arxiv_id": "arxiv_id",
     "arxiv": "arxiv_id",
     "eprint": "arxiv_id",
@@ -53,6 +55,8 @@ ALIASES: dict[str, str] = {
     "link": "link",
     "doi": "link",
     "ee": "link",
+    "external_ids": "link",
+    "ids": "link",
     "id": "id",
     "record_id": "id",
     "key": "id",
@@ -66,7 +70,13 @@ IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
 
 
 def _canonical(column: str) -> str | None:
-    return ALIASES.get(re.sub(r"[\s\-]+", "_", str(column).strip().lower()))
+    """The field a column gives, whatever its spelling: `Published Date`,
+    `published-date`, `publishedDate`."""
+    name = str(column).strip()
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # camelCase, but not "arXiv"
+    return ALIASES.get(re.sub(r"[\s\-]+", "_", name.lower())) or ALIASES.get(
+        re.sub(r"[\s\-]+", "_", snake.lower())
+    )
 
 
 def _known_columns(columns: list[str]) -> dict[str, str]:
@@ -194,6 +204,8 @@ def author_name(item: Any) -> str | None:
     `{"name": ..}`)."""
     if isinstance(item, dict):
         fields = {re.sub(r"[\s\-]+", "_", str(k).lower()): v for k, v in item.items()}
+        if isinstance(fields.get("author"), dict):  # OpenAlex: {"author": {"display_name": ..}}
+            return author_name(fields["author"])
         for key in NAME_KEYS:
             if not _blank(fields.get(key)) and not isinstance(fields[key], dict):
                 return author_name(fields[key])
@@ -274,18 +286,36 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     entry.authors, entry.authors_truncated = split_authors(values.get("authors"))
     entry.published_raw = date_text(values.get("published")) or date_text(values.get("year"))
     entry.venue = _text(values.get("venue"))
-    abstract = _text(values.get("abstract"))
+    abstract = _abstract(values.get("abstract"))
     entry.abstract = clean_markup(abstract) if abstract else None
     arxiv = _text(values.get("arxiv_id"))
-    link = _text(values.get("link"))
-    entry.arxiv_id = (arxiv_id_in(arxiv, bare=True) if arxiv else None) or (
-        arxiv_id_in(link) if link else None
+    entry.arxiv_id = (arxiv_id_in(arxiv, bare=True) if arxiv else None) or _linked_arxiv_id(
+        values.get("link")
     )
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))
     entry.comments = [comments] if comments else []
     entry.external_id = _text(values.get("id"))
     return entry
+
+
+def _abstract(value: Any) -> str | None:
+    """An abstract as text; OpenAlex's inverted index (word -> positions) put back in order."""
+    if isinstance(value, dict):
+        placed = sorted((i, str(word)) for word, at in value.items() for i in at or [])
+        value = " ".join(word for _, word in placed)
+    return _text(value)
+
+
+def _linked_arxiv_id(value: Any) -> str | None:
+    """An arXiv id in a link, a DOI, or an API's id object (`{"ArXiv": "2301.01234"}`)."""
+    if isinstance(value, dict):
+        for key, found in value.items():
+            if "arxiv" in str(key).lower() and not _blank(found):
+                return arxiv_id_in(str(found), bare=True)
+        value = " ".join(str(v) for v in value.values() if not _blank(v))
+    link = _text(value)
+    return arxiv_id_in(link) if link else None
 
 
 def parse_rows(rows: list[dict[str, Any]], kind: str) -> PageParse:

@@ -172,3 +172,38 @@ def test_date_cells_in_the_shapes_exports_write_them():
     assert date_text(2021.0) == "2021" and date_text([2021, 5]) == "May 2021"
     assert date_text({"raw": "Dec 15, 2022"}) == "Dec 15, 2022"
     assert date_text(None) is None and date_text({"date-parts": [[]]}) is None
+
+
+def test_scholarly_api_responses(tmp_path: Path):
+    """Semantic Scholar's camelCase fields and id object; OpenAlex's authorships and
+    inverted-index abstracts."""
+    s2 = {
+        "total": 1,
+        "data": [
+            {
+                "paperId": "abc",
+                "externalIds": {"DBLP": "x/y", "ArXiv": "2301.01234"},
+                "title": "Sparse Experts",
+                "publicationDate": "2023-01-03",
+                "authors": [{"authorId": "1", "name": "John Smith"}],
+            }
+        ],
+    }
+    openalex = {
+        "meta": {"count": 1},
+        "results": [
+            {
+                "title": "Sparse Experts",
+                "publication_date": "2023-01-03",
+                "authorships": [{"author_position": "first", "author": {"display_name": "J. S"}}],
+                "abstract_inverted_index": {"sparse": [2], "We": [0], "study": [1, 3]},
+            }
+        ],
+    }
+    (tmp_path / "s2").write_text(json.dumps(s2))
+    (tmp_path / "oa").write_text(json.dumps(openalex))
+    (paper,) = extract(tmp_path / "s2").entries
+    assert paper["published_raw"] == "2023-01-03" and paper["arxiv_id"] == "2301.01234"
+    assert paper["authors"] == ["John Smith"]
+    (paper,) = extract(tmp_path / "oa").entries
+    assert paper["authors"] == ["J. S"] and paper["abstract"] == "We study sparse study"
