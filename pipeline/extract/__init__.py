@@ -28,6 +28,7 @@ from pipeline.extract import (
     arxiv_listing,
     bibtex,
     catalogue_page,
+    citation_list,
     compact_list,
     html_text,
     profile_page,
@@ -53,7 +54,7 @@ PAGE_FORMATS: list[ModuleType] = [
     bibtex,
     xml_records,
 ]
-FALLBACK_FORMATS: list[ModuleType] = [tagged_records]
+FALLBACK_FORMATS: list[ModuleType] = [tagged_records, citation_list]
 """Generic shapes, tried only when no page shape recognises the text: a page
 shape knows its site's layout, a fallback only what labels say."""
 MIN_CONFIDENCE = 0.5

@@ -22,7 +22,7 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 DATE_PATTERN = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?!\d)(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1, not Jan 20(23)
     rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
     rf"|{_MONTH}\s+\d{{4}}"  # December 2022
     r"|\d{4}-\d{2}-\d{2})"  # 2022-12-15

@@ -1,0 +1,263 @@
+"""Reference lists: a publications page written as citations, one paper an item.
+
+Personal pages, Markdown READMEs and CVs list papers as citations rather than in
+any site's layout: `- **Title**. A. Smith, B. Jones. *NeurIPS*, 2023.`,
+`[3] A. Smith and B. Jones. Title. In Venue, 2021. arXiv:2101.00001`, or (a
+scholar profile's table, as text) a title line, an author line and a venue line.
+Items are found in that order of preference:
+
+- list items: lines opening with `-`, `*`, `1.` or `[1]`, with the lines that
+  continue them;
+- title-and-byline groups: a line of authors with its title on the line above
+  (and the venue, year and counts that follow, up to the next title);
+- paragraphs: text between blank lines.
+
+In an item, the authors are the part that reads as a byline (`parse_byline`),
+the title is the emphasised or quoted part, else the first other part, and the
+venue the part after it; the date is the last "Month Year" or year in the item.
+It is a fallback shape, tried only when no page shape recognises the text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.fields import (
+    ARXIV_TAG,
+    DATE_PATTERN,
+    MONTHS,
+    Byline,
+    arxiv_id_in,
+    clean_markup,
+    looks_like_name,
+    parse_byline,
+)
+from pipeline.extract.header import parse_header
+from pipeline.extract.lines import Line, split_lines
+from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
+
+NAME = "citation_list"
+MAX_ITEM_CHARS = 5000
+"""A citation with its abstract runs to a few thousand characters; a longer item is
+prose, and is not read when deciding whether a page is a reference list."""
+ABSTRACT_CHARS = 200
+"""A line this long under a citation's first line is its abstract."""
+
+_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[\d{1,4}\])\s+")
+_EMPHASIS = re.compile(
+    r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
+    r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
+)
+_ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
+_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+_DATE = re.compile(rf"{DATE_PATTERN}|(?<![\d.])(?:19|20)\d{{2}}(?!\.?\d)", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
+"""A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
+_NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
+"""Pages, volumes, citation counts: nothing a title or venue is made of."""
+_MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
+_ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
+_APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
+_YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
+_OWNER_HEADING = re.compile(
+    r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by)\s+(?P<name>.+?)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Item:
+    lines: list[Line]
+
+    @property
+    def text(self) -> str:
+        return " ".join(ln.text for ln in self.lines if ln.text)
+
+
+def detect(text: str) -> float:
+    """Citations when most items hold a title and a byline (prose has titles and
+    years enough, never bylines)."""
+    _head, items = split_items(split_lines(text))
+    if not items:
+        return 0.0
+    sample = items[:40]
+    read = [entry_of(item) for item in sample if len(item.text) <= MAX_ITEM_CHARS]
+    good = sum(1 for e in read if is_citation(e) and e.authors)
+    share = good / len(sample)
+    return 0.0 if share < 0.6 else round(0.4 + 0.4 * share, 3)
+
+
+def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """Lines above the first item, and the items (list items, title-byline groups or
+    paragraphs, the first way that finds two)."""
+    for way in (_list_items, _byline_groups, _paragraphs):
+        head, items = way(lines)
+        if len(items) >= 2 or (way is _paragraphs and items):
+            return head, items
+    return lines, []
+
+
+def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
+    return _cut(lines, starts, stop_at_blank=True)
+
+
+def _byline_groups(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    content = [i for i, ln in enumerate(lines) if ln.text]
+    starts = []
+    for above, at in itertools.pairwise(content):
+        title = lines[above].text
+        if _byline(lines[at].text) and not _byline(title) and _could_be_title(title):
+            starts.append(above)
+    return _cut(lines, starts, stop_at_blank=False)
+
+
+def _could_be_title(text: str) -> bool:
+    return len(text.split()) >= 2 and not _DATE.fullmatch(text)
+
+
+def _paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    starts = [i for i, ln in enumerate(lines) if ln.text and (i == 0 or not lines[i - 1].text)]
+    return _cut(lines, starts, stop_at_blank=True)
+
+
+def _cut(
+    lines: list[Line], starts: list[int], stop_at_blank: bool
+) -> tuple[list[Line], list[Item]]:
+    """Items from each start to the next (to a blank line, when `stop_at_blank`: what
+    follows it is layout until the next start)."""
+    if not starts:
+        return lines, []
+    items = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        span = lines[start:end]
+        if stop_at_blank:
+            blank = next((i for i, ln in enumerate(span) if not ln.text), len(span))
+            span = span[:blank]
+        items.append(Item(span))
+    return lines[: starts[0]], items
+
+
+def _byline(text: str) -> Byline | None:
+    """A line or part of authors: a byline of two names at least, or APA's
+    "Smith, J., & Jones, B." (with a year after it, perhaps)."""
+    text = _YEAR_SUFFIX.sub("", text.strip().rstrip("."))
+    if _APA_NAMES.match(text + " "):
+        pairs = re.findall(r"([^\W\d_][\w'\-]+),\s((?:[A-Z]\.\s?)+)", text)
+        return Byline(tuple(f"{given.strip()} {last}" for last, given in pairs), False, ())
+    byline = parse_byline(text)
+    if byline is None or (len(byline.authors) < 2 and not byline.truncated):
+        return None
+    return byline
+
+
+def _abstract_lines(item: Item) -> list[str]:
+    """The lines of an abstract under a citation: from the first long line after the
+    first one (a title, however long, comes first)."""
+    texts = [ln.text for ln in item.lines if ln.text]
+    at = next((i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS), len(texts))
+    return texts[at:]
+
+
+def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
+    """An item's text cut into parts (its lines, then its sentences), with the
+    emphasised title and the italic venue where Markdown or quotes mark them."""
+    texts = [ln.text for ln in item.lines if ln.text]
+    cited = texts[: len(texts) - len(_abstract_lines(item))]
+    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", t)) for t in cited]
+    title = venue = None
+    parts: list[str] = []
+    for line in raw:
+        if m := _EMPHASIS.search(line):
+            title = title or next(g for g in m.groups() if g)
+        if m := _ITALIC.search(line):
+            venue = venue or m.group("i")
+        plain = _EMPHASIS.sub(lambda x: f". {next(g for g in x.groups() if g)}. ", line)
+        plain = _ITALIC.sub(r"\g<i>", plain)
+        parts += [p.strip(" ,;.") for p in _SENTENCE.split(plain)]
+    return [p for p in parts if p], title, venue
+
+
+def entry_of(item: Item) -> ParsedEntry:
+    entry = ParsedEntry()
+    abstract = _abstract_lines(item)
+    entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
+    entry.arxiv_id = arxiv_id_in(item.text)
+    cited = " ".join([ln.text for ln in item.lines if ln.text][: -len(abstract) or None])
+    dates = [m.group() for m in _DATE.finditer(_LINK.sub(r"\g<text>", cited))]
+    entry.published_raw = dates[-1] if dates else None
+    parts, title, venue = _parts(item)
+    at = next((i for i, p in enumerate(parts) if _byline(p)), None)
+    authors: set[int] = set()
+    while at is not None and at < len(parts) and (byline := _byline(parts[at])):
+        authors.add(at)  # a byline wrapped over lines goes on in the next part
+        entry.authors += byline.authors
+        entry.authors_truncated = byline.truncated
+        at += 1
+    rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
+    rest = [p for p in rest if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", p)))]
+    if title is None and rest:
+        title = rest[0]
+    if title is not None:
+        entry.title = clean_markup(title).strip(" .,") or None
+        after = [p for p in rest if _bare(p) != _bare(title)]
+        venue = venue or (after[0] if after else None)
+    if venue:
+        date = entry.published_raw
+        venue = _bare(venue.replace(date, "") if date else venue)
+        entry.venue = re.sub(r"^In\s+", "", venue) or None  # "In Proceedings of ..."
+    return entry
+
+
+def is_citation(entry: ParsedEntry) -> bool:
+    """A title with something a citation has besides (a heading has only a title)."""
+    besides = entry.authors or entry.published_raw or entry.arxiv_id or entry.venue
+    return bool(entry.title and (besides or entry.abstract))
+
+
+def _bare(part: str) -> str:
+    """A part without its arXiv tag or link and the punctuation around it."""
+    return ARXIV_TAG.sub("", _ARXIV_LINK.sub("", part)).strip(" ,.;:()")
+
+
+def _owner(head: list[Line]) -> PageHeader:
+    header = parse_header(head)
+    for line in head:
+        m = _OWNER_HEADING.match(line.text)
+        if m and looks_like_name(m.group("name")):
+            header.owner_name = header.owner_name or m.group("name")
+    return header
+
+
+def _between(text: str, start: int, end: int) -> Chunk:
+    """Text between items: blank lines are layout; a subheading ("## 2023") is kept
+    with the page's header text."""
+    return Chunk("layout" if not text[start:end].strip() else "header", start, end)
+
+
+def parse(text: str) -> PageParse:
+    lines = split_lines(text)
+    head, items = split_items(lines)
+    chunks: list[Chunk] = []
+    if head:
+        kind = "header" if any(ln.text for ln in head) else "layout"
+        chunks.append(Chunk(kind, head[0].start, head[-1].end))
+    cursor = head[-1].end if head else 0
+    for item in items:
+        start, end = item.lines[0].start, item.lines[-1].end
+        if start > cursor:
+            chunks.append(_between(text, cursor, start))
+        entry = entry_of(item)
+        if is_citation(entry):
+            chunks.append(Chunk("entry", start, end, entry=entry))
+        elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
+            chunks.append(Chunk("header", start, end))
+        else:
+            reason = "not a citation: a title with no authors, date, venue or arXiv id"
+            chunks.append(Chunk("quarantine", start, end, reason=reason))
+        cursor = end
+    if cursor < len(text):
+        chunks.append(_between(text, cursor, len(text)))
+    return PageParse(NAME, chunks, header=_owner(head))
