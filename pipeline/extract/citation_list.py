@@ -41,7 +41,7 @@ from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
 NAME = "citation_list"
 MAX_ITEM_CHARS = 5000
 """A citation with its abstract runs to a few thousand characters; a longer item is
-prose, and is not read when deciding whether a page is a reference list."""
+prose, and is not read as a citation (reading a 16 MB paragraph took 14 s)."""
 ABSTRACT_CHARS = 200
 """A line this long under a citation's first line is its abstract."""
 
@@ -70,6 +70,11 @@ _OWNER_HEADING = re.compile(
 @dataclass
 class Item:
     lines: list[Line]
+    single: bool = False
+    """A line taken for one citation: it must name authors to be one."""
+    wrapped: bool = False
+    """Its lines are one text wrapped (a list item, a paragraph), not one part each
+    (a title line, an author line)."""
 
     @property
     def text(self) -> str:
@@ -83,16 +88,15 @@ def detect(text: str) -> float:
     if not items:
         return 0.0
     sample = items[:40]
-    read = [entry_of(item) for item in sample if len(item.text) <= MAX_ITEM_CHARS]
-    good = sum(1 for e in read if is_citation(e) and e.authors)
-    share = good / len(sample)
+    share = sum(map(_cites, sample)) / len(sample)
     return 0.0 if share < 0.6 else round(0.4 + 0.4 * share, 3)
 
 
 def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
-    """Lines above the first item, and the items (list items, title-byline groups or
-    paragraphs, the first way that finds two)."""
-    for way in (_list_items, _byline_groups, _paragraphs):
+    """Lines above the first item, and the items: the first way that finds two of list
+    items, title-byline groups, paragraphs that read as citations, single lines that
+    do (each item then needs its authors), or any paragraphs."""
+    for way in (_list_items, _byline_groups, _citing_paragraphs, _single_lines, _paragraphs):
         head, items = way(lines)
         if len(items) >= 2 or (way is _paragraphs and items):
             return head, items
@@ -118,6 +122,32 @@ def _could_be_title(text: str) -> bool:
     return len(text.split()) >= 2 and not _DATE.fullmatch(text)
 
 
+def _citing_paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """Paragraphs, when most read as citations: blank lines part citations more surely
+    than line ends do (an APA citation may wrap)."""
+    head, items = _paragraphs(lines)
+    citing = sum(1 for item in items[:40] if _cites(item))
+    return (head, items) if citing >= 0.6 * len(items[:40]) else (lines, [])
+
+
+def _single_lines(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """One citation a line (a web page's `<li>` items, as text), from the first line
+    that reads as a citation with authors; the lines after it that do not are
+    quarantined (`parse`)."""
+    first = next((i for i, ln in enumerate(lines) if ln.text and _cites(Item([ln]))), None)
+    if first is None:
+        return lines, []
+    items = [Item([ln], single=True) for ln in lines[first:] if ln.text]
+    return lines[:first], items
+
+
+def _cites(item: Item) -> bool:
+    if len(item.text) > MAX_ITEM_CHARS:
+        return False
+    entry = entry_of(item)
+    return is_citation(entry) and bool(entry.authors)
+
+
 def _paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     starts = [i for i, ln in enumerate(lines) if ln.text and (i == 0 or not lines[i - 1].text)]
     return _cut(lines, starts, stop_at_blank=True)
@@ -136,7 +166,7 @@ def _cut(
         if stop_at_blank:
             blank = next((i for i, ln in enumerate(span) if not ln.text), len(span))
             span = span[:blank]
-        items.append(Item(span))
+        items.append(Item(span, wrapped=stop_at_blank))
     return lines[: starts[0]], items
 
 
@@ -162,11 +192,13 @@ def _abstract_lines(item: Item) -> list[str]:
 
 
 def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
-    """An item's text cut into parts (its lines, then its sentences), with the
+    """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
     texts = [ln.text for ln in item.lines if ln.text]
     cited = texts[: len(texts) - len(_abstract_lines(item))]
     raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", t)) for t in cited]
+    if item.wrapped:
+        raw = [" ".join(raw)]
     title = venue = None
     parts: list[str] = []
     for line in raw:
@@ -250,12 +282,16 @@ def parse(text: str) -> PageParse:
         if start > cursor:
             chunks.append(_between(text, cursor, start))
         entry = entry_of(item)
-        if is_citation(entry):
+        if is_citation(entry) and (entry.authors or not item.single):
             chunks.append(Chunk("entry", start, end, entry=entry))
         elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
             chunks.append(Chunk("header", start, end))
         else:
-            reason = "not a citation: a title with no authors, date, venue or arXiv id"
+            reason = (
+                "not a citation: a line with no authors among citations that have them"
+                if item.single
+                else "not a citation: a title with no authors, date, venue or arXiv id"
+            )
             chunks.append(Chunk("quarantine", start, end, reason=reason))
         cursor = end
     if cursor < len(text):

@@ -28,7 +28,11 @@ APA = """Publications
 
 Brown, T., Mann, B., & Ryder, N. (2020). Language models are few-shot learners. Advances in Neural Information Processing Systems, 33.
 
-Kaplan, J., & McCandlish, S. (2020). Scaling laws for neural language models. arXiv preprint.
+Kaplan, J., & McCandlish, S. (2020). Scaling laws for neural language models.
+arXiv preprint.
+
+Bai, Y., & Kadavath, S. (2022). Constitutional AI: harmlessness from
+AI feedback. arXiv preprint.
 """  # noqa: E501
 
 SCHOLAR = """Tom Brown
@@ -89,11 +93,13 @@ def test_numbered_references(tmp_path: Path):
 def test_apa_paragraphs(tmp_path: Path):
     result = _read(tmp_path, APA)
     assert result.source["header_text"] == "Publications"
-    first, second = result.entries
+    first, second, third = result.entries
     assert first["authors"] == ["T. Brown", "B. Mann", "N. Ryder"]
     assert first["title"] == "Language models are few-shot learners"
     assert first["published_raw"] == "2020" and first["line_start"] == 3
     assert second["authors"] == ["J. Kaplan", "S. McCandlish"]
+    assert second["venue"] == "arXiv preprint" and second["line_end"] == 6
+    assert third["title"] == "Constitutional AI: harmlessness from AI feedback"  # wrapped
 
 
 def test_a_scholar_profile_table_as_text(tmp_path: Path):
@@ -127,3 +133,27 @@ def test_prose_with_years_is_no_reference_list():
     )
     assert citation_list.detect(prose) == 0.0
     assert citation_list.detect("x " * 10_000) == 0.0  # one long paragraph is not read
+
+
+def test_one_citation_a_line_as_a_web_page_lists_them(tmp_path: Path):
+    page = tmp_path / "pubs.html"
+    page.write_text(
+        "<html><body><h2>Publications</h2><ul>\n"
+        "<li>T. Brown, B. Mann. <b>Language models are few-shot learners</b>. NeurIPS, 2020.</li>\n"
+        "<li>J. Kaplan, S. McCandlish. <b>Scaling laws</b>. arXiv:2001.08361, 2020.</li>\n"
+        "<li>Contact: ada@example.org</li>\n"
+        "</ul></body></html>\n"
+    )
+    result = extract(page)
+    assert result.source["format"] == "html_citation_list"
+    assert result.source["header_text"] == "Publications"
+    first, second = result.entries
+    assert (first["title"], first["venue"], first["line_start"]) == (
+        "Language models are few-shot learners",
+        "NeurIPS",
+        2,
+    )
+    assert second["authors"] == ["J. Kaplan", "S. McCandlish"]
+    assert second["arxiv_id"] == "2001.08361"
+    (contact,) = result.quarantine
+    assert contact["line_start"] == 4 and "not a citation" in contact["reason"]
