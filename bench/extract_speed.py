@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/extract_speed.py --sizes 1000 10000 100000
 
-Writes synthetic pages in all five shapes (deterministic from --seed) to a
-temporary folder, then times `pipeline.api.build_tables` on it, each size in a
-fresh process so peak RSS is that size's alone. Prints a table and writes JSON.
+Writes synthetic pages in all five shapes (or, with --kind exports, as XML,
+CSL-JSON and Markdown exports; deterministic from --seed) to a temporary
+folder, then times `pipeline.api.build_tables` on it, each size in a fresh
+process so peak RSS is that size's alone. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -55,33 +57,50 @@ def make_papers(n: int, rng: random.Random) -> list[pages.Paper]:
     return papers
 
 
-def write_corpus(folder: Path, n: int, seed: int) -> None:
-    rng = random.Random(seed)
-    papers = make_papers(n, rng)
-    writers = [
-        lambda ps, k: pages.profile_page(f"{GIVEN[k % 12]} {SURNAMES[k % 10]}", ps),
-        lambda ps, k: pages.catalogue_page(f"{GIVEN[k % 12]} {SURNAMES[k % 10]}", ps),
+def _owner(k: int) -> str:
+    return f"{GIVEN[k % 12]} {SURNAMES[k % 10]}"
+
+
+WRITERS: dict[str, list[Callable[[list[pages.Paper], int], str]]] = {
+    "pages": [
+        lambda ps, k: pages.profile_page(_owner(k), ps),
+        lambda ps, k: pages.catalogue_page(_owner(k), ps),
         lambda ps, k: pages.compact_list(ps),
         lambda ps, k: pages.abstract_list(ps),
         lambda ps, k: pages.arxiv_listing(ps),
-    ]
+    ],
+    "exports": [
+        lambda ps, k: pages.atom_feed(ps),
+        lambda ps, k: pages.dblp_person(_owner(k), ps),
+        lambda ps, k: pages.csl_json(ps),
+        lambda ps, k: pages.markdown_list(_owner(k), ps),
+    ],
+}
+"""The five page shapes, or the exports (XML, CSL-JSON, a Markdown reference list)."""
+
+
+def write_corpus(folder: Path, n: int, seed: int, kind: str = "pages") -> None:
+    rng = random.Random(seed)
+    papers = make_papers(n, rng)
+    writers = WRITERS[kind]
     for k, start in enumerate(range(0, n, PER_PAGE)):
-        text = writers[k % 5](papers[start : start + PER_PAGE], k)
+        text = writers[k % len(writers)](papers[start : start + PER_PAGE], k)
         (folder / f"page_{k:06d}.txt").write_text(text, encoding="utf-8")
 
 
-def measure(n: int, seed: int) -> dict[str, object]:
+def measure(n: int, seed: int, kind: str = "pages") -> dict[str, object]:
     from pipeline.api import build_tables
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        write_corpus(folder, n, seed)
+        write_corpus(folder, n, seed, kind)
         start = time.perf_counter()
         result = build_tables(folder)
         seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     entries = result.tables["entries"].num_rows
     return {
+        "kind": kind,
         "entries_requested": n,
         "entries": entries,
         "quarantined": result.quarantined,
@@ -96,16 +115,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", type=Path, default=Path("bench/results/extract_speed.json"))
+    parser.add_argument(
+        "--kind",
+        choices=sorted(WRITERS),
+        default="pages",
+        help="the five page shapes (default), or exports: Atom and DBLP XML, CSL-JSON, "
+        "a Markdown reference list",
+    )
+    parser.add_argument(
+        "--json", type=Path, help="default: bench/results/extract_speed[_KIND].json"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.seed)))
+        print(json.dumps(measure(args.one, args.seed, args.kind)))
         return
     rows = []
     for n in args.sizes:
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed)],
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(n),
+                "--seed",
+                str(args.seed),
+                "--kind",
+                args.kind,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -117,8 +154,10 @@ def main() -> None:
             f"{r['entries_per_second']:>9.0f} entries/s  peak {r['peak_rss_mb']:>7.0f} MB  "
             f"quarantined {r['quarantined']}"
         )
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    suffix = "" if args.kind == "pages" else f"_{args.kind}"
+    out = args.json or Path(f"bench/results/extract_speed{suffix}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Writers for the five known page shapes, for synthetic corpora.
+"""Writers for the five known page shapes and a few exports, for synthetic corpora.
 
 Each writer takes paper records (dicts with title, authors, date, category,
 abstract, arxiv_id, comments, affiliations) and renders a page the way the
@@ -8,8 +8,10 @@ real sites do, quirks included, so benchmarks exercise the real parsers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 Paper = dict[str, Any]
 
@@ -70,3 +72,61 @@ def arxiv_listing(papers: Sequence[Paper]) -> str:
         out += [f"{c}\n" for c in p.get("comments", ())]
         out.append(f"arXiv:{p['arxiv_id']}")
     return "".join(out) + "\n"
+
+
+# ---- exports: the formats sites hand over besides pages -----------------------------
+
+
+def atom_feed(papers: Sequence[Paper]) -> str:
+    """An arXiv API answer (Atom)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">']
+    out.append("  <title>ArXiv Query</title>")
+    for p in papers:
+        out += ["  <entry>", f"    <id>http://arxiv.org/abs/{p['arxiv_id']}v1</id>"]
+        out += [f"    <published>{p['date']:%Y-%m-%d}T00:00:00Z</published>"]
+        out += [f"    <title>{escape(p['title'])}</title>"]
+        out += [f"    <summary>{escape(p['abstract'])}</summary>"]
+        out += [f"    <author><name>{escape(a)}</name></author>" for a in p["authors"]]
+        out += ["  </entry>"]
+    return "\n".join([*out, "</feed>"]) + "\n"
+
+
+def dblp_person(owner: str, papers: Sequence[Paper]) -> str:
+    """A DBLP person page (XML), its titles ending with DBLP's full stop."""
+    out = [f'<?xml version="1.0"?>\n<dblpperson name="{escape(owner)}">']
+    for i, p in enumerate(papers):
+        authors = "".join(f"<author>{escape(a)}</author>" for a in p["authors"])
+        out.append(
+            f'<r><article key="k/{i}">{authors}<title>{escape(p["title"])}.</title>'
+            f"<year>{p['date'].year}</year><journal>CoRR</journal>"
+            f"<ee>https://arxiv.org/abs/{p['arxiv_id']}</ee></article></r>"
+        )
+    return "\n".join([*out, "</dblpperson>"]) + "\n"
+
+
+def csl_json(papers: Sequence[Paper]) -> str:
+    """A reference manager's CSL-JSON export."""
+    items = [
+        {
+            "title": p["title"],
+            "author": [
+                {"given": " ".join(a.split()[:-1]), "family": a.split()[-1]} for a in p["authors"]
+            ],
+            "issued": {"date-parts": [[p["date"].year, p["date"].month, p["date"].day]]},
+            "abstract": p["abstract"],
+            "URL": f"https://arxiv.org/abs/{p['arxiv_id']}",
+        }
+        for p in papers
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+
+def markdown_list(owner: str, papers: Sequence[Paper]) -> str:
+    """A personal page's publication list in Markdown."""
+    out = [f"## Publications by {owner}", ""]
+    for i, p in enumerate(papers, 1):
+        out.append(
+            f"{i}. **{p['title']}**. {', '.join(p['authors'])}. *arXiv preprint* "
+            f"arXiv:{p['arxiv_id']}, {p['date']:%B %Y}."
+        )
+    return "\n".join(out) + "\n"

@@ -170,15 +170,20 @@ def _cut(
     return lines[: starts[0]], items
 
 
-def _byline(text: str) -> Byline | None:
-    """A line or part of authors: a byline of two names at least, or APA's
-    "Smith, J., & Jones, B." (with a year after it, perhaps)."""
+def _lone_author(text: str) -> bool:
+    byline = parse_byline(text.strip())
+    return byline is not None and len(byline.authors) == 1
+
+
+def _byline(text: str, lone: bool = False) -> Byline | None:
+    """A line or part of authors: a byline of two names at least (one, if `lone`), or
+    APA's "Smith, J., & Jones, B." (with a year after it, perhaps)."""
     text = _YEAR_SUFFIX.sub("", text.strip().rstrip("."))
     if _APA_NAMES.match(text + " "):
         pairs = re.findall(r"([^\W\d_][\w'\-]+),\s((?:[A-Z]\.\s?)+)", text)
         return Byline(tuple(f"{given.strip()} {last}" for last, given in pairs), False, ())
     byline = parse_byline(text)
-    if byline is None or (len(byline.authors) < 2 and not byline.truncated):
+    if byline is None or (len(byline.authors) < 2 and not byline.truncated and not lone):
         return None
     return byline
 
@@ -222,9 +227,16 @@ def entry_of(item: Item) -> ParsedEntry:
     entry.published_raw = dates[-1] if dates else None
     parts, title, venue = _parts(item)
     at = next((i for i, p in enumerate(parts) if _byline(p)), None)
+    if at is None and title is not None:  # the title is marked, so a lone name is no title
+        at = next(
+            (i for i, p in enumerate(parts) if _bare(p) != _bare(title) and _lone_author(p)),
+            None,
+        )
     authors: set[int] = set()
-    while at is not None and at < len(parts) and (byline := _byline(parts[at])):
-        authors.add(at)  # a byline wrapped over lines goes on in the next part
+    lone = True  # the first part found; a part after it goes on a byline wrapped over lines
+    while at is not None and at < len(parts) and (byline := _byline(parts[at], lone)):
+        authors.add(at)
+        lone = False
         entry.authors += byline.authors
         entry.authors_truncated = byline.truncated
         at += 1

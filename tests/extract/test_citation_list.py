@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.extract import citation_list
+from pipeline.extract.lines import split_lines
 from tests.helpers import extract
 
 MARKDOWN = """## Selected publications by Ada Lovelace
@@ -157,3 +158,10 @@ def test_one_citation_a_line_as_a_web_page_lists_them(tmp_path: Path):
     assert second["arxiv_id"] == "2001.08361"
     (contact,) = result.quarantine
     assert contact["line_start"] == 4 and "not a citation" in contact["reason"]
+
+
+def test_a_single_author_beside_a_marked_title():
+    (line,) = split_lines("- **Deep Learning.** Ada Lovelace. Nature Physics. 2020.")
+    entry = citation_list.entry_of(citation_list.Item([line], wrapped=True))
+    assert (entry.title, entry.authors) == ("Deep Learning", ["Ada Lovelace"])
+    assert entry.venue == "Nature Physics"  # reads as a name too, but one lone name is all
