@@ -52,7 +52,11 @@ _EMPHASIS = re.compile(
 )
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
-_DATE = re.compile(rf"{DATE_PATTERN}|(?<![\d.])(?:19|20)\d{{2}}(?!\.?\d)", re.IGNORECASE)
+_DATE = re.compile(
+    rf"(?=[JFMASOND\d])(?:{DATE_PATTERN}|(?<![\d.])(?:19|20)\d{{2}}(?!\.?\d))", re.IGNORECASE
+)
+"""A date or a year; the look-ahead skips, at a glance, the places no date starts at
+(a third of the time)."""
 _SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
 _NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
