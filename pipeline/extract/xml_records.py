@@ -1,7 +1,7 @@
 """XML exports as sources: an arXiv API (Atom) feed, a DBLP person page, RSS, PubMed.
 
-Sites hand over their listings as XML as often as as pages, each with its own
-element names. No schema is assumed: the record element is found from the
+Sites and catalogues hand over listings as XML about as often as they show them
+as pages, each with its own element names. No schema is assumed: the record element is found from the
 data. A record is an element holding one title (or an abstract) and authors,
 an abstract or a link; of the element names that qualify, the one found most
 often wins (an Atom `<feed>` holds many titles, so its `<entry>` wins). Fields
