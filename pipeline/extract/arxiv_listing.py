@@ -20,6 +20,7 @@ ID_TAG = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _ABSTRACT_MARK = re.compile(r"^Abstract\s*:\s*", re.IGNORECASE)
+_AUTHORS_LABEL = re.compile(r"^\s*Authors?\s*:", re.MULTILINE | re.IGNORECASE)
 
 
 def _entry(body: str, arxiv_id: str) -> tuple[ParsedEntry | None, str | None]:
@@ -59,8 +60,10 @@ def parse(text: str) -> PageParse:
 
 
 def detect(text: str) -> float:
+    """Ids among abstracts; not an arXiv search or author listing, whose ids open
+    records of labelled fields ("Authors: ...", read by `tagged_records`)."""
     tags = len(ID_TAG.findall(text))
-    if not tags:
+    if not tags or len(_AUTHORS_LABEL.findall(text)) * 2 >= tags:
         return 0.0
     lines = sum(1 for ln in text.splitlines() if ln.strip())
     return 0.9 if tags / lines >= 0.2 else 0.3

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.fields import arxiv_id_in, clean_markup, display_name
+from pipeline.extract.fields import ARXIV_NEW, ARXIV_OLD, arxiv_id_in, clean_markup, display_name
 from pipeline.extract.header import parse_header
 from pipeline.extract.lines import Line, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
@@ -52,10 +52,23 @@ _RIS = re.compile(r"^(?P<label>[A-Z][A-Z0-9])  - ?(?P<value>.*)$")
 _LABELLED = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(?P<value>.*)$")
 _CATEGORY_CODE = re.compile(r"\((?P<code>[a-z\-]+\.[A-Za-z\-]+|[a-z\-]+)\)")
 _REPEATABLE = {"author", "comments", "link", "cat"}
+_ID_LINE = re.compile(
+    rf"^(?:\[\d+\]\s*)?(?P<id>arXiv\s*:\s*(?:{ARXIV_NEW}|{ARXIV_OLD}))(?:\s+\[[^\]]*\])?"
+    r"(?P<rest>(?:\s+[a-z\-]+\.[A-Za-z\-]+)*)\s*$",
+    re.IGNORECASE,
+)
+"""An arXiv search or author listing's first line of a record: "[1] arXiv:2212.08073
+[pdf, other]", maybe with its categories ("cs.CL cs.AI")."""
+_SUBMITTED = re.compile(r"^Submitted\s+(?P<value>\d.*)$", re.IGNORECASE)
+"""arXiv search's "Submitted 15 December, 2022; originally announced ...", no colon."""
 
 
 def _labelled(text: str) -> tuple[str, str] | None:
     """The field a line opens and its value, or None for an unlabelled line."""
+    if m := _ID_LINE.match(text):  # arXiv's listings open each record with its id
+        return "opener", m.group("id")
+    if m := _SUBMITTED.match(text):
+        return "published", m.group("value")
     m = _RIS.match(text)
     if m and m.group("label").lower() in LABELS:
         return LABELS[m.group("label").lower()], m.group("value").strip()
@@ -84,6 +97,8 @@ def detect(text: str) -> float:
 class _Record:
     lines: list[Line] = field(default_factory=list)
     fields: list[tuple[str, list[str]]] = field(default_factory=list)
+    by_id: bool = False
+    """Opened by an arXiv id line, whose next unlabelled line may be the title."""
 
     def has(self, kind: str) -> bool:
         return any(k == kind for k, _ in self.fields)
@@ -96,7 +111,10 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
     current: _Record | None = None
     for line in lines:
         opened = _labelled(line.text) if line.text else None
-        if opened is not None:
+        if opened is not None and opened[0] == "opener":
+            current = _opened_by_id(line)
+            records.append(current)
+        elif opened is not None:
             kind, value = opened
             starts = current is None or kind == "start" or current.has("end")
             if current is not None and current.fields and not starts:
@@ -114,10 +132,21 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
         elif current is None:
             head.append(line)
         else:
-            if line.text and current.fields and not current.has("end"):
+            if current.by_id and line.text and not current.has("title"):
+                current.fields.append(("title", [line.text]))  # arXiv search: unlabelled
+            elif line.text and current.fields and not current.has("end"):
                 current.fields[-1][1].append(line.text)
             current.lines.append(line)
     return head, records
+
+
+def _opened_by_id(line: Line) -> _Record:
+    """A record an arXiv listing opens with its id line, and the line's first category."""
+    m = _ID_LINE.match(line.text)
+    assert m is not None
+    record = _Record([line], [("link", [m.group("id")])], by_id=True)
+    record.fields += [("cat", [code]) for code in m.group("rest").split()[:1]]
+    return record
 
 
 def _authors(values: dict[str, list[list[str]]]) -> tuple[list[str], bool]:

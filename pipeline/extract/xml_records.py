@@ -1,14 +1,15 @@
 """XML exports as sources: an arXiv API (Atom) feed, a DBLP person page, RSS, PubMed.
 
 Sites and catalogues hand over listings as XML about as often as they show them
-as pages, each with its own element names. No schema is assumed: the record element is found from the
-data. A record is an element holding one title (or an abstract) and authors,
-an abstract or a link; of the element names that qualify, the one found most
-often wins (an Atom `<feed>` holds many titles, so its `<entry>` wins). Fields
-are read from a record's descendants by local name, whatever the namespace:
-`author` (its `name`, its given and family parts, or its text), `creator`,
-`summary` or `abstract`, `published` or a `year`/`month`/`day` group, `journal`
-or `booktitle`, and arXiv ids from `id`, `ee`, `link` and `url`.
+as pages, each with its own element names. No schema is assumed: the record
+element is found from the data. A record is an element holding one title (or
+an abstract) and authors, an abstract or a link; of the element names that
+qualify, the one found most often wins (an Atom `<feed>` holds many titles, so
+its `<entry>` wins). Fields are read from a record's descendants by local
+name, whatever the namespace: `author` (its `name`, its given and family parts,
+or its text), `creator`, `summary` or `abstract`, `published` or a
+`year`/`month`/`day` group, `journal` or `booktitle`, and arXiv ids from `id`,
+`ee`, `link` and `url`.
 
 Parsed with the standard library's expat, because it reports where each element
 starts and ends, so each entry keeps its own XML and line numbers. Entity

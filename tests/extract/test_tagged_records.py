@@ -88,3 +88,51 @@ def test_page_shapes_keep_their_pages():
     for page in RAW.glob("*.txt"):
         assert extract(page).source["format"] != "tagged_records"
     assert detect("Meeting notes\n\nWe talked about the weather.\n") == 0.0
+
+
+ARXIV_AUTHOR_PAGE = """Showing 1–2 of 2 results for author: Brown, T
+
+[1]  arXiv:2212.08073  [pdf, other]
+Title: Constitutional AI: Harmlessness from AI Feedback
+Authors: Yuntao Bai, Saurav Kadavath, Sandipan Kundu
+Comments: 34 pages
+Subjects: Computation and Language (cs.CL); Artificial Intelligence (cs.AI)
+
+[2]  arXiv:2005.14165v4  [pdf, other]
+Title: Language Models are Few-Shot Learners
+Authors: Tom B. Brown, Benjamin Mann
+"""
+
+ARXIV_SEARCH = """arXiv:2212.08073  [pdf, other]  cs.CL cs.AI
+Constitutional AI: Harmlessness from AI Feedback
+Authors: Yuntao Bai, Saurav Kadavath, Sandipan Kundu
+Abstract: As AI systems become more capable, we would like to enlist their help.
+Submitted 15 December, 2022; originally announced December 2022.
+
+arXiv:2005.14165  [pdf, other]  cs.CL
+Language Models are Few-Shot Learners
+Authors: Tom B. Brown, Benjamin Mann
+Abstract: Recent work has demonstrated substantial gains.
+Submitted 28 May, 2020; originally announced May 2020.
+"""
+
+
+def test_arxiv_listings_open_records_with_their_ids(tmp_path: Path):
+    """An author listing and search results: each id line opens a record, whose title may
+    come unlabelled; neither is taken for the abstracts-closed-by-ids shape."""
+    for name, text in (("author", ARXIV_AUTHOR_PAGE), ("search", ARXIV_SEARCH)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = extract(path)
+        assert result.source["format"] == "tagged_records" and not result.quarantine
+        first, second = result.entries
+        assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+        assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
+        assert (first["arxiv_id"], first["category"]) == ("2212.08073", "cs.CL")
+        assert second["arxiv_id"] == "2005.14165"
+        assert second["title"] == "Language Models are Few-Shot Learners"
+        assert second["authors"] == ["Tom B. Brown", "Benjamin Mann"]
+    assert first["published_raw"] == "15 December, 2022"  # the search's "Submitted" line
+    assert second["published_raw"] == "28 May, 2020"
+    assert first["abstract"].endswith("enlist their help.")  # not run on into "Submitted"
+    assert first["line_start"] == 1 and second["line_start"] == 7
