@@ -45,7 +45,8 @@ prose, and is not read as a citation (reading a 16 MB paragraph took 14 s)."""
 ABSTRACT_CHARS = 200
 """A line this long under a citation's first line is its abstract."""
 
-_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[\d{1,4}\])\s+")
+_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\])(?:\s+|$)")
+"""A list item's opening: "-", "1.", "[1]", or DBLP's "[j2]" / "[c14]" on a line of its own."""
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
@@ -206,8 +207,8 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     texts = [ln.text for ln in item.lines if ln.text]
     cited = texts[: len(texts) - len(_abstract_lines(item))]
     raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", t)) for t in cited]
-    if item.wrapped:
-        raw = [" ".join(raw)]
+    if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
+        raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None
     parts: list[str] = []
     for line in raw:

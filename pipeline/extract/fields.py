@@ -40,8 +40,9 @@ ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 ARXIV_OLD = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 ARXIV_ID = re.compile(rf"(?<![\w/.])(?:{ARXIV_NEW}|{ARXIV_OLD})(?![\w])")
 ARXIV_TAG = re.compile(rf"arXiv\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|\b10\.48550/arxiv\.", re.IGNORECASE)
-"""An arXiv link or DOI ("10.48550/arXiv.2212.08073"), read as an "arXiv:" tag."""
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|\b10\.48550/arxiv\.|\bCoRR\s+abs/", re.I)
+"""An arXiv link, DOI ("10.48550/arXiv.2212.08073") or DBLP's "CoRR abs/2212.08073",
+read as an "arXiv:" tag."""
 
 
 def arxiv_id_in(text: str, *, bare: bool = False) -> str | None:

@@ -165,3 +165,32 @@ def test_a_single_author_beside_a_marked_title():
     entry = citation_list.entry_of(citation_list.Item([line], wrapped=True))
     assert (entry.title, entry.authors) == ("Deep Learning", ["Ada Lovelace"])
     assert entry.venue == "Nature Physics"  # reads as a name too, but one lone name is all
+
+
+DBLP_TEXT = """Tom B. Brown
+2020 – today
+
+2022
+[j2]
+Yuntao Bai, Saurav Kadavath, Tom B. Brown:
+Constitutional AI: Harmlessness from AI Feedback. CoRR abs/2212.08073 (2022)
+
+2020
+[c1]
+Tom B. Brown, Benjamin Mann, Nick Ryder:
+Language Models are Few-Shot Learners. NeurIPS 2020
+"""
+
+
+def test_a_dblp_page_as_text(tmp_path: Path):
+    result = _read(tmp_path, DBLP_TEXT)
+    assert result.source["owner_name"] == "Tom B. Brown"
+    first, second = result.entries
+    assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Tom B. Brown"]
+    assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+    assert (first["arxiv_id"], first["published_raw"]) == ("2212.08073", "2022")
+    assert (first["line_start"], first["line_end"]) == (5, 7)
+    assert (second["title"], second["venue"]) == (
+        "Language Models are Few-Shot Learners",
+        "NeurIPS",
+    )
