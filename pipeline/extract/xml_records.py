@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.parsers import expat
 
-from pipeline.extract.fields import arxiv_id_in, clean_markup
+from pipeline.extract.fields import arxiv_id_in, clean_markup, display_name
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
 
 NAME = "xml_records"
@@ -50,7 +50,17 @@ _HTML_ROOTS = frozenset("html head body div table ul ol li p span a section arti
 TITLE = frozenset({"title", "articletitle", "papertitle"})
 AUTHOR = frozenset({"author", "creator"})
 ABSTRACT = frozenset({"abstract", "summary", "description"})
-DATE = ("published", "pubdate", "publicationdate", "date", "issued", "year", "created", "updated")
+DATE = (
+    "published",
+    "pubdate",
+    "publicationdate",
+    "date",
+    "issued",
+    "dateissued",
+    "year",
+    "created",
+    "updated",
+)
 """Date elements, the likeliest publication date first (Atom's `updated` is a revision)."""
 VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source"})
 LINK = frozenset({"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier"})
@@ -214,8 +224,9 @@ def _qualifies(node: Element) -> bool:
 
 
 def record_elements(root: Element) -> list[Element]:
-    """The records: closed elements of the most common qualifying name, outermost only.
-    Ties go to the name whose records hold their title closest (`<article>` over DBLP's `<r>`)."""
+    """The records: every closed element, outermost only, of the name that qualifies most
+    often (one lacking a title is still a record: it is quarantined, not dropped). Ties
+    go to the name whose records hold their title closest (`<article>` over DBLP's `<r>`)."""
     closed = [n for n in [root, *root.descendants()] if n.end is not None]
     qualifying = [n for n in closed if _qualifies(n)]
     if not qualifying:
@@ -227,9 +238,7 @@ def record_elements(root: Element) -> list[Element]:
         depth[n.name] = min(depth.get(n.name, 99), closest)
     name = min(counts, key=lambda k: (-counts[k], depth[k]))
     return [
-        n
-        for n in qualifying
-        if n.name == name and not any(a.name == name for a in _ancestors(n, root))
+        n for n in closed if n.name == name and not any(a.name == name for a in _ancestors(n, root))
     ]
 
 
@@ -244,13 +253,27 @@ def _person(node: Element) -> str:
     catalogue's namesake number."""
     named = _first(node, ("name",))
     given, family = _first(node, _GIVEN), _first(node, _FAMILY)
+    parts = {c.attrs.get("type", ""): c.all_text() for c in node.children if c.name == "namepart"}
     if named is not None and not named.children:
         name = named.all_text()
     elif family is not None:
         name = " ".join(p.all_text() for p in (given, family) if p is not None)
+    elif parts:  # MODS: <namePart type="given">, <namePart type="family">
+        name = " ".join(parts.pop(k, "") for k in ("given", "family", *list(parts)))
     else:
         name = node.all_text()
-    return _CATALOGUE_NUMBER.sub("", name)
+    name = " ".join(_CATALOGUE_NUMBER.sub("", name).split())
+    return display_name(name) if name.count(",") == 1 else name  # "Brown, Tom B."
+
+
+def _is_author(node: Element) -> bool:
+    """An `author` or `creator`, or MODS's `<name>` of parts whose role, if given, is author."""
+    if node.name in AUTHOR:
+        return True
+    if node.name != "name" or not any(c.name == "namepart" for c in node.children):
+        return False
+    roles = [d.all_text().lower() for d in node.descendants() if d.name == "roleterm"]
+    return not roles or "author" in roles or "aut" in roles
 
 
 def _date(node: Element) -> str | None:
@@ -279,9 +302,7 @@ def record_entry(record: Element) -> ParsedEntry:
         title[:-1] if title.endswith(".") and not title.endswith("..") else title
     ) or None
     authors = [
-        d
-        for d in parts
-        if d.name in AUTHOR and not any(a.name in AUTHOR for a in _ancestors(d, record))
+        d for d in parts if _is_author(d) and not any(_is_author(a) for a in _ancestors(d, record))
     ]
     entry.authors = [name for name in map(_person, authors) if name]
     abstract = next((d.all_text() for d in parts if d.name in ABSTRACT and d.all_text()), None)
@@ -294,7 +315,8 @@ def record_entry(record: Element) -> ParsedEntry:
         entry.venue = (named or venue).all_text() or None
     for d in parts:
         if d.name in LINK or "href" in d.attrs:
-            found = arxiv_id_in(f"{d.all_text()} {d.attrs.get('href', '')}")
+            typed = "arxiv" in f"{d.name} {d.attrs.get('type', '')}".lower()  # a bare id
+            found = arxiv_id_in(f"{d.all_text()} {d.attrs.get('href', '')}", bare=typed)
             if found:
                 entry.arxiv_id = found
                 break

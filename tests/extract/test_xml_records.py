@@ -194,3 +194,48 @@ def test_a_declared_encoding_is_honoured_and_a_bad_byte_is_placed(tmp_path: Path
 def _write_bytes(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+ENDNOTE = """<?xml version="1.0" encoding="UTF-8"?>
+<xml><records>
+<record><contributors><authors>
+<author><style face="normal">Brown, Tom B.</style></author><author><style>Mann, Ben</style></author>
+</authors></contributors>
+<titles><title><style>Few-Shot Learners</style></title><secondary-title>NeurIPS</secondary-title>
+</titles><dates><year><style>2020</style></year></dates>
+<urls><related-urls><url><style>https://arxiv.org/abs/2005.14165</style></url></related-urls></urls>
+</record>
+<record><titles><title><style>Scaling Laws</style></title></titles></record>
+</records></xml>
+"""
+
+MODS = """<?xml version="1.0"?>
+<modsCollection xmlns="http://www.loc.gov/mods/v3">
+<mods><titleInfo><title>Few-Shot Learners</title></titleInfo>
+<name type="personal"><namePart type="family">Brown</namePart><namePart type="given">Tom</namePart>
+<role><roleTerm>author</roleTerm></role></name>
+<name type="personal"><namePart type="given">Ed</namePart><namePart type="family">Itor</namePart>
+<role><roleTerm>editor</roleTerm></role></name>
+<originInfo><dateIssued>2020-05-28</dateIssued></originInfo>
+<identifier type="arxiv">2005.14165</identifier></mods>
+<mods><titleInfo><title>Scaling Laws</title></titleInfo>
+<name><namePart type="given">Jared</namePart><namePart type="family">Kaplan</namePart></name></mods>
+<mods><name><namePart>Nobody</namePart></name></mods>
+</modsCollection>
+"""
+
+
+def test_reference_manager_and_library_exports(tmp_path: Path):
+    """EndNote's styled "Last, First" authors; MODS's name parts and roles, a typed
+    arXiv identifier, and a record with no title still a record (quarantined)."""
+    first, second = extract(_write(tmp_path, ENDNOTE, "endnote")).entries
+    assert first["authors"] == ["Tom B. Brown", "Ben Mann"] and first["arxiv_id"] == "2005.14165"
+    assert (first["title"], first["published_raw"]) == ("Few-Shot Learners", "2020")
+    assert second["authors"] == [] and second["title"] == "Scaling Laws"
+    result = extract(_write(tmp_path, MODS, "mods"))
+    first, second = result.entries
+    assert first["authors"] == ["Tom Brown"]  # the editor is no author
+    assert (first["published_raw"], first["arxiv_id"]) == ("2020-05-28", "2005.14165")
+    assert second["authors"] == ["Jared Kaplan"]
+    (nobody,) = result.quarantine
+    assert "neither a title nor an abstract" in nobody["reason"] and nobody["line_start"] == 12
