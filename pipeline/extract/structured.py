@@ -1,10 +1,10 @@
-"""Structured bibliographic tables (CSV, TSV, Parquet, JSON) as sources.
+"""Structured bibliographic tables (CSV, TSV, Parquet, Excel, JSON) as sources.
 
 Exports from other catalogues carry any of title, authors, year or published,
 venue, abstract and arxiv_id, under various header spellings. Each row becomes
 one entry; a row with neither title nor abstract goes to quarantine. The format
-is recognised from the bytes (Parquet magic, a header row naming known
-columns), never from the file name.
+is recognised from the bytes (Parquet magic, a zip holding an Excel workbook,
+a header row naming known columns), never from the file name.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import math
 import re
+import zipfile
 from typing import Any
 
 import pyarrow as pa
@@ -106,9 +108,11 @@ def _csv_dialect(text: str) -> csv.Dialect | None:
 
 
 def sniff(data: bytes) -> str | None:
-    """The structured format of `data` ("parquet", "csv", "json"), or None."""
+    """The structured format of `data` ("parquet", "xlsx", "csv", "json"), or None."""
     if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
         return "parquet"
+    if data[:4] == b"PK\x03\x04" and _is_workbook(data):
+        return "xlsx"
     head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = head.lstrip()
     if stripped[:1] in "[{":
@@ -165,10 +169,48 @@ def _is_record(value: Any) -> bool:
     )
 
 
+def _is_workbook(data: bytes) -> bool:
+    """A zip holding an Excel workbook (a .docx or any other zip is not one)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+HEADER_ROWS = 10
+"""Rows of a sheet searched for its header: a title or a note may sit above it."""
+
+
+def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
+    """The rows under the header of the first sheet whose header (within its first
+    `HEADER_ROWS` rows) names bibliographic columns, read with openpyxl; blank rows
+    skipped."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            for header in itertools.islice(rows, HEADER_ROWS):
+                cells = ["" if c is None else str(c).strip() for c in header]
+                if is_table_header(cells):
+                    names = [c or f"column {i + 1}" for i, c in enumerate(cells)]
+                    return [dict(zip(names, row, strict=False)) for row in rows if any(row)]
+    finally:
+        book.close()
+    raise ValueError(
+        f"no sheet has a header row (in its first {HEADER_ROWS} rows) naming a title, "
+        "authors, an abstract or an arXiv id"
+    )
+
+
 def read_rows(data: bytes, kind: str) -> list[dict[str, Any]]:
     """All rows of a structured file as dicts keyed by the file's own headers."""
     if kind == "parquet":
         return pq.read_table(pa.BufferReader(data)).to_pylist()
+    if kind == "xlsx":
+        return _sheet_rows(data)
     if kind == "json":
         return _json_records(data)
     text = data.decode("utf-8").lstrip("\ufeff")

@@ -207,3 +207,39 @@ def test_scholarly_api_responses(tmp_path: Path):
     assert paper["authors"] == ["John Smith"]
     (paper,) = extract(tmp_path / "oa").entries
     assert paper["authors"] == ["J. S"] and paper["abstract"] == "We study sparse study"
+
+
+def test_excel_workbook_with_a_note_above_its_header(tmp_path: Path):
+    import datetime as dt
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Exported from the lab's catalogue"])
+    sheet.append(["Title", "Authors", "Publication Date", "arXiv"])
+    authors = "Maria de la Cruz; Jean-Luc Picard"
+    sheet.append(["Sparse Experts", authors, dt.datetime(2021, 3, 4), "2103.00001"])
+    sheet.append([None, None, None, None])
+    sheet.append(["Robust Control", "Kwame Mensah", 2020, None])
+    sheet.append([None, "Nobody Known", 2019, None])
+    path = tmp_path / "catalogue"  # no extension: the bytes say it is a workbook
+    book.save(path)
+    result = extract(path)
+    assert result.source["format"] == "table_xlsx"
+    first, second = result.entries
+    assert first["authors"] == ["Maria de la Cruz", "Jean-Luc Picard"]
+    assert (first["published_raw"], first["arxiv_id"]) == ("2021-03-04", "2103.00001")
+    assert (second["title"], second["published_raw"]) == ("Robust Control", "2020")
+    (q,) = result.quarantine
+    assert "neither a title nor an abstract" in q["reason"] and "Nobody Known" in q["raw_text"]
+
+    bare = tmp_path / "bare.xlsx"
+    Workbook().save(bare)
+    (q,) = extract(bare).quarantine
+    assert "unreadable xlsx table" in q["reason"] and "no sheet has a header row" in q["reason"]
+    other = tmp_path / "notes.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    assert extract(other).source["format"] != "table_xlsx"
