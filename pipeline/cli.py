@@ -25,9 +25,10 @@ log = logging.getLogger("bylines")
 RUN_HELP = """\
 Read every file under --input (scraped pages in any known shape, as text or
 HTML; BibTeX, RIS, "Title: ..." listings and reference lists; CSV, Parquet,
-Excel and JSON bibliographic tables; XML exports such as arXiv feeds, DBLP and PubMed; and an
-optional sources.toml), and publish Parquet tables and run.json to --out. The
-previous output is replaced atomically, and only when the run succeeds.
+Excel and JSON bibliographic tables; XML exports such as arXiv feeds, DBLP and
+PubMed; and an optional sources.toml), and publish Parquet tables and run.json
+to --out. The previous output is replaced atomically, and only when the run
+succeeds.
 
 Every table is checked by the Great Expectations suites in expectations/ first:
 an error-severity failure publishes nothing, and the run's report goes to
