@@ -253,6 +253,8 @@ def extract_file(
     html_lines: list[int] | None = None
     """For an HTML page: the HTML line of each line of its rendered text."""
     rows: list[dict[str, Any]] = []
+    links: list[tuple[int, str]] = []
+    """For an HTML page: the arXiv ids its links point to, with their HTML lines."""
     problem: str | None = None
     if kind is not None:
         try:
@@ -279,6 +281,7 @@ def extract_file(
             kind, rows, text = "html", html_table, None
             parsed = structured.parse_rows(rows, kind)
         elif is_html and text is not None:
+            links = html_text.arxiv_links(text)
             text, html_lines = html_text.render(text)
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"
@@ -375,6 +378,8 @@ def extract_file(
             }
             result.entries.append(_entry_row(_fill_arxiv_id(chunk.entry), common, raw, lines))
         position += 1
+    if links:
+        html_text.fill_linked_arxiv_ids(result.entries, links)
     result.source["header_text"] = "\n".join(header_parts) or None
     result.source["entry_count"] = len(result.entries)
     result.source["quarantined_count"] = len(result.quarantine)

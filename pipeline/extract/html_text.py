@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
+
+from pipeline.extract.fields import arxiv_id_in
 
 _HIDDEN = {"head", "script", "style", "template", "noscript", "svg", "title", "nav", "footer"}
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "pre", "hr"}
@@ -199,3 +202,43 @@ def table_rows(html: str) -> list[dict[str, str]] | None:
                 dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in rows[1:]
             ]
     return None
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href and (arxiv_id := arxiv_id_in(href)):
+            self.found.append((self.getpos()[0], arxiv_id))
+
+
+def arxiv_links(html: str) -> list[tuple[int, str]]:
+    """The arXiv ids that links point to (arxiv.org/abs/..., /pdf/...), with their HTML
+    line: rendering keeps a link's text, not its target."""
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def fill_linked_arxiv_ids(rows: list[dict[str, Any]], links: list[tuple[int, str]]) -> None:
+    """Give an entry without an arXiv id the one its HTML lines link to, when it links to
+    one id only, every link to that id is on its lines, no other entry's lines overlap
+    its own, and no other entry has the id: a minified page (one line) gets nothing."""
+    spans = [(r["line_start"], r["line_end"]) for r in rows]
+    taken = {r["arxiv_id"] for r in rows if r["arxiv_id"]}
+    for i, row in enumerate(rows):
+        first, last = spans[i]
+        if row["arxiv_id"] or first is None or last is None:
+            continue
+        if any(a <= last and first <= b for j, (a, b) in enumerate(spans) if j != i and a and b):
+            continue
+        ids = {found for line, found in links if first <= line <= last}
+        if len(ids) != 1 or (arxiv_id := ids.pop()) in taken:
+            continue
+        if all(first <= line <= last for line, found in links if found == arxiv_id):
+            row["arxiv_id"] = arxiv_id
+            taken.add(arxiv_id)

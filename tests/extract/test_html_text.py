@@ -177,3 +177,28 @@ def test_an_html_table_with_a_bibliographic_header_is_read_as_a_table(tmp_path: 
 
 def test_a_layout_table_is_not_an_export():
     assert table_rows("<table><tr><td>Tom Brown</td><td>Papers</td></tr></table>") is None
+
+
+def test_an_entry_takes_the_arxiv_id_its_own_link_points_to(tmp_path: Path):
+    items = [
+        "T. Brown, B. Mann. <b>Few-shot learners</b>. NeurIPS, 2020. "
+        "<a href='https://arxiv.org/abs/2005.14165v4'>[pdf]</a>",
+        "J. Kaplan, S. McCandlish. <b>Scaling laws</b>. 2020. "
+        "<a href='https://arxiv.org/pdf/2001.08361'>arXiv</a>",
+        "Y. Bai, S. Kadavath. <b>Constitutional AI</b>. 2022. "
+        "<a href='https://arxiv.org/abs/2005.14165'>cited</a>",  # the first entry's id
+        "A. Lee, B. Kim. <b>Quiet results</b>. 2021. <a href='https://example.org'>web</a>",
+        "C. Wu, D. Ng. <b>Two links</b>. 2019. <a href='https://arxiv.org/abs/1901.00001'>a</a> "
+        "<a href='https://arxiv.org/abs/1901.00002'>b</a>",
+    ]
+    page = tmp_path / "pubs.html"
+    page.write_text("<html><body><ul>\n" + "\n".join(f"<li>{i}</li>" for i in items) + "\n</ul>")
+    first, second, third, fourth, fifth = extract(page).entries
+    assert (second["title"], second["arxiv_id"]) == ("Scaling laws", "2001.08361")
+    assert first["arxiv_id"] is None and third["arxiv_id"] is None  # one id, two entries' links
+    assert fourth["arxiv_id"] is None  # a link elsewhere is no arXiv id
+    assert fifth["arxiv_id"] is None  # two ids: which is its own?
+    minified = tmp_path / "minified.html"
+    two = [items[3], items[1]]  # on one line: the link may be either entry's
+    minified.write_text("<html><body><ul>" + "".join(f"<li>{i}</li>" for i in two) + "</ul>")
+    assert [e["arxiv_id"] for e in extract(minified).entries] == [None, None]
