@@ -148,6 +148,17 @@ FILLER = (
 AFFILIATIONS = ["mit", "stanford", "oxford", "eth zurich", "tsinghua", "kaist", "inria"]
 SHAPES = ("profile_page", "catalogue_page", "compact_list", "abstract_list", "arxiv_listing")
 TABLES = ("csv", "jsonl")
+EXPORTS = ("atom", "dblp", "csl", "markdown")
+"""Formats other sites hand over (XML, CSL-JSON, a Markdown reference list), written
+only with `--exports`: the default corpus stays the one earlier runs measured."""
+SUFFIX = {
+    "csv": "csv",
+    "jsonl": "jsonl",
+    "atom": "xml",
+    "dblp": "xml",
+    "csl": "json",
+    "markdown": "md",
+}
 
 
 @dataclass
@@ -363,8 +374,9 @@ class Page:
     leaked: set[int]
 
 
-def plan_pages(world: World, entries: int) -> list[Page]:
-    """Profile pages of persons with papers, prolific ones first in line, until `entries`."""
+def plan_pages(world: World, entries: int, exports: bool = False) -> list[Page]:
+    """Profile pages of persons with papers, prolific ones first in line, until `entries`
+    (with `exports`, about a page in five is written in one of the `EXPORTS` formats)."""
     rng = world.rng
     people = [p for p in world.people if len(p.papers) >= 2]
     cum = list(itertools.accumulate(len(p.papers) ** 1.2 for p in people))
@@ -375,7 +387,7 @@ def plan_pages(world: World, entries: int) -> list[Page]:
             if person.pid not in taken:
                 taken.add(person.pid)
                 order.append(person)
-    shapes = SHAPES * 3 + TABLES
+    shapes = SHAPES * 3 + TABLES + (EXPORTS if exports else ())
     planned: list[Page] = []
     total = 0
     for n, owner in enumerate(order):
@@ -392,7 +404,7 @@ def plan_pages(world: World, entries: int) -> list[Page]:
             own = own + sorted(leaked)
         rng.shuffle(own)
         own = own[: entries - total]
-        suffix = {"csv": "csv", "jsonl": "jsonl"}.get(shape, "txt")
+        suffix = SUFFIX.get(shape, "txt")
         path = f"{world.name}_page_{n:07d}.{suffix}"
         planned.append(Page(path, shape, owner.pid, own, leaked & set(own)))
         total += len(own)
@@ -435,6 +447,15 @@ def render_page(world: World, page: Page) -> tuple[str, list[dict], list[int]]:
         return pages.abstract_list(rows), rows, [0] * len(rows)
     if page.shape == "arxiv_listing":
         return pages.arxiv_listing(rows), rows, [0] * len(rows)
+    everyone = [len(r["authors"]) for r in rows]
+    if page.shape == "atom":
+        return pages.atom_feed(rows), rows, everyone
+    if page.shape == "dblp":
+        return pages.dblp_person(owner, rows), rows, everyone
+    if page.shape == "csl":
+        return pages.csl_json(rows), rows, everyone
+    if page.shape == "markdown":
+        return pages.markdown_list(owner, rows), rows, everyone
     return _table(page, rows), rows, [len(r["authors"]) for r in rows]
 
 
@@ -475,10 +496,10 @@ def _chain(groups: dict[int, list[str]]) -> Iterator[tuple[str, str]]:
         yield from itertools.pairwise(keys)
 
 
-def write(out: Path, entries: int, seed: int) -> dict[str, int]:
+def write(out: Path, entries: int, seed: int, exports: bool = False) -> dict[str, int]:
     """Write the corpus and its truth under `out`; returns counts."""
     world = World(entries, seed)
-    planned = plan_pages(world, entries)
+    planned = plan_pages(world, entries, exports)
     folder = out / "input"
     truth = out / "truth"
     folder.mkdir(parents=True, exist_ok=True)
@@ -536,8 +557,13 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write (input/, truth/, answer keys)")
     parser.add_argument("--entries", type=int, default=1000, help="about how many entries")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--exports",
+        action="store_true",
+        help="write about a page in five as XML, CSL-JSON or Markdown",
+    )
     args = parser.parse_args()
-    counts = write(args.out, args.entries, args.seed)
+    counts = write(args.out, args.entries, args.seed, args.exports)
     print(json.dumps(counts))
 
 

@@ -268,13 +268,14 @@ def measure(
     reuse: Path | None = None,
     cap_gb: float = MEMORY_CAP_GB,
     nightly: bool = False,
+    exports: bool = False,
 ) -> dict[str, Any]:
     """One size. With `reuse` (a smaller size's folder), its labels and trained models
     are taken as they are: no labeling session, no training, as a nightly run would.
     With `nightly`, the run is repeated on its own output (`row["nightly"]`)."""
     data = fresh_folder(work / f"n{entries}", reuse)
     started = time.perf_counter()
-    counts = generate.write(data, entries, seed)
+    counts = generate.write(data, entries, seed, exports)
     generated = time.perf_counter() - started
     labels = data / "labels"
     row: dict[str, Any] = {"entries": counts["entries"], "corpus": counts}
@@ -470,6 +471,11 @@ def main() -> None:
         help="run each size a second time on its own output, as the next night's run "
         "with nothing new: its time and memory beside the first's",
     )
+    parser.add_argument(
+        "--exports",
+        action="store_true",
+        help="write about a page in five as XML, CSL-JSON or Markdown (bench/generate.py)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -504,6 +510,7 @@ def main() -> None:
                     reuse,
                     args.memory_cap_gb,
                     args.nightly,
+                    args.exports,
                 )
             )
             if reuse is None:

@@ -6,6 +6,8 @@ import csv
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from bench import generate
 from pipeline.extract import extract_folder
 
@@ -37,8 +39,13 @@ def test_two_corpora_share_no_page_name(tmp_path: Path):
     assert small and big and not small & big
 
 
-def test_truth_names_every_extracted_entry_and_nothing_is_quarantined(tmp_path: Path):
-    counts = generate.write(tmp_path, 600, seed=3)
+@pytest.mark.parametrize("exports", [False, True], ids=["pages", "with exports"])
+def test_truth_names_every_extracted_entry_and_nothing_is_quarantined(
+    tmp_path: Path, exports: bool
+):
+    counts = generate.write(
+        tmp_path, 1500 if exports else 600, seed=4 if exports else 3, exports=exports
+    )
     extracted = extract_folder(tmp_path / "input", {})
     assert extracted.quarantine == []
     paths = {s["source_id"]: s["path"] for s in extracted.sources}
@@ -47,7 +54,9 @@ def test_truth_names_every_extracted_entry_and_nothing_is_quarantined(tmp_path: 
         truth = list(csv.DictReader(fh))
     assert len(truth) == len(got) == counts["entries"]
     shapes = {row["shape"] for row in csv.DictReader((tmp_path / "truth" / "pages.csv").open())}
-    assert shapes == set(generate.SHAPES) | set(generate.TABLES)
+    assert shapes == set(generate.SHAPES) | set(generate.TABLES) | (
+        set(generate.EXPORTS) if exports else set()
+    )
     keys = set()
     for row in truth:
         entry = got[(row["path"], int(row["position"]))]
