@@ -17,6 +17,7 @@ import json
 import math
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -47,6 +48,7 @@ ALIASES: dict[str, str] = {
     "journal": "venue",
     "booktitle": "venue",
     "container_title": "venue",
+    "journal_title": "venue",
     "abstract": "abstract",
     "summary": "abstract",
     "abstract_inverted_index": "abstract",
@@ -144,23 +146,31 @@ def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]
     return [r for r in records if isinstance(r, dict)][: limit or None]
 
 
-def _listed(document: Any, depth: int = 3) -> list[Any]:
-    """The records of a JSON document: the object itself if it is one, else the longest
-    list of records it holds (an API's `{"message": {"items": [...]}}`), a few levels down."""
+def _listed(document: Any) -> list[Any]:
+    """The records of a JSON document: the object itself if it is one, else the records
+    it holds, in document order, whatever wraps them (an API's `{"message": {"items":
+    [...]}}`, ORCID's groups of work summaries). A record's own lists (Crossref's
+    references) are not searched."""
     if not isinstance(document, dict) or _is_record(document):
         return [document]
-    best: list[Any] = []
-    for value in document.values():
-        if isinstance(value, list) and value and _is_record(value[0]):
-            found = value
-        elif isinstance(value, dict) and depth > 1:
-            found = _listed(value, depth - 1)
-            found = [] if found == [value] else found
-        else:
-            continue
-        if len(found) > len(best):
-            best = found
-    return best or [document]
+    return list(_records_within(document, RECORD_DEPTH)) or [document]
+
+
+RECORD_DEPTH = 6
+"""Levels of wrapping searched for records."""
+
+
+def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[dict[str, Any]]:
+    """Records in lists within `value`: an object beside the lists (a response's
+    `{"meta": {"title": "Search results"}}`) is no record, however it reads."""
+    if listed and _is_record(value):
+        yield value
+    elif depth and isinstance(value, dict):
+        for inner in value.values():
+            yield from _records_within(inner, depth - 1)
+    elif depth and isinstance(value, list):
+        for inner in value:
+            yield from _records_within(inner, depth - 1, listed=True)
 
 
 def _is_record(value: Any) -> bool:
@@ -229,10 +239,18 @@ def _blank(value: Any) -> bool:
 
 
 def _text(value: Any) -> str | None:
-    """A cell as text; a list cell (Crossref writes `"title": ["..."]`) by its first item."""
+    """A cell as text; a list cell (Crossref writes `"title": ["..."]`) by its first item,
+    an object by the text it wraps (ORCID's `{"title": {"value": "..."}}`)."""
     if isinstance(value, (list, tuple)):
         value = next((v for v in value if not _blank(v)), None)
+    if isinstance(value, dict):
+        value = next((value[k] for k in WRAPPED_KEYS if not _blank(value.get(k))), None)
+        return _text(value)
     return None if _blank(value) else str(value).strip()
+
+
+WRAPPED_KEYS = ("value", "title", "text", "name")
+"""Keys under which an API wraps a cell's text in an object."""
 
 
 NAME_KEYS = ("literal", "name", "full_name", "fullname", "display_name")
@@ -293,6 +311,9 @@ def date_text(value: Any) -> str | None:
     ISO with a time, "2023-01" and "2023/01/03" made ISO, "Mon YYYY" or a year."""
     if isinstance(value, dict):
         parts = value.get("date-parts") or value.get("date_parts")
+        if parts is None and "year" in value:  # ORCID: {"year": {"value": "2020"}, ...}
+            parts = [_text(value.get(k)) for k in ("year", "month", "day")]
+            parts = list(itertools.takewhile(bool, parts))
         if parts is None:
             return date_text(value.get("raw") or value.get("literal"))
         value = parts[0] if parts and isinstance(parts[0], list) else parts
@@ -350,12 +371,20 @@ def _abstract(value: Any) -> str | None:
 
 
 def _linked_arxiv_id(value: Any) -> str | None:
-    """An arXiv id in a link, a DOI, or an API's id object (`{"ArXiv": "2301.01234"}`)."""
+    """An arXiv id in a link, a DOI, or an API's id object: keyed (`{"ArXiv": "2301.01234"}`)
+    or typed (ORCID's `{"external-id-type": "arxiv", "external-id-value": ...}`)."""
     if isinstance(value, dict):
-        for key, found in value.items():
-            if "arxiv" in str(key).lower() and not _blank(found):
+        fields = {str(k).lower(): v for k, v in value.items()}
+        typed = [v for k, v in fields.items() if k.endswith("type")]
+        if any(str(t).lower() == "arxiv" for t in typed):
+            found = next((v for k, v in fields.items() if k.endswith("value")), None)
+            return arxiv_id_in(str(found), bare=True) if found else None
+        for key, found in fields.items():
+            if "arxiv" in key and not _blank(found):
                 return arxiv_id_in(str(found), bare=True)
-        value = " ".join(str(v) for v in value.values() if not _blank(v))
+        return next(filter(None, map(_linked_arxiv_id, fields.values())), None)
+    if isinstance(value, list):
+        return next(filter(None, map(_linked_arxiv_id, value)), None)
     link = _text(value)
     return arxiv_id_in(link) if link else None
 

@@ -172,6 +172,8 @@ def test_date_cells_in_the_shapes_exports_write_them():
     assert date_text(2021.0) == "2021" and date_text([2021, 5]) == "May 2021"
     assert date_text({"raw": "Dec 15, 2022"}) == "Dec 15, 2022"
     assert date_text(None) is None and date_text({"date-parts": [[]]}) is None
+    no_month = {"year": {"value": "2020"}, "month": None, "day": {"value": "5"}}
+    assert date_text(no_month) == "2020"  # a day without its month is no date
 
 
 def test_scholarly_api_responses(tmp_path: Path):
@@ -243,3 +245,26 @@ def test_excel_workbook_with_a_note_above_its_header(tmp_path: Path):
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
     assert extract(other).source["format"] != "table_xlsx"
+
+
+def test_orcid_works_and_objects_beside_the_records(tmp_path: Path):
+    """ORCID's works: summaries inside groups, text wrapped in `{"value": ..}` objects,
+    year/month/day objects, typed external ids. A response's `meta` object reads like
+    a record but sits beside the lists: it is none."""
+    summary = {
+        "title": {"title": {"value": "Few-Shot Learners"}, "subtitle": None},
+        "external-ids": {
+            "external-id": [{"external-id-type": "arxiv", "external-id-value": "2005.14165"}]
+        },
+        "publication-date": {"year": {"value": "2020"}, "month": {"value": "05"}, "day": None},
+        "journal-title": {"value": "arXiv"},
+    }
+    works = {
+        "meta": {"title": "Works of Tom Brown"},
+        "group": [{"external-ids": {"external-id": []}, "work-summary": [summary]}],
+    }
+    path = tmp_path / "works.json"
+    path.write_text(json.dumps(works))
+    (entry,) = extract(path).entries
+    assert (entry["title"], entry["venue"]) == ("Few-Shot Learners", "arXiv")
+    assert (entry["published_raw"], entry["arxiv_id"]) == ("May 2020", "2005.14165")
