@@ -48,6 +48,8 @@ _CATALOGUE_NUMBER = re.compile(r"\s+\d{4}$")
 _HTML_ROOTS = frozenset("html head body div table ul ol li p span a section article main".split())
 
 TITLE = frozenset({"title", "articletitle", "papertitle"})
+CITED = frozenset({"reflist", "ref", "references", "reference", "citation", "bibliography"})
+"""Where a record lists the works it cites: their titles and names are not its own."""
 AUTHOR = frozenset({"author", "creator"})
 ABSTRACT = frozenset({"abstract", "summary", "description"})
 DATE = (
@@ -63,7 +65,9 @@ DATE = (
 )
 """Date elements, the likeliest publication date first (Atom's `updated` is a revision)."""
 VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source"})
-LINK = frozenset({"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier"})
+LINK = frozenset(
+    {"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier", "articleid"}
+)
 CATEGORY = ("primarycategory", "category")
 _GIVEN = ("given", "givenname", "givennames", "forename", "firstname")
 _FAMILY = ("family", "familyname", "surname", "lastname")
@@ -111,9 +115,13 @@ def _local(name: str) -> str:
 
 
 def looks_like_xml(text: str) -> bool:
-    """An XML document whose root is not an HTML element (XHTML is read as HTML)."""
+    """An XML document whose root is not `<html>` (XHTML is read as HTML); without an
+    XML declaration, one whose root is no HTML element (a saved `<div>` is HTML)."""
     m = _PROLOG.match(text[:65536])
-    return m is not None and m.group("root").lower() not in _HTML_ROOTS
+    if m is None or m.group("root").lower() == "html":
+        return False
+    declared = text.lstrip("\ufeff \t\r\n").startswith("<?xml")
+    return declared or m.group("root").lower() not in _HTML_ROOTS
 
 
 def detect(text: str) -> float:
@@ -194,11 +202,12 @@ def read_tree(text: str) -> tuple[Element | None, XmlError | None]:
 
 
 def _titles(node: Element) -> list[Element]:
-    """Title elements of a record, not those of its venue (`<journal><title>`)."""
+    """Title elements of a record, not those of its venue (`<journal><title>`) or of the
+    works it cites (a JATS article's `<ref-list>`)."""
     return [
         d
         for d in node.descendants()
-        if d.name in TITLE and not any(a.name in VENUE for a in _ancestors(d, node))
+        if d.name in TITLE and not any(a.name in VENUE | CITED for a in _ancestors(d, node))
     ]
 
 
@@ -267,9 +276,12 @@ def _person(node: Element) -> str:
 
 
 def _is_author(node: Element) -> bool:
-    """An `author` or `creator`, or MODS's `<name>` of parts whose role, if given, is author."""
+    """An `author` or `creator`, JATS's `<contrib>` unless its type is not author, or
+    MODS's `<name>` of parts whose role, if given, is author."""
     if node.name in AUTHOR:
         return True
+    if node.name == "contrib":
+        return node.attrs.get("contribtype", "author").lower() == "author"
     if node.name != "name" or not any(c.name == "namepart" for c in node.children):
         return False
     roles = [d.all_text().lower() for d in node.descendants() if d.name == "roleterm"]
@@ -302,7 +314,10 @@ def record_entry(record: Element) -> ParsedEntry:
         title[:-1] if title.endswith(".") and not title.endswith("..") else title
     ) or None
     authors = [
-        d for d in parts if _is_author(d) and not any(_is_author(a) for a in _ancestors(d, record))
+        d
+        for d in parts
+        if _is_author(d)
+        and not any(_is_author(a) or a.name in CITED for a in _ancestors(d, record))
     ]
     entry.authors = [name for name in map(_person, authors) if name]
     abstract = next((d.all_text() for d in parts if d.name in ABSTRACT and d.all_text()), None)
@@ -315,7 +330,8 @@ def record_entry(record: Element) -> ParsedEntry:
         entry.venue = (named or venue).all_text() or None
     for d in parts:
         if d.name in LINK or "href" in d.attrs:
-            typed = "arxiv" in f"{d.name} {d.attrs.get('type', '')}".lower()  # a bare id
+            kinds = [v for k, v in d.attrs.items() if k.endswith("type")]  # pub-id-type=
+            typed = "arxiv" in " ".join([d.name, *kinds]).lower()  # a bare id
             found = arxiv_id_in(f"{d.all_text()} {d.attrs.get('href', '')}", bare=typed)
             if found:
                 entry.arxiv_id = found

@@ -239,3 +239,44 @@ def test_reference_manager_and_library_exports(tmp_path: Path):
     assert second["authors"] == ["Jared Kaplan"]
     (nobody,) = result.quarantine
     assert "neither a title nor an abstract" in nobody["reason"] and nobody["line_start"] == 12
+
+
+JATS = """<?xml version="1.0" encoding="UTF-8"?>
+<article article-type="research-article">
+<front><article-meta>
+<article-id pub-id-type="arxiv">2101.00001</article-id>
+<title-group><article-title>Grid storage at scale</article-title></title-group>
+<contrib-group>
+<contrib contrib-type="author"><name><surname>Brown</surname><given-names>Tom</given-names></name>
+</contrib>
+<contrib contrib-type="editor"><name><surname>Itor</surname><given-names>Ed</given-names></name>
+</contrib>
+</contrib-group>
+<pub-date><day>04</day><month>01</month><year>2021</year></pub-date>
+<abstract><p>We study storage.</p></abstract>
+</article-meta></front>
+<back><ref-list>
+<ref><element-citation><person-group><name><surname>Smith</surname></name></person-group>
+<article-title>Old work</article-title></element-citation></ref>
+<ref><element-citation><article-title>Older work</article-title></element-citation></ref>
+</ref-list></back>
+</article>
+"""
+
+
+def test_a_jats_article_is_one_record_not_its_references(tmp_path: Path):
+    """Its root is `<article>`, an HTML element too: the XML declaration says XML."""
+    result = extract(_write(tmp_path, JATS))
+    assert result.source["format"] == "xml_records"
+    (entry,) = result.entries
+    assert (entry["title"], entry["authors"]) == ("Grid storage at scale", ["Tom Brown"])
+    assert (entry["arxiv_id"], entry["published_raw"]) == ("2101.00001", "2021-01-04")
+    assert entry["abstract"] == "We study storage."
+    flat = (
+        '<?xml version="1.0"?>\n<article><article-title>Flat</article-title>\n'
+        '<contrib contrib-type="author"><name><surname>Brown</surname></name></contrib>\n'
+        "<abstract>Short.</abstract>\n<ref-list><ref><article-title>Cited</article-title>\n"
+        "<contrib><name><surname>Smith</surname></name></contrib></ref></ref-list></article>\n"
+    )
+    (entry,) = extract(_write(tmp_path, flat, "flat")).entries  # no article-meta around
+    assert (entry["title"], entry["authors"]) == ("Flat", ["Brown"])
