@@ -4,18 +4,22 @@ Personal pages, Markdown READMEs and CVs list papers as citations rather than in
 any site's layout: `- **Title**. A. Smith, B. Jones. *NeurIPS*, 2023.`,
 `[3] A. Smith and B. Jones. Title. In Venue, 2021. arXiv:2101.00001`, or (a
 scholar profile's table, as text) a title line, an author line and a venue line.
-Items are found in that order of preference:
+Items are found in that order of preference (the first way that finds two):
 
-- list items: lines opening with `-`, `*`, `1.` or `[1]`, with the lines that
-  continue them;
+- list items: lines opening with `-`, `*`, `1.`, `[1]` or DBLP's `[j2]`, with
+  the lines that continue them;
 - title-and-byline groups: a line of authors with its title on the line above
   (and the venue, year and counts that follow, up to the next title);
-- paragraphs: text between blank lines.
+- paragraphs, when most read as citations (an APA citation may wrap);
+- single lines, when a line reads as a citation with authors (a web page's
+  `<li>` items, as text); a line after it that names no authors is quarantined;
+- any paragraphs: text between blank lines.
 
 In an item, the authors are the part that reads as a byline (`parse_byline`),
 the title is the emphasised or quoted part, else the first other part, and the
-venue the part after it; the date is the last "Month Year" or year in the item.
-It is a fallback shape, tried only when no page shape recognises the text.
+venue the part after it; the date is the last "Month Year" or year in the item,
+and a long line under the citation is its abstract. It is a fallback shape,
+tried only when no page shape recognises the text.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The most common text a site or a reference manager produces besides the known
 page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
 "Abstract:", "Comments:", "Subjects:"), a copied "Published: 2021-03-04"
-list, or RIS (`TI  - ...`, `AU  - ...`, `ER  -`). One parser reads them all:
+list, or RIS (`TI  - ...`, `AU  - ...`, `ER  -`). arXiv's author listings and
+search results open each record with an id line ("[1] arXiv:2212.08073 [pdf,
+other]"), the search's title unlabelled under it. One parser reads them all:
 a line opening with a known label starts a field, an unlabelled line continues
 the field above it (abstracts wrap), and a record ends where a label it already
 has comes again (or at RIS's `ER`). Labels are matched without regard to case.
