@@ -122,6 +122,8 @@ def sniff(data: bytes) -> str | None:
             first = _json_records(data, limit=1)
         except UnicodeDecodeError:
             return None
+        except RecursionError:  # nested past what a parser follows: JSON, read as unreadable
+            return "json"
         if first and set(_known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
             return "json"
         return None

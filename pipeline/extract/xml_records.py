@@ -95,7 +95,16 @@ class Element:
         return " ".join(self._raw_text().split())
 
     def _raw_text(self) -> str:
-        return "".join(c if isinstance(c, str) else c._raw_text() for c in self.content)
+        """Depth first, without recursion: markup may nest thousands deep."""
+        out: list[str] = []
+        stack: list[str | Element] = list(reversed(self.content))
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                stack.extend(reversed(item.content))
+        return "".join(out)
 
     def descendants(self) -> list[Element]:
         if not self.children:
@@ -211,7 +220,8 @@ def _titles(node: Element) -> list[Element]:
     ]
 
 
-def _ancestors(node: Element, stop: Element) -> list[Element]:
+def _ancestors(node: Element, stop: Element | None) -> list[Element]:
+    """`node`'s ancestors below `stop` (all of them, root included, with None)."""
     found = []
     parent = node.parent
     while parent is not None and parent is not stop:
@@ -247,7 +257,7 @@ def record_elements(root: Element) -> list[Element]:
         depth[n.name] = min(depth.get(n.name, 99), closest)
     name = min(counts, key=lambda k: (-counts[k], depth[k]))
     return [
-        n for n in closed if n.name == name and not any(a.name == name for a in _ancestors(n, root))
+        n for n in closed if n.name == name and not any(a.name == name for a in _ancestors(n, None))
     ]
 
 

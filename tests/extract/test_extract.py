@@ -157,3 +157,19 @@ def test_two_processes_extract_exactly_what_one_does(tmp_path: Path):
     assert one.entries == two.entries
     assert one.sources == two.sources
     assert one.quarantine == two.quarantine and one.quarantine
+
+
+def test_input_nested_past_any_parser_is_read_or_quarantined_never_raised(tmp_path: Path):
+    """Nesting thousands deep: a JSON parser gives up (quarantined with its error), and
+    XML markup is followed without recursion (the record is read)."""
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text('[{"title": ' + '{"value": ' * 3000 + '"x"' + "}" * 3000 + "}]")
+    (q,) = extract(deep_json).quarantine
+    assert q["reason"].startswith("unreadable json table: RecursionError")
+    deep_xml = tmp_path / "deep.xml"
+    title = "<i>" * 3000 + "Deep" + "</i>" * 3000
+    deep_xml.write_text(
+        f'<?xml version="1.0"?>\n<feed><entry><title>{title}</title><author>A B</author>'
+        "</entry><entry><title>Flat</title><author>C D</author></entry></feed>\n"
+    )
+    assert [e["title"] for e in extract(deep_xml).entries] == ["Deep", "Flat"]

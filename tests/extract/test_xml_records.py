@@ -280,3 +280,10 @@ def test_a_jats_article_is_one_record_not_its_references(tmp_path: Path):
     )
     (entry,) = extract(_write(tmp_path, flat, "flat")).entries  # no article-meta around
     assert (entry["title"], entry["authors"]) == ("Flat", ["Brown"])
+
+
+def test_a_record_nested_in_one_of_its_name_is_read_once(tmp_path: Path):
+    """Even when the outer one is the root: the entry is the outermost element."""
+    nested = '<?xml version="1.0"?>\n<a><a><title>T</title><author>A B</author></a></a>\n'
+    (entry,) = extract(_write(tmp_path, nested)).entries
+    assert entry["raw_text"].startswith("<a><a>") and entry["authors"] == ["A B"]
