@@ -131,7 +131,7 @@ def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
 def shape_scores(text: str) -> dict[str, float]:
     """Every shape's confidence on a page's text (an HTML page's as rendered)."""
     if _is_html(text):
-        text, _ = html_text.render(text)
+        text = html_text.render(text).text
     return detect_format(text)[1]
 
 
@@ -281,8 +281,8 @@ def extract_file(
             kind, rows, text = "html", html_table, None
             parsed = structured.parse_rows(rows, kind)
         elif is_html and text is not None:
-            links = html_text.arxiv_links(text)
-            text, html_lines = html_text.render(text)
+            rendered = html_text.render(text)
+            text, html_lines, links = rendered.text, rendered.lines, rendered.links
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"
             if not text.strip():

@@ -19,6 +19,7 @@ reader, as a CSV with that header would be.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
@@ -56,6 +57,9 @@ class _Renderer(HTMLParser):
         self.pending = 0
         self.hidden = 0
         self.pre = 0
+        self.links: list[tuple[int, str]] = []
+        """The arXiv ids links point to, with their HTML lines: the text keeps a link's
+        words, not its target (`fill_linked_arxiv_ids`)."""
 
     def _break(self, count: int) -> None:
         if self.current or self.lines:  # no blank lines before the first text
@@ -71,6 +75,9 @@ class _Renderer(HTMLParser):
         self.current, self.current_source = [], None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href and (arxiv_id := arxiv_id_in(href)):
+            self.links.append((self.getpos()[0], arxiv_id))
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag == "br":
@@ -131,8 +138,17 @@ class _Renderer(HTMLParser):
             self.current.append(data)
 
 
-def render(html: str) -> tuple[str, list[int]]:
-    """The page's visible text, and for each of its lines the HTML line it came from."""
+@dataclass
+class Rendered:
+    text: str
+    lines: list[int]
+    """For each line of `text`, the HTML line it came from."""
+    links: list[tuple[int, str]]
+    """The arXiv ids the page's links point to, with their HTML lines."""
+
+
+def render(html: str) -> Rendered:
+    """The page's visible text, the HTML line of each of its lines, and its arXiv links."""
     renderer = _Renderer()
     renderer.feed(html)
     renderer.close()
@@ -141,7 +157,7 @@ def render(html: str) -> tuple[str, list[int]]:
     while lines and not lines[-1]:
         lines.pop()
         sources.pop()
-    return "\n".join(lines) + ("\n" if lines else ""), sources
+    return Rendered("\n".join(lines) + ("\n" if lines else ""), sources, renderer.links)
 
 
 class _Tables(HTMLParser):
@@ -202,26 +218,6 @@ def table_rows(html: str) -> list[dict[str, str]] | None:
                 dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in rows[1:]
             ]
     return None
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href") if tag == "a" else None
-        if href and (arxiv_id := arxiv_id_in(href)):
-            self.found.append((self.getpos()[0], arxiv_id))
-
-
-def arxiv_links(html: str) -> list[tuple[int, str]]:
-    """The arXiv ids that links point to (arxiv.org/abs/..., /pdf/...), with their HTML
-    line: rendering keeps a link's text, not its target."""
-    parser = _Links()
-    parser.feed(html)
-    parser.close()
-    return parser.found
 
 
 def fill_linked_arxiv_ids(rows: list[dict[str, Any]], links: list[tuple[int, str]]) -> None:

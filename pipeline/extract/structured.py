@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import email.utils
 import io
 import itertools
 import json
@@ -309,36 +310,51 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
 
 
 def date_text(value: Any) -> str | None:
-    """A date cell as `parse_date` reads it: CSL-JSON's `{"date-parts": [[2023, 1, 3]]}`,
-    ISO with a time, "2023-01" and "2023/01/03" made ISO, "Mon YYYY" or a year."""
+    """A date as an export writes it, as `parse_date` reads it: CSL-JSON's
+    `{"date-parts": [[2023, 1, 3]]}`, a year/month/day object (ORCID, or an XML
+    group), ISO with a time, "2023-01" and "2023/01/03" made ISO, an e-mail date
+    (RSS: "Mon, 04 Jan 2021 ..."), "Mon YYYY" or a year."""
     if isinstance(value, dict):
+        if "year" in value:
+            year, month, day = (_text(value.get(k)) or "" for k in ("year", "month", "day"))
+            return _year_month_day(year, month, day) or year or None
         parts = value.get("date-parts") or value.get("date_parts")
-        if parts is None and "year" in value:  # ORCID: {"year": {"value": "2020"}, ...}
-            parts = [_text(value.get(k)) for k in ("year", "month", "day")]
-            parts = list(itertools.takewhile(bool, parts))
         if parts is None:
             return date_text(value.get("raw") or value.get("literal"))
         value = parts[0] if parts and isinstance(parts[0], list) else parts
     if isinstance(value, (list, tuple)):
-        numbers = [int(v) for v in value if str(v).strip().isdigit()]
-        if not numbers:
-            return None
-        value = "-".join(f"{n:02d}" for n in numbers[:3])
+        numbers = [str(v).strip() for v in value if str(v).strip().isdigit()]
+        return _year_month_day(*(numbers + ["", ""])[:3]) if numbers else None
     text = _text(value)
     if text is None:
         return None
     if re.match(r"\d{4}-\d{2}-\d{2}[T ]", text):
         return text[:10]
     if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?", text):
-        year, month, day = m.groups()
-        if not 1 <= int(month) <= 12:
-            return text
-        if day is None:
-            return f"{MONTH_NAMES[int(month) - 1]} {year}"
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+        return _year_month_day(m.group(1), m.group(2), m.group(3) or "") or text
     if re.fullmatch(r"\d{4}\.0", text):
         return text[:4]
+    if not text[:4].isdigit() and (mailed := email.utils.parsedate_tz(text)) is not None:
+        return f"{mailed[0]:04d}-{mailed[1]:02d}-{mailed[2]:02d}"
     return text
+
+
+def _year_month_day(year: str, month: str, day: str) -> str | None:
+    """ISO for a whole date, "Mon YYYY" without a day, the year alone without a month
+    (a day without its month is no date); None for a month that is none ("13")."""
+    if not month:
+        return year or None
+    if not month.isdigit():  # "Sep": as written, which `parse_date` reads
+        return (
+            f"{month[:3].capitalize()} {int(day)}, {year}"
+            if day.isdigit()
+            else f"{month[:3].capitalize()} {year}"
+        )
+    if not 1 <= int(month) <= 12:
+        return None
+    if not day.isdigit():
+        return f"{MONTH_NAMES[int(month) - 1]} {year}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:

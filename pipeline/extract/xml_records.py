@@ -22,7 +22,6 @@ parser's line and column.
 
 from __future__ import annotations
 
-import email.utils
 import html.entities
 import re
 from collections import Counter
@@ -30,8 +29,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.parsers import expat
 
-from pipeline.extract.fields import arxiv_id_in, clean_markup, display_name
+from pipeline.extract.fields import arxiv_id_in, clean_markup
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
+from pipeline.extract.structured import author_name, date_text
 
 NAME = "xml_records"
 
@@ -42,7 +42,6 @@ _PROLOG = re.compile(
     re.S,
 )
 _TAGS = re.compile(r"<[^>]*>")
-_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T")
 _CATALOGUE_NUMBER = re.compile(r"\s+\d{4}$")
 """DBLP tells namesakes apart with a number after the name ("Wei Wang 0001")."""
 _HTML_ROOTS = frozenset("html head body div table ul ol li p span a section article main".split())
@@ -281,8 +280,7 @@ def _person(node: Element) -> str:
         name = " ".join(parts.pop(k, "") for k in ("given", "family", *list(parts)))
     else:
         name = node.all_text()
-    name = " ".join(_CATALOGUE_NUMBER.sub("", name).split())
-    return display_name(name) if name.count(",") == 1 else name  # "Brown, Tom B."
+    return author_name(" ".join(_CATALOGUE_NUMBER.sub("", name).split())) or ""
 
 
 def _is_author(node: Element) -> bool:
@@ -299,19 +297,9 @@ def _is_author(node: Element) -> bool:
 
 
 def _date(node: Element) -> str | None:
-    """A date as `parse_date` reads it: ISO, "Mon YYYY" or a year."""
+    """A date element's text, or its `Year`/`Month`/`Day` children (`date_text`)."""
     parts = {c.name: c.all_text() for c in node.children}
-    if "year" in parts:
-        year, month, day = parts["year"], parts.get("month", ""), parts.get("day", "")
-        if month.isdigit() and day.isdigit():
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-        return f"{month[:3]} {year}" if month and not month.isdigit() else year
-    value = node.all_text() or node.attrs.get("when", "")
-    if _ISO_TIME.match(value):
-        return value[:10]
-    if (mailed := email.utils.parsedate_tz(value)) is not None:  # RSS: "Mon, 04 Jan 2021 ..."
-        return f"{mailed[0]:04d}-{mailed[1]:02d}-{mailed[2]:02d}"
-    return value or None
+    return date_text(parts if "year" in parts else node.all_text() or node.attrs.get("when"))
 
 
 def record_entry(record: Element) -> ParsedEntry:
@@ -336,7 +324,7 @@ def record_entry(record: Element) -> ParsedEntry:
     entry.published_raw = next(filter(None, map(_date, dates)), None)
     venue = next((d for d in parts if d.name in VENUE), None)
     if venue is not None:
-        named = _first(venue, tuple(TITLE))
+        named = next((d for d in venue.descendants() if d.name in TITLE), None)
         entry.venue = (named or venue).all_text() or None
     for d in parts:
         if d.name in LINK or "href" in d.attrs:

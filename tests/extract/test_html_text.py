@@ -78,11 +78,12 @@ def test_lines_point_into_the_html_file(tmp_path: Path):
 
 
 def test_render_hides_what_a_browser_hides():
-    text, lines = render(
+    rendered = render(
         "<html><head><title>T</title><script>var x = '<p>no</p>';</script></head>"
         "<body><p>One &amp; two</p><div>three<br>four</div><pre>a  b\n c</pre>"
         "<!-- gone --><template><p>hidden</p></template></body></html>"
     )
+    text, lines = rendered.text, rendered.lines
     assert text == "One & two\n\nthree\nfour\n\na  b\n c\n"
     assert lines == [1, 1, 1, 1, 1, 1, 2]  # " c" sits on the second line of the HTML
 

@@ -174,6 +174,9 @@ def test_date_cells_in_the_shapes_exports_write_them():
     assert date_text(None) is None and date_text({"date-parts": [[]]}) is None
     no_month = {"year": {"value": "2020"}, "month": None, "day": {"value": "5"}}
     assert date_text(no_month) == "2020"  # a day without its month is no date
+    assert date_text({"year": "2019", "month": "Sep", "day": "04"}) == "Sep 4, 2019"
+    assert date_text({"year": "2019", "month": "13"}) == "2019"
+    assert date_text("Mon, 04 Jan 2021 00:00:00 GMT") == "2021-01-04"
 
 
 def test_scholarly_api_responses(tmp_path: Path):
