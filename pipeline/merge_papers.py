@@ -3,7 +3,7 @@
 | field | rule |
 |---|---|
 | title | the most common title among the entries (by folded key); ties: the longest form |
-| author_names | the longest complete byline (no "et al."); if all are cut short, the longest |
+| author_names | the longest complete byline (no "et al."), or the longest; ties: fewer initials|
 | published | the earliest full date: the first version, not a revision |
 | arxiv_id | the most common id; ties: the smallest |
 | abstract | the longest abstract with no LaTeX left in it; else the longest |
@@ -57,8 +57,19 @@ def pick_byline(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     return min(
         with_authors,
-        key=lambda e: (bool(e["authors_truncated"]), -len(e["authors"]), e["record_key"]),
+        key=lambda e: (
+            bool(e["authors_truncated"]),
+            -len(e["authors"]),
+            _initials(e["authors"]),
+            e["record_key"],
+        ),
     )
+
+
+def _initials(names: list[str]) -> int:
+    """Words of a byline written as initials ("J. Q. Doe" has two): a CV's byline
+    names fewer people than the profile page's "Jane Q. Doe" for the same paper."""
+    return sum(1 for name in names for word in name.split() if len(word.rstrip(".")) == 1)
 
 
 def pick_date(entries: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -75,3 +75,14 @@ def test_only_truncated_bylines_give_an_incomplete_author_list():
     (paper,), issues = merge_papers(entries, links, {})
     assert paper["author_names"] == ["A", "B", "C"] and paper["authors_complete"] is False
     assert issues == []
+
+
+def test_of_two_full_bylines_the_one_with_names_spelt_out_wins():
+    names = ["Jane Q. Doe", "Kofi Mensah"]
+    entries = [
+        entry("a#0", title="T", title_key="t", authors=["J. Q. Doe", "K. Mensah"]),
+        entry("b#0", title="T", title_key="t", authors=names),
+    ]
+    links = [{"paper_id": "p", "entry_id": e["entry_id"]} for e in entries]
+    (paper,), _issues = merge_papers(entries, links, {})
+    assert paper["author_names"] == names and paper["authors_from_key"] == "b#0"

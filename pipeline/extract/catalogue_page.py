@@ -2,17 +2,19 @@
 a date on its own line, the FULL author list, thumbnails ("Figure N for ..."),
 the abstract, "* comment" lines and a closing "Via<site> icon" badge.
 
-An entry starts at the title above a bare date line, or at the first line
-after a closing badge, whichever the page gives; so an entry missing its date
-or its badge still stands on its own.
+An entry starts at the title above a bare date line (at the kind of work above
+the title, "Article", where the site prints one), or at the first line after a
+closing badge, whichever the page gives; so an entry missing its date or its
+badge still stands on its own.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pipeline.extract.blocks import prose, split_page
-from pipeline.extract.fields import DATE_LINE, parse_byline
+from pipeline.extract.fields import DATE_LINE, is_publication_type, parse_byline
 from pipeline.extract.lines import Line, content_lines, is_decoration, split_lines
 from pipeline.extract.model import PageParse, ParsedEntry
 
@@ -29,6 +31,7 @@ def entry_starts(lines: list[Line]) -> list[int]:
     starts: set[int] = set()
     badge_since_previous = False
     previous: Line | None = None
+    kind: Line | None = None
     for line in lines:
         if line.text and CLOSING_BADGE.match(line.text):
             badge_since_previous = True
@@ -39,8 +42,10 @@ def entry_starts(lines: list[Line]) -> list[int]:
             starts.add(line.index)
         elif _is_date(line):
             titled = previous is not None and not _is_date(previous)
-            starts.add(previous.index if titled and previous is not None else line.index)
+            title_at = previous.index if titled and previous is not None else line.index
+            starts.add(kind.index if titled and kind is not None else title_at)
         badge_since_previous = False
+        kind = previous if previous is not None and is_publication_type(previous.text) else None
         previous = line
     return sorted(starts)
 
@@ -55,6 +60,8 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
         title_lines, after = body[:date_at], body[date_at + 1 :]
     else:
         title_lines, after = body[:1], body[1:]
+    kinds = list(itertools.takewhile(lambda ln: is_publication_type(ln.text), title_lines))
+    title_lines = title_lines[len(kinds) :]
     entry.title = " ".join(ln.text for ln in title_lines) or None
     rest = [ln.text for ln in after]
     if rest and (byline := parse_byline(rest[0])):
@@ -62,6 +69,7 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
         entry.affiliations = list(byline.affiliations)
         rest = rest[1:]
     entry.abstract, entry.comments = prose(rest, unmarked_comments=False)
+    entry.comments = [ln.text for ln in kinds] + entry.comments
     if entry.title is None:
         return None, "entry with no title line"
     return entry, None

@@ -8,6 +8,9 @@ Items are found in that order of preference (the first way that finds two):
 
 - list items: lines opening with `-`, `*`, `1.`, `[1]` or DBLP's `[j2]`, with
   the lines that continue them;
+- record blocks: paragraphs that hold a paper's fields a line each (a profile
+  site's works as text: title, venue, date, "Contributors: ..."), when most
+  from the first such block on do; each then needs its authors;
 - title-and-byline groups: a line of authors with its title on the line above
   (and the venue, year and counts that follow, up to the next title);
 - paragraphs, when most read as citations (an APA citation may wrap);
@@ -15,10 +18,14 @@ Items are found in that order of preference (the first way that finds two):
   `<li>` items, as text); a line after it that names no authors is quarantined;
 - any paragraphs: text between blank lines.
 
-In an item, the authors are the part that reads as a byline (`parse_byline`),
-the title is the emphasised or quoted part, else the first other part, and the
-venue the part after it; the date is the last "Month Year" or year in the item,
-and a long line under the citation is its abstract. It is a fallback shape,
+In an item, the authors are the part that reads as a byline (`parse_byline`,
+after a label such as "Contributors:"; a lone name opening the item, where the
+page's citations open with their authors), the title is the emphasised or
+quoted part, else the first other part that is not a kind of work ("Article"),
+and the venue the next part that is no labelled field ("DOI: ..."); the date is
+the one labelled "Published" or the like, else the last "Month Year" or year in
+the item, and a long line under the citation (in a block, a sentence of prose)
+is its abstract. It is a fallback shape,
 tried only when no page shape recognises the text.
 """
 
@@ -35,6 +42,7 @@ from pipeline.extract.fields import (
     Byline,
     arxiv_id_in,
     clean_markup,
+    is_publication_type,
     looks_like_name,
     parse_byline,
 )
@@ -64,6 +72,22 @@ _DATE = re.compile(
 (a third of the time)."""
 _SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
+_FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+")
+"""Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith"."""
+_AUTHOR_LABEL = re.compile(r"^(?:(?:authors?|contributors?|creators?)\s*:|by\s)\s*", re.I)
+_DATE_LABEL = re.compile(
+    r"\b(?:published|publication\s+date|date|posted|submitted|issued)\s*(?:on|:)?\s*"
+    rf"(?P<date>{DATE_PATTERN}|(?:19|20)\d{{2}}(?![\d.]))",
+    re.IGNORECASE,
+)
+_FIELD_LABEL = re.compile(
+    r"^(?:doi|source|published|readers?|url|links?|pdf|citations?|cited\s+by|last\s+modified"
+    r"|date|posted|submitted|part\s+of\s+issn|issn|isbn|keywords?|show\s+more\s+detail)\b",
+    re.IGNORECASE,
+)
+"""The fields of a record block that are neither its title nor its venue."""
+PROSE_WORDS = 10
+"""Words from which a sentence in a record block is its abstract, not a field."""
 _NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
 """Pages, volumes, citation counts: nothing a title or venue is made of."""
 _MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
@@ -81,6 +105,8 @@ class Item:
     lines: list[Line]
     single: bool = False
     """A line taken for one citation: it must name authors to be one."""
+    block: bool = False
+    """A paragraph of fields, a line each: it must name authors to be one."""
     wrapped: bool = False
     """Its lines are one text wrapped (a list item, a paragraph), not one part each
     (a title line, an author line)."""
@@ -105,7 +131,15 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Lines above the first item, and the items: the first way that finds two of list
     items, title-byline groups, paragraphs that read as citations, single lines that
     do (each item then needs its authors), or any paragraphs."""
-    for way in (_list_items, _byline_groups, _citing_paragraphs, _single_lines, _paragraphs):
+    ways = (
+        _list_items,
+        _record_blocks,
+        _byline_groups,
+        _citing_paragraphs,
+        _single_lines,
+        _paragraphs,
+    )
+    for way in ways:
         head, items = way(lines)
         if len(items) >= 2 or (way is _paragraphs and items):
             return head, items
@@ -115,6 +149,31 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
     return _cut(lines, starts, stop_at_blank=True)
+
+
+def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """Paragraphs of a line per field, when most from the first that reads as a record
+    with authors on do, and better than as wrapped citations; what precedes that one
+    is the page's header. A paragraph with two lines of authors holds two papers, and
+    is no record block."""
+    _head, paragraphs = _paragraphs(lines)
+    blocks = [Item(p.lines, block=True) for p in paragraphs]
+    first = next((i for i, b in enumerate(blocks[:40]) if _cites(b)), None)
+    if first is None:
+        return lines, []
+    sample = blocks[first : first + 40]
+    if not any(len(b.lines) > 1 for b in sample) or not all(map(_one_byline, sample)):
+        return lines, []
+    as_records = sum(map(_cites, sample))
+    as_citations = sum(_cites(Item(b.lines, wrapped=True)) for b in sample)
+    if as_records < 0.6 * len(sample) or as_citations >= as_records:
+        return lines, []  # citations wrapped over lines read better as one text each
+    start = blocks[first].lines[0].index
+    return lines[:start], blocks[first:]
+
+
+def _one_byline(block: Item) -> bool:
+    return sum(1 for ln in block.lines if _byline(ln.text)) <= 1
 
 
 def _byline_groups(lines: list[Line]) -> tuple[list[Line], list[Item]]:
@@ -186,8 +245,8 @@ def _lone_author(text: str) -> bool:
 
 def _byline(text: str, lone: bool = False) -> Byline | None:
     """A line or part of authors: a byline of two names at least (one, if `lone`), or
-    APA's "Smith, J., & Jones, B." (with a year after it, perhaps)."""
-    text = _YEAR_SUFFIX.sub("", text.strip().rstrip("."))
+    APA's "Smith, J., & Jones, B." (with a year after it, perhaps), after its label."""
+    text = _AUTHOR_LABEL.sub("", _YEAR_SUFFIX.sub("", text.strip().rstrip(".")))
     if _APA_NAMES.match(text + " "):
         pairs = re.findall(r"([^\W\d_][\w'\-]+),\s((?:[A-Z]\.\s?)+)", text)
         return Byline(tuple(f"{given.strip()} {last}" for last, given in pairs), False, ())
@@ -197,19 +256,39 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
     return byline
 
 
-def _abstract_lines(item: Item) -> list[str]:
-    """The lines of an abstract under a citation: from the first long line after the
-    first one (a title, however long, comes first)."""
+def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
+    """An item's lines of citation, and of the abstract under it: from the first long
+    line after the first one (a title, however long, comes first); in a record block,
+    from the first sentence of prose, up to its closing links."""
     texts = [ln.text for ln in item.lines if ln.text]
-    at = next((i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS), len(texts))
-    return texts[at:]
+    at = next(
+        (i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS or _prose(item, t)),
+        len(texts),
+    )
+    end = len(texts)
+    while item.block and end > at + 1 and _site_links(texts[end - 1]):
+        end -= 1
+    return texts[:at] + texts[end:], texts[at:end]
+
+
+def _site_links(text: str) -> bool:
+    """A block's closing line of links or buttons ("Paper  Add Code", "PDF Cite")."""
+    return len(text.split()) <= 4 and not text.rstrip().endswith((".", "!", "?"))
+
+
+def _prose(item: Item, text: str) -> bool:
+    return (
+        item.block
+        and len(text.split()) >= PROSE_WORDS
+        and text.rstrip().endswith(".")
+        and _byline(text) is None
+    )
 
 
 def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
-    texts = [ln.text for ln in item.lines if ln.text]
-    cited = texts[: len(texts) - len(_abstract_lines(item))]
+    cited, _abstract = _split_abstract(item)
     raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", t)) for t in cited]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
@@ -222,18 +301,26 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             venue = venue or m.group("i")
         plain = _EMPHASIS.sub(lambda x: f". {next(g for g in x.groups() if g)}. ", line)
         plain = _ITALIC.sub(r"\g<i>", plain)
-        parts += [p.strip(" ,;.") for p in _SENTENCE.split(plain)]
+        if not item.wrapped and _byline(plain, lone=True):
+            parts.append(plain.strip(" ,;."))  # a line of names, whatever parts them
+            continue
+        for sentence in _SENTENCE.split(plain):
+            fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
+            parts += [p.strip(" ,;.") for p in fields]
     return [p for p in parts if p], title, venue
 
 
-def entry_of(item: Item) -> ParsedEntry:
+def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
+    """An item's fields; with `authors_first` (the page's citations open with their
+    authors), a lone name opening the item is its author."""
     entry = ParsedEntry()
-    abstract = _abstract_lines(item)
+    cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
     entry.arxiv_id = arxiv_id_in(item.text)
-    cited = " ".join([ln.text for ln in item.lines if ln.text][: -len(abstract) or None])
-    dates = [m.group() for m in _DATE.finditer(_LINK.sub(r"\g<text>", cited))]
-    entry.published_raw = dates[-1] if dates else None
+    cited = _LINK.sub(r"\g<text>", " ".join(cited_lines))
+    labelled = _DATE_LABEL.search(cited)
+    dates = [m.group() for m in _DATE.finditer(cited)]
+    entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
     parts, title, venue = _parts(item)
     at = next((i for i, p in enumerate(parts) if _byline(p)), None)
     if at is None and title is not None:  # the title is marked, so a lone name is no title
@@ -241,6 +328,8 @@ def entry_of(item: Item) -> ParsedEntry:
             (i for i, p in enumerate(parts) if _bare(p) != _bare(title) and _lone_author(p)),
             None,
         )
+    if at is None and authors_first and len(parts) > 1 and _lone_author(parts[0]):
+        at = 0
     authors: set[int] = set()
     lone = True  # the first part found; a part after it goes on a byline wrapped over lines
     while at is not None and at < len(parts) and (byline := _byline(parts[at], lone)):
@@ -251,11 +340,12 @@ def entry_of(item: Item) -> ParsedEntry:
         at += 1
     rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
     rest = [p for p in rest if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", p)))]
+    rest = [p for p in rest if not is_publication_type(p)]
     if title is None and rest:
-        title = rest[0]
+        title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
     if title is not None:
         entry.title = clean_markup(title).strip(" .,") or None
-        after = [p for p in rest if _bare(p) != _bare(title)]
+        after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
         venue = venue or (after[0] if after else None)
     if venue:
         date = entry.published_raw
@@ -273,6 +363,14 @@ def is_citation(entry: ParsedEntry) -> bool:
 def _bare(part: str) -> str:
     """A part without its arXiv tag or link and the punctuation around it."""
     return ARXIV_TAG.sub("", _ARXIV_LINK.sub("", part)).strip(" ,.;:()")
+
+
+def _authors_first(items: list[Item]) -> bool:
+    """Whether most of the page's citations open with their byline."""
+    opening = [
+        bool(parts) and _byline(parts[0]) is not None for parts, _t, _v in map(_parts, items)
+    ]
+    return sum(opening) > len(opening) / 2
 
 
 def _owner(head: list[Line]) -> PageHeader:
@@ -298,23 +396,29 @@ def parse(text: str) -> PageParse:
         kind = "header" if any(ln.text for ln in head) else "layout"
         chunks.append(Chunk(kind, head[0].start, head[-1].end))
     cursor = head[-1].end if head else 0
+    heading = list(head)
+    authors_first = _authors_first(items)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
         if start > cursor:
             chunks.append(_between(text, cursor, start))
-        entry = entry_of(item)
-        if is_citation(entry) and (entry.authors or not item.single):
+        entry = entry_of(item, authors_first=authors_first)
+        if is_citation(entry) and (entry.authors or not (item.single or item.block)):
             chunks.append(Chunk("entry", start, end, entry=entry))
         elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
             chunks.append(Chunk("header", start, end))
+            heading += item.lines
         else:
-            reason = (
-                "not a citation: a line with no authors among citations that have them"
-                if item.single
-                else "not a citation: a title with no authors, date, venue or arXiv id"
-            )
-            chunks.append(Chunk("quarantine", start, end, reason=reason))
+            chunks.append(Chunk("quarantine", start, end, reason=_not_cited(item)))
         cursor = end
     if cursor < len(text):
         chunks.append(_between(text, cursor, len(text)))
-    return PageParse(NAME, chunks, header=_owner(head))
+    return PageParse(NAME, chunks, header=_owner(heading))
+
+
+def _not_cited(item: Item) -> str:
+    if item.block:
+        return "not a record: a block with no authors among records that have them"
+    if item.single:
+        return "not a citation: a line with no authors among citations that have them"
+    return "not a citation: a title with no authors, date, venue or arXiv id"

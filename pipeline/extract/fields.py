@@ -124,6 +124,17 @@ PARTICLES = frozenset(
 SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
 _ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
+NOT_NAME_WORDS = frozenset(
+    """university universität institute institut department dept laboratory laboratories
+    lab labs research researcher scientist professor student engineer lecturer postdoc
+    fellow director faculty college school academy centre center foundation corporation
+    corp inc ltd llc gmbh company group team publications papers articles preprints works
+    selected curriculum vitae resume biography profile homepage conference proceedings
+    journal workshop symposium transactions""".split()
+)
+"""Words of affiliations, job titles and page headings, never a person's name: a
+line of them ("Research Scientist, Example Labs") is no byline, and a heading
+("Selected Publications") no owner."""
 
 
 def _is_name_part(part: str) -> bool:
@@ -146,11 +157,22 @@ def _is_initials(token: str) -> bool:
     return _INITIALS.fullmatch(token) is not None and token[0].isupper()
 
 
+_ROMANISED_GIVEN = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
+"""A Korean or Chinese given name in two syllables, the second lower-case: "Sung-min",
+"Jae-hyun", "Xiao-li"."""
+_PREFIXES = frozenset(
+    "multi self semi non pre post anti co re sub meta cross inter auto bi".split()
+)
+"""First halves of hyphened title words ("Multi-task", "Self-play"), never given names."""
+
+
 @lru_cache(maxsize=1 << 16)
 def is_name_token(token: str) -> bool:
     """A given name, surname or initial as it appears in a byline (cached: the same
     names recur on page after page)."""
     if _is_initials(token):
+        return True
+    if _ROMANISED_GIVEN.fullmatch(token) and token.split("-")[0].lower() not in _PREFIXES:
         return True
     return all(_is_name_part(p) for p in _NAME_JOINS.split(token))
 
@@ -173,7 +195,7 @@ def looks_like_name(item: str) -> bool:
     for tok in tokens:
         if tok.lower() in PARTICLES:
             continue
-        if not is_name_token(tok):
+        if not is_name_token(tok) or tok.lower() in NOT_NAME_WORDS:
             return False
     return is_name_token(last)
 
@@ -225,6 +247,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     if not looks_like_name(_ETAL.sub("", head).strip()):
         return None  # cheap rejection of titles and prose before splitting it all
     affiliations: list[str] = []
+    if _dotted_names(s):
+        s = _AFFIL_SEP.sub(", ", s)
     parts = _AFFIL_SEP.split(s, maxsplit=1)
     if len(parts) == 2:
         s, affil = parts
@@ -243,6 +267,16 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     if lone and not 2 <= len(names[0].split()) <= 4:
         return None  # a lone one-word or long "name" is more likely a title
     return Byline(tuple(names), truncated, tuple(affiliations))
+
+
+def _dotted_names(text: str) -> bool:
+    """Names parted by dots ("A Smith · B Jones", as ResearchGate writes them),
+    not a byline with its affiliations after the dot ("A Smith, B Jones · mit"):
+    every part one full name of two words at least."""
+    parts = _AFFIL_SEP.split(text)
+    return len(parts) >= 2 and all(
+        "," not in p and len(p.split()) >= 2 and looks_like_name(p) for p in parts
+    )
 
 
 def _camel_cased(token: str) -> bool:
@@ -279,6 +313,39 @@ def split_title_byline(line: str) -> tuple[str, Byline] | None:
     if best is None:
         return None
     return best[1], best[2]
+
+
+PUBLICATION_TYPES = frozenset(
+    (
+        "article",
+        "journal article",
+        "conference paper",
+        "conference proceedings",
+        "proceedings paper",
+        "preprint",
+        "chapter",
+        "book chapter",
+        "book",
+        "thesis",
+        "dissertation",
+        "poster",
+        "presentation",
+        "technical report",
+        "working paper",
+        "patent",
+        "dataset",
+        "software",
+        "review",
+        "editorial",
+        "letter",
+    )
+)
+"""The kinds of work profile sites print on a line of their own or beside a date
+("Article", "2023-03-14 | Preprint"): never a paper's title or venue."""
+
+
+def is_publication_type(text: str) -> bool:
+    return text.strip(" .:").lower() in PUBLICATION_TYPES
 
 
 # ---- abstracts and comments ----------------------------------------------------

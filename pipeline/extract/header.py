@@ -17,8 +17,16 @@ _PICTURE = re.compile(r"^Picture\s+for\s+(?P<name>.+)$", re.IGNORECASE)
 _NUM = r"\d[\d,]*(?:\.\d+)?%?"
 _VALUE_LABEL = re.compile(rf"^(?P<value>{_NUM})\s*(?P<label>[A-Za-z][A-Za-z ]*)$")
 _LABEL_VALUE = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z ]*?)\s*(?P<value>{_NUM})$")
+_LABEL_COUNT = re.compile(
+    rf"^(?P<label>[A-Za-z][A-Za-z ]*?)\s*\((?:\d+\s+of\s+)?(?P<value>{_NUM})\)$"
+)
+"""A count in brackets after its label: "Works (12)", "Works (3 of 12)", "Research items (40)"."""
 _CATEGORY = re.compile(r"^(?:[a-z]+\.)?[A-Z]{2,}(?:[-.][A-Z]{2,})?$")
-PAPER_COUNT_LABELS = frozenset({"papers", "paper", "publications", "works", "articles"})
+_NAME_THEN_TITLE = re.compile(r"^(?P<name>[^|:\u2013\u2014]+?)\s+[-|:\u2013\u2014]\s+\S")
+"""A name heading its page's title: "Lena Fischer - Curriculum Vitae", "A Smith | Home"."""
+PAPER_COUNT_LABELS = frozenset(
+    {"papers", "paper", "publications", "works", "articles", "research_items"}
+)
 
 
 def _stat_label(label: str) -> str:
@@ -36,7 +44,7 @@ def parse_header(lines: list[Line]) -> PageHeader:
         if picture and looks_like_name(picture.group("name").strip()):
             header.owner_name = header.owner_name or picture.group("name").strip()
             continue
-        stat = _VALUE_LABEL.match(text) or _LABEL_VALUE.match(text)
+        stat = _VALUE_LABEL.match(text) or _LABEL_VALUE.match(text) or _LABEL_COUNT.match(text)
         if stat:
             label = _stat_label(stat.group("label"))
             value = stat.group("value")
@@ -47,6 +55,15 @@ def parse_header(lines: list[Line]) -> PageHeader:
         if _CATEGORY.match(text):
             header.stats.setdefault("category", text)
             continue
-        if header.owner_name is None and len(text.split()) >= 2 and looks_like_name(text):
-            header.owner_name = text
+        if header.owner_name is None:
+            header.owner_name = _owner_in(text)
     return header
+
+
+def _owner_in(text: str) -> str | None:
+    """The name a header line is, or opens before a dash or bar; None if it names nobody."""
+    titled = _NAME_THEN_TITLE.match(text)
+    for name in (text, titled.group("name") if titled else ""):
+        if len(name.split()) >= 2 and looks_like_name(name):
+            return name
+    return None

@@ -46,3 +46,37 @@ def test_written_catalogue_page():
     # an entry missing its date still stands alone, opened by the previous badge
     assert f["published_raw"] is None and f["authors"] == ["Kwame Mensah", "Priya Raman"]
     assert not result.quarantine
+
+
+RESEARCH_ITEMS = """Kofi Mensah
+University of Ghana
+Research items (2)
+
+Article
+Robust Tokenization for Low-Resource Languages
+June 2021
+Jane Q. Doe \u00b7 Kofi Mensah \u00b7 Lena Fischer
+Tokenizers trained on high-resource corpora fragment words in low-resource languages.
+
+Conference Paper
+Speech Recognition for Twi with Self-Supervised Pretraining
+October 2019
+Kofi Mensah \u00b7 Ama Owusu
+We pretrain a speech encoder on untranscribed Twi radio.
+"""
+
+
+def test_the_kind_of_work_above_a_title_opens_its_entry(tmp_path):
+    path = tmp_path / "items.txt"
+    path.write_text(RESEARCH_ITEMS, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "catalogue_page"
+    assert result.source["owner_name"] == "Kofi Mensah"
+    assert result.source["declared_paper_count"] == 2
+    first, second = result.entries
+    assert first["title"] == "Robust Tokenization for Low-Resource Languages"
+    assert first["authors"] == ["Jane Q. Doe", "Kofi Mensah", "Lena Fischer"]
+    assert first["comments"] == ["Article"] and first["line_start"] == 5
+    # the next entry's kind is not this abstract's last words
+    assert first["abstract"].endswith("low-resource languages.")
+    assert second["title"].startswith("Speech") and second["comments"] == ["Conference Paper"]

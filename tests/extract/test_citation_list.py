@@ -194,3 +194,170 @@ def test_a_dblp_page_as_text(tmp_path: Path):
         "Language Models are Few-Shot Learners",
         "NeurIPS",
     )
+
+
+OPENREVIEW = """Miguel Alvarez
+Research Scientist, Example Labs
+Joined March 2020
+
+Publications
+
+Sparse Attention Patterns for Long Document Summarization
+Jane Q. Doe, Miguel Alvarez, Priya Raman
+Published: 01 May 2023, Last Modified: 12 Jun 2023
+ICLR 2023 Workshop
+Readers: Everyone
+
+Learning to Route Queries Across Expert Models
+Miguel Alvarez, Sung-min Park
+Published: 20 Jan 2022, Last Modified: 03 Mar 2022
+ICLR 2022 Poster
+Readers: Everyone
+"""
+
+ORCID = """ORCID
+Connecting research and researchers
+
+Jane Q. Doe
+https://orcid.org/0000-0002-1825-0097
+
+Employment (1)
+University of Somewhere: Somewhere, CA, US
+2019-09-01 to present | Assistant Professor (Computer Science)
+
+Works (3 of 3)
+Sort
+
+Sparse Attention Patterns for Long Document Summarization
+arXiv
+2023-03-14 | Preprint
+DOI: 10.48550/arXiv.2303.08123
+Contributors: Jane Q. Doe; Miguel Alvarez; Priya Raman
+Show more detail
+Source: Jane Q. Doe
+
+Calibrated Uncertainty in Retrieval-Augmented Generation
+Transactions of the ACL
+2022-11-02 | Journal article
+Contributors: Priya Raman; Jane Q. Doe
+Source: Crossref
+
+A Dataset of Annotated Lab Notebooks
+2021 | Dataset
+Source: Jane Q. Doe
+"""
+
+PAPERS_WITH_CODE = """Papers with Code
+Tomasz Nowak
+2 papers
+
+Robust Tokenization for Low-Resource Languages
+1 code implementation \u2022 ACL 2021 \u2022 Jane Q. Doe, Kofi Mensah, Tomasz Nowak
+Tokenizers trained on high-resource corpora fragment the words of low-resource languages.
+Paper  Add Code
+
+Morphological Segmentation with Neural Transducers
+Computational Linguistics 2020 \u2022 Lena Fischer, Tomasz Nowak
+Paper  Add Code
+"""
+
+
+def test_record_blocks_of_a_profile_site(tmp_path: Path):
+    result = _read(tmp_path, OPENREVIEW)
+    assert result.source["owner_name"] == "Miguel Alvarez"  # the header, not an entry
+    first, second = result.entries
+    assert first["authors"] == ["Jane Q. Doe", "Miguel Alvarez", "Priya Raman"]
+    assert first["published_raw"] == "01 May 2023"  # the labelled date, not the last
+    assert first["venue"] == "ICLR 2023 Workshop" and first["line_start"] == 7
+    # a block ends at the blank line: the next paper's date is not this one's
+    assert first["line_end"] == 11
+    assert second["title"] == "Learning to Route Queries Across Expert Models"
+    assert second["authors"] == ["Miguel Alvarez", "Sung-min Park"]
+    assert second["published_raw"] == "20 Jan 2022"
+
+
+def test_works_of_an_orcid_page_as_text(tmp_path: Path):
+    result = _read(tmp_path, ORCID)
+    assert result.source["owner_name"] == "Jane Q. Doe"
+    assert result.source["declared_paper_count"] == 3
+    first, second = result.entries
+    assert first["title"] == "Sparse Attention Patterns for Long Document Summarization"
+    assert first["authors"] == ["Jane Q. Doe", "Miguel Alvarez", "Priya Raman"]
+    assert (first["published_raw"], first["arxiv_id"], first["venue"]) == (
+        "2023-03-14",
+        "2303.08123",
+        "arXiv",
+    )
+    assert second["venue"] == "Transactions of the ACL"  # not its kind, "Journal article"
+    assert second["authors"] == ["Priya Raman", "Jane Q. Doe"]
+    (no_authors,) = result.quarantine
+    assert no_authors["line_start"] == 28 and "no authors" in no_authors["reason"]
+
+
+def test_fields_on_one_line_and_closing_links(tmp_path: Path):
+    result = _read(tmp_path, PAPERS_WITH_CODE)
+    assert result.source["owner_name"] == "Tomasz Nowak"
+    first, second = result.entries
+    assert first["authors"] == ["Jane Q. Doe", "Kofi Mensah", "Tomasz Nowak"]
+    assert first["published_raw"] == "2021"
+    assert first["abstract"] == (
+        "Tokenizers trained on high-resource corpora fragment the words of low-resource languages."
+    )
+    assert second["authors"] == ["Lena Fischer", "Tomasz Nowak"] and second["abstract"] is None
+
+
+def test_a_lone_author_opens_a_citation_where_the_others_open_with_theirs(tmp_path: Path):
+    cv = """Lena Fischer - Curriculum Vitae
+
+Selected Publications
+
+[1] J. Q. Doe, K. Mensah, and L. Fischer. Robust tokenization. In Proceedings of ACL, 2021.
+[2] L. Fischer and T. Nowak. Morphological segmentation. Computational Linguistics, 2020.
+[3] L. Fischer. Unsupervised lemmatization. In EMNLP, 2018. arXiv:1808.01234.
+"""
+    result = _read(tmp_path, cv)
+    assert result.source["owner_name"] == "Lena Fischer"  # not the heading below
+    *_, solo = result.entries
+    assert solo["authors"] == ["L. Fischer"] and solo["title"] == "Unsupervised lemmatization"
+    assert solo["arxiv_id"] == "1808.01234" and not result.quarantine
+
+
+def test_a_name_heading_citation_paragraphs_is_the_owner(tmp_path: Path):
+    page = "Ada Lovelace\nAnalytical Engines Group\n\n" + APA.split("\n\n", 1)[1]
+    result = _read(tmp_path, page)
+    assert result.source["owner_name"] == "Ada Lovelace" and len(result.entries) == 3
+
+
+def test_the_kind_of_work_is_neither_title_nor_venue():
+    page = """Preprint
+Sparse Attention for Long Documents
+Jane Q. Doe, Miguel Alvarez
+2023
+
+Journal article
+Calibrated Retrieval
+Priya Raman, Jane Q. Doe
+TACL, 2022
+"""
+    entries = [c.entry for c in citation_list.parse(page).chunks if c.kind == "entry"]
+    assert [(e.title, e.venue) for e in entries] == [
+        ("Sparse Attention for Long Documents", None),
+        ("Calibrated Retrieval", "TACL"),
+    ]
+
+
+def test_papers_on_consecutive_lines_are_not_one_record(tmp_path: Path):
+    page = """Priya Raman
+
+Publications
+
+Sparse Attention Patterns for Long Document Summarization.
+Jane Q. Doe, Miguel Alvarez, Priya Raman.
+arXiv preprint, 2023.
+Calibrated Uncertainty in Retrieval-Augmented Generation.
+Priya Raman, Jane Q. Doe.
+TACL, 2022.
+"""
+    result = _read(tmp_path, page)
+    assert [e["published_raw"] for e in result.entries] == ["2023", "2022"]
+    assert result.source["owner_name"] == "Priya Raman"

@@ -10,6 +10,7 @@ from pipeline.extract.fields import (
     arxiv_id_in,
     clean_markup,
     display_name,
+    looks_like_name,
     parse_byline,
     parse_date,
     split_title_byline,
@@ -67,6 +68,32 @@ def test_byline_with_truncation_and_affiliations():
     assert b.truncated and b.affiliations == ("anthropic", "berkeley")
     assert parse_byline("Ana Souza and Bo Li").authors == ("Ana Souza", "Bo Li")
     assert parse_byline("Maria de la Cruz, Kelly O'Brien").authors[0] == "Maria de la Cruz"
+
+
+def test_names_parted_by_dots_are_a_byline_and_a_dot_before_affiliations_is_not():
+    assert parse_byline("Jane Q. Doe \u00b7 Kofi Mensah \u00b7 Sung-min Park").authors == (
+        "Jane Q. Doe",
+        "Kofi Mensah",
+        "Sung-min Park",
+    )
+    lone = parse_byline("Yuntao Bai \u00b7 anthropic")
+    assert lone.authors == ("Yuntao Bai",) and lone.affiliations == ("anthropic",)
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Sung-min Park", True),
+        ("Xiao-li Meng", True),
+        ("Zac Hatfield-Dodds", True),
+        ("Multi-task Learning", False),
+        ("Research Scientist", False),
+        ("Example Labs", False),
+        ("Selected Publications", False),
+    ],
+)
+def test_names_against_job_titles_headings_and_hyphened_words(item, expected):
+    assert looks_like_name(item) is expected
 
 
 @pytest.mark.parametrize(
