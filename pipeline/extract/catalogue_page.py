@@ -86,7 +86,16 @@ def detect(text: str) -> float:
         return 0.0
     if (dates + badges) / len(content) < 0.05:
         return 0.1
+    if badges == 0 and _bylined_dates(content) < 0.5 * dates:
+        return 0.3  # dates in another layout (a venue above, a summary below): not this one
     return 0.85 if dates else 0.5
+
+
+def _bylined_dates(content: list[Line]) -> int:
+    """Date lines with the author list on the next line, as this shape has them."""
+    return sum(
+        1 for ln, nxt in itertools.pairwise(content) if _is_date(ln) and parse_byline(nxt.text)
+    )
 
 
 def parse(text: str) -> PageParse:

@@ -72,8 +72,11 @@ _DATE = re.compile(
 (a third of the time)."""
 _SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
-_FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+")
-"""Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith"."""
+_FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
+"""Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith",
+a table's cells copied as text ("Venue\t25000\t2020")."""
+_END_STOP = re.compile(r"(?<!\.)\.$")
+"""A sentence's closing period, not the last dot of an ellipsis ("A. Smith, ...")."""
 _AUTHOR_LABEL = re.compile(r"^(?:(?:authors?|contributors?|creators?)\s*:|by\s)\s*", re.I)
 _DATE_LABEL = re.compile(
     r"\b(?:published|publication\s+date|date|posted|submitted|issued)\s*(?:on|:)?\s*"
@@ -246,7 +249,7 @@ def _lone_author(text: str) -> bool:
 def _byline(text: str, lone: bool = False) -> Byline | None:
     """A line or part of authors: a byline of two names at least (one, if `lone`), or
     APA's "Smith, J., & Jones, B." (with a year after it, perhaps), after its label."""
-    text = _AUTHOR_LABEL.sub("", _YEAR_SUFFIX.sub("", text.strip().rstrip(".")))
+    text = _AUTHOR_LABEL.sub("", _YEAR_SUFFIX.sub("", _END_STOP.sub("", text.strip())))
     if _APA_NAMES.match(text + " "):
         pairs = re.findall(r"([^\W\d_][\w'\-]+),\s((?:[A-Z]\.\s?)+)", text)
         return Byline(tuple(f"{given.strip()} {last}" for last, given in pairs), False, ())
@@ -302,7 +305,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         plain = _EMPHASIS.sub(lambda x: f". {next(g for g in x.groups() if g)}. ", line)
         plain = _ITALIC.sub(r"\g<i>", plain)
         if not item.wrapped and _byline(plain, lone=True):
-            parts.append(plain.strip(" ,;."))  # a line of names, whatever parts them
+            parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
             continue
         for sentence in _SENTENCE.split(plain):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]

@@ -123,6 +123,8 @@ PARTICLES = frozenset(
 """Lower-case words that belong to the surname that follows them."""
 SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
 _ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
+_ELIDED = re.compile(r",?\s*\+\s?\d+\s+(?:more\s+)?authors?\b,?\s*", re.IGNORECASE)
+"""Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic Scholar)."""
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
 NOT_NAME_WORDS = frozenset(
     """university universität institute institut department dept laboratory laboratories
@@ -258,6 +260,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     if m:
         truncated = True
         s = s[: m.start()]
+    s, elided = _ELIDED.subn(", ", s)
+    truncated = truncated or elided > 0
     names = _split_names(s)
     if not names or not all(looks_like_name(n) for n in names):
         return None

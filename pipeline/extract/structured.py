@@ -96,11 +96,14 @@ def is_table_header(cells: list[str]) -> bool:
 
 
 def _csv_dialect(text: str) -> csv.Dialect | None:
+    """The delimiter of a table whose header names bibliographic columns and whose rows
+    are cut by it too: a page that merely opens with a table's header line ("Title\tCited
+    by\tYear" copied from a profile) is text."""
     first = text.splitlines()[0] if text.strip() else ""
     for delimiter in (",", "\t", ";", "|"):
         if delimiter in first:
             header = next(csv.reader([first], delimiter=delimiter))
-            if is_table_header(header):
+            if is_table_header(header) and _rows_have_cells(text, delimiter):
 
                 class Dialect(csv.excel):
                     pass
@@ -108,6 +111,20 @@ def _csv_dialect(text: str) -> csv.Dialect | None:
                 Dialect.delimiter = delimiter
                 return Dialect
     return None
+
+
+SNIFF_ROWS = 50
+
+
+def _rows_have_cells(text: str, delimiter: str) -> bool:
+    """Whether most of the first rows under the header hold more than one cell."""
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(rows, None)
+    try:
+        sample = [row for row in itertools.islice(rows, SNIFF_ROWS) if any(row)]
+    except csv.Error:
+        return True  # a quirk of quoting in the head: the reader reports it in full
+    return not sample or sum(len(row) > 1 for row in sample) * 2 >= len(sample)
 
 
 def sniff(data: bytes) -> str | None:

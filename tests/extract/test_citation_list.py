@@ -361,3 +361,56 @@ TACL, 2022.
     result = _read(tmp_path, page)
     assert [e["published_raw"] for e in result.entries] == ["2023", "2022"]
     assert result.source["owner_name"] == "Priya Raman"
+
+
+SEMANTIC_SCHOLAR = """Tom B. Brown
+Anthropic
+Publications
+45
+
+Language Models are Few-Shot Learners
+Tom B. Brown, Benjamin Mann, Nick Ryder, +28 authors Dario Amodei
+Computer Science
+NeurIPS
+28 May 2020
+TLDR
+GPT-3 achieves strong performance on many NLP datasets, including translation and question answering.
+Expand
+25,000
+PDF
+
+Scaling Laws for Neural Language Models
+J. Kaplan, Sam McCandlish, T. Henighan, Tom B. Brown, +6 authors Dario Amodei
+Computer Science
+ArXiv
+23 January 2020
+"""  # noqa: E501
+
+
+def test_a_semantic_scholar_author_page_as_text(tmp_path: Path):
+    result = _read(tmp_path, SEMANTIC_SCHOLAR)  # not a catalogue page: its dates head no bylines
+    assert result.source["owner_name"] == "Tom B. Brown"
+    first, second = result.entries
+    assert first["title"] == "Language Models are Few-Shot Learners"
+    assert first["authors"] == ["Tom B. Brown", "Benjamin Mann", "Nick Ryder", "Dario Amodei"]
+    assert first["authors_truncated"] is True and first["published_raw"] == "28 May 2020"
+    assert first["abstract"].startswith("GPT-3 achieves") and first["abstract"].endswith(
+        "answering."
+    )
+    assert second["published_raw"] == "23 January 2020" and second["authors_truncated"] is True
+
+
+def test_a_scholar_table_copied_with_its_cells(tmp_path: Path):
+    page = (
+        "Title\tCited by\tYear\n"
+        "Language models are few-shot learners\n"
+        "T Brown, B Mann, N Ryder, M Subbiah, ...\n"
+        "Advances in neural information processing systems 33, 1877-1901\t25000\t2020\n"
+        "Scaling laws for neural language models\n"
+        "J Kaplan, S McCandlish, T Henighan, TB Brown, ...\n"
+        "arXiv preprint arXiv:2001.08361\t3000\t2020\n"
+    )
+    first, second = _read(tmp_path, page).entries
+    assert first["authors_truncated"] is True and first["authors"][-1] == "M Subbiah"
+    assert first["venue"] == "Advances in neural information processing systems 33, 1877-1901"
+    assert (second["venue"], second["published_raw"]) == ("arXiv preprint", "2020")

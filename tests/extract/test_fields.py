@@ -80,6 +80,11 @@ def test_names_parted_by_dots_are_a_byline_and_a_dot_before_affiliations_is_not(
     assert lone.authors == ("Yuntao Bai",) and lone.affiliations == ("anthropic",)
 
 
+def test_authors_left_out_between_first_and_last():
+    b = parse_byline("Tom B. Brown, Benjamin Mann, +28 authors Dario Amodei")
+    assert b.authors == ("Tom B. Brown", "Benjamin Mann", "Dario Amodei") and b.truncated
+
+
 @pytest.mark.parametrize(
     ("item", "expected"),
     [
