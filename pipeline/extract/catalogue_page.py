@@ -92,10 +92,14 @@ def detect(text: str) -> float:
 
 
 def _bylined_dates(content: list[Line]) -> int:
-    """Date lines with the author list on the next line, as this shape has them."""
-    return sum(
-        1 for ln, nxt in itertools.pairwise(content) if _is_date(ln) and parse_byline(nxt.text)
-    )
+    """Date lines with the author list on the next line, as this shape has them (of two
+    names at least: a lone "name" may be the next title)."""
+    return sum(1 for ln, nxt in itertools.pairwise(content) if _is_date(ln) and _names(nxt.text))
+
+
+def _names(text: str) -> bool:
+    byline = parse_byline(text)
+    return byline is not None and (len(byline.authors) > 1 or byline.truncated)
 
 
 def parse(text: str) -> PageParse:

@@ -42,6 +42,7 @@ from pipeline.extract.fields import (
     Byline,
     arxiv_id_in,
     clean_markup,
+    is_elision,
     is_publication_type,
     looks_like_name,
     parse_byline,
@@ -160,7 +161,7 @@ def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     is the page's header. A paragraph with two lines of authors holds two papers, and
     is no record block."""
     _head, paragraphs = _paragraphs(lines)
-    blocks = [Item(p.lines, block=True) for p in paragraphs]
+    blocks = _headed([Item(p.lines, block=True) for p in paragraphs])
     first = next((i for i, b in enumerate(blocks[:40]) if _cites(b)), None)
     if first is None:
         return lines, []
@@ -173,6 +174,25 @@ def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:
         return lines, []  # citations wrapped over lines read better as one text each
     start = blocks[first].lines[0].index
     return lines[:start], blocks[first:]
+
+
+def _headed(blocks: list[Item]) -> list[Item]:
+    """The blocks, each joined to the line above it, when most records stand under their
+    title set apart (an HTML heading, as text) rather than holding it."""
+    joined: list[Item] = []
+    joins = k = 0
+    while k < len(blocks):
+        block, after = blocks[k], blocks[k + 1] if k + 1 < len(blocks) else None
+        if len(block.lines) == 1 and after is not None and len(after.lines) > 1:
+            both = Item(block.lines + after.lines, block=True)
+            if not _cites(block) and _cites(both):
+                joined.append(both)
+                joins, k = joins + 1, k + 2
+                continue
+        joined.append(block)
+        k += 1
+    citing = sum(map(_cites, joined))
+    return joined if joins and joins >= 0.6 * citing else blocks
 
 
 def _one_byline(block: Item) -> bool:
@@ -333,13 +353,19 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
         )
     if at is None and authors_first and len(parts) > 1 and _lone_author(parts[0]):
         at = 0
+    per_line = at is None and not item.wrapped and (at := _name_lines(parts)) is not None
     authors: set[int] = set()
     lone = True  # the first part found; a part after it goes on a byline wrapped over lines
-    while at is not None and at < len(parts) and (byline := _byline(parts[at], lone)):
+    while at is not None and at < len(parts):
+        if per_line and is_elision(parts[at]):
+            entry.authors_truncated = True
+        elif byline := _byline(parts[at], lone or per_line):
+            entry.authors += byline.authors
+            entry.authors_truncated = byline.truncated or (per_line and entry.authors_truncated)
+        else:
+            break
         authors.add(at)
         lone = False
-        entry.authors += byline.authors
-        entry.authors_truncated = byline.truncated
         at += 1
     rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
     rest = [p for p in rest if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", p)))]
@@ -355,6 +381,15 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
         venue = _bare(venue.replace(date, "") if date else venue)
         entry.venue = re.sub(r"^In\s+", "", venue) or None  # "In Proceedings of ..."
     return entry
+
+
+def _name_lines(parts: list[str]) -> int | None:
+    """Where a list of authors a name a line begins (a web page's author items, as text):
+    two lines of a name each, or a name and "+28 authors", after the title."""
+    for i in range(1, len(parts) - 1):
+        if _lone_author(parts[i]) and (_lone_author(parts[i + 1]) or is_elision(parts[i + 1])):
+            return i
+    return None
 
 
 def is_citation(entry: ParsedEntry) -> bool:

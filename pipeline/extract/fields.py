@@ -125,13 +125,21 @@ SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
 _ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
 _ELIDED = re.compile(r",?\s*\+\s?\d+\s+(?:more\s+)?authors?\b,?\s*", re.IGNORECASE)
 """Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic Scholar)."""
+_ELISION = re.compile(r"^\+\s?\d+\s+(?:more\s+)?authors?$", re.IGNORECASE)
+
+
+def is_elision(text: str) -> bool:
+    """A line or item standing for authors left out: "+28 authors"."""
+    return _ELISION.match(text.strip()) is not None
+
+
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
 NOT_NAME_WORDS = frozenset(
     """university universität institute institut department dept laboratory laboratories
     lab labs research researcher scientist professor student engineer lecturer postdoc
     fellow director faculty college school academy centre center foundation corporation
     corp inc ltd llc gmbh company group team publications papers articles preprints works
-    selected curriculum vitae resume biography profile homepage conference proceedings
+    paper selected curriculum vitae resume biography profile homepage conference proceedings
     journal workshop symposium transactions""".split()
 )
 """Words of affiliations, job titles and page headings, never a person's name: a

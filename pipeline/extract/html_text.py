@@ -167,6 +167,8 @@ class _Tables(HTMLParser):
         self.depth = 0
         self.hidden = 0
         self.cell: list[str] | None = None
+        self.parted: list[list[bool]] = []
+        """Per table row, whether each cell holds several blocks of text."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
@@ -177,11 +179,14 @@ class _Tables(HTMLParser):
                 self.tables.append([])
         elif tag == "tr" and self.depth == 1:
             self.tables[-1].append([])
+            self.parted.append([])
         elif tag in {"td", "th"} and self.depth == 1 and self.tables[-1]:
             self._close_cell()
             self.cell = []
         elif tag == "br" and self.cell is not None:
             self.cell.append(" ")
+        elif tag in _BLOCK and self.cell is not None:
+            self.cell.append(_PART)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
@@ -198,8 +203,28 @@ class _Tables(HTMLParser):
 
     def _close_cell(self) -> None:
         if self.cell is not None and self.tables and self.tables[-1]:
-            self.tables[-1][-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            parts = [p for p in "".join(self.cell).split(_PART) if p.strip()]
+            self.tables[-1][-1].append(re.sub(r"\s+", " ", " ".join(parts)).strip())
+            self.parted[-1].append(len(parts) > 1)
         self.cell = None
+
+
+_PART = "\x00"
+"""Where a block element (a `<div>`, a `<p>`) opens inside a table cell."""
+
+
+def _laid_out(table: list[list[str]], parted: list[list[bool]]) -> bool:
+    """A table that lays out a page (a profile's list, its title cell holding the title,
+    authors and venue in blocks of their own) rather than one value a cell: the page's
+    text reads it."""
+    from pipeline.extract.structured import _canonical
+
+    header = next((r for r in table if any(r)), [])
+    at = next((i for i, c in enumerate(header) if _canonical(c) == "title"), None)
+    if at is None:
+        return False
+    cells = [p[at] for r, p in zip(table, parted, strict=True) if r is not header and len(p) > at]
+    return bool(cells) and sum(cells) * 2 > len(cells)
 
 
 def table_rows(html: str) -> list[dict[str, str]] | None:
@@ -210,9 +235,11 @@ def table_rows(html: str) -> list[dict[str, str]] | None:
     parser = _Tables()
     parser.feed(html)
     parser.close()
+    parted = iter(parser.parted)
     for table in parser.tables:
+        table_parted = [next(parted) for _ in table]
         rows = [r for r in table if any(r)]
-        if rows and is_table_header(rows[0]):
+        if rows and is_table_header(rows[0]) and not _laid_out(table, table_parted):
             header = [c or f"column_{i}" for i, c in enumerate(rows[0])]
             return [
                 dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in rows[1:]

@@ -414,3 +414,22 @@ def test_a_scholar_table_copied_with_its_cells(tmp_path: Path):
     assert first["authors_truncated"] is True and first["authors"][-1] == "M Subbiah"
     assert first["venue"] == "Advances in neural information processing systems 33, 1877-1901"
     assert (second["venue"], second["published_raw"]) == ("arXiv preprint", "2020")
+
+
+def test_a_name_a_line_after_a_title_that_reads_like_one(tmp_path: Path):
+    page = """Deep Learning
+Yann LeCun
+Yoshua Bengio
+Nature
+May 2015
+
+Neural Machine Translation
+Dzmitry Bahdanau
+Kyunghyun Cho
+ICLR
+2015
+"""
+    first, second = _read(tmp_path, page).entries
+    assert (first["title"], first["authors"]) == ("Deep Learning", ["Yann LeCun", "Yoshua Bengio"])
+    assert first["venue"] == "Nature" and first["published_raw"] == "May 2015"
+    assert second["authors"] == ["Dzmitry Bahdanau", "Kyunghyun Cho"]

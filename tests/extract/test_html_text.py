@@ -203,3 +203,76 @@ def test_an_entry_takes_the_arxiv_id_its_own_link_points_to(tmp_path: Path):
     two = [items[3], items[1]]  # on one line: the link may be either entry's
     minified.write_text("<html><body><ul>" + "".join(f"<li>{i}</li>" for i in two) + "</ul>")
     assert [e["arxiv_id"] for e in extract(minified).entries] == [None, None]
+
+
+def test_a_profile_table_whose_title_cells_hold_the_citation_is_read_as_the_page(tmp_path):
+    row = (
+        "<tr><td><a href='#'>{title}</a><div class='gs_gray'>{authors}</div>"
+        "<div class='gs_gray'>{venue}</div></td><td>{cites}</td><td>{year}</td></tr>"
+    )
+    path = tmp_path / "scholar.html"
+    path.write_text(
+        "<html><body><div>Tom Brown</div><div>Anthropic</div><table>"
+        "<tr><th>Title</th><th>Cited by</th><th>Year</th></tr>"
+        + row.format(
+            title="Language models are few-shot learners",
+            authors="T Brown, B Mann, N Ryder, ...",
+            venue="Advances in neural information processing systems 33",
+            cites=25000,
+            year=2020,
+        )
+        + row.format(
+            title="Scaling laws for neural language models",
+            authors="J Kaplan, S McCandlish, TB Brown",
+            venue="arXiv preprint arXiv:2001.08361",
+            cites=3000,
+            year=2020,
+        )
+        + "</table></body></html>",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "html_citation_list"
+    assert result.source["owner_name"] == "Tom Brown"
+    first, second = result.entries
+    assert first["title"] == "Language models are few-shot learners"
+    assert first["authors"] == ["T Brown", "B Mann", "N Ryder"] and first["authors_truncated"]
+    assert second["arxiv_id"] == "2001.08361" and second["published_raw"] == "2020"
+
+
+def test_works_under_headings_with_an_author_a_list_item(tmp_path: Path):
+    work = (
+        "<div class='row'><h2>{title}</h2><ul>{authors}</ul>"
+        "<span>{venue}</span> <span>{date}</span></div>"
+    )
+    items = "".join
+    path = tmp_path / "author.html"
+    path.write_text(
+        "<html><body><h1>Tom B. Brown</h1><p>Anthropic</p>"
+        + work.format(
+            title="Language Models are Few-Shot Learners",
+            authors=items(
+                f"<li>{n}</li>"
+                for n in ("Tom B. Brown", "Benjamin Mann", "+28 authors", "Dario Amodei")
+            ),
+            venue="NeurIPS",
+            date="28 May 2020",
+        )
+        + work.format(
+            title="Scaling Laws for Neural Language Models",
+            authors=items(f"<li>{n}</li>" for n in ("Jared Kaplan", "Sam McCandlish")),
+            venue="ArXiv",
+            date="23 January 2020",
+        )
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "html_citation_list"
+    assert result.source["owner_name"] == "Tom B. Brown"
+    first, second = result.entries
+    assert first["title"] == "Language Models are Few-Shot Learners"
+    assert first["authors"] == ["Tom B. Brown", "Benjamin Mann", "Dario Amodei"]
+    assert first["authors_truncated"] is True and first["published_raw"] == "28 May 2020"
+    assert second["authors"] == ["Jared Kaplan", "Sam McCandlish"]
+    assert second["authors_truncated"] is False
