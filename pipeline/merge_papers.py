@@ -4,6 +4,7 @@
 |---|---|
 | title | the most common title among the entries (by folded key); ties: the longest form |
 | author_names | the longest complete byline (no "et al."), or the longest; ties: fewer initials|
+|  | a name given as initials is written out where another listing spells it there |
 | published | the earliest full date: the first version, not a revision |
 | arxiv_id | the most common id; ties: the smallest |
 | abstract | the longest abstract with no LaTeX left in it; else the longest |
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
+
+from pipeline.normalize import fold
 
 _LATEX = ("\\", "$")
 
@@ -70,6 +73,40 @@ def _initials(names: list[str]) -> int:
     """Words of a byline written as initials ("J. Q. Doe" has two): a CV's byline
     names fewer people than the profile page's "Jane Q. Doe" for the same paper."""
     return sum(1 for name in names for word in name.split() if len(word.rstrip(".")) == 1)
+
+
+def _initials_only(name: str) -> bool:
+    """ "J. Q. Doe", "JD Kaplan": given names as initials, nothing else of them."""
+    words = name.split()
+    return len(words) > 1 and all(_initials_word(w) for w in words[:-1])
+
+
+def _initials_word(word: str) -> bool:
+    bare = word.replace(".", "").replace("-", "")
+    return bare.isalpha() and bare.isupper() and len(bare) <= 3
+
+
+def spelled_out(names: list[str], group: list[dict[str, Any]]) -> list[str]:
+    """The byline, each name given as initials only ("J. Q. Doe") written out where
+    another listing of the paper spells it at the same place ("Jane Q. Doe", same
+    surname, same first initial): person resolution then has the given name."""
+    out = list(names)
+    for i, name in enumerate(names):
+        if not _initials_only(name):
+            continue
+        surname, initial = fold(name.split()[-1]), name[0].upper()
+        fuller = {
+            e["authors"][i]
+            for e in group
+            if len(e["authors"]) > i
+            and not _initials_only(e["authors"][i])
+            and len(e["authors"][i].split()) > 1
+            and fold(e["authors"][i].split()[-1]) == surname
+            and e["authors"][i][0].upper() == initial
+        }
+        if fuller:
+            out[i] = min(fuller, key=lambda n: (-len(n), n))
+    return out
 
 
 def pick_date(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -169,7 +206,7 @@ def merge_papers(
                 "published_year": date["published_year"] if date else None,
                 "abstract": abstract["abstract"] if abstract else None,
                 "abstract_key": abstract["abstract_key"] if abstract else None,
-                "author_names": list(byline["authors"]) if byline else [],
+                "author_names": spelled_out(byline["authors"], group) if byline else [],
                 "authors_complete": bool(byline) and not byline["authors_truncated"],
                 "category": min(categories, key=lambda c: (-categories[c], c))
                 if categories

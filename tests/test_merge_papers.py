@@ -86,3 +86,19 @@ def test_of_two_full_bylines_the_one_with_names_spelt_out_wins():
     links = [{"paper_id": "p", "entry_id": e["entry_id"]} for e in entries]
     (paper,), _issues = merge_papers(entries, links, {})
     assert paper["author_names"] == names and paper["authors_from_key"] == "b#0"
+
+
+def test_names_given_as_initials_are_written_out_from_another_listing():
+    entries = [
+        entry("a#0", title="T", title_key="t", authors=["J. Q. Doe", "K. Mensah", "L. Fischer"]),
+        entry("b#0", title="T", title_key="t", authors=["Jane Q. Doe", "Kofi Mensah"]),
+        entry("c#0", title="T", title_key="t", authors=["Jane Doe", "Amara Mensah", "Lena Fisher"]),
+        entry("d#0", title="T", title_key="t", authors=["JQ Doe", "Mensah K", "L.M. Fischer"]),
+    ]
+    entries[2]["authors_truncated"] = entries[3]["authors_truncated"] = True
+    links = [{"paper_id": "p", "entry_id": e["entry_id"]} for e in entries]
+    (paper,), _issues = merge_papers(entries, links, {})
+    # the longest byline, its names written out where the same place names the same
+    # surname with the same initial: never a name of another surname or initial
+    assert paper["authors_from_key"] == "a#0"
+    assert paper["author_names"] == ["Jane Q. Doe", "Kofi Mensah", "L. Fischer"]
