@@ -177,22 +177,27 @@ def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 
 
 def _headed(blocks: list[Item]) -> list[Item]:
-    """The blocks, each joined to the line above it, when most records stand under their
-    title set apart (an HTML heading, as text) rather than holding it."""
+    """The blocks, each joined to the line above it, when most records (of the first 40)
+    stand under their title set apart (an HTML heading, as text) rather than hold it."""
     joined: list[Item] = []
-    joins = k = 0
+    was_joined: list[bool] = []
+    k = 0
     while k < len(blocks):
         block, after = blocks[k], blocks[k + 1] if k + 1 < len(blocks) else None
         if len(block.lines) == 1 and after is not None and len(after.lines) > 1:
             both = Item(block.lines + after.lines, block=True)
             if not _cites(block) and _cites(both):
                 joined.append(both)
-                joins, k = joins + 1, k + 2
+                was_joined.append(True)
+                k += 2
                 continue
         joined.append(block)
+        was_joined.append(False)
         k += 1
-    citing = sum(map(_cites, joined))
-    return joined if joins and joins >= 0.6 * citing else blocks
+    joins = sum(was_joined[:40])
+    if not joins:
+        return blocks
+    return joined if joins >= 0.6 * sum(map(_cites, joined[:40])) else blocks
 
 
 def _one_byline(block: Item) -> bool:
@@ -404,10 +409,8 @@ def _bare(part: str) -> str:
 
 
 def _authors_first(items: list[Item]) -> bool:
-    """Whether most of the page's citations open with their byline."""
-    opening = [
-        bool(parts) and _byline(parts[0]) is not None for parts, _t, _v in map(_parts, items)
-    ]
+    """Whether most of the page's citations (of its first 40) open with their byline."""
+    opening = [bool(p) and _byline(p[0]) is not None for p, _t, _v in map(_parts, items[:40])]
     return sum(opening) > len(opening) / 2
 
 
