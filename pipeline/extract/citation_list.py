@@ -58,8 +58,13 @@ prose, and is not read as a citation (reading a 16 MB paragraph took 14 s)."""
 ABSTRACT_CHARS = 200
 """A line this long under a citation's first line is its abstract."""
 
-_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\])(?:\s+|$)")
-"""A list item's opening: "-", "1.", "[1]", or DBLP's "[j2]" / "[c14]" on a line of its own."""
+_MARKER = re.compile(
+    r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?)(?:\s+|$)"
+)
+"""A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
+or a LaTeX CV's "\\item"."""
+_LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
+_LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
@@ -284,6 +289,16 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
     return byline
 
 
+def _from_latex(text: str) -> str:
+    """A LaTeX CV's citation as Markdown: bold and italics marked so, ties ("Y.~Bai") and
+    groups ("{AI}") undone; other text as it is."""
+    if "\\" not in text and "~" not in text:
+        return text
+    text = _LATEX_BOLD.sub(r"**\g<t>**", text)
+    text = _LATEX_ITALIC.sub(r"*\g<t>*", text)
+    return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
+
+
 def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
@@ -317,7 +332,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
-    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", t)) for t in cited]
+    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", _from_latex(t))) for t in cited]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None

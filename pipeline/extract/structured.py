@@ -1,4 +1,4 @@
-"""Structured bibliographic tables (CSV, TSV, Parquet, Excel, JSON) as sources.
+"""Structured bibliographic tables (CSV, TSV, Parquet, Excel, JSON, YAML) as sources.
 
 Exports from other catalogues carry any of title, authors, year or published,
 venue, abstract and arxiv_id, under various header spellings. Each row becomes
@@ -23,6 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 
 from pipeline.extract.fields import MONTHS, arxiv_id_in, clean_markup, display_name, parse_byline
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
@@ -53,6 +54,10 @@ ALIASES: dict[str, str] = {
     "abstract": "abstract",
     "summary": "abstract",
     "abstract_inverted_index": "abstract",
+    "description": "abstract",
+    "headline": "title",
+    "date_published": "published",
+    "same_as": "link",
     "arxiv_id": "arxiv_id",
     "arxiv": "arxiv_id",
     "eprint": "arxiv_id",
@@ -128,7 +133,7 @@ def _rows_have_cells(text: str, delimiter: str) -> bool:
 
 
 def sniff(data: bytes) -> str | None:
-    """The structured format of `data` ("parquet", "xlsx", "csv", "json"), or None."""
+    """The structured format of `data` ("parquet", "xlsx", "csv", "json", "yaml"), or None."""
     if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
         return "parquet"
     if data[:4] == b"PK\x03\x04" and _is_workbook(data):
@@ -147,13 +152,18 @@ def sniff(data: bytes) -> str | None:
         return None
     if _csv_dialect(head):
         return "csv"
+    if _YAML_LIST.search(head):
+        try:
+            return "yaml" if _nested(_yaml_document(data)) else None
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            return None  # text with a colon in a list item: a page, read as one
     return None
 
 
 def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]:
     text = data.decode("utf-8", errors="strict").lstrip("\ufeff").strip()
     try:
-        loaded = json.loads(text)
+        loaded = _titled_works(json.loads(text))
         records = loaded if isinstance(loaded, list) else _listed(loaded)
     except json.JSONDecodeError:
         records = []
@@ -164,6 +174,62 @@ def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]
                 except json.JSONDecodeError:
                     return []
     return [r for r in records if isinstance(r, dict)][: limit or None]
+
+
+CREATIVE_WORKS = frozenset(
+    "ScholarlyArticle Article CreativeWork Book Chapter Thesis Report TechArticle".split()
+)
+"""schema.org types (JSON-LD) whose `name` is a paper's title."""
+
+
+def _titled_works(value: Any) -> Any:
+    """A JSON-LD document with each creative work's `name` as its `title`: a person's
+    `name` stays a name."""
+    if isinstance(value, list):
+        return [_titled_works(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    value = {k: _titled_works(v) for k, v in value.items()}
+    kinds = value.get("@type")
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    if kinds & CREATIVE_WORKS and "title" not in value and not _blank(value.get("name")):
+        value["title"] = value["name"]
+    return value
+
+
+_YAML_LIST = re.compile(r"^\s*-\s+[\w\"'][\w\s\"'-]*:(?:\s|$)", re.MULTILINE)
+"""A YAML list item opening a mapping: "- title: ...", the shape of a publications list."""
+
+
+def _yaml_records(data: bytes) -> list[dict[str, Any]]:
+    """The records of a YAML publications list (a static site's `_data/papers.yml`): a
+    list of mappings, or lists of them under a mapping's keys. A lone mapping is no
+    list, whatever it reads: labelled text ("Title: ...") parses as one."""
+    loaded = _titled_works(_yaml_document(data))
+    if isinstance(loaded, list):
+        return [r for r in loaded if isinstance(r, dict)]  # a non-record is quarantined
+    if isinstance(loaded, dict):  # CITATION.cff: its `preferred-citation`, its `references`
+        return [
+            record
+            for value in loaded.values()
+            for record in (
+                [value] if _is_record(value) else _records_within(value, RECORD_DEPTH - 1)
+            )
+        ]
+    return []
+
+
+def _yaml_document(data: bytes) -> Any:
+    return yaml.load(data.decode("utf-8").lstrip("\ufeff"), Loader=_YAML_LOADER)
+
+
+def _nested(document: Any) -> bool:
+    """A YAML document of lists or mappings within, not labelled text ("Title: ...")."""
+    values = document if isinstance(document, list) else getattr(document, "values", list)()
+    return any(isinstance(v, (list, dict)) for v in values)
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _listed(document: Any) -> list[Any]:
@@ -243,6 +309,8 @@ def read_rows(data: bytes, kind: str) -> list[dict[str, Any]]:
         return _sheet_rows(data)
     if kind == "json":
         return _json_records(data)
+    if kind == "yaml":
+        return _yaml_records(data)
     text = data.decode("utf-8").lstrip("\ufeff")
     dialect = _csv_dialect(text)
     return list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
@@ -274,8 +342,17 @@ WRAPPED_KEYS = ("value", "title", "text", "name")
 
 
 NAME_KEYS = ("literal", "name", "full_name", "fullname", "display_name")
-GIVEN_KEYS = ("given", "given_name", "first", "first_name", "forename")
-FAMILY_KEYS = ("family", "family_name", "last", "last_name", "surname", "lastname")
+GIVEN_KEYS = ("given", "given_name", "givenname", "given_names", "first", "first_name", "forename")
+FAMILY_KEYS = (
+    "family",
+    "family_name",
+    "familyname",
+    "family_names",
+    "last",
+    "last_name",
+    "surname",
+    "lastname",
+)
 
 
 def author_name(item: Any) -> str | None:
@@ -307,6 +384,8 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     if isinstance(value, str) and value.strip().startswith("["):
         with contextlib.suppress(json.JSONDecodeError):
             value = json.loads(value)
+    if isinstance(value, dict):  # JSON-LD: one author, an object
+        value = [value]
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
         names = [n for n in map(author_name, list(value)) if n]
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}

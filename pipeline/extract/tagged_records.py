@@ -22,7 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.fields import ARXIV_NEW, ARXIV_OLD, arxiv_id_in, clean_markup, display_name
+from pipeline.extract.fields import (
+    ARXIV_NEW,
+    ARXIV_OLD,
+    arxiv_id_in,
+    clean_markup,
+    display_name,
+    looks_like_name,
+)
 from pipeline.extract.header import parse_header
 from pipeline.extract.lines import Line, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
@@ -212,5 +219,10 @@ def parse(text: str) -> PageParse:
         if not kinds:
             chunks.append(Chunk("quarantine", start, end, reason="a record with no fields"))
             continue
-        chunks.append(Chunk("entry", start, end, entry=entry_of(record)))
+        entry = entry_of(record)
+        if entry.authors and not any(map(looks_like_name, entry.authors)):
+            reason = f"an authors field that names nobody: {'; '.join(entry.authors)[:200]}"
+            chunks.append(Chunk("quarantine", start, end, reason=reason))
+            continue
+        chunks.append(Chunk("entry", start, end, entry=entry))
     return PageParse(NAME, chunks, header=header)

@@ -433,3 +433,17 @@ ICLR
     assert (first["title"], first["authors"]) == ("Deep Learning", ["Yann LeCun", "Yoshua Bengio"])
     assert first["venue"] == "Nature" and first["published_raw"] == "May 2015"
     assert second["authors"] == ["Dzmitry Bahdanau", "Kyunghyun Cho"]
+
+
+def test_a_latex_cv(tmp_path: Path):
+    page = r"""\section*{Publications}
+\begin{enumerate}
+  \item Y.~Bai, S.~Kadavath, and S.~Kundu. \textbf{Constitutional {AI}: Harmlessness from {AI} Feedback}. \emph{arXiv preprint arXiv:2212.08073}, 2022.
+  \item J.~Kaplan and S.~McCandlish. \textbf{Scaling Laws for Neural Language Models}. \emph{NeurIPS}, 2020.
+\end{enumerate}
+"""  # noqa: E501
+    first, second = _read(tmp_path, page).entries
+    assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+    assert first["authors"] == ["Y. Bai", "S. Kadavath", "S. Kundu"]
+    assert first["arxiv_id"] == "2212.08073" and first["venue"] == "arXiv preprint"
+    assert (second["venue"], second["published_raw"]) == ("NeurIPS", "2020")

@@ -271,3 +271,103 @@ def test_orcid_works_and_objects_beside_the_records(tmp_path: Path):
     (entry,) = extract(path).entries
     assert (entry["title"], entry["venue"]) == ("Few-Shot Learners", "arXiv")
     assert (entry["published_raw"], entry["arxiv_id"]) == ("May 2020", "2005.14165")
+
+
+PUBLICATIONS_YML = """# _data/publications.yml
+- title: "Constitutional AI: Harmlessness from AI Feedback"
+  authors: "Yuntao Bai, Saurav Kadavath, Sandipan Kundu"
+  year: 2022
+  venue: arXiv
+  arxiv: "2212.08073"
+- title: Scaling Laws for Neural Language Models
+  authors:
+    - Jared Kaplan
+    - Sam McCandlish
+  date: 2020-01-23
+  abstract: >
+    We study empirical scaling laws for language model
+    performance on the cross-entropy loss.
+- note: a list item that is no paper
+"""
+
+
+def test_a_yaml_publications_list(tmp_path: Path):
+    path = tmp_path / "publications.yml"
+    path.write_text(PUBLICATIONS_YML, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "table_yaml"
+    first, second = result.entries
+    assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
+    assert first["arxiv_id"] == "2212.08073" and first["published_raw"] == "2022"
+    assert second["authors"] == ["Jared Kaplan", "Sam McCandlish"]
+    assert second["published_raw"] == "2020-01-23"  # a YAML date, as ISO
+    assert second["abstract"].endswith("on the cross-entropy loss.")
+    (note,) = result.quarantine  # nothing lost: the list item that is no paper
+    assert "no paper" in note["raw_text"] and "neither a title" in note["reason"]
+
+
+def test_a_citation_file_gives_its_preferred_citation_and_references(tmp_path: Path):
+    path = tmp_path / "CITATION.cff"
+    path.write_text(
+        "cff-version: 1.2.0\n"
+        'title: "some-software"\n'
+        "authors:\n  - family-names: Doe\n    given-names: Jane Q.\n"
+        "preferred-citation:\n  type: article\n"
+        '  title: "Sparse Attention for Long Documents"\n'
+        "  authors:\n    - family-names: Doe\n      given-names: Jane Q.\n"
+        "    - family-names: Alvarez\n      given-names: Miguel\n"
+        "  year: 2023\n"
+        "references:\n  - title: Attention Is All You Need\n"
+        "    authors:\n      - name: Ashish Vaswani\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "table_yaml"
+    first, second = result.entries  # the software itself is no paper
+    assert first["title"] == "Sparse Attention for Long Documents"
+    assert first["authors"] == ["Jane Q. Doe", "Miguel Alvarez"]
+    assert second["authors"] == ["Ashish Vaswani"]
+
+
+def test_json_ld_scholarly_articles(tmp_path: Path):
+    graph = [
+        {
+            "@type": "ScholarlyArticle",
+            "name": "Constitutional AI: Harmlessness from AI Feedback",
+            "author": [
+                {"@type": "Person", "name": "Yuntao Bai"},
+                {"@type": "Person", "givenName": "Saurav", "familyName": "Kadavath"},
+            ],
+            "datePublished": "2022-12-15",
+            "sameAs": "https://arxiv.org/abs/2212.08073",
+        },
+        {
+            "@type": "ScholarlyArticle",
+            "headline": "Scaling Laws for Neural Language Models",
+            "author": {"@type": "Person", "name": "Jared Kaplan"},
+            "description": "We study empirical scaling laws.",
+        },
+        {"@type": "Person", "name": "Dario Amodei", "author": "nobody"},
+    ]
+    path = tmp_path / "works.jsonld"
+    path.write_text(json.dumps({"@context": "https://schema.org", "@graph": graph}))
+    result = extract(path)
+    first, second = result.entries
+    assert first["title"] == "Constitutional AI: Harmlessness from AI Feedback"
+    assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath"]
+    assert first["arxiv_id"] == "2212.08073" and first["published_raw"] == "2022-12-15"
+    assert second["authors"] == ["Jared Kaplan"]  # one author, an object
+    assert second["abstract"] == "We study empirical scaling laws."
+    (person,) = result.quarantine  # a person's name is no title
+    assert "Dario Amodei" in person["raw_text"]
+
+
+def test_text_with_a_colon_in_a_list_item_is_no_yaml(tmp_path: Path):
+    path = tmp_path / "page.md"
+    path.write_text(
+        "- **Sparse Attention.** Jane Q. Doe, Miguel Alvarez. *ICLR*, 2023.\n"
+        "- **Calibrated Retrieval.** Priya Raman, Jane Q. Doe. *TACL*, 2022.\n"
+        "- Contact: jane@example.org\n",
+        encoding="utf-8",
+    )
+    assert extract(path).source["format"] == "citation_list"

@@ -136,3 +136,17 @@ def test_arxiv_listings_open_records_with_their_ids(tmp_path: Path):
     assert second["published_raw"] == "28 May, 2020"
     assert first["abstract"].endswith("enlist their help.")  # not run on into "Submitted"
     assert first["line_start"] == 1 and second["line_start"] == 7
+
+
+def test_an_authors_field_that_names_nobody_is_quarantined(tmp_path: Path):
+    path = tmp_path / "records.txt"
+    path.write_text(
+        "Title: Sparse Attention\nAuthors: Jane Q. Doe, Miguel Alvarez\nYear: 2023\n\n"
+        "Title: Calibrated Retrieval\nAuthors: - family-names: Doe given-names: Jane\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    (entry,) = result.entries
+    assert entry["authors"] == ["Jane Q. Doe", "Miguel Alvarez"]
+    (q,) = result.quarantine
+    assert "names nobody" in q["reason"] and "family-names" in q["reason"]
