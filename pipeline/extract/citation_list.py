@@ -25,8 +25,8 @@ quoted part, else the first other part that is not a kind of work ("Article"),
 and the venue the next part that is no labelled field ("DOI: ..."); the date is
 the one labelled "Published" or the like, else the last "Month Year" or year in
 the item, and a long line under the citation (in a block, a sentence of prose)
-is its abstract. It is a fallback shape,
-tried only when no page shape recognises the text.
+is its abstract. It is a fallback shape, tried only when no page shape
+recognises the text.
 """
 
 from __future__ import annotations
@@ -138,8 +138,8 @@ def detect(text: str) -> float:
 
 def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Lines above the first item, and the items: the first way that finds two of list
-    items, title-byline groups, paragraphs that read as citations, single lines that
-    do (each item then needs its authors), or any paragraphs."""
+    items, record blocks, title-byline groups, paragraphs that read as citations,
+    single lines that do (each item then needs its authors), or any paragraphs."""
     ways = (
         _list_items,
         _record_blocks,
@@ -206,6 +206,7 @@ def _headed(blocks: list[Item]) -> list[Item]:
 
 
 def _one_byline(block: Item) -> bool:
+    """At most one line of the block names two authors or more: one paper's block."""
     return sum(1 for ln in block.lines if _byline(ln.text)) <= 1
 
 
