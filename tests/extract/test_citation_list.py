@@ -447,3 +447,27 @@ def test_a_latex_cv(tmp_path: Path):
     assert first["authors"] == ["Y. Bai", "S. Kadavath", "S. Kundu"]
     assert first["arxiv_id"] == "2212.08073" and first["venue"] == "arXiv preprint"
     assert (second["venue"], second["published_raw"]) == ("NeurIPS", "2020")
+
+
+def test_a_paragraph_of_two_papers_is_read_as_two(tmp_path: Path):
+    page = """Sparse Attention for Long Documents
+Jane Q. Doe, Miguel Alvarez
+ICLR 2023
+Calibrated Retrieval
+Priya Raman, Jane Q. Doe
+TACL 2022
+
+Learning to Route Queries
+Miguel Alvarez, Sung-min Park
+ICLR 2022
+Contrastive Pretraining for Code Search
+Miguel Alvarez, Hannah Weiss
+NeurIPS 2021
+"""
+    titles = [e["title"] for e in _read(tmp_path, page).entries]
+    assert titles == [
+        "Sparse Attention for Long Documents",
+        "Calibrated Retrieval",
+        "Learning to Route Queries",
+        "Contrastive Pretraining for Code Search",
+    ]
