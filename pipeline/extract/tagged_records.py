@@ -1,17 +1,21 @@
-"""Records of labelled fields: `Title: ...` / `Authors: ...` listings and RIS exports.
+"""Records of labelled fields: `Title: ...` listings, RIS, MEDLINE and Refer exports.
 
 The most common text a site or a reference manager produces besides the known
 page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
 "Abstract:", "Comments:", "Subjects:"), a copied "Published: 2021-03-04"
-list, or RIS (`TI  - ...`, `AU  - ...`, `ER  -`). arXiv's author listings and
-search results open each record with an id line ("[1] arXiv:2212.08073 [pdf,
-other]"), the search's title unlabelled under it. One parser reads them all:
+list, RIS (`TI  - ...`, `AU  - ...`, `ER  -`), PubMed's MEDLINE (`PMID- ...`,
+`FAU - Last, First`, `DP  - 2021 Jul 15`) or EndNote's Refer (`%T ...`, `%A
+...`). arXiv's author listings and search results open each record with an id
+line ("[1] arXiv:2212.08073 [pdf, other]"), the search's title unlabelled under
+it. One parser reads them all:
 a line opening with a known label starts a field, an unlabelled line continues
 the field above it (abstracts wrap), and a record ends where a label it already
 has comes again (or at RIS's `ER`). Labels are matched without regard to case.
 A line with an unknown label continues the field above it like any unlabelled
 line: prose often holds "words: more words", so guessing a new field there
-would cut abstracts apart. Nothing is dropped either way.
+would cut abstracts apart. An unknown tag of an export (RIS's `VL  - 33`,
+Refer's `%P 1-10`) is no prose, and opens a field nobody reads. Nothing is
+dropped either way.
 
 It is a fallback shape: tried only when no page shape recognises the text
 (`pipeline.extract.FALLBACK_FORMATS`).
@@ -41,26 +45,45 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(["title", "paper title", "ti", "t1"], "title"),
     **dict.fromkeys(["authors", "author", "by", "creators"], "authors"),
     **dict.fromkeys(["au", "a1", "a2"], "author"),  # RIS: one name a line
+    "fau": "full_author",  # MEDLINE: "Last, First" beside AU's "Last FM"
     **dict.fromkeys(
-        ["date", "published", "publication date", "submitted", "year", "py", "y1", "da"],
+        ["date", "published", "publication date", "submitted", "year", "py", "y1", "da", "dp"],
         "published",
     ),
     **dict.fromkeys(["abstract", "summary", "ab", "n2"], "abstract"),
     **dict.fromkeys(
-        ["journal", "venue", "booktitle", "conference", "jo", "jf", "t2", "bt", "source"],
+        ["journal", "venue", "booktitle", "conference", "jo", "jf", "jt", "t2", "bt", "source"],
         "venue",
     ),
-    **dict.fromkeys(["arxiv", "arxiv id", "eprint", "doi", "do", "url", "ur", "link"], "link"),
+    **dict.fromkeys(
+        ["arxiv", "arxiv id", "eprint", "doi", "do", "url", "ur", "link", "lid", "aid"], "link"
+    ),
     **dict.fromkeys(["subjects", "subject", "category", "categories", "primary category"], "cat"),
     **dict.fromkeys(["comments", "comment", "note", "notes", "n1", "kw", "keywords"], "comments"),
-    **dict.fromkeys(["id", "key", "record id", "an", "id number"], "id"),
+    **dict.fromkeys(["id", "key", "record id", "an", "id number", "pmid"], "id"),
     "ty": "start",
     "er": "end",
 }
-_RIS = re.compile(r"^(?P<label>[A-Z][A-Z0-9])  - ?(?P<value>.*)$")
+_RIS = re.compile(r"^(?=[A-Z][A-Z0-9 ]{3}- ?)(?P<label>[A-Z][A-Z0-9]{1,3}) *- ?(?P<value>.*)$")
+"""An RIS or MEDLINE tag, padded to four characters: "TI  - ", "FAU - ", "PMID- "."""
+_REFER = re.compile(r"^%(?P<label>[0-9A-Z@+^])(?:\s+(?P<value>.*))?$")
+REFER_LABELS = {
+    "0": "start",
+    "T": "title",
+    "A": "author",
+    "D": "published",
+    "J": "venue",
+    "B": "venue",
+    "X": "abstract",
+    "U": "link",
+    "R": "link",
+    "K": "comments",
+    "F": "id",
+}
+"""EndNote's Refer tags (`%T title`); the others (`%V`, `%P`, `%E`) are read by nobody."""
 _LABELLED = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(?P<value>.*)$")
 _CATEGORY_CODE = re.compile(r"\((?P<code>[a-z\-]+\.[A-Za-z\-]+|[a-z\-]+)\)")
-_REPEATABLE = {"author", "comments", "link", "cat"}
+_REPEATABLE = {"author", "full_author", "comments", "link", "cat", "other"}
 _ID_LINE = re.compile(
     rf"^(?:\[\d+\]\s*)?(?P<id>arXiv\s*:\s*(?:{ARXIV_NEW}|{ARXIV_OLD}))(?:\s+\[[^\]]*\])?"
     r"(?P<rest>(?:\s+[a-z\-]+\.[A-Za-z\-]+)*)\s*$",
@@ -79,8 +102,10 @@ def _labelled(text: str) -> tuple[str, str] | None:
     if m := _SUBMITTED.match(text):
         return "published", m.group("value")
     m = _RIS.match(text)
-    if m and m.group("label").lower() in LABELS:
-        return LABELS[m.group("label").lower()], m.group("value").strip()
+    if m:
+        return LABELS.get(m.group("label").lower(), "other"), m.group("value").strip()
+    if m := _REFER.match(text):
+        return REFER_LABELS.get(m.group("label"), "other"), (m.group("value") or "").strip()
     m = _LABELLED.match(text)
     if m:
         label = re.sub(r"\s+", " ", m.group("label").strip().lower())
@@ -159,19 +184,26 @@ def _opened_by_id(line: Line) -> _Record:
 
 
 def _authors(values: dict[str, list[list[str]]]) -> tuple[list[str], bool]:
-    """A line listing them all ("A, B and C et al."), or RIS's one name a line."""
+    """A line listing them all ("A, B and C et al."), or one name a line (RIS, Refer;
+    MEDLINE's full names where it gives them beside the short ones)."""
     listed = " ".join(" ".join(p) for p in values.get("authors", []))
     names, truncated = split_authors(listed)
-    names += [display_name(" ".join(p)) for p in values.get("author", []) if " ".join(p).strip()]
+    one_a_line = values.get("full_author") or values.get("author", [])
+    names += [display_name(" ".join(p)) for p in one_a_line if " ".join(p).strip()]
     return names, truncated
 
 
 def _date(value: str) -> str:
-    """RIS dates are `2022/12/15/` or `2022///`; listings say "Submitted 15 Dec 2022; ..."."""
+    """RIS dates are `2022/12/15/` or `2022///`, MEDLINE's `2021 Jul 15` or `2021 Aug`;
+    listings say "Submitted 15 Dec 2022; ..."."""
     ris = re.fullmatch(r"(\d{4})/(\d{0,2})/(\d{0,2})/?.*", value)
     if ris:
         y, m, d = ris.groups()
         return f"{y}-{int(m):02d}-{int(d):02d}" if m and d else y
+    medline = re.fullmatch(r"(\d{4}) ([A-Z][a-z]{2})(?: (\d{1,2}))?", value.strip())
+    if medline:
+        y, mon, d = medline.groups()
+        return f"{mon} {int(d)}, {y}" if d else f"{mon} {y}"
     return re.split(r"[;(]", value)[0].strip().rstrip(".,")
 
 

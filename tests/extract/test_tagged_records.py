@@ -150,3 +150,69 @@ def test_an_authors_field_that_names_nobody_is_quarantined(tmp_path: Path):
     assert entry["authors"] == ["Jane Q. Doe", "Miguel Alvarez"]
     (q,) = result.quarantine
     assert "names nobody" in q["reason"] and "family-names" in q["reason"]
+
+
+MEDLINE = """\
+PMID- 12345678
+TI  - Deep learning for protein structure prediction with
+      attention.
+AB  - We present a method for predicting protein structures.
+FAU - Jumper, John
+AU  - Jumper J
+FAU - Evans, Richard
+AU  - Evans R
+DP  - 2021 Aug
+TA  - Nature
+JT  - Nature
+LID - 10.48550/arXiv.2108.00001 [doi]
+
+PMID- 23456789
+TI  - Highly accurate protein structure prediction.
+FAU - Hassabis, Demis
+AU  - Hassabis D
+VI  - 596
+DP  - 2021 Jul 15
+"""
+
+REFER = """\
+%0 Journal Article
+%T Constitutional AI: Harmlessness from AI Feedback
+%A Bai, Yuntao
+%A Kadavath, Saurav
+%D 2022
+%J arXiv preprint
+%P 1-34
+%U https://arxiv.org/abs/2212.08073
+
+%0 Conference Proceedings
+%T Scaling Laws for Neural Language Models
+%A Kaplan, Jared
+%X We study empirical scaling laws.
+"""
+
+
+def test_a_pubmed_medline_export(tmp_path: Path):
+    path = tmp_path / "pubmed.nbib"
+    path.write_text(MEDLINE, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "tagged_records" and not result.quarantine
+    first, second = result.entries
+    assert first["title"] == "Deep learning for protein structure prediction with attention"
+    assert first["authors"] == ["John Jumper", "Richard Evans"]  # the full names, once each
+    assert (first["published_raw"], first["venue"]) == ("Aug 2021", "Nature")
+    assert first["arxiv_id"] == "2108.00001" and first["record_key"] == "pubmed.nbib:12345678"
+    assert second["published_raw"] == "Jul 15, 2021"  # "VI  - 596" went to no field
+
+
+def test_an_endnote_refer_export(tmp_path: Path):
+    path = tmp_path / "refs.enw"
+    path.write_text(REFER, encoding="utf-8")
+    first, second = extract(path).entries
+    assert first["authors"] == ["Yuntao Bai", "Saurav Kadavath"]
+    assert (first["venue"], first["arxiv_id"], first["published_raw"]) == (
+        "arXiv preprint",
+        "2212.08073",
+        "2022",
+    )
+    assert first["comments"] == []  # "%P 1-34" and "%0 Journal Article" are read by nobody
+    assert second["abstract"] == "We study empirical scaling laws."
