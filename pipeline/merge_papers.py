@@ -17,11 +17,14 @@ disagree (two dates, two arXiv ids, two titles) become `quality_issues` rows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any
 
 from pipeline.normalize import fold
 
 _LATEX = ("\\", "$")
+NAME_CACHE = 1 << 16
+"""Names remembered by the initials checks: a name recurs on paper after paper."""
 
 ENTRY_FIELDS_READ = (
     "entry_id",
@@ -58,25 +61,32 @@ def pick_byline(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     with_authors = [e for e in entries if e.get("authors")]
     if not with_authors:
         return None
-    return min(
-        with_authors,
-        key=lambda e: (
-            bool(e["authors_truncated"]),
-            -len(e["authors"]),
-            _initials(e["authors"]),
-            e["record_key"],
-        ),
-    )
+
+    def rank(e: dict[str, Any]) -> tuple[bool, int]:
+        return bool(e["authors_truncated"]), -len(e["authors"])
+
+    best = min(map(rank, with_authors))
+    tied = [e for e in with_authors if rank(e) == best]
+    if len(tied) == 1:  # most papers: initials are counted only to break a tie
+        return tied[0]
+    return min(tied, key=lambda e: (_initials(e["authors"]), e["record_key"]))
 
 
 def _initials(names: list[str]) -> int:
     """Words of a byline written as initials ("J. Q. Doe" has two): a CV's byline
     names fewer people than the profile page's "Jane Q. Doe" for the same paper."""
-    return sum(1 for name in names for word in name.split() if len(word.rstrip(".")) == 1)
+    return sum(map(_name_initials, names))
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def _name_initials(name: str) -> int:
+    return sum(1 for word in name.split() if len(word.rstrip(".")) == 1)
 
 
 def _initials_only(name: str) -> bool:
-    """ "J. Q. Doe", "JD Kaplan": given names as initials, nothing else of them."""
+    """Whether the given names are initials only: "J. Q. Doe", "JD Kaplan", "L.M. Fischer"."""
+    if len(name) < 2 or name[1].islower():  # "Jane Doe": most names, told at a glance
+        return False
     words = name.split()
     return len(words) > 1 and all(_initials_word(w) for w in words[:-1])
 
@@ -91,6 +101,8 @@ def spelled_out(names: list[str], group: list[dict[str, Any]]) -> list[str]:
     another listing of the paper spells it at the same place ("Jane Q. Doe", same
     surname, same first initial): person resolution then has the given name."""
     out = list(names)
+    if len(group) < 2:
+        return out
     for i, name in enumerate(names):
         if not _initials_only(name):
             continue
