@@ -203,12 +203,13 @@ _YAML_LIST = re.compile(r"^\s*-\s+[\w\"'][\w\s\"'-]*:(?:\s|$)", re.MULTILINE)
 
 def _yaml_records(data: bytes) -> list[dict[str, Any]]:
     """The records of a YAML publications list (a static site's `_data/papers.yml`): a
-    list of mappings, or lists of them under a mapping's keys. A lone mapping is no
-    list, whatever it reads: labelled text ("Title: ...") parses as one."""
+    list of mappings (each a row: one that is no record is quarantined), or the
+    records under a mapping's keys (CITATION.cff: its `preferred-citation`, its
+    `references`, not the software it describes)."""
     loaded = _titled_works(_yaml_document(data))
     if isinstance(loaded, list):
         return [r for r in loaded if isinstance(r, dict)]  # a non-record is quarantined
-    if isinstance(loaded, dict):  # CITATION.cff: its `preferred-citation`, its `references`
+    if isinstance(loaded, dict):
         return [
             record
             for value in loaded.values()
@@ -220,7 +221,16 @@ def _yaml_records(data: bytes) -> list[dict[str, Any]]:
 
 
 def _yaml_document(data: bytes) -> Any:
-    return yaml.load(data.decode("utf-8").lstrip("\ufeff"), Loader=_YAML_LOADER)
+    """The parsed document; one with anchors and aliases is refused: aliases nest a
+    structure in itself, and a few lines expand past any memory when walked."""
+    text = data.decode("utf-8").lstrip("\ufeff")
+    if m := _ANCHOR.search(text):
+        line = text.count("\n", 0, m.start()) + 1
+        raise yaml.YAMLError(f"YAML anchors and aliases are not read (line {line})")
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][\w-]+(?=[\s,\]}]|$)", re.MULTILINE)
 
 
 def _nested(document: Any) -> bool:

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
+import yaml
 
+from pipeline.extract.structured import _yaml_document
 from tests.helpers import extract
 
 ROWS = [
@@ -371,3 +374,16 @@ def test_text_with_a_colon_in_a_list_item_is_no_yaml(tmp_path: Path):
         encoding="utf-8",
     )
     assert extract(path).source["format"] == "citation_list"
+
+
+def test_yaml_with_aliases_is_never_expanded(tmp_path: Path):
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    lines += ["papers:", "  - title: A paper", "    authors: [*a9]"]
+    data = ("\n".join(lines) + "\n").encode()
+    with pytest.raises(yaml.YAMLError, match="line 1"):  # refused before it is walked
+        _yaml_document(data)
+    path = tmp_path / "laughs.yml"
+    path.write_bytes(data)
+    result = extract(path)  # read as text, which it is not either: nothing published
+    assert result.source["format"] != "table_yaml" and not result.entries
