@@ -125,12 +125,11 @@ SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
 _ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
 _ELIDED = re.compile(r",?\s*\+\s?\d+\s+(?:more\s+)?authors?\b,?\s*", re.IGNORECASE)
 """Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic Scholar)."""
-_ELISION = re.compile(r"^\+\s?\d+\s+(?:more\s+)?authors?$", re.IGNORECASE)
 
 
 def is_elision(text: str) -> bool:
     """A line or item standing for authors left out: "+28 authors"."""
-    return _ELISION.match(text.strip()) is not None
+    return _ELIDED.fullmatch(text.strip()) is not None
 
 
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
