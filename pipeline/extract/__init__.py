@@ -31,6 +31,7 @@ from pipeline.extract import (
     citation_list,
     compact_list,
     html_text,
+    pipe_table,
     profile_page,
     structured,
     tagged_records,
@@ -53,6 +54,7 @@ PAGE_FORMATS: list[ModuleType] = [
     arxiv_listing,
     bibtex,
     xml_records,
+    pipe_table,
 ]
 FALLBACK_FORMATS: list[ModuleType] = [tagged_records, citation_list]
 """Generic shapes, tried only when no page shape recognises the text: a page

@@ -44,12 +44,11 @@ from pipeline.extract.fields import (
     clean_markup,
     is_elision,
     is_publication_type,
-    looks_like_name,
     parse_byline,
 )
 from pipeline.extract.header import parse_header
 from pipeline.extract.lines import Line, split_lines
-from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry
+from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "citation_list"
 MAX_ITEM_CHARS = 5000
@@ -103,10 +102,6 @@ _MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
-_OWNER_HEADING = re.compile(
-    r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by)\s+(?P<name>.+?)\s*:?$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -430,15 +425,6 @@ def _authors_first(items: list[Item]) -> bool:
     return sum(opening) > len(opening) / 2
 
 
-def _owner(head: list[Line]) -> PageHeader:
-    header = parse_header(head)
-    for line in head:
-        m = _OWNER_HEADING.match(line.text)
-        if m and looks_like_name(m.group("name")):
-            header.owner_name = header.owner_name or m.group("name")
-    return header
-
-
 def _between(text: str, start: int, end: int) -> Chunk:
     """Text between items: blank lines are layout; a subheading ("## 2023") is kept
     with the page's header text."""
@@ -470,7 +456,7 @@ def parse(text: str) -> PageParse:
         cursor = end
     if cursor < len(text):
         chunks.append(_between(text, cursor, len(text)))
-    return PageParse(NAME, chunks, header=_owner(heading))
+    return PageParse(NAME, chunks, header=parse_header(heading, headings=True))
 
 
 def _not_cited(item: Item) -> str:

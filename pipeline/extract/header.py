@@ -24,6 +24,13 @@ _LABEL_COUNT = re.compile(
 _CATEGORY = re.compile(r"^(?:[a-z]+\.)?[A-Z]{2,}(?:[-.][A-Z]{2,})?$")
 _NAME_THEN_TITLE = re.compile(r"^(?P<name>[^|:\u2013\u2014]+?)\s+[-|:\u2013\u2014]\s+\S")
 """A name heading its page's title: "Lena Fischer - Curriculum Vitae", "A Smith | Home"."""
+_OWNER_HEADING = re.compile(
+    r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
+    r"(?:(?:dr|prof|professor)\.?\s+)?(?P<name>.+?)\s*:?$",
+    re.IGNORECASE,
+)
+"""A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
+A. Smith", "Publications \u2014 Dr. Priya Raman"."""
 PAPER_COUNT_LABELS = frozenset(
     {"papers", "paper", "publications", "works", "articles", "research_items"}
 )
@@ -33,8 +40,11 @@ def _stat_label(label: str) -> str:
     return re.sub(r"\s+", "_", label.strip().lower())
 
 
-def parse_header(lines: list[Line]) -> PageHeader:
-    """Read owner and stats from the lines above the first entry."""
+def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
+    """Read owner and stats from the lines above the first entry; with `headings`, a
+    heading naming whose list it is ("Publications of A. Smith") names the owner too,
+    where no line names one on its own (a list's pages have such headings, a site's
+    pages do not)."""
     header = PageHeader()
     for line in lines:
         text = line.text
@@ -57,6 +67,9 @@ def parse_header(lines: list[Line]) -> PageHeader:
             continue
         if header.owner_name is None:
             header.owner_name = _owner_in(text)
+    if headings and header.owner_name is None:
+        named = (m.group("name") for ln in lines if (m := _OWNER_HEADING.match(ln.text)))
+        header.owner_name = next((n for n in named if looks_like_name(n)), None)
     return header
 
 

@@ -217,10 +217,10 @@ def _laid_out(table: list[list[str]], parted: list[list[bool]]) -> bool:
     """A table that lays out a page (a profile's list, its title cell holding the title,
     authors and venue in blocks of their own) rather than one value a cell: the page's
     text reads it."""
-    from pipeline.extract.structured import _canonical
+    from pipeline.extract.structured import canonical_column
 
     header = next((r for r in table if any(r)), [])
-    at = next((i for i, c in enumerate(header) if _canonical(c) == "title"), None)
+    at = next((i for i, c in enumerate(header) if canonical_column(c) == "title"), None)
     if at is None:
         return False
     cells = [p[at] for r, p in zip(table, parted, strict=True) if r is not header and len(p) > at]

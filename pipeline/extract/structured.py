@@ -31,6 +31,7 @@ from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 ALIASES: dict[str, str] = {
     "title": "title",
     "paper_title": "title",
+    "paper": "title",
     "authors": "authors",
     "author": "authors",
     "author_list": "authors",
@@ -51,6 +52,9 @@ ALIASES: dict[str, str] = {
     "booktitle": "venue",
     "container_title": "venue",
     "journal_title": "venue",
+    "publication": "venue",
+    "published_in": "venue",
+    "conference": "venue",
     "abstract": "abstract",
     "summary": "abstract",
     "abstract_inverted_index": "abstract",
@@ -79,7 +83,7 @@ MONTH_NAMES = [m.capitalize() for m in MONTHS]
 IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
 
 
-def _canonical(column: str) -> str | None:
+def canonical_column(column: str) -> str | None:
     """The field a column gives, whatever its spelling: `Published Date`,
     `published-date`, `publishedDate`."""
     name = str(column).strip()
@@ -89,15 +93,15 @@ def _canonical(column: str) -> str | None:
     )
 
 
-def _known_columns(columns: list[str]) -> dict[str, str]:
+def known_columns(columns: list[str]) -> dict[str, str]:
     """Each known column's field; several columns may give one field (`issued`,
     `published-print`), the first filled one in column order counts."""
-    return {col: canon for col in columns if (canon := _canonical(col))}
+    return {col: canon for col in columns if (canon := canonical_column(col))}
 
 
 def is_table_header(cells: list[str]) -> bool:
     """Whether a header row names bibliographic columns (a title, authors, ...)."""
-    return bool(set(_known_columns(cells).values()) & IDENTITY_COLUMNS)
+    return bool(set(known_columns(cells).values()) & IDENTITY_COLUMNS)
 
 
 def _csv_dialect(text: str) -> csv.Dialect | None:
@@ -147,7 +151,7 @@ def sniff(data: bytes) -> str | None:
             return None
         except RecursionError:  # nested past what a parser follows: JSON, read as unreadable
             return "json"
-        if first and set(_known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
+        if first and set(known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
             return "json"
         return None
     if _csv_dialect(head):
@@ -271,7 +275,7 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
 
 def _is_record(value: Any) -> bool:
     return isinstance(value, dict) and bool(
-        set(_known_columns(list(value)).values()) & IDENTITY_COLUMNS
+        set(known_columns(list(value)).values()) & IDENTITY_COLUMNS
     )
 
 
@@ -517,7 +521,7 @@ def parse_rows(rows: list[dict[str, Any]], kind: str) -> PageParse:
     columns: list[str] = []
     for row in rows:
         columns.extend(c for c in row if c not in columns)
-    mapping = _known_columns(columns)
+    mapping = known_columns(columns)
     chunks: list[Chunk] = []
     first_row: dict[str, int] = {}
     for i, row in enumerate(rows):
