@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.extract.fields import (
     ARXIV_TAG,
@@ -71,10 +71,11 @@ _EMPHASIS = re.compile(
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
 _DATE = re.compile(
-    rf"(?=[JFMASOND\d])(?:{DATE_PATTERN}|(?<![\d.])(?:19|20)\d{{2}}(?!\.?\d))", re.IGNORECASE
+    rf"(?=[JFMASOND\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
+    re.IGNORECASE,
 )
-"""A date or a year; the look-ahead skips, at a glance, the places no date starts at
-(a third of the time)."""
+"""A date or a year, but not the last page of a range ("1877-1901"); the look-ahead
+skips, at a glance, the places no date starts at (a third of the time)."""
 _SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
 _FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
@@ -101,6 +102,14 @@ _NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
 _MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
+"""A part ending in a word a venue abbreviates ("Proc", "Trans", "Inf", "pp")."""
+_LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)")
+"""A space or a comma left before punctuation where a date was taken out ("SIGIR 2023:
+11", "ICML, 2022, pp")."""
+_PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no)\.?$")
+"""The label of the pages (or volume) that close a venue, their numbers cut off."""
+_YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
 
 
@@ -151,8 +160,18 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 
 
 def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """Items from each marker on; where a year heads the first (DBLP's "2023" above
+    "[j12]"), a year closing an item is the next group's heading, not the item's date."""
     starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
-    return _cut(lines, starts, stop_at_blank=True)
+    head, items = _cut(lines, starts, stop_at_blank=True)
+    if head and _YEAR_LINE.match(head[-1].text):
+        items = [
+            replace(item, lines=item.lines[:-1])
+            if len(item.lines) > 1 and _YEAR_LINE.match(item.lines[-1].text)
+            else item
+            for item in items
+        ]
+    return head, items
 
 
 def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:
@@ -391,12 +410,25 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
     if title is not None:
         entry.title = clean_markup(title).strip(" .,") or None
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
-        venue = venue or (after[0] if after else None)
+        venue = venue or (_abbreviated(after) if after else None)
     if venue:
         date = entry.published_raw
-        venue = _bare(venue.replace(date, "") if date else venue)
-        entry.venue = re.sub(r"^In\s+", "", venue) or None  # "In Proceedings of ..."
+        venue = _PAGES_TAIL.sub("", venue.replace(date, "") if date else venue)
+        venue = re.sub(r"^In\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
+        entry.venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue)) or None
     return entry
+
+
+def _abbreviated(parts: list[str]) -> str:
+    """The first part, with the parts after it that its abbreviations were cut from
+    ("Proc", "ICML"; "IEEE Trans", "Pattern Anal", "Mach", "Intell"): parts are cut at
+    periods, and a venue abbreviates."""
+    venue = parts[0]
+    for part in parts[1:]:
+        if not _ABBREVIATION.search(venue):
+            break
+        venue = f"{venue}. {part}"
+    return venue
 
 
 def _name_lines(parts: list[str]) -> int | None:

@@ -272,12 +272,28 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     names = _split_names(s)
     if not names or not all(looks_like_name(n) for n in names):
         return None
+    if len(names) >= 2 and " " not in names[0]:
+        names = _uninverted(names)
     if len(names[0].split()) < min_tokens:
         return None
     lone = len(names) == 1 and not truncated and not affiliations
     if lone and not 2 <= len(names[0].split()) <= 4:
         return None  # a lone one-word or long "name" is more likely a title
     return Byline(tuple(names), truncated, tuple(affiliations))
+
+
+_GIVEN = re.compile(r"^[^\W\d_][^\W\d_'\-]+(?:\s[A-Z]\.)*$")
+"""A given name, with any middle initials: "Sofia", "Sofia M."."""
+
+
+def _uninverted(names: list[str]) -> list[str]:
+    """A first author written surname first, as Chicago and MLA write it ("Rossi, Sofia,
+    Daniel Kim, and Amara Nwosu"), put in the order of the others: a one-word surname
+    and a given name, then full names only (or none: "Rossi, Sofia")."""
+    surname, given, rest = names[0], names[1], names[2:]
+    if not _GIVEN.match(given) or not all(" " in n for n in rest):
+        return names
+    return [f"{given} {surname}", *rest]
 
 
 def _dotted_names(text: str) -> bool:

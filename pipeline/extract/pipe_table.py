@@ -106,8 +106,6 @@ def _row(header: list[str], line: Line, year: str | None) -> dict[str, str]:
     ]
     values += [("", [])] * (len(header) - len(values))
     row = {name: text for name, (text, _urls) in zip(header, values, strict=False)}
-    if len(values) > len(header):  # a cell past the header's: kept, under a name of its own
-        row |= {f"column {i + 1}": text for i, (text, _u) in enumerate(values) if i >= len(header)}
     if year and not any(structured.canonical_column(c) in ("year", "published") for c in header):
         row["year"] = year
     urls = [url for _text, found in values for url in found]

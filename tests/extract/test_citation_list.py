@@ -182,6 +182,52 @@ Language Models are Few-Shot Learners. NeurIPS 2020
 """
 
 
+IEEE = """Publications — Dr. Priya Raman
+
+[1] P. Raman and K. Okafor, "Graph networks for molecules," in Proc. ICML, 2022, pp. 1201–1210.
+[2] K. Okafor and P. Raman, "Equivariant message passing," IEEE Trans. Pattern Anal. Mach. Intell., vol. 45, no. 3, pp. 300–312, Mar. 2023.
+"""  # noqa: E501
+
+
+def test_abbreviated_venues_are_whole_and_a_dashed_heading_names_the_owner(tmp_path: Path):
+    result = _read(tmp_path, IEEE)
+    assert result.source["owner_name"] == "Priya Raman"
+    first, second = result.entries
+    assert (first["title"], first["venue"]) == ("Graph networks for molecules", "Proc. ICML")
+    assert second["venue"] == "IEEE Trans. Pattern Anal. Mach. Intell., vol. 45, no. 3"
+    assert second["published_raw"] == "Mar. 2023"
+
+
+CHICAGO = """Papers by Sofia Rossi
+
+Rossi, Sofia, Daniel Kim, and Amara Nwosu. 2022. "Multilingual Speech Recognition at Scale." Transactions of the ACL 10: 512–530.
+Kim, Daniel, and Sofia Rossi. 2021. "Self-Training for Low-Resource ASR." In Proceedings of Interspeech 2021, 221–225.
+"""  # noqa: E501
+
+
+def test_chicago_citations_open_with_the_first_author_inverted(tmp_path: Path):
+    result = _read(tmp_path, CHICAGO)
+    first, second = result.entries
+    assert first["authors"] == ["Sofia Rossi", "Daniel Kim", "Amara Nwosu"]
+    assert first["title"] == "Multilingual Speech Recognition at Scale"
+    assert second["authors"] == ["Daniel Kim", "Sofia Rossi"]
+    assert second["venue"] == "Proceedings of Interspeech, 221–225"  # its year taken out
+
+
+def test_a_dblp_page_without_blank_lines_dates_each_paper_by_its_own_text(tmp_path: Path):
+    text = (
+        DBLP_TEXT.replace("\n\n2020\n", "\n2020\n")
+        .replace("NeurIPS 2020", "NeurIPS 2020: 1877-1901")
+        .replace("(2022)\n", "(2021)\n")
+    )
+    result = _read(tmp_path, text)
+    first, second = result.entries
+    assert first["published_raw"] == "2021"  # not the year heading the next group
+    assert (first["line_start"], first["line_end"]) == (5, 7)
+    assert (second["venue"], second["published_raw"]) == ("NeurIPS: 1877-1901", "2020")
+    assert "2020" in result.source["header_text"]
+
+
 def test_a_dblp_page_as_text(tmp_path: Path):
     result = _read(tmp_path, DBLP_TEXT)
     assert result.source["owner_name"] == "Tom B. Brown"

@@ -70,6 +70,21 @@ def test_byline_with_truncation_and_affiliations():
     assert parse_byline("Maria de la Cruz, Kelly O'Brien").authors[0] == "Maria de la Cruz"
 
 
+@pytest.mark.parametrize(
+    "line, authors",
+    [
+        ("Rossi, Sofia, Daniel Kim, and Amara Nwosu", ("Sofia Rossi", "Daniel Kim", "Amara Nwosu")),
+        ("Kim, Daniel, and Sofia Rossi", ("Daniel Kim", "Sofia Rossi")),
+        ("Lindqvist, Erik", ("Erik Lindqvist",)),
+        ("Rossi, Daniel Kim, Amara Nwosu", ("Rossi", "Daniel Kim", "Amara Nwosu")),  # a mononym
+        ("Smith, Jones, Brown", ("Smith", "Jones", "Brown")),  # surnames alone: none inverted
+    ],
+)
+def test_a_first_author_written_surname_first_is_put_in_order(line, authors):
+    byline = parse_byline(line)
+    assert byline is not None and byline.authors == authors
+
+
 def test_names_parted_by_dots_are_a_byline_and_a_dot_before_affiliations_is_not():
     assert parse_byline("Jane Q. Doe \u00b7 Kofi Mensah \u00b7 Sung-min Park").authors == (
         "Jane Q. Doe",
