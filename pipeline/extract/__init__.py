@@ -258,6 +258,8 @@ def extract_file(
     links: list[tuple[int, str]] = []
     """For an HTML page: the arXiv ids its links point to, with their HTML lines."""
     problem: str | None = None
+    note: str | None = None
+    """How the page's bytes were read, where not as UTF-8."""
     if kind is not None:
         try:
             rows = structured.read_rows(data, kind)
@@ -276,7 +278,7 @@ def extract_file(
         parsed = PageParse("oversized", [])
     else:
         decoded = decode_page(data)
-        text, problem = decoded.text, decoded.problem
+        text, problem, note = decoded.text, decoded.problem, decoded.note
         is_html = text is not None and _is_html(text)
         html_table = html_text.table_rows(text) if is_html and text is not None else None
         if html_table is not None:
@@ -385,6 +387,16 @@ def extract_file(
     result.source["header_text"] = "\n".join(header_parts) or None
     result.source["entry_count"] = len(result.entries)
     result.source["quarantined_count"] = len(result.quarantine)
+    if note is not None:
+        result.issues.append(
+            {
+                "table_name": "sources",
+                "key": source_id,
+                "check": "encoding",
+                "severity": "warning",
+                "message": f"{rel}: {note}",
+            }
+        )
     declared = header.declared_paper_count
     if declared is not None and declared != len(result.entries):
         result.issues.append(

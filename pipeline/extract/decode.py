@@ -1,9 +1,11 @@
 """Turn a file's bytes into page text, or say precisely why it is not text.
 
-Pages must be UTF-8 (an XML file may declare another encoding). Invalid bytes
-are kept (as surrogate escapes) so the parser still sees the page's layout; the
-chunks that contain them are then quarantined with the byte value and line, and
-the rest of the page goes on.
+Pages are UTF-8 (an XML file may declare another encoding). A page none of whose
+bytes past ASCII forms a UTF-8 character was saved in a legacy 8-bit encoding, and is
+read as Windows-1252 (as browsers read such pages), with a note saying so. Invalid
+bytes in a UTF-8 page are kept (as surrogate escapes) so the parser still sees the
+page's layout; the chunks that contain them are then quarantined with the byte value
+and line, and the rest of the page goes on.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Decoded:
     """The page text; None when the whole file cannot be read as a page."""
     problem: str | None = None
     """Why the whole file was refused (binary, UTF-16, empty)."""
+    note: str | None = None
+    """How the page was read, where not as UTF-8."""
 
 
 def decode_page(data: bytes) -> Decoded:
@@ -37,10 +41,33 @@ def decode_page(data: bytes) -> Decoded:
         return Decoded(None, f"binary file: NUL byte at byte offset {nul}")
     if head and len(_CONTROL.findall(head)) > 0.05 * len(head):
         return Decoded(None, "binary file: more than 5% control bytes")
-    text = data.decode(_encoding(data), errors="surrogateescape").removeprefix("\ufeff")
+    encoding, note = _encoding(data), None
+    if encoding == "utf-8" and _legacy(data):
+        encoding, note = (
+            "cp1252",
+            "not UTF-8: read as Windows-1252 (no byte of it forms a UTF-8 character)",
+        )
+    text = data.decode(encoding, errors="surrogateescape").removeprefix("\ufeff")
     if not text.strip():
         return Decoded(None, "empty file" if not data else "file holds only white space")
-    return Decoded(text)
+    return Decoded(text, note=note)
+
+
+_UTF8_CHARACTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _legacy(data: bytes) -> bool:
+    """Bytes past ASCII, none forming a UTF-8 character, and all of them Windows-1252
+    characters: a page saved in a legacy encoding, not a UTF-8 page with a few bad bytes."""
+    if data.isascii() or _UTF8_CHARACTER.search(data):
+        return False
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _encoding(data: bytes) -> str:

@@ -102,6 +102,24 @@ def test_invalid_utf8_quarantines_only_the_entries_it_touches(tmp_path: Path):
         assert q["line_start"] >= 1
 
 
+def test_a_page_in_a_legacy_encoding_is_read_as_windows_1252_and_said_so(tmp_path: Path):
+    text = "Publications\n\n- J. Müller, K. Okafor. Café robots. ICRA 2021.\n"
+    text += "- K. Okafor, J. Müller. Naïve planners’ regret. IROS 2020.\n"
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode("cp1252"))
+    result = extract(path)
+    first, second = result.entries
+    assert (first["authors"], first["title"]) == (["J. Müller", "K. Okafor"], "Café robots")
+    assert second["title"] == "Naïve planners’ regret"  # 0x92, a closing quote
+    (issue,) = result.issues
+    assert issue["check"] == "encoding" and "legacy.txt: not UTF-8" in issue["message"]
+    path.write_bytes(text.encode("utf-8"))
+    assert not extract(path).issues  # UTF-8: nothing to say
+    path.write_bytes(text.encode("cp1252").replace(b"\xe9", b"\x81"))  # no cp1252 byte
+    broken = extract(path)
+    assert not broken.issues and not broken.entries  # read as UTF-8, and refused
+
+
 def test_text_in_no_known_shape(tmp_path: Path):
     path = tmp_path / "notes.txt"
     path.write_text("Meeting notes\n\nWe talked about the weather.\nNothing else.\n")

@@ -184,9 +184,9 @@ def test_a_declared_encoding_is_honoured_and_a_bad_byte_is_placed(tmp_path: Path
     mislabelled = head + "<entry><title>Café</title><author>A B</author></entry>".encode()
     (entry,) = extract(_write_bytes(tmp_path / "utf8", mislabelled + b"</feed>\n")).entries
     assert entry["title"] == "Café"  # UTF-8 bytes under a Latin-1 label: read as UTF-8
-    broken = b"<feed><entry><title>Ok</title><author>A B</author></entry>\n<entry><title>\xe9"
-    result = extract(_write_bytes(tmp_path / "broken", broken + b"</title></entry></feed>\n"))
-    assert [e["title"] for e in result.entries] == ["Ok"]
+    broken = "<feed><entry><title>Ök</title><author>A B</author></entry>\n<entry><title>".encode()
+    result = extract(_write_bytes(tmp_path / "broken", broken + b"\xe9</title></entry></feed>\n"))
+    assert [e["title"] for e in result.entries] == ["Ök"]  # UTF-8, with one bad byte
     (quarantined,) = result.quarantine
     assert "unreadable XML at line 2, column 15: not well-formed" in quarantined["reason"]
 
