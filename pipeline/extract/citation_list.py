@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.extract.fields import (
@@ -109,6 +110,8 @@ _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)")
 11", "ICML, 2022, pp")."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no)\.?$")
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
+_HEADING = re.compile(r"^(#{1,6})\s+\S")
+"""A Markdown heading, with its level."""
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
 
@@ -145,6 +148,7 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     items, record blocks, title-byline groups, paragraphs that read as citations,
     single lines that do (each item then needs its authors), or any paragraphs."""
     ways = (
+        _heading_sections,
         _list_items,
         _record_blocks,
         _byline_groups,
@@ -157,6 +161,43 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
         if len(items) >= 2 or (way is _paragraphs and items):
             return head, items
     return lines, []
+
+
+def _heading_sections(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """A Markdown page with a heading a paper ("## Title", then its byline, date and
+    abstract below): sections from each heading of the level that repeats most to the
+    next, when most (of the first 40) hold one paper each (a "## 2023" heading over a
+    list of citations holds several, and the list is read as one)."""
+    levels = Counter(len(m.group(1)) for ln in lines if (m := _HEADING.match(ln.text)))
+    if not levels:
+        return lines, []
+    level = levels.most_common(1)[0][0]
+    starts = [
+        i
+        for i, ln in enumerate(lines)
+        if (m := _HEADING.match(ln.text)) and len(m.group(1)) == level
+    ]
+    head, items = _cut(lines, starts, stop_at_blank=False)
+    items = [Item(_trimmed(item.lines), block=True) for item in items]
+    sample = items[:40]
+    if sum(_titled(b) and _cites(b) and _one_byline(b) for b in sample) < 0.6 * len(sample):
+        return lines, []
+    return head, items
+
+
+def _titled(section: Item) -> bool:
+    """A section whose heading reads as a paper's title: three words at least, and no
+    date ("## 2023") or kind of list ("## Journal articles")."""
+    heading = _unheaded(section.lines[0].text)
+    return len(heading.split()) >= 3 and not _DATE.search(heading) and not _byline(heading)
+
+
+def _trimmed(lines: list[Line]) -> list[Line]:
+    """Lines without the blank lines that close them."""
+    end = len(lines)
+    while end > 1 and not lines[end - 1].text:
+        end -= 1
+    return lines[:end]
 
 
 def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
@@ -314,6 +355,11 @@ def _from_latex(text: str) -> str:
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
 
 
+def _unheaded(text: str) -> str:
+    """A line without the hashes of a Markdown heading."""
+    return text.lstrip("#").lstrip() if text.startswith("#") and _HEADING.match(text) else text
+
+
 def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
@@ -347,7 +393,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
-    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", _from_latex(t))) for t in cited]
+    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", _from_latex(_unheaded(t)))) for t in cited]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None
@@ -355,8 +401,8 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     for line in raw:
         if m := _EMPHASIS.search(line):
             title = title or next(g for g in m.groups() if g)
-        if m := _ITALIC.search(line):
-            venue = venue or m.group("i")
+        if (m := _ITALIC.search(line)) and not _byline(m.group("i"), lone=True):
+            venue = venue or m.group("i")  # italic authors are no venue
         plain = _EMPHASIS.sub(lambda x: f". {next(g for g in x.groups() if g)}. ", line)
         plain = _ITALIC.sub(r"\g<i>", plain)
         if not item.wrapped and _byline(plain, lone=True):

@@ -31,6 +31,7 @@ _OWNER_HEADING = re.compile(
 )
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
 A. Smith", "Publications \u2014 Dr. Priya Raman"."""
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 PAPER_COUNT_LABELS = frozenset(
     {"papers", "paper", "publications", "works", "articles", "research_items"}
 )
@@ -47,7 +48,7 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
     pages do not)."""
     header = PageHeader()
     for line in lines:
-        text = line.text
+        text = _MARKDOWN_HEADING.sub("", line.text)
         if not text:
             continue
         picture = _PICTURE.match(text)

@@ -79,6 +79,45 @@ def test_markdown_publication_list(tmp_path: Path):
     assert contact["line_start"] == 9 and "not a citation" in contact["reason"]
 
 
+HEADED = """# Ada Lovelace
+
+Research scientist.
+
+## Measuring Progress on Scalable Oversight
+
+*Ada Lovelace, Jeeyoon Hyun, Ethan Perez* · Nov 4, 2022
+
+Developing safe and useful general-purpose AI systems will require us to make progress on scalable oversight.
+
+[arXiv](https://arxiv.org/abs/2211.03540)
+
+## Harmlessness from AI Feedback
+
+*Yuntao Bai, Ada Lovelace et al.* · Dec 15, 2022
+"""  # noqa: E501
+
+
+def test_a_heading_a_paper_with_its_byline_and_abstract_under_it(tmp_path: Path):
+    result = _read(tmp_path, HEADED)
+    assert result.source["owner_name"] == "Ada Lovelace"  # a heading, its hashes dropped
+    first, second = result.entries
+    assert first["title"] == "Measuring Progress on Scalable Oversight"
+    assert first["authors"] == ["Ada Lovelace", "Jeeyoon Hyun", "Ethan Perez"]
+    assert first["published_raw"] == "Nov 4, 2022" and first["arxiv_id"] == "2211.03540"
+    assert first["abstract"].startswith("Developing safe") and first["venue"] != first["authors"]
+    assert (first["line_start"], first["line_end"]) == (5, 11)  # blank lines after it are not
+    assert second["authors"] == ["Yuntao Bai", "Ada Lovelace"] and second["authors_truncated"]
+    assert second["venue"] is None  # italic authors are no venue
+
+
+def test_a_year_heading_over_one_citation_is_no_paper_heading(tmp_path: Path):
+    text = "# Papers\n\n## 2023\n\n- A. Smith, B. Jones. Sparse attention. ICML 2023.\n"
+    text += "\n## 2022\n\n- B. Jones, A. Smith. Dense retrieval. ACL 2022.\n"
+    first, second = _read(tmp_path, text).entries
+    assert (first["title"], first["line_start"]) == ("Sparse attention", 5)
+    assert second["title"] == "Dense retrieval"
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"
