@@ -37,7 +37,7 @@ from pipeline.extract import (
     tagged_records,
     xml_records,
 )
-from pipeline.extract.decode import bad_bytes, decode_page, printable
+from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable
 from pipeline.extract.fields import ARXIV_TAG
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
 from pipeline.sources_config import FILE_NAME as SOURCES_TOML
@@ -250,6 +250,9 @@ def extract_file(
         except OSError as exc:
             data, read_error = b"", f"cannot read the file: {exc.strerror or exc}"
     info = info or SourceInfo()
+    stored = data
+    if read_error is None:
+        data, read_error = gunzip(data)
     kind = structured.sniff(data) if read_error is None else None
     text: str | None = None
     html_lines: list[int] | None = None
@@ -312,8 +315,8 @@ def extract_file(
             "site": info.site,
             "url": info.url,
             "scraped_at": info.scraped_at,
-            "size_bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "size_bytes": len(stored),
+            "sha256": hashlib.sha256(stored).hexdigest(),
             "page_stats": json.dumps(header.stats, sort_keys=True) if header.stats else None,
         }
     )

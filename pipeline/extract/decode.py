@@ -11,7 +11,9 @@ and line, and the rest of the page goes on.
 from __future__ import annotations
 
 import codecs
+import gzip
 import re
+import zlib
 from dataclasses import dataclass
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
@@ -29,6 +31,32 @@ class Decoded:
     """Why the whole file was refused (binary, UTF-16, empty)."""
     note: str | None = None
     """How the page was read, where not as UTF-8."""
+
+
+GZIP_LIMIT = 1_000_000_000
+"""Bytes a gzip file may expand to (a bomb expands a thousandfold)."""
+
+
+def gunzip(data: bytes) -> tuple[bytes, str | None]:
+    """A gzip file's content (a page or an export saved compressed), or its own bytes
+    and why they cannot be read; any other file as it is."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data, None
+    unzip = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = unzip.decompress(data, GZIP_LIMIT)
+        if unzip.unconsumed_tail:
+            return data, f"gzip file expands past {GZIP_LIMIT:,} bytes"
+        if not unzip.eof:
+            return data, "gzip file cut short: its compressed stream does not end"
+    except zlib.error as exc:
+        return data, f"unreadable gzip file: {exc}"
+    if unzip.unused_data.startswith(b"\x1f\x8b"):  # members concatenated (`cat a.gz b.gz`)
+        try:
+            return gzip.decompress(data), None
+        except (OSError, EOFError) as exc:
+            return data, f"unreadable gzip file: {exc}"
+    return out, None
 
 
 def decode_page(data: bytes) -> Decoded:

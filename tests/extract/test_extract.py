@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import shutil
 from pathlib import Path
 
 import pytest
 
-from pipeline.extract import MAX_PAGE_BYTES, PAGE_FORMATS, extract_file, parse_page, xml_records
+from pipeline.extract import (
+    MAX_PAGE_BYTES,
+    PAGE_FORMATS,
+    decode,
+    extract_file,
+    parse_page,
+    xml_records,
+)
 from pipeline.extract.lines import is_decoration, split_lines
 from pipeline.extract.model import PageParse
 from pipeline.extract.xml_records import markup_only
@@ -118,6 +126,29 @@ def test_a_page_in_a_legacy_encoding_is_read_as_windows_1252_and_said_so(tmp_pat
     path.write_bytes(text.encode("cp1252").replace(b"\xe9", b"\x81"))  # no cp1252 byte
     broken = extract(path)
     assert not broken.issues and not broken.entries  # read as UTF-8, and refused
+
+
+def test_a_gzip_file_is_read_as_what_it_holds_and_a_broken_one_is_quarantined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    record = "Title: Sparse attention for retrieval\nAuthors: Maria Gonzalez, Peter Novak\n\n"
+    path = tmp_path / "page.txt.gz"
+    packed = gzip.compress(record.encode()) * 2  # two members, as `cat a.gz b.gz` joins them
+    path.write_bytes(packed)
+    result = extract(path)
+    assert result.source["format"] == "tagged_records" and len(result.entries) == 2
+    assert result.entries[1]["line_start"] == 4  # lines of the text it holds
+    assert result.source["size_bytes"] == len(packed)
+    path.write_bytes(packed[:30])
+    (q,) = extract(path).quarantine
+    assert q["reason"] == "gzip file cut short: its compressed stream does not end"
+    path.write_bytes(b"\x1f\x8b" + b"not gzip at all")
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("unreadable gzip file")
+    monkeypatch.setattr(decode, "GZIP_LIMIT", 40)  # a bomb, in small
+    path.write_bytes(packed)
+    (q,) = extract(path).quarantine
+    assert q["reason"] == "gzip file expands past 40 bytes"
 
 
 def test_text_in_no_known_shape(tmp_path: Path):
