@@ -78,6 +78,8 @@ def decode_page(data: bytes) -> Decoded:
     text = data.decode(encoding, errors="surrogateescape").removeprefix("\ufeff")
     if not text.strip():
         return Decoded(None, "empty file" if not data else "file holds only white space")
+    if "\r" in text and "\n" not in text:  # classic Mac OS line ends: the shapes read "\n"
+        text = text.replace("\r", "\n")
     return Decoded(text, note=note)
 
 

@@ -151,6 +151,17 @@ def test_a_gzip_file_is_read_as_what_it_holds_and_a_broken_one_is_quarantined(
     assert q["reason"] == "gzip file expands past 40 bytes"
 
 
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_a_page_with_other_line_ends_reads_the_same(tmp_path: Path, ending: str):
+    for page in sorted(RAW.glob("*.txt")):
+        path = tmp_path / page.name
+        path.write_bytes(page.read_bytes().replace(b"\n", ending.encode()))
+        ours, theirs = extract(page), extract(path)
+        assert [e["title"] for e in theirs.entries] == [e["title"] for e in ours.entries]
+        assert [e["abstract"] for e in theirs.entries] == [e["abstract"] for e in ours.entries]
+        assert [e["line_start"] for e in theirs.entries] == [e["line_start"] for e in ours.entries]
+
+
 def test_text_in_no_known_shape(tmp_path: Path):
     path = tmp_path / "notes.txt"
     path.write_text("Meeting notes\n\nWe talked about the weather.\nNothing else.\n")
