@@ -265,8 +265,10 @@ def extract_file(
     """How the page's bytes were read, where not as UTF-8."""
     if kind is not None:
         try:
-            rows = structured.read_rows(data, kind)
+            table = structured.read_table(data, kind)
+            rows = table.rows
             parsed = structured.parse_rows(rows, kind)
+            parsed.header.owner_name = table.owner
         except Exception as exc:  # a broken export must not stop the run
             problem = f"unreadable {kind} table: {type(exc).__name__}: {exc}"
             parsed = PageParse(f"table_{kind}", [])

@@ -19,13 +19,21 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from pipeline.extract.fields import MONTHS, arxiv_id_in, clean_markup, display_name, parse_byline
+from pipeline.extract.fields import (
+    MONTHS,
+    arxiv_id_in,
+    clean_markup,
+    display_name,
+    looks_like_name,
+    parse_byline,
+)
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 ALIASES: dict[str, str] = {
@@ -78,6 +86,10 @@ ALIASES: dict[str, str] = {
     "primary_category": "category",
     "comments": "comments",
     "comment": "comments",
+    "owner": "owner",
+    "owner_name": "owner",
+    "profile_owner": "owner",
+    "profile_name": "owner",
 }
 MONTH_NAMES = [m.capitalize() for m in MONTHS]
 IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
@@ -165,10 +177,16 @@ def sniff(data: bytes) -> str | None:
 
 
 def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]:
+    return _json_table(data, limit).rows
+
+
+def _json_table(data: bytes, limit: int | None = None) -> Table:
     text = data.decode("utf-8", errors="strict").lstrip("\ufeff").strip()
+    owner = None
     try:
         loaded = _titled_works(json.loads(text))
         records = loaded if isinstance(loaded, list) else _listed(loaded)
+        owner = _document_owner(loaded)
     except json.JSONDecodeError:
         records = []
         for line in text.splitlines()[: limit or None]:
@@ -176,8 +194,47 @@ def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]
                 try:
                     records.append(json.loads(line))
                 except json.JSONDecodeError:
-                    return []
-    return [r for r in records if isinstance(r, dict)][: limit or None]
+                    return Table([])
+    return Table([r for r in records if isinstance(r, dict)][: limit or None], owner)
+
+
+@dataclass
+class Table:
+    """A structured file's rows, and the owner it names beside them."""
+
+    rows: list[dict[str, Any]]
+    owner: str | None = None
+
+
+OWNER_KEYS = ("owner", "owner_name", "profile", "person", "researcher", "author", "user", "name")
+"""Keys under which a document gives the person whose works it lists (a profile's
+export: `{"profile": {"name": ...}, "papers": [...]}`, ORCID's `person`)."""
+
+
+def _document_owner(document: Any) -> str | None:
+    """The name of the person a document of records describes beside them: a name
+    under an owner key at its top, or the name of an object there. A document that is
+    a record itself, or a list, names nobody."""
+    if not isinstance(document, dict) or _is_record(document):
+        return None
+    fields = {str(k).lower().replace("-", "_"): v for k, v in document.items()}
+    for key in OWNER_KEYS:
+        name = _person_name(fields.get(key))
+        if name and len(name.split()) >= 2 and looks_like_name(name):
+            return name
+    return None
+
+
+def _person_name(value: Any, depth: int = 3) -> str | None:
+    """A person's name: a string, or an object's `name` (itself a string or given and
+    family parts, perhaps wrapped: ORCID's `{"given-names": {"value": ...}}`)."""
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, dict) or _is_record(value) or not depth:
+        return None
+    if "name" in value:
+        return _person_name(value["name"], depth - 1)
+    return author_name({k: _text(v) for k, v in value.items() if not isinstance(v, list)})
 
 
 CREATIVE_WORKS = frozenset(
@@ -315,19 +372,33 @@ def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
     )
 
 
-def read_rows(data: bytes, kind: str) -> list[dict[str, Any]]:
-    """All rows of a structured file as dicts keyed by the file's own headers."""
-    if kind == "parquet":
-        return pq.read_table(pa.BufferReader(data)).to_pylist()
-    if kind == "xlsx":
-        return _sheet_rows(data)
+def read_table(data: bytes, kind: str) -> Table:
+    """All rows of a structured file as dicts keyed by the file's own headers, and the
+    owner the file names: in an owner column, one name in every row, or beside the
+    records of a JSON document."""
     if kind == "json":
-        return _json_records(data)
-    if kind == "yaml":
-        return _yaml_records(data)
-    text = data.decode("utf-8").lstrip("\ufeff")
-    dialect = _csv_dialect(text)
-    return list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
+        table = _json_table(data)
+    elif kind == "yaml":
+        table = Table(_yaml_records(data))
+    elif kind == "parquet":
+        table = Table(pq.read_table(pa.BufferReader(data)).to_pylist())
+    elif kind == "xlsx":
+        table = Table(_sheet_rows(data))
+    else:
+        text = data.decode("utf-8").lstrip("\ufeff")
+        dialect = _csv_dialect(text)
+        table = Table(list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)))
+    table.owner = table.owner or _column_owner(table.rows)
+    return table
+
+
+def _column_owner(rows: list[dict[str, Any]]) -> str | None:
+    """The one name every filled cell of an owner column holds (a file mixing owners,
+    a catalogue's dump, names none)."""
+    columns = [c for c in (rows[0] if rows else {}) if canonical_column(c) == "owner"]
+    names = {_text(row.get(c)) for row in rows for c in columns} - {None}
+    name = names.pop() if len(names) == 1 else None
+    return name if name and looks_like_name(name) else None
 
 
 def _blank(value: Any) -> bool:

@@ -387,3 +387,44 @@ def test_yaml_with_aliases_is_never_expanded(tmp_path: Path):
     path.write_bytes(data)
     result = extract(path)  # read as text, which it is not either: nothing published
     assert result.source["format"] != "table_yaml" and not result.entries
+
+
+def test_the_owner_a_table_names(tmp_path: Path):
+    rows = [
+        {"Profile Owner": "Anna Chen", "Title": f"Paper {i}", "Authors": "A. B"} for i in (1, 2)
+    ]
+    path = tmp_path / "export.csv"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    assert extract(path).source["owner_name"] == "Anna Chen"
+    assert extract(path).source["owner_origin"] == "header"
+    rows[1]["Profile Owner"] = "Tom Brown"  # a dump of several profiles names none
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    assert extract(path).source["owner_name"] is None
+
+
+@pytest.mark.parametrize(
+    "beside, owner",
+    [
+        ({"profile": {"name": "Anna Chen", "paper_count": 2}}, "Anna Chen"),
+        ({"authorId": "1", "name": "Tom Brown"}, "Tom Brown"),  # Semantic Scholar's author
+        (
+            {
+                "person": {
+                    "name": {
+                        "given-names": {"value": "Josiah"},
+                        "family-name": {"value": "Carberry"},
+                    }
+                }
+            },
+            "Josiah Carberry",  # ORCID's record
+        ),
+        ({"name": "Search results"}, None),  # no person's name
+        ({"meta": {"name": "Anna Chen"}}, None),  # not under an owner key
+    ],
+)
+def test_the_owner_a_json_document_names_beside_its_records(tmp_path: Path, beside, owner):
+    papers = [{"title": "Paper one", "authors": ["Anna Chen"]}, {"title": "Paper two"}]
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({**beside, "papers": papers}))
+    result = extract(path)
+    assert len(result.entries) == 2 and result.source["owner_name"] == owner
