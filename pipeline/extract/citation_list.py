@@ -59,11 +59,14 @@ ABSTRACT_CHARS = 200
 """A line this long under a citation's first line is its abstract."""
 
 _MARKER = re.compile(
-    r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?)(?:\s+|$)"
+    r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
+    r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\})(?:\s+|$)"
 )
 """A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
-or a LaTeX CV's "\\item"."""
+a LaTeX CV's "\\item", or a LaTeX bibliography's "\\bibitem{key}"."""
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
+_LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
+"""Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
 _LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
@@ -352,7 +355,15 @@ def _from_latex(text: str) -> str:
         return text
     text = _LATEX_BOLD.sub(r"**\g<t>**", text)
     text = _LATEX_ITALIC.sub(r"*\g<t>*", text)
+    text = _LATEX_GROUP_STYLE.sub(_styled, text)
+    text = text.replace("\\newblock", "")
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
+
+
+def _styled(group: re.Match[str]) -> str:
+    """An old-style font group as Markdown: "{\\bf ...}" bold, the others italics."""
+    mark = "**" if group["s"] == "bf" else "*"
+    return f"{mark}{group['t']}{mark}"
 
 
 def _unheaded(text: str) -> str:
@@ -381,8 +392,10 @@ def _site_links(text: str) -> bool:
 
 
 def _prose(item: Item, text: str) -> bool:
+    """A sentence under a citation set a part a line (a record block, a title over its
+    byline): its abstract, however short. A wrapped citation's lines are all citation."""
     return (
-        item.block
+        not item.wrapped
         and len(text.split()) >= PROSE_WORDS
         and text.rstrip().endswith(".")
         and _byline(text) is None
@@ -393,7 +406,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
-    raw = [_LINK.sub(r"\g<text>", _MARKER.sub("", _from_latex(_unheaded(t)))) for t in cited]
+    raw = [_LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", _unheaded(t)))) for t in cited]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None

@@ -90,6 +90,23 @@ def parse_date(raw: str | None) -> PartialDate | None:
     year = re.fullmatch(r"(\d{4})", s)
     if year:
         return _checked(int(year.group(1)), None, None)
+    return _numeric(s)
+
+
+def _numeric(s: str) -> PartialDate | None:
+    """A date in numbers: "15.12.2022" (European, the day first), or slashed, where
+    the order is known only when a day past 12 shows it ("25/12/2022", "12/25/2022")
+    or both are one ("05/05/2022"); otherwise the year alone is sure ("03/04/2021")."""
+    if dotted := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
+        d, m, y = (int(g) for g in dotted.groups())
+        return _checked(y, m, d)
+    if slashed := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s):
+        a, b, y = (int(g) for g in slashed.groups())
+        if a > 12:
+            return _checked(y, b, a)
+        if b > 12 or a == b:
+            return _checked(y, a, b)
+        return _checked(y, None, None)
     return None
 
 

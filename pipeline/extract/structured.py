@@ -37,6 +37,8 @@ from pipeline.extract.fields import (
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 ALIASES: dict[str, str] = {
+    # Column names as exports write them, in English and in a few other languages
+    # (German, French, Spanish, Portuguese, Italian).
     "title": "title",
     "paper_title": "title",
     "paper": "title",
@@ -86,6 +88,12 @@ ALIASES: dict[str, str] = {
     "primary_category": "category",
     "comments": "comments",
     "comment": "comments",
+    **{word: "title" for word in ("titel", "titre", "título", "titulo", "titolo")},
+    **{word: "authors" for word in ("autoren", "autor", "auteurs", "auteur", "autores", "autori")},
+    **{word: "year" for word in ("jahr", "année", "annee", "año", "ano", "anno")},
+    **{word: "published" for word in ("datum", "fecha", "erscheinungsdatum")},
+    **{word: "venue" for word in ("zeitschrift", "revue", "revista", "rivista")},
+    **{word: "abstract" for word in ("zusammenfassung", "résumé", "resumen", "resumo")},
     "owner": "owner",
     "owner_name": "owner",
     "profile_owner": "owner",

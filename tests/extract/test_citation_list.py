@@ -118,6 +118,48 @@ def test_a_year_heading_over_one_citation_is_no_paper_heading(tmp_path: Path):
     assert second["title"] == "Dense retrieval"
 
 
+BBL = r"""\begin{thebibliography}{10}
+
+\bibitem{bai2022}
+Y.~Bai, S.~Kadavath, and A.~Chen.
+\newblock Constitutional {AI}: Harmlessness from {AI} feedback.
+\newblock {\em arXiv preprint arXiv:2212.08073}, 2022.
+
+\bibitem[Perez et~al.(2023)]{perez2023}
+E.~Perez and S.~Ringer.
+\newblock {\bf Discovering language model behaviors}.
+\newblock In {\em Findings of {ACL}}, 2023.
+
+\end{thebibliography}
+"""
+
+
+def test_a_latex_bibliography(tmp_path: Path):
+    result = _read(tmp_path, BBL)
+    first, second = result.entries
+    assert first["authors"] == ["Y. Bai", "S. Kadavath", "A. Chen"]
+    assert first["title"] == "Constitutional AI: Harmlessness from AI feedback"
+    assert (first["arxiv_id"], first["published_raw"]) == ("2212.08073", "2022")
+    assert (first["line_start"], first["line_end"]) == (3, 6)
+    assert (second["title"], second["venue"]) == (
+        "Discovering language model behaviors",
+        "Findings of ACL",
+    )
+    assert "\\end{thebibliography}" in result.source["header_text"]
+
+
+def test_a_short_abstract_under_a_title_and_its_byline_is_no_venue(tmp_path: Path):
+    text = "Ada Lovelace\n\n"
+    for n in (1, 2):
+        text += f"Sparse attention for long documents, part {n}\n\n"
+        text += "Ada Lovelace, Jeeyoon Hyun \u00b7 Dec 15, 2022\n\n"
+        text += "We study sparse attention and find that it scales to long documents well.\n\n"
+    first, second = _read(tmp_path, text).entries
+    assert second["title"].endswith("part 2") and second["abstract"] is not None
+    assert first["title"] == "Sparse attention for long documents, part 1"
+    assert first["abstract"].startswith("We study sparse attention") and first["venue"] is None
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"

@@ -140,6 +140,12 @@ def test_prose_and_titles_are_not_bylines(line):
         ("December 2022", PartialDate(2022, 12, None)),
         ("2021", PartialDate(2021, None, None)),
         ("Feb 30, 2022", None),
+        ("15.12.2022", PartialDate(2022, 12, 15)),  # European, day first
+        ("25/12/2022", PartialDate(2022, 12, 25)),  # slashed, only a day can be 25
+        ("12/25/2022", PartialDate(2022, 12, 25)),  # slashed, American
+        ("03/04/2021", PartialDate(2021, None, None)),  # either: the year alone is sure
+        ("05/05/2021", PartialDate(2021, 5, 5)),
+        ("31.02.2021", None),
         ("soon", None),
     ],
 )

@@ -428,3 +428,23 @@ def test_the_owner_a_json_document_names_beside_its_records(tmp_path: Path, besi
     path.write_text(json.dumps({**beside, "papers": papers}))
     result = extract(path)
     assert len(result.entries) == 2 and result.source["owner_name"] == owner
+
+
+def test_a_table_with_column_names_in_another_language(tmp_path: Path):
+    path = tmp_path / "publikationen.csv"
+    path.write_text(
+        "Titel;Autoren;Datum;Zeitschrift\n"
+        "Robuste Regelung;Kwame Mensah, Priya Raman;15.12.2022;at - Automatisierungstechnik\n"
+        "Verteilte Optimierung;Priya Raman;03.04.2021;Regelungstechnik\n",
+        encoding="utf-8",
+    )
+    first, second = extract(path).entries
+    assert (first["title"], first["authors"]) == (
+        "Robuste Regelung",
+        ["Kwame Mensah", "Priya Raman"],
+    )
+    assert (first["venue"], first["published_raw"]) == (
+        "at - Automatisierungstechnik",
+        "15.12.2022",
+    )
+    assert second["published_raw"] == "03.04.2021"
