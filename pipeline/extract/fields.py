@@ -90,13 +90,42 @@ def parse_date(raw: str | None) -> PartialDate | None:
     year = re.fullmatch(r"(\d{4})", s)
     if year:
         return _checked(int(year.group(1)), None, None)
-    return _numeric(s)
+    return _numeric(s) or _loose(s)
+
+
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
+_TIME = re.compile(r"[T\s]\d{1,2}:\d{2}.*$")
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_YEAR_IN = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+
+
+def _loose(s: str) -> PartialDate | None:
+    """A date in a form the patterns above do not take: ordinals ("December 15th,
+    2022"), a time or weekday around it ("Thu, 15 Dec 2022 10:00:00 GMT",
+    "2022-12-15T10:00:00Z"), dashes between words ("15-Dec-2022"); failing all, the one
+    year it names ("Winter 2022"), never a guessed one."""
+    plain = _WEEKDAY.sub("", _TIME.sub("", _ORDINAL.sub("", s))).strip()
+    plain = re.sub(r"(?<=[A-Za-z.])-|-(?=[A-Za-z])", " ", plain)
+    if plain != s and (parsed := parse_date(plain)):
+        return parsed
+    if re.fullmatch(r"[\d./-]+", s):
+        return None  # a date in numbers that is none ("31.02.2021"): its year is no surer
+    years = _YEAR_IN.findall(s)
+    return _checked(int(years[0]), None, None) if len(set(years)) == 1 else None
 
 
 def _numeric(s: str) -> PartialDate | None:
-    """A date in numbers: "15.12.2022" (European, the day first), or slashed, where
+    """A date in numbers: the year first ("2022/12/15", "2022-12", "2022.12"), the year
+    last after its month ("12/2022"), "15.12.2022" (European, the day first), or slashed, where
     the order is known only when a day past 12 shows it ("25/12/2022", "12/25/2022")
     or both are one ("05/05/2022"); otherwise the year alone is sure ("03/04/2021")."""
+    if ymd := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s):
+        y, m, d = (int(g) for g in ymd.groups())
+        return _checked(y, m, d)
+    if ym := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s):
+        return _checked(int(ym.group(1)), int(ym.group(2)), None)
+    if my := re.fullmatch(r"(\d{1,2})[/.](\d{4})", s):
+        return _checked(int(my.group(2)), int(my.group(1)), None)
     if dotted := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
         d, m, y = (int(g) for g in dotted.groups())
         return _checked(y, m, d)

@@ -146,6 +146,15 @@ def test_prose_and_titles_are_not_bylines(line):
         ("03/04/2021", PartialDate(2021, None, None)),  # either: the year alone is sure
         ("05/05/2021", PartialDate(2021, 5, 5)),
         ("31.02.2021", None),
+        ("2022/12/15", PartialDate(2022, 12, 15)),
+        ("2022-12", PartialDate(2022, 12, None)),
+        ("12/2022", PartialDate(2022, 12, None)),
+        ("December 15th, 2022", PartialDate(2022, 12, 15)),
+        ("15-Dec-2022", PartialDate(2022, 12, 15)),
+        ("Thu, 15 Dec 2022 10:00:00 GMT", PartialDate(2022, 12, 15)),
+        ("2022-12-15T10:00:00Z", PartialDate(2022, 12, 15)),
+        ("Winter 2022", PartialDate(2022, None, None)),  # the year it names, no more
+        ("2020-2021", None),  # two years: neither is sure
         ("soon", None),
     ],
 )
