@@ -485,13 +485,20 @@ def name_groups(clusters: list[list[str]], records: dict[str, Record]) -> list[l
     return [members for _, members in sorted(groups.items()) if len(members) > 1]
 
 
+COMMUNITY_BYLINE = 100
+"""Pieces on a paper past which it says nothing of a community: a collaboration's
+byline of a thousand names makes each a collaborator of every other (and costs the
+square of its length twice over: a paper of 3,000 names took 138 s)."""
+
+
 def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> Any:
     """Each piece's collaborators' collaborators, as a unit-length sparse row per piece.
 
     Entry (i, j) counts the ways from piece i to piece j through a coauthor (i and x
     on one paper, x and j on another), each weighed by j's inverse paper frequency
     (a lab's seniors are on many papers and say less each); i's own entry is left
-    out, since every piece reaches itself."""
+    out, since every piece reaches itself. Papers of more than `COMMUNITY_BYLINE` pieces
+    are left out."""
     from scipy.sparse import csr_matrix, diags
 
     paper_of: dict[str, int] = {}
@@ -504,6 +511,10 @@ def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> 
         (np.ones(len(rows)), (rows, cols)), shape=(len(paper_of), len(clusters))
     )  # papers x pieces
     on.data[:] = 1.0  # once a paper, however many of its names a piece holds
+    sizes = np.diff(on.indptr)  # pieces a paper
+    if (sizes > COMMUNITY_BYLINE).any():
+        on = (diags((sizes <= COMMUNITY_BYLINE).astype(float)) @ on).tocsr()
+        on.eliminate_zeros()
     held = np.asarray(on.sum(axis=0)).ravel()
     weight = np.log(max(len(paper_of), 1) / np.maximum(held, 1))
     together = (on.T @ on).tocsr()  # papers two pieces share

@@ -597,6 +597,26 @@ def test_community_vectors_weigh_a_busy_collaborator_less():
     assert 0 < vectors[number["A Ab"], number["Ann Ng"]] < vectors[number["A Ab"], number["Bo Bao"]]
 
 
+def test_a_collaborations_byline_is_no_community(monkeypatch: pytest.MonkeyPatch):
+    import pipeline.resolve_authors as resolve
+
+    # A and B meet only on a paper of four names; with bylines of three at most, its
+    # names are a collaboration's, and reach nobody through it
+    bylines = {"p1": ["A Ab", "X Xu"], "p2": ["X Xu", "B Bee", "C Cee", "D Dee"]}
+    records = {
+        f"{p}@{i}": _in_lab(f"{p}@{i}", p, name, set(names) - {name})
+        for p, names in bylines.items()
+        for i, name in enumerate(names)
+    }
+    clusters = _clusters_by_name(records, set())
+    number = {records[c[0]]["name_as_written"]: n for n, c in enumerate(clusters)}
+    a, b = number["A Ab"], number["B Bee"]
+    assert resolve.community_vectors(clusters, records).toarray()[a, b] > 0
+    monkeypatch.setattr(resolve, "COMMUNITY_BYLINE", 3)
+    vectors = resolve.community_vectors(clusters, records).toarray()
+    assert vectors[a, b] == 0 and vectors[a].sum() == 0  # A's one collaborator is on p2 alone
+
+
 def test_name_groups_hold_nicknames_and_slips_not_other_initials():
     from pipeline.resolve_authors import mention_records, name_groups
 
