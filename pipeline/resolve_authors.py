@@ -147,11 +147,18 @@ def _name_key(row: dict[str, Any]) -> str:
     return f"{row['surname_key']}|{row['given_initial']}" if row["surname_key"] else ""
 
 
+CROWDED_BYLINE = 100
+"""Names on a paper past which its byline says nothing of who works with whom: a
+collaboration's thousand names make each a collaborator of every other. Such a
+paper gives no coauthor blocks (`blocking_keys`) and no community (`community_vectors`),
+whose cost is the square of its length: a paper of 3,000 names took 138 s and 9M keys."""
+
+
 def blocking_keys(record: Record) -> list[str]:
     """Fixed blocks beside the learned ones: the whole folded name without spaces or
     hyphens, surname sound with the given initial, surname with each given name
     the written one may stand for (itself included, not for a bare initial), and
-    surname and initial with each coauthor.
+    surname and initial with each coauthor (on a byline not `CROWDED_BYLINE` long).
 
     The nickname blocks put "Bob Kumar" and "Robert Kumar" in one small block, and
     the coauthor blocks put a person's papers with one lab side by side: in a common
@@ -166,7 +173,9 @@ def blocking_keys(record: Record) -> list[str]:
     standing_for = record["given"][2:] if record["given"] and len(record["given"][0]) > 1 else ()
     if record["surname"]:
         keys.extend(f"nick:{record['surname']}:{name}" for name in standing_for)
-        keys.extend(f"with:{record['surname']}:{initial}:{c}" for c in record["coauthors"] or ())
+        coauthors = record["coauthors"] or ()
+        if len(coauthors) < CROWDED_BYLINE:
+            keys.extend(f"with:{record['surname']}:{initial}:{c}" for c in coauthors)
     return keys
 
 
@@ -485,19 +494,13 @@ def name_groups(clusters: list[list[str]], records: dict[str, Record]) -> list[l
     return [members for _, members in sorted(groups.items()) if len(members) > 1]
 
 
-COMMUNITY_BYLINE = 100
-"""Pieces on a paper past which it says nothing of a community: a collaboration's
-byline of a thousand names makes each a collaborator of every other (and costs the
-square of its length twice over: a paper of 3,000 names took 138 s)."""
-
-
 def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> Any:
     """Each piece's collaborators' collaborators, as a unit-length sparse row per piece.
 
     Entry (i, j) counts the ways from piece i to piece j through a coauthor (i and x
     on one paper, x and j on another), each weighed by j's inverse paper frequency
     (a lab's seniors are on many papers and say less each); i's own entry is left
-    out, since every piece reaches itself. Papers of more than `COMMUNITY_BYLINE` pieces
+    out, since every piece reaches itself. Papers of more than `CROWDED_BYLINE` pieces
     are left out."""
     from scipy.sparse import csr_matrix, diags
 
@@ -512,8 +515,8 @@ def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> 
     )  # papers x pieces
     on.data[:] = 1.0  # once a paper, however many of its names a piece holds
     sizes = np.diff(on.indptr)  # pieces a paper
-    if (sizes > COMMUNITY_BYLINE).any():
-        on = (diags((sizes <= COMMUNITY_BYLINE).astype(float)) @ on).tocsr()
+    if (sizes > CROWDED_BYLINE).any():
+        on = (diags((sizes <= CROWDED_BYLINE).astype(float)) @ on).tocsr()
         on.eliminate_zeros()
     held = np.asarray(on.sum(axis=0)).ravel()
     weight = np.log(max(len(paper_of), 1) / np.maximum(held, 1))

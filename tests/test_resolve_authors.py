@@ -379,6 +379,8 @@ def test_a_persons_papers_with_one_collaborator_share_a_block():
     assert with_keys("wang", {"ito k", "ng a"}) & with_keys("wang", {"ito k"})
     assert not with_keys("wang", {"ito k"}) & with_keys("wang", {"ng a"})
     assert not with_keys("wang", {"ito k"}) & with_keys("zhang", {"ito k"})
+    crowd = {f"name{n} x" for n in range(200)}  # a collaboration's byline: no keys
+    assert with_keys("wang", {"ito k"} | crowd) == set()
 
 
 # ---- the collaborator cut against the plain Python it replaced ------------------------
@@ -612,7 +614,7 @@ def test_a_collaborations_byline_is_no_community(monkeypatch: pytest.MonkeyPatch
     number = {records[c[0]]["name_as_written"]: n for n, c in enumerate(clusters)}
     a, b = number["A Ab"], number["B Bee"]
     assert resolve.community_vectors(clusters, records).toarray()[a, b] > 0
-    monkeypatch.setattr(resolve, "COMMUNITY_BYLINE", 3)
+    monkeypatch.setattr(resolve, "CROWDED_BYLINE", 3)
     vectors = resolve.community_vectors(clusters, records).toarray()
     assert vectors[a, b] == 0 and vectors[a].sum() == 0  # A's one collaborator is on p2 alone
 
