@@ -247,7 +247,12 @@ def _headed(blocks: list[Item]) -> list[Item]:
     k = 0
     while k < len(blocks):
         block, after = blocks[k], blocks[k + 1] if k + 1 < len(blocks) else None
-        if len(block.lines) == 1 and after is not None and len(after.lines) > 1:
+        if (
+            len(block.lines) == 1
+            and after is not None
+            and len(after.lines) > 1
+            and not _YEAR_LINE.match(_unheaded(block.text))
+        ):
             both = Item(block.lines + after.lines, block=True)
             if not _cites(block) and _cites(both):
                 joined.append(both)
@@ -469,24 +474,29 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
     if title is not None:
         entry.title = clean_markup(title).strip(" .,") or None
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
-        venue = venue or (_abbreviated(after) if after else None)
+        venue = venue or (_abbreviated(after, cited) if after else None)
     if venue:
         date = entry.published_raw
         venue = _PAGES_TAIL.sub("", venue.replace(date, "") if date else venue)
         venue = re.sub(r"^In\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
-        entry.venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue)) or None
+        venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue))
+        if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
+            venue += ")"
+        entry.venue = venue or None
     return entry
 
 
-def _abbreviated(parts: list[str]) -> str:
+def _abbreviated(parts: list[str], text: str) -> str:
     """The first part, with the parts after it that its abbreviations were cut from
     ("Proc", "ICML"; "IEEE Trans", "Pattern Anal", "Mach", "Intell"): parts are cut at
-    periods, and a venue abbreviates."""
+    periods, and a venue abbreviates. Only parts a period parts in `text` are joined:
+    a venue's line ending in a short word ("Smart Grid") and the line below are two."""
     venue = parts[0]
     for part in parts[1:]:
-        if not _ABBREVIATION.search(venue):
+        joined = f"{venue}. {part}"
+        if not _ABBREVIATION.search(venue) or joined not in text:
             break
-        venue = f"{venue}. {part}"
+        venue = joined
     return venue
 
 
@@ -532,12 +542,19 @@ def parse(text: str) -> PageParse:
     cursor = head[-1].end if head else 0
     heading = list(head)
     authors_first = _authors_first(items)
+    year = _group_year(text[:cursor], None)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
         if start > cursor:
             chunks.append(_between(text, cursor, start))
+            year = _group_year(text[cursor:start], year)
+        if _YEAR_LINE.match(_unheaded(item.text)):  # a year heading a group, as a paragraph
+            chunks.append(Chunk("header", start, end))
+            year, cursor = _unheaded(item.text), end
+            continue
         entry = entry_of(item, authors_first=authors_first)
         if is_citation(entry) and (entry.authors or not (item.single or item.block)):
+            entry.published_raw = entry.published_raw or year  # the group's, not its own
             chunks.append(Chunk("entry", start, end, entry=entry))
         elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
             chunks.append(Chunk("header", start, end))
@@ -548,6 +565,17 @@ def parse(text: str) -> PageParse:
     if cursor < len(text):
         chunks.append(_between(text, cursor, len(text)))
     return PageParse(NAME, chunks, header=parse_header(heading, headings=True))
+
+
+def _group_year(text: str, year: str | None) -> str | None:
+    """The year heading the items under `text` (the header, or text between items):
+    its last line, when that is a year ("2023", "### 2023", as DBLP, the ACL Anthology
+    and Markdown lists group papers); `year` still when `text` is blank; else none."""
+    last = next((t.strip() for t in reversed(text.splitlines()) if t.strip()), None)
+    if last is None:
+        return year
+    last = _unheaded(last)
+    return last if _YEAR_LINE.match(last) else None
 
 
 def _not_cited(item: Item) -> str:

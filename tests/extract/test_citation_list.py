@@ -160,6 +160,60 @@ def test_a_short_abstract_under_a_title_and_its_byline_is_no_venue(tmp_path: Pat
     assert first["abstract"].startswith("We study sparse attention") and first["venue"] is None
 
 
+ANTHOLOGY = """Anna Chen
+
+2023
+
+pdf bib abs
+Discovering Language Model Behaviors with Model-Written Evaluations
+Ethan Perez | Sam Ringer | Anna Chen
+Findings of the Association for Computational Linguistics
+
+pdf bib abs
+Measuring Progress on Scalable Oversight for Large Language Models
+Samuel R. Bowman | Jeeyoon Hyun | Anna Chen
+Proceedings of the 61st Annual Meeting of the ACL
+
+2022
+
+pdf bib
+Few-shot Learning with Retrieval Augmented Language Models
+Anna Chen | Tom Brown
+Proceedings of EMNLP 2021 Workshops
+"""
+
+
+def test_year_paragraphs_date_the_papers_under_them_that_carry_no_date(tmp_path: Path):
+    result = _read(tmp_path, ANTHOLOGY)
+    first, second, third = result.entries
+    assert first["authors"] == ["Ethan Perez", "Sam Ringer", "Anna Chen"]
+    assert first["title"] == "Discovering Language Model Behaviors with Model-Written Evaluations"
+    assert (first["published_raw"], second["published_raw"]) == ("2023", "2023")
+    assert third["published_raw"] == "2021"  # its own date before its group's
+    assert third["line_start"] == 17  # the year is no part of it
+    assert "2022" in result.source["header_text"] and not result.quarantine
+
+
+def test_a_year_subheading_between_list_items_dates_those_under_it(tmp_path: Path):
+    text = "# Papers\n\n### 2023\n- A. Smith, B. Jones. Sparse attention. ICML.\n"
+    text += "- A. Smith. Dense retrieval. ACL.\n\n### Preprints\n"
+    text += "- B. Jones, A. Smith. Long context. arXiv.\n"
+    first, second, third = _read(tmp_path, text).entries
+    assert (first["published_raw"], second["published_raw"]) == ("2023", "2023")
+    assert third["published_raw"] is None  # under a heading that names no year
+
+
+def test_a_venue_ending_in_a_short_word_is_not_joined_to_the_next_line(tmp_path: Path):
+    text = "Anna Chen\n\n"
+    text += "Robust Power Flow Under Uncertainty\nAnna Chen; Tom Brown\nIEEE Trans. Smart Grid\n"
+    text += "Year: 2022 | Journal Article\n\n"
+    text += "Distributed Control of Microgrids\nTom Brown; Anna Chen\n"
+    text += "2021 IEEE Conference on Decision and Control (CDC)\nYear: 2021 | Conference Paper\n"
+    first, second = _read(tmp_path, text).entries
+    assert first["venue"] == "IEEE Trans. Smart Grid"
+    assert second["venue"] == "IEEE Conference on Decision and Control (CDC)"
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"
