@@ -115,6 +115,9 @@ _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no)\.?$")
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _HEADING = re.compile(r"^(#{1,6})\s+\S")
 """A Markdown heading, with its level."""
+_BUTTONS = re.compile(r"^(?:(?:pdf|bib|bibtex|abs|html|code|video|slides|poster|cite)(?:\s+|$))+")
+"""A site's buttons before a title, rendered on its line ("pdf bib abs Title", the ACL
+Anthology): lower case, as no title opens."""
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
 
@@ -411,7 +414,10 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     """An item's text cut into parts (its lines unless wrapped, then its sentences), with the
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
-    raw = [_LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", _unheaded(t)))) for t in cited]
+    raw = [
+        _BUTTONS.sub("", _LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", _unheaded(t)))))
+        for t in cited
+    ]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None
