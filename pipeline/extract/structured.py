@@ -94,6 +94,21 @@ ALIASES: dict[str, str] = {
     **{word: "published" for word in ("datum", "fecha", "erscheinungsdatum")},
     **{word: "venue" for word in ("zeitschrift", "revue", "revista", "rivista")},
     **{word: "abstract" for word in ("zusammenfassung", "résumé", "resumen", "resumo")},
+    # reference managers' and indexes' exports: Zotero, Scopus, Web of Science's tags
+    "publication_year": "year",
+    "publication_title": "venue",
+    "abstract_note": "abstract",
+    "source_title": "venue",
+    "author_full_names": "authors",
+    "ti": "title",
+    "af": "authors",
+    "au": "authors",
+    "py": "year",
+    "pd": "published",
+    "so": "venue",
+    "ab": "abstract",
+    "di": "link",
+    "ut": "id",
     "owner": "owner",
     "owner_name": "owner",
     "profile_owner": "owner",
@@ -113,10 +128,21 @@ def canonical_column(column: str) -> str | None:
     )
 
 
+PREFERRED_COLUMNS = frozenset({"af", "author_full_names"})
+"""Columns that give their field before the others that give it: full names (Web of
+Science's `AF`, Scopus's "Author full names") before the short ones (`AU`, "Authors")."""
+
+
 def known_columns(columns: list[str]) -> dict[str, str]:
     """Each known column's field; several columns may give one field (`issued`,
-    `published-print`), the first filled one in column order counts."""
-    return {col: canon for col in columns if (canon := canonical_column(col))}
+    `published-print`), the first filled one in column order counts, the preferred
+    ones (`PREFERRED_COLUMNS`) first."""
+    ranked = sorted(columns, key=lambda c: _snake(c) not in PREFERRED_COLUMNS)
+    return {col: canon for col in ranked if (canon := canonical_column(col))}
+
+
+def _snake(column: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(column).strip().lower())
 
 
 def is_table_header(cells: list[str]) -> bool:
@@ -484,6 +510,9 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
         return (names[:-1] if truncated else names), truncated
     s = str(value).strip()
+    inverted = _inverted_names(s)
+    if inverted is not None:
+        return inverted
     byline = parse_byline(s)
     if byline is not None:
         return list(byline.authors), byline.truncated
@@ -496,6 +525,23 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     else:
         parts = s.split(",")
     return [p.strip() for p in parts if p.strip()], truncated
+
+
+_NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")
+_RECORD_ID = re.compile(r"\s*\(\d+\)$")
+"""An index's id after a name: Scopus's "Bai, Yuntao (57190000000)"."""
+
+
+def _inverted_names(s: str) -> tuple[list[str], bool] | None:
+    """Names written surname first, parted by semicolons or "and" ("Bai, Yuntao;
+    Kadavath, S", Web of Science, Scopus, BibTeX's "Bai, Y. and Kadavath, S."), turned
+    round; None when any part is not one "Surname, Given"."""
+    parts = [p for p in _NAME_LIST.split(s) if p]
+    truncated = bool(parts) and parts[-1].strip(" .").lower() in {"et al", "others"}
+    parts = parts[:-1] if truncated else parts
+    if len(parts) < 2 or not all(p.count(",") == 1 for p in parts):
+        return None
+    return [n for n in (author_name(_RECORD_ID.sub("", p)) for p in parts) if n], truncated
 
 
 def date_text(value: Any) -> str | None:

@@ -448,3 +448,46 @@ def test_a_table_with_column_names_in_another_language(tmp_path: Path):
         "15.12.2022",
     )
     assert second["published_raw"] == "03.04.2021"
+
+
+ZOTERO = (
+    '"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI",'
+    '"Abstract Note","Date Added"\n'
+    '"AB12","journalArticle","2022","Bai, Yuntao; Kadavath, Saurav; Chen, Anna",'
+    '"Constitutional AI","arXiv","10.48550/arXiv.2212.08073","We train a harmless assistant.",'
+    '"2023-01-05 10:00:00"\n'
+)
+SCOPUS = (
+    "Authors,Author full names,Title,Year,Source title,Abstract\n"
+    'Bai Y.; Chen A.,"Bai, Yuntao (57190000000); Chen, Anna (57200000001)",'
+    "Constitutional AI,2022,arXiv,We train a harmless assistant.\n"
+)
+WOS = (
+    "PT\tAU\tAF\tTI\tSO\tPY\tAB\tUT\n"
+    "J\tBai, Y; Chen, A\tBai, Yuntao; Chen, Anna\tConstitutional AI\tARXIV\t2022\t"
+    "We train a harmless assistant.\tWOS:000123\n"
+)
+
+
+@pytest.mark.parametrize("text", [ZOTERO, SCOPUS, WOS], ids=["zotero", "scopus", "wos"])
+def test_reference_managers_and_indexes_exports(tmp_path: Path, text: str):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    (entry,) = extract(path).entries
+    assert entry["title"] == "Constitutional AI" and entry["published_raw"] == "2022"
+    assert entry["authors"][0] == "Yuntao Bai"  # full names, turned round, ids dropped
+    assert entry["abstract"] == "We train a harmless assistant."
+    assert entry["venue"].lower() == "arxiv"
+
+
+def test_names_written_surname_first_in_a_string_are_turned_round():
+    from pipeline.extract.structured import split_authors
+
+    assert split_authors("Bai, Yuntao and Kadavath, S.; et al.") == (
+        ["Yuntao Bai", "S. Kadavath"],
+        True,
+    )
+    assert split_authors("Bai, Yuntao; Saurav Kadavath") == (
+        ["Bai, Yuntao", "Saurav Kadavath"],  # not every part: read as written
+        False,
+    )
