@@ -24,8 +24,6 @@ from pipeline.extract.model import Chunk, PageParse
 
 NAME = "pipe_table"
 
-_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
-"""The line under a table's header: "|---|:---:|", at least two columns."""
 _CELL_SEP = re.compile(r"(?<!\\)\|")
 _LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?P<text>\S(?:.*?\S)?)\1")
@@ -63,7 +61,7 @@ def _tables(lines: list[Line]) -> list[tuple[int, int]]:
         header = lines[i - 1].text
         if (
             "|" in header
-            and _RULE.match(lines[i].text)
+            and structured.MARKDOWN_RULE.match(lines[i].text)
             and structured.is_table_header([_plain(c)[0] for c in _cells(header)])
         ):
             end = i + 1

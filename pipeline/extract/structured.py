@@ -150,11 +150,19 @@ def is_table_header(cells: list[str]) -> bool:
     return bool(set(known_columns(cells).values()) & IDENTITY_COLUMNS)
 
 
+MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
+"""The line under a Markdown table's header: "|---|:---:|", at least two columns."""
+
+
 def _csv_dialect(text: str) -> csv.Dialect | None:
     """The delimiter of a table whose header names bibliographic columns and whose rows
     are cut by it too: a page that merely opens with a table's header line ("Title\tCited
-    by\tYear" copied from a profile) is text."""
-    first = text.splitlines()[0] if text.strip() else ""
+    by\tYear" copied from a profile) is text, and so is a Markdown table (its header
+    ruled off, "|---|---|": `pipe_table` reads it)."""
+    head = text.splitlines()[:2] if text.strip() else [""]
+    first = head[0]
+    if len(head) > 1 and MARKDOWN_RULE.match(head[1].strip()):
+        return None
     for delimiter in (",", "\t", ";", "|"):
         if delimiter in first:
             header = next(csv.reader([first], delimiter=delimiter))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.extract import pipe_table
 from tests.helpers import extract
 
@@ -73,3 +75,11 @@ def test_a_table_that_names_no_bibliographic_column_is_no_publication_table():
 def test_a_list_with_a_small_table_beside_it_is_read_as_a_list():
     listed = "\n".join(f"- A. Smith, B. Jones. Paper {i}. NeurIPS 2020." for i in range(4))
     assert pipe_table.detect(f"| Title | Year |\n|---|---|\n| Paper | 2020 |\n\n{listed}\n") == 0.0
+
+
+@pytest.mark.parametrize("outer", ["|", ""], ids=["piped", "bare"])
+def test_a_table_on_the_first_line_is_markdown_not_a_csv(tmp_path: Path, outer: str):
+    rows = ["Title | Authors | Year", "--- | --- | ---", "Sparse attention | Anna Chen | 2022"]
+    text = "\n".join(f"{outer} {row} {outer}".strip() for row in rows) + "\n"
+    (entry,) = _read(tmp_path, text).entries  # the rule line is no row
+    assert (entry["title"], entry["authors"]) == ("Sparse attention", ["Anna Chen"])
