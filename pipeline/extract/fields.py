@@ -298,6 +298,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     one-word "name" is too easily a word from a title.
     """
     s = text.strip()
+    if _DECORATED.search(s):
+        s = _undecorated(s)
     head = re.split(r"[,;\u00b7]|\s+and\s+", s, maxsplit=1)[0]
     if not looks_like_name(_ETAL.sub("", head).strip()):
         return None  # cheap rejection of titles and prose before splitting it all
@@ -326,6 +328,33 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     if lone and not 2 <= len(names[0].split()) <= 4:
         return None  # a lone one-word or long "name" is more likely a title
     return Byline(tuple(names), truncated, tuple(affiliations))
+
+
+_BEFORE_NEXT = r"(?=\s*(?:[,;\u00b7]|$|\band\b))"
+"""Where a name ends: before the separator to the next, or at the end."""
+_MARKS = re.compile(
+    rf"(?<=[^\W\d_.])(?:[*\u2020\u2021\u00a7\u00b6]+|\d{{1,2}}(?:,\d{{1,2}})*{_BEFORE_NEXT})"
+)
+"""Marks after a name: equal contribution ("Anna Chen*", "Tom Brown\u2020") or an
+affiliation's number, as a paper's byline copies ("Anna Chen1", "Lina Park1,2")."""
+_HONORIFIC = re.compile(r"(^|[,;]\s*|\band\s+)(?:Dr|Prof|Professor)\.?\s+(?=[A-Z])")
+_ASIDE = re.compile(rf"\s*\([^()]*\){_BEFORE_NEXT}")
+"""A name's aside in brackets: an affiliation ("Anna Chen (Anthropic)"), the name in
+its own script ("Hiroshi Tanaka (\u7530\u4e2d \u5b8f)")."""
+_SUFFIX_APART = re.compile(rf",\s*(Jr\.?|Sr\.?|II|III|IV){_BEFORE_NEXT}")
+_DECORATED = re.compile(
+    r"[*\u2020\u2021\u00a7\u00b6(]|[^\W\d_]\d|\b(?:Dr|Prof|Professor)\b|,\s*(?:Jr|Sr|II|III|IV)\b"
+)
+"""Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
+
+
+def _undecorated(byline: str) -> str:
+    """A byline without what decorates its names: marks, honorifics ("Dr. Anna Chen"),
+    asides in brackets, and a suffix set apart by a comma ("Sebastian Thrun, Jr.")."""
+    byline = _MARKS.sub("", byline)
+    byline = _HONORIFIC.sub(r"\1", byline)
+    byline = _ASIDE.sub("", byline)
+    return _SUFFIX_APART.sub(r" \1", byline)
 
 
 _GIVEN = re.compile(r"^[^\W\d_][^\W\d_'\-]+(?:\s[A-Z]\.)*$")

@@ -85,6 +85,30 @@ def test_a_first_author_written_surname_first_is_put_in_order(line, authors):
     assert byline is not None and byline.authors == authors
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Anna Chen*, Tom Brown*, Lina Park\u2020",  # equal contribution, a note
+        "Anna Chen1, Tom Brown2, Lina Park1,2",  # affiliations' numbers
+        "Dr. Anna Chen, Prof. Tom Brown and Lina Park",
+        "Anna Chen (Anthropic), Tom Brown (\u7530\u4e2d), Lina Park",  # asides
+    ],
+)
+def test_what_decorates_names_on_a_byline_is_no_part_of_them(line):
+    byline = parse_byline(line)
+    assert byline is not None and byline.authors == ("Anna Chen", "Tom Brown", "Lina Park")
+
+
+def test_a_suffix_set_apart_by_a_comma_stays_with_its_name():
+    byline = parse_byline("Anna Chen, Sebastian Thrun, Jr., Lina Park")
+    assert byline is not None and byline.authors == (
+        "Anna Chen",
+        "Sebastian Thrun Jr.",
+        "Lina Park",
+    )
+    assert parse_byline("Attention (Is All You Need), Part 2") is None
+
+
 def test_names_parted_by_dots_are_a_byline_and_a_dot_before_affiliations_is_not():
     assert parse_byline("Jane Q. Doe \u00b7 Kofi Mensah \u00b7 Sung-min Park").authors == (
         "Jane Q. Doe",
