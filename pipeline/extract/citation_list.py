@@ -169,6 +169,23 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     return lines, []
 
 
+def _fielded(item: Item) -> bool:
+    """A list item set a field a line (a homepage's "- **Title**", then its authors,
+    then "*Venue*"), not one citation wrapped: a line after the first is a whole
+    byline, neither continued from the line above nor into the line below."""
+    texts = [_MARKER.sub("", _from_latex(ln.text)) for ln in item.lines]
+    return any(
+        not texts[i - 1].endswith(_CONTINUED)
+        and not texts[i].endswith(_CONTINUED)
+        and _byline(texts[i], lone=True) is not None
+        for i in range(1, len(texts))
+    )
+
+
+_CONTINUED = (",", ";", " and", "&")
+"""How a line ends when its byline goes on in the next."""
+
+
 def _heading_sections(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """A Markdown page with a heading a paper ("## Title", then its byline, date and
     abstract below): sections from each heading of the level that repeats most to the
@@ -211,6 +228,7 @@ def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     "[j12]"), a year closing an item is the next group's heading, not the item's date."""
     starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
     head, items = _cut(lines, starts, stop_at_blank=True)
+    items = [replace(item, wrapped=False) if _fielded(item) else item for item in items]
     if head and _YEAR_LINE.match(head[-1].text):
         items = [
             replace(item, lines=item.lines[:-1])

@@ -214,6 +214,43 @@ def test_a_venue_ending_in_a_short_word_is_not_joined_to_the_next_line(tmp_path:
     assert second["venue"] == "IEEE Conference on Decision and Control (CDC)"
 
 
+HOMEPAGE = """# Lena Fischer
+
+## Publications
+
+(* denotes equal contribution)
+
+- **Sparse Gaussian Processes for Robotics**
+  Lena Fischer*, Tomas Berg*, Ida Holm
+  *CoRL 2023* [[paper]](https://arxiv.org/abs/2309.01234) [[code]](https://github.com/x/y)
+
+- **Active Learning for Grasping**
+  Tomas Berg, Lena Fischer
+  *ICRA 2023*
+
+- Tactile sensing at scale. Ida Holm, Lena Fischer, Tomas Berg,
+  Kofi Mensah.
+  In ICRA 2022.
+
+- Grasping in clutter.
+  Ida Holm, Lena Fischer,
+  Tomas Berg. IROS 2021.
+"""
+
+
+def test_a_list_item_set_a_field_a_line(tmp_path: Path):
+    result = _read(tmp_path, HOMEPAGE)
+    assert result.source["owner_name"] == "Lena Fischer"
+    first, second, third, fourth = result.entries
+    assert first["title"] == "Sparse Gaussian Processes for Robotics"
+    assert first["authors"] == ["Lena Fischer", "Tomas Berg", "Ida Holm"]  # marks dropped
+    assert (first["venue"], first["published_raw"]) == ("CoRL", "2023")
+    assert first["arxiv_id"] == "2309.01234" and first["line_start"] == 7
+    assert second["authors"] == ["Tomas Berg", "Lena Fischer"]
+    assert third["authors"] == ["Ida Holm", "Lena Fischer", "Tomas Berg", "Kofi Mensah"]  # wrapped
+    assert fourth["authors"] == ["Ida Holm", "Lena Fischer", "Tomas Berg"]
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"
