@@ -118,6 +118,12 @@ _HEADING = re.compile(r"^(#{1,6})\s+\S")
 _BUTTONS = re.compile(r"^(?:(?:pdf|bib|bibtex|abs|html|code|video|slides|poster|cite)(?:\s+|$))+")
 """A site's buttons before a title, rendered on its line ("pdf bib abs Title", the ACL
 Anthology): lower case, as no title opens."""
+_LINK_BUTTON = re.compile(
+    r"\s*\[(?:paper|code|pdf|slides|video|poster|project|website|bib|bibtex|arxiv|abs|html"
+    r"|blog|talk|data|doi|url|link)\]",
+    re.IGNORECASE,
+)
+"""A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
 _YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
 
@@ -436,6 +442,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         _BUTTONS.sub("", _LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", _unheaded(t)))))
         for t in cited
     ]
+    raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None

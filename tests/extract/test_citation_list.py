@@ -251,6 +251,15 @@ def test_a_list_item_set_a_field_a_line(tmp_path: Path):
     assert fourth["authors"] == ["Ida Holm", "Lena Fischer", "Tomas Berg"]
 
 
+def test_links_set_as_buttons_are_no_part_of_the_venue(tmp_path: Path):
+    text = "Lena Fischer\n\nPublications\n\n"
+    text += "Sparse Gaussian Processes for Robotics\nLena Fischer, Tomas Berg\n"
+    text += "CoRL 2023 [paper] [Code]\n"
+    text += "Active Learning for Grasping\nTomas Berg, Lena Fischer\nICRA 2023 [PDF]\n"
+    first, second = _read(tmp_path, text).entries
+    assert (first["venue"], second["venue"]) == ("CoRL", "ICRA")
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"
