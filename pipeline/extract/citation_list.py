@@ -59,10 +59,11 @@ ABSTRACT_CHARS = 200
 """A line this long under a citation's first line is its abstract."""
 
 _MARKER = re.compile(
-    r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
+    r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-zA-Z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
     r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\})(?:\s+|$)"
 )
-"""A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
+"""A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own
+(a CV's "[J2]", "[C14]"),
 a LaTeX CV's "\\item", or a LaTeX bibliography's "\\bibitem{key}"."""
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")

@@ -260,6 +260,20 @@ def test_links_set_as_buttons_are_no_part_of_the_venue(tmp_path: Path):
     assert (first["venue"], second["venue"]) == ("CoRL", "ICRA")
 
 
+def test_a_cvs_numbered_kinds_of_papers(tmp_path: Path):
+    text = "LENA FISCHER\nCurriculum Vitae\n\nJournal Articles\n"
+    text += (
+        '[J2] L. Fischer and T. Berg, "Sparse processes for robots," IEEE Trans. Robot., 2023.\n'
+    )
+    text += "\nConference Papers\n"
+    text += '[C1] I. Holm and L. Fischer, "Grasping in clutter," in Proc. IROS, 2021.\n'
+    result = _read(tmp_path, text)
+    first, second = result.entries
+    assert (first["title"], first["venue"]) == ("Sparse processes for robots", "IEEE Trans. Robot")
+    assert second["authors"] == ["I. Holm", "L. Fischer"] and second["venue"] == "Proc. IROS"
+    assert "Conference Papers" in result.source["header_text"]
+
+
 def test_numbered_references(tmp_path: Path):
     first, second = _read(tmp_path, NUMBERED).entries
     assert first["title"] == "Language models are few-shot learners"
