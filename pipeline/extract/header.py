@@ -79,5 +79,11 @@ def _owner_in(text: str) -> str | None:
     titled = _NAME_THEN_TITLE.match(text)
     for name in (text, titled.group("name") if titled else ""):
         if len(name.split()) >= 2 and looks_like_name(name):
-            return name
+            return _cased(name) if name.isupper() else name
     return None
+
+
+def _cased(name: str) -> str:
+    """A name set in capitals, as a CV's heading sets it, in the case bylines write
+    it: "LENA FISCHER" is "Lena Fischer", "O'BRIEN" "O'Brien", "EL-SHOWK" "El-Showk"."""
+    return re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), name)

@@ -272,6 +272,7 @@ def test_a_cvs_numbered_kinds_of_papers(tmp_path: Path):
     assert (first["title"], first["venue"]) == ("Sparse processes for robots", "IEEE Trans. Robot")
     assert second["authors"] == ["I. Holm", "L. Fischer"] and second["venue"] == "Proc. IROS"
     assert "Conference Papers" in result.source["header_text"]
+    assert result.source["owner_name"] == "Lena Fischer"  # as bylines write it
 
 
 def test_numbered_references(tmp_path: Path):
