@@ -32,6 +32,9 @@ _OWNER_HEADING = re.compile(
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
 A. Smith", "Publications \u2014 Dr. Priya Raman"."""
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_POSSESSIVE = re.compile(
+    r"^(?P<name>[^'\u2019]+?)['\u2019]s\s+(?:articles|papers|publications|works)\b", re.IGNORECASE
+)
 PAPER_COUNT_LABELS = frozenset(
     {"papers", "paper", "publications", "works", "articles", "research_items"}
 )
@@ -75,8 +78,9 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
 
 
 def _owner_in(text: str) -> str | None:
-    """The name a header line is, or opens before a dash or bar; None if it names nobody."""
-    titled = _NAME_THEN_TITLE.match(text)
+    """The name a header line is, or opens before a dash or bar, or owns ("Anna Chen's
+    articles on arXiv"); None if it names nobody."""
+    titled = _NAME_THEN_TITLE.match(text) or _POSSESSIVE.match(text)
     for name in (text, titled.group("name") if titled else ""):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name

@@ -276,3 +276,30 @@ def test_works_under_headings_with_an_author_a_list_item(tmp_path: Path):
     assert first["authors_truncated"] is True and first["published_raw"] == "28 May 2020"
     assert second["authors"] == ["Jared Kaplan", "Sam McCandlish"]
     assert second["authors_truncated"] is False
+
+
+ARXIV_AUTHOR = """<html><body><h1>Anna Chen's articles on arXiv</h1><dl>
+<dt>[1] <span><a href="/abs/2212.08073">arXiv:2212.08073</a> [<a>pdf</a>, <a>other</a>]</span></dt>
+<dd><div class="list-title"><span>Title:</span> Constitutional AI</div>
+<div class="list-authors"><span>Authors:</span> <a>Yuntao Bai</a>, <a>Anna Chen</a></div>
+<div><span>Subjects:</span> Computation and Language (cs.CL)</div></dd>
+<dt>[2] <span><a href="/abs/2211.03540">arXiv:2211.03540</a> [<a>pdf</a>]</span></dt>
+<dd><div class="list-title"><span>Title:</span> Measuring Progress on Scalable Oversight</div>
+<div class="list-authors"><span>Authors:</span> <a>Samuel R. Bowman</a>, <a>Anna Chen</a></div></dd>
+</dl></body></html>
+"""
+
+
+def test_an_arxiv_authors_page_names_its_owner(tmp_path: Path):
+    path = tmp_path / "articles.html"
+    path.write_text(ARXIV_AUTHOR, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "html_tagged_records"
+    assert result.source["owner_name"] == "Anna Chen"  # whose articles the heading says
+    first, second = result.entries
+    assert (first["title"], first["arxiv_id"], first["category"]) == (
+        "Constitutional AI",
+        "2212.08073",
+        "cs.CL",
+    )
+    assert second["authors"] == ["Samuel R. Bowman", "Anna Chen"]
