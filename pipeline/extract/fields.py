@@ -168,9 +168,17 @@ PARTICLES = frozenset(
 )
 """Lower-case words that belong to the surname that follows them."""
 SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
-_ETAL = re.compile(r"(?:,?\s*(?:et\s*al\.?|and\s+others|\u2026|\.\.\.))\s*$", re.IGNORECASE)
-_ELIDED = re.compile(r",?\s*\+\s?\d+\s+(?:more\s+)?authors?\b,?\s*", re.IGNORECASE)
-"""Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic Scholar)."""
+_ETAL = re.compile(
+    r"(?:,?\s*(?:et\s*al\.?|and\s+(?:\d+\s+)?others?|\(?\+\s?\d+\s+(?:more|others?)\)?"
+    r"|\u2026|\.\.\.))\s*$",
+    re.IGNORECASE,
+)
+"""A byline's cut end: "et al.", "and others", "and 5 others", "+3 more", "(+12 more)", "..."."""
+_ELIDED = re.compile(
+    r",?\s*(?:\+\s?\d+\s+(?:more\s+)?authors?\b|\u2026|\.\.\.(?!\.))\s*,?\s*", re.IGNORECASE
+)
+"""Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic
+Scholar), "A, B, ..., Z"."""
 
 
 def is_elision(text: str) -> bool:
@@ -300,7 +308,9 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     s = text.strip()
     if _DECORATED.search(s):
         s = _undecorated(s)
-    head = re.split(r"[,;\u00b7]|\s+and\s+", s, maxsplit=1)[0]
+    if _INITIALS_AFTER.search(s):
+        s = _vancouver(s)
+    head = re.split(r"[,;\u00b7]|\s+(?:and|&)\s+", s, maxsplit=1)[0]
     if not looks_like_name(_ETAL.sub("", head).strip()):
         return None  # cheap rejection of titles and prose before splitting it all
     affiliations: list[str] = []
@@ -338,7 +348,7 @@ _MARKS = re.compile(
 """Marks after a name: equal contribution ("Anna Chen*", "Tom Brown\u2020") or an
 affiliation's number, as a paper's byline copies ("Anna Chen1", "Lina Park1,2")."""
 _HONORIFIC = re.compile(r"(^|[,;]\s*|\band\s+)(?:Dr|Prof|Professor)\.?\s+(?=[A-Z])")
-_ASIDE = re.compile(rf"\s*\([^()]*\){_BEFORE_NEXT}")
+_ASIDE = re.compile(rf"\s*\((?!\+)[^()]*\){_BEFORE_NEXT}")
 """A name's aside in brackets: an affiliation ("Anna Chen (Anthropic)"), the name in
 its own script ("Hiroshi Tanaka (\u7530\u4e2d \u5b8f)")."""
 _SUFFIX_APART = re.compile(rf",\s*(Jr\.?|Sr\.?|II|III|IV){_BEFORE_NEXT}")
@@ -346,6 +356,28 @@ _DECORATED = re.compile(
     r"[*\u2020\u2021\u00a7\u00b6(]|[^\W\d_]\d|\b(?:Dr|Prof|Professor)\b|,\s*(?:Jr|Sr|II|III|IV)\b"
 )
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
+
+
+_INITIALS_AFTER = re.compile(r"\s[A-Z]{1,3}(?:[,;]|$)")
+_VANCOUVER = re.compile(
+    r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)\s(?P<initials>[A-Z]{1,3})$"
+)
+
+
+def _vancouver(byline: str) -> str:
+    """A byline of names written surname first with bare initials, as PubMed and
+    Vancouver-style references write them ("Bai Y, Kadavath SR, et al."), with each
+    turned round ("Y. Bai, S. R. Kadavath, et al."); any other byline as it is."""
+    cut = _ETAL.search(byline)
+    names = byline[: cut.start()] if cut else byline
+    parts = [p.strip() for p in re.split(r"[,;]", names)]
+    found = [_VANCOUVER.match(p) for p in parts]
+    if len(parts) < 2 or not all(found):
+        return byline
+    if not any(len(m["initials"]) == 1 for m in found if m):
+        return byline  # "Wei WU, Li MA": surnames in capitals, not initials
+    turned = [" ".join(f"{c}." for c in m["initials"]) + " " + m["surname"] for m in found if m]
+    return ", ".join(turned) + (byline[cut.start() :] if cut else "")
 
 
 def _undecorated(byline: str) -> str:

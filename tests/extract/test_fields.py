@@ -99,6 +99,24 @@ def test_what_decorates_names_on_a_byline_is_no_part_of_them(line):
     assert byline is not None and byline.authors == ("Anna Chen", "Tom Brown", "Lina Park")
 
 
+@pytest.mark.parametrize(
+    "line, authors, truncated",
+    [
+        ("Anna Smith, Bo Jones and 5 others", ("Anna Smith", "Bo Jones"), True),
+        ("Anna Smith, Bo Jones, +3 more", ("Anna Smith", "Bo Jones"), True),
+        ("Anna Smith, Bo Jones (+12 more)", ("Anna Smith", "Bo Jones"), True),
+        ("Anna Smith, Bo Jones, ..., Tom Brown", ("Anna Smith", "Bo Jones", "Tom Brown"), True),
+        ("Anna Smith & Bo Jones", ("Anna Smith", "Bo Jones"), False),
+        ("Bai Y, Kadavath SR, et al.", ("Y. Bai", "S. R. Kadavath"), True),  # PubMed's order
+        ("Wei WU, Li MA", ("Wei WU", "Li MA"), False),  # surnames in capitals, no initials
+        ("Tom Brown II, Anna Smith", ("Tom Brown II", "Anna Smith"), False),
+    ],
+)
+def test_how_bylines_cut_part_and_order_their_names(line, authors, truncated):
+    byline = parse_byline(line)
+    assert byline is not None and (byline.authors, byline.truncated) == (authors, truncated)
+
+
 def test_a_suffix_set_apart_by_a_comma_stays_with_its_name():
     byline = parse_byline("Anna Chen, Sebastian Thrun, Jr., Lina Park")
     assert byline is not None and byline.authors == (
