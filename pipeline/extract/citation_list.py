@@ -6,8 +6,11 @@ any site's layout: `- **Title**. A. Smith, B. Jones. *NeurIPS*, 2023.`,
 scholar profile's table, as text) a title line, an author line and a venue line.
 Items are found in that order of preference (the first way that finds two):
 
-- list items: lines opening with `-`, `*`, `1.`, `[1]` or DBLP's `[j2]`, with
-  the lines that continue them;
+- Markdown sections, a paper a heading (`## Title`, its byline and abstract under
+  it), when most sections hold one paper;
+- list items: lines opening with `-`, `*`, `1.`, `[1]`, DBLP's `[j2]` or LaTeX's
+  `\\item` and `\\bibitem{key}`, with the lines that continue them (one citation
+  wrapped, or a field a line where a line after the first is a whole byline);
 - record blocks: paragraphs that hold a paper's fields a line each (a profile
   site's works as text: title, venue, date, "Contributors: ..."), when most
   from the first such block on do; each then needs its authors;
@@ -24,9 +27,10 @@ page's citations open with their authors), the title is the emphasised or
 quoted part, else the first other part that is not a kind of work ("Article"),
 and the venue the next part that is no labelled field ("DOI: ..."); the date is
 the one labelled "Published" or the like, else the last "Month Year" or year in
-the item, and a long line under the citation (in a block, a sentence of prose)
-is its abstract. It is a fallback shape, tried only when no page shape
-recognises the text.
+the item (else the year heading its group: "2023" above DBLP's or the ACL
+Anthology's papers), and a long line under the citation (where parts are set a
+line each, a sentence of prose) is its abstract. It is a fallback shape, tried
+only when no page shape recognises the text.
 """
 
 from __future__ import annotations
@@ -62,9 +66,8 @@ _MARKER = re.compile(
     r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-zA-Z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
     r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\})(?:\s+|$)"
 )
-"""A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own
-(a CV's "[J2]", "[C14]"),
-a LaTeX CV's "\\item", or a LaTeX bibliography's "\\bibitem{key}"."""
+"""A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
+a CV's "[J2]", a LaTeX CV's "\\item", or a LaTeX bibliography's "\\bibitem{key}"."""
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
