@@ -613,8 +613,10 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     abstract = _abstract(values.get("abstract"))
     entry.abstract = clean_markup(abstract) if abstract else None
     arxiv = _text(values.get("arxiv_id"))
-    entry.arxiv_id = (arxiv_id_in(arxiv, bare=True) if arxiv else None) or _linked_arxiv_id(
-        values.get("link")
+    entry.arxiv_id = (
+        (arxiv_id_in(arxiv, bare=True) if arxiv else None)
+        or _linked_arxiv_id(values.get("link"))
+        or (arxiv_id_in(entry.venue) if entry.venue else None)  # "arXiv preprint arXiv:ID"
     )
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))

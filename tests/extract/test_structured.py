@@ -491,3 +491,17 @@ def test_names_written_surname_first_in_a_string_are_turned_round():
         ["Bai, Yuntao", "Saurav Kadavath"],  # not every part: read as written
         False,
     )
+
+
+def test_a_scholar_export_gives_the_arxiv_id_its_venue_names(tmp_path: Path):
+    path = tmp_path / "citations.csv"
+    path.write_text(
+        "Authors,Title,Publication,Volume,Number,Pages,Year,Publisher\n"
+        '"Y Bai, A Chen...",Constitutional AI,arXiv preprint arXiv:2212.08073,,,,2022,\n'
+        '"SR Bowman, A Chen",Scalable oversight,NeurIPS 2022,,,,2022,\n',
+        encoding="utf-8",
+    )
+    first, second = extract(path).entries
+    assert (first["arxiv_id"], first["authors_truncated"]) == ("2212.08073", True)
+    assert first["venue"] == "arXiv preprint arXiv:2212.08073"
+    assert second["arxiv_id"] is None  # "2022" in a venue is no id
