@@ -21,6 +21,16 @@ def extract(path: Path, rel: str | None = None) -> FileResult:
     return extract_file(path, rel or path.name, None)
 
 
+def extract_page(folder: Path, text: str, fmt: str, name: str = "page.txt") -> FileResult:
+    """Write `text` as a page named `name` in `folder`, extract it, and check it was
+    read as `fmt`."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == fmt
+    return result
+
+
 def sample(prefix: str) -> Path:
     """A sample page in data/raw by the start of its name."""
     (path,) = sorted(RAW.glob(f"{prefix}*.txt"))

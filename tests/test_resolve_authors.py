@@ -582,17 +582,22 @@ def test_community_vectors_reach_collaborators_collaborators_not_oneself():
     assert all(math.isclose(x, 1.0) or x == 0 for x in lengths)
 
 
+def _on_bylines(bylines: dict[str, list[str]]) -> dict[str, dict]:
+    """A mention record for each name on each paper's byline, its coauthors the others."""
+    return {
+        f"{p}@{i}": _in_lab(f"{p}@{i}", p, name, set(names) - {name})
+        for p, names in bylines.items()
+        for i, name in enumerate(names)
+    }
+
+
 def test_community_vectors_weigh_a_busy_collaborator_less():
     from pipeline.resolve_authors import community_vectors
 
     # A reaches Ng (on four papers) and Bo (on one) the same way, through X
     bylines = {"p1": ["A Ab", "X Xu"], "p2": ["X Xu", "Ann Ng"], "p3": ["X Xu", "Bo Bao"]}
     bylines |= {f"q{n}": ["Ann Ng", f"Z{n} Zed"] for n in range(3)}
-    records = {
-        f"{p}@{i}": _in_lab(f"{p}@{i}", p, name, set(names) - {name})
-        for p, names in bylines.items()
-        for i, name in enumerate(names)
-    }
+    records = _on_bylines(bylines)
     clusters = _clusters_by_name(records, set())
     number = {records[c[0]]["name_as_written"]: n for n, c in enumerate(clusters)}
     vectors = community_vectors(clusters, records).toarray()
@@ -605,11 +610,7 @@ def test_a_collaborations_byline_is_no_community(monkeypatch: pytest.MonkeyPatch
     # A and B meet only on a paper of four names; with bylines of three at most, its
     # names are a collaboration's, and reach nobody through it
     bylines = {"p1": ["A Ab", "X Xu"], "p2": ["X Xu", "B Bee", "C Cee", "D Dee"]}
-    records = {
-        f"{p}@{i}": _in_lab(f"{p}@{i}", p, name, set(names) - {name})
-        for p, names in bylines.items()
-        for i, name in enumerate(names)
-    }
+    records = _on_bylines(bylines)
     clusters = _clusters_by_name(records, set())
     number = {records[c[0]]["name_as_written"]: n for n, c in enumerate(clusters)}
     a, b = number["A Ab"], number["B Bee"]

@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 from pipeline.extract.fields import (
     ARXIV_TAG,
     DATE_PATTERN,
+    MARKDOWN_LINK,
     MONTHS,
     Byline,
     arxiv_id_in,
@@ -51,8 +52,15 @@ from pipeline.extract.fields import (
     is_publication_type,
     parse_byline,
 )
-from pipeline.extract.header import parse_header
-from pipeline.extract.lines import Line, split_lines
+from pipeline.extract.header import (
+    MARKDOWN_HEADING,
+    YEAR_LINE,
+    group_year,
+    heading_year,
+    parse_header,
+    unheaded,
+)
+from pipeline.extract.lines import Line, head_chunks, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "citation_list"
@@ -77,7 +85,6 @@ _EMPHASIS = re.compile(
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
 )
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
-_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
 _DATE = re.compile(
     rf"(?=[JFMASOND\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
     re.IGNORECASE,
@@ -117,18 +124,16 @@ _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)")
 11", "ICML, 2022, pp")."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no)\.?$")
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
-_HEADING = re.compile(r"^(#{1,6})\s+\S")
-"""A Markdown heading, with its level."""
-_BUTTONS = re.compile(r"^(?:(?:pdf|bib|bibtex|abs|html|code|video|slides|poster|cite)(?:\s+|$))+")
+_BUTTON_WORDS = (
+    "pdf bib bibtex abs cite html code video slides poster paper project website arxiv blog"
+    " talk data doi url link"
+).split()
+"""Words a site sets as a link's button beside a paper."""
+_BUTTONS = re.compile(rf"^(?:(?:{'|'.join(_BUTTON_WORDS)})(?:\s+|$))+")
 """A site's buttons before a title, rendered on its line ("pdf bib abs Title", the ACL
 Anthology): lower case, as no title opens."""
-_LINK_BUTTON = re.compile(
-    r"\s*\[(?:paper|code|pdf|slides|video|poster|project|website|bib|bibtex|arxiv|abs|html"
-    r"|blog|talk|data|doi|url|link)\]",
-    re.IGNORECASE,
-)
+_LINK_BUTTON = re.compile(rf"\s*\[(?:{'|'.join(_BUTTON_WORDS)})\]", re.IGNORECASE)
 """A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
-_YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
 
 
@@ -201,14 +206,14 @@ def _heading_sections(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     abstract below): sections from each heading of the level that repeats most to the
     next, when most (of the first 40) hold one paper each (a "## 2023" heading over a
     list of citations holds several, and the list is read as one)."""
-    levels = Counter(len(m.group(1)) for ln in lines if (m := _HEADING.match(ln.text)))
+    levels = Counter(len(m["marks"]) for ln in lines if (m := MARKDOWN_HEADING.match(ln.text)))
     if not levels:
         return lines, []
     level = levels.most_common(1)[0][0]
     starts = [
         i
         for i, ln in enumerate(lines)
-        if (m := _HEADING.match(ln.text)) and len(m.group(1)) == level
+        if (m := MARKDOWN_HEADING.match(ln.text)) and len(m["marks"]) == level
     ]
     head, items = _cut(lines, starts, stop_at_blank=False)
     items = [Item(_trimmed(item.lines), block=True) for item in items]
@@ -221,7 +226,7 @@ def _heading_sections(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 def _titled(section: Item) -> bool:
     """A section whose heading reads as a paper's title: three words at least, and no
     date ("## 2023") or kind of list ("## Journal articles")."""
-    heading = _unheaded(section.lines[0].text)
+    heading = unheaded(section.lines[0].text)
     return len(heading.split()) >= 3 and not _DATE.search(heading) and not _byline(heading)
 
 
@@ -239,10 +244,10 @@ def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
     head, items = _cut(lines, starts, stop_at_blank=True)
     items = [replace(item, wrapped=False) if _fielded(item) else item for item in items]
-    if head and _YEAR_LINE.match(head[-1].text):
+    if head and YEAR_LINE.match(head[-1].text):
         items = [
             replace(item, lines=item.lines[:-1])
-            if len(item.lines) > 1 and _YEAR_LINE.match(item.lines[-1].text)
+            if len(item.lines) > 1 and YEAR_LINE.match(item.lines[-1].text)
             else item
             for item in items
         ]
@@ -282,7 +287,7 @@ def _headed(blocks: list[Item]) -> list[Item]:
             len(block.lines) == 1
             and after is not None
             and len(after.lines) > 1
-            and not _YEAR_LINE.match(_unheaded(block.text))
+            and not heading_year(block.text)
         ):
             both = Item(block.lines + after.lines, block=True)
             if not _cites(block) and _cites(both):
@@ -402,11 +407,6 @@ def _styled(group: re.Match[str]) -> str:
     return f"{mark}{group['t']}{mark}"
 
 
-def _unheaded(text: str) -> str:
-    """A line without the hashes of a Markdown heading."""
-    return text.lstrip("#").lstrip() if text.startswith("#") and _HEADING.match(text) else text
-
-
 def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
@@ -443,7 +443,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
     raw = [
-        _BUTTONS.sub("", _LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", _unheaded(t)))))
+        _BUTTONS.sub("", MARKDOWN_LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", unheaded(t)))))
         for t in cited
     ]
     raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
@@ -474,7 +474,7 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
     entry.arxiv_id = arxiv_id_in(item.text)
-    cited = _LINK.sub(r"\g<text>", " ".join(cited_lines))
+    cited = MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines))
     labelled = _DATE_LABEL.search(cited)
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
@@ -570,22 +570,19 @@ def _between(text: str, start: int, end: int) -> Chunk:
 def parse(text: str) -> PageParse:
     lines = split_lines(text)
     head, items = split_items(lines)
-    chunks: list[Chunk] = []
-    if head:
-        kind = "header" if any(ln.text for ln in head) else "layout"
-        chunks.append(Chunk(kind, head[0].start, head[-1].end))
+    chunks = head_chunks(head)
     cursor = head[-1].end if head else 0
     heading = list(head)
     authors_first = _authors_first(items)
-    year = _group_year(text[:cursor], None)
+    year = group_year(text[:cursor], None)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
         if start > cursor:
             chunks.append(_between(text, cursor, start))
-            year = _group_year(text[cursor:start], year)
-        if _YEAR_LINE.match(_unheaded(item.text)):  # a year heading a group, as a paragraph
+            year = group_year(text[cursor:start], year)
+        if group := heading_year(item.text):  # a year heading a group, as a paragraph
             chunks.append(Chunk("header", start, end))
-            year, cursor = _unheaded(item.text), end
+            year, cursor = group, end
             continue
         entry = entry_of(item, authors_first=authors_first)
         if is_citation(entry) and (entry.authors or not (item.single or item.block)):
@@ -600,17 +597,6 @@ def parse(text: str) -> PageParse:
     if cursor < len(text):
         chunks.append(_between(text, cursor, len(text)))
     return PageParse(NAME, chunks, header=parse_header(heading, headings=True))
-
-
-def _group_year(text: str, year: str | None) -> str | None:
-    """The year heading the items under `text` (the header, or text between items):
-    its last line, when that is a year ("2023", "### 2023", as DBLP, the ACL Anthology
-    and Markdown lists group papers); `year` still when `text` is blank; else none."""
-    last = next((t.strip() for t in reversed(text.splitlines()) if t.strip()), None)
-    if last is None:
-        return year
-    last = _unheaded(last)
-    return last if _YEAR_LINE.match(last) else None
 
 
 def _not_cited(item: Item) -> str:

@@ -11,7 +11,6 @@ and line, and the rest of the page goes on.
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 from dataclasses import dataclass
@@ -38,25 +37,28 @@ GZIP_LIMIT = 1_000_000_000
 
 
 def gunzip(data: bytes) -> tuple[bytes, str | None]:
-    """A gzip file's content (a page or an export saved compressed), or its own bytes
-    and why they cannot be read; any other file as it is."""
+    """A gzip file's content (a page or an export saved compressed; members joined,
+    as `cat a.gz b.gz` joins them), or its own bytes and why they cannot be read; any
+    other file as it is. `GZIP_LIMIT` bounds all members together."""
     if not data.startswith(b"\x1f\x8b"):
         return data, None
-    unzip = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = unzip.decompress(data, GZIP_LIMIT)
+    out: list[bytes] = []
+    size, rest = 0, data
+    while rest.startswith(b"\x1f\x8b"):
+        if size >= GZIP_LIMIT:  # a limit of 0 would mean none to zlib
+            return data, f"gzip file expands past {GZIP_LIMIT:,} bytes"
+        unzip = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            member = unzip.decompress(rest, GZIP_LIMIT - size)
+        except zlib.error as exc:
+            return data, f"unreadable gzip file: {exc}"
         if unzip.unconsumed_tail:
             return data, f"gzip file expands past {GZIP_LIMIT:,} bytes"
         if not unzip.eof:
             return data, "gzip file cut short: its compressed stream does not end"
-    except zlib.error as exc:
-        return data, f"unreadable gzip file: {exc}"
-    if unzip.unused_data.startswith(b"\x1f\x8b"):  # members concatenated (`cat a.gz b.gz`)
-        try:
-            return gzip.decompress(data), None
-        except (OSError, EOFError) as exc:
-            return data, f"unreadable gzip file: {exc}"
-    return out, None
+        out.append(member)
+        size, rest = size + len(member), unzip.unused_data
+    return b"".join(out), None
 
 
 def decode_page(data: bytes) -> Decoded:

@@ -40,6 +40,8 @@ ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 ARXIV_OLD = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 ARXIV_ID = re.compile(rf"(?<![\w/.])(?:{ARXIV_NEW}|{ARXIV_OLD})(?![\w])")
 ARXIV_TAG = re.compile(rf"arXiv\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
+MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+"""A Markdown link or image, `[text](url "title")`: its text is what a reader sees."""
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|\b10\.48550/arxiv\.|\bCoRR\s+abs/", re.I)
 """An arXiv link, DOI ("10.48550/arXiv.2212.08073") or DBLP's "CoRR abs/2212.08073",
 read as an "arXiv:" tag."""
@@ -169,7 +171,7 @@ PARTICLES = frozenset(
 """Lower-case words that belong to the surname that follows them."""
 SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd"))
 _ETAL = re.compile(
-    r"(?:,?\s*(?:et\s*al\.?|and\s+(?:\d+\s+)?others?|\(?\+\s?\d+\s+(?:more|others?)\)?"
+    r"(?:,?\s*(?:\bet\s*al\.?|\band\s+(?:\d+\s+)?others?|\(?\+\s?\d+\s+(?:more|others?)\)?"
     r"|\u2026|\.\.\.))\s*$",
     re.IGNORECASE,
 )
@@ -345,15 +347,17 @@ _BEFORE_NEXT = r"(?=\s*(?:[,;\u00b7]|$|\band\b))"
 _MARKS = re.compile(
     rf"(?<=[^\W\d_.])(?:[*\u2020\u2021\u00a7\u00b6]+|\d{{1,2}}(?:,\d{{1,2}})*{_BEFORE_NEXT})"
 )
-"""Marks after a name: equal contribution ("Anna Chen*", "Tom Brown\u2020") or an
-affiliation's number, as a paper's byline copies ("Anna Chen1", "Lina Park1,2")."""
-_HONORIFIC = re.compile(r"(^|[,;]\s*|\band\s+)(?:Dr|Prof|Professor)\.?\s+(?=[A-Z])")
+"""Marks after a name: equal contribution ("Ada Park*", "Jon Okoye\u2020") or an
+affiliation's number, as a paper's byline copies ("Ada Park1", "Lina Moss1,2")."""
+HONORIFIC = r"(?:Dr|Prof|Professor)\b\.?"
+"""A title before a name ("Dr.", "Prof."): no part of it."""
+_HONORIFIC = re.compile(rf"(^|[,;]\s*|\band\s+){HONORIFIC}\s+(?=[A-Z])")
 _ASIDE = re.compile(rf"\s*\((?!\+)[^()]*\){_BEFORE_NEXT}")
-"""A name's aside in brackets: an affiliation ("Anna Chen (Anthropic)"), the name in
+"""A name's aside in brackets: an affiliation ("Ada Park (Example Labs)"), the name in
 its own script ("Hiroshi Tanaka (\u7530\u4e2d \u5b8f)")."""
 _SUFFIX_APART = re.compile(rf",\s*(Jr\.?|Sr\.?|II|III|IV){_BEFORE_NEXT}")
 _DECORATED = re.compile(
-    r"[*\u2020\u2021\u00a7\u00b6(]|[^\W\d_]\d|\b(?:Dr|Prof|Professor)\b|,\s*(?:Jr|Sr|II|III|IV)\b"
+    rf"[*\u2020\u2021\u00a7\u00b6(]|[^\W\d_]\d|\b{HONORIFIC}|,\s*(?:Jr|Sr|II|III|IV)\b"
 )
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
 
@@ -366,8 +370,8 @@ _VANCOUVER = re.compile(
 
 def _vancouver(byline: str) -> str:
     """A byline of names written surname first with bare initials, as PubMed and
-    Vancouver-style references write them ("Bai Y, Kadavath SR, et al."), with each
-    turned round ("Y. Bai, S. R. Kadavath, et al."); any other byline as it is."""
+    Vancouver-style references write them ("Park A, Okoye JR, et al."), with each
+    turned round ("A. Park, J. R. Okoye, et al."); any other byline as it is."""
     cut = _ETAL.search(byline)
     names = byline[: cut.start()] if cut else byline
     parts = [p.strip() for p in re.split(r"[,;]", names)]
@@ -381,7 +385,7 @@ def _vancouver(byline: str) -> str:
 
 
 def _undecorated(byline: str) -> str:
-    """A byline without what decorates its names: marks, honorifics ("Dr. Anna Chen"),
+    """A byline without what decorates its names: marks, honorifics ("Dr. Ada Park"),
     asides in brackets, and a suffix set apart by a comma ("Sebastian Thrun, Jr.")."""
     byline = _MARKS.sub("", byline)
     byline = _HONORIFIC.sub(r"\1", byline)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.fields import looks_like_name
+from pipeline.extract.fields import HONORIFIC, looks_like_name
 from pipeline.extract.lines import Line
 from pipeline.extract.model import PageHeader
 
@@ -26,12 +26,14 @@ _NAME_THEN_TITLE = re.compile(r"^(?P<name>[^|:\u2013\u2014]+?)\s+[-|:\u2013\u201
 """A name heading its page's title: "Lena Fischer - Curriculum Vitae", "A Smith | Home"."""
 _OWNER_HEADING = re.compile(
     r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
-    r"(?:(?:dr|prof|professor)\.?\s+)?(?P<name>.+?)\s*:?$",
+    rf"(?:{HONORIFIC}\s+)?(?P<name>.+?)\s*:?$",
     re.IGNORECASE,
 )
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
 A. Smith", "Publications \u2014 Dr. Priya Raman"."""
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>\S.*?)(?:\s+#+)?\s*$")
+"""A Markdown heading: its level's hashes and its text ("## 2023 ##": "##", "2023")."""
+YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
 _POSSESSIVE = re.compile(
     r"^(?P<name>[^'\u2019]+?)['\u2019]s\s+(?:articles|papers|publications|works)\b", re.IGNORECASE
 )
@@ -51,7 +53,7 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
     pages do not)."""
     header = PageHeader()
     for line in lines:
-        text = _MARKDOWN_HEADING.sub("", line.text)
+        text = unheaded(line.text)
         if not text:
             continue
         picture = _PICTURE.match(text)
@@ -77,8 +79,28 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
     return header
 
 
+def unheaded(text: str) -> str:
+    """A line without the hashes of a Markdown heading ("## 2023" is "2023")."""
+    heading = MARKDOWN_HEADING.match(text) if text.startswith("#") else None
+    return heading["text"] if heading else text
+
+
+def heading_year(text: str) -> str | None:
+    """The year a line is, as a heading of its own or not ("2023", "### 2023")."""
+    plain = unheaded(text.strip())
+    return plain if YEAR_LINE.match(plain) else None
+
+
+def group_year(text: str, year: str | None) -> str | None:
+    """The year heading what follows `text` (a page's header, or text between its
+    entries): its last line, when that is a year, as DBLP, the ACL Anthology and
+    Markdown lists group papers; `year` still when `text` is blank; else none."""
+    last = next((t for t in reversed(text.splitlines()) if t.strip()), None)
+    return year if last is None else heading_year(last)
+
+
 def _owner_in(text: str) -> str | None:
-    """The name a header line is, or opens before a dash or bar, or owns ("Anna Chen's
+    """The name a header line is, or opens before a dash or bar, or owns ("Ada Park's
     articles on arXiv"); None if it names nobody."""
     titled = _NAME_THEN_TITLE.match(text) or _POSSESSIVE.match(text)
     for name in (text, titled.group("name") if titled else ""):
@@ -89,5 +111,5 @@ def _owner_in(text: str) -> str | None:
 
 def _cased(name: str) -> str:
     """A name set in capitals, as a CV's heading sets it, in the case bylines write
-    it: "LENA FISCHER" is "Lena Fischer", "O'BRIEN" "O'Brien", "EL-SHOWK" "El-Showk"."""
+    it: "ADA PARK" is "Ada Park", "O'BRIEN" "O'Brien", "ABU-BAKR" "Abu-Bakr"."""
     return re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), name)

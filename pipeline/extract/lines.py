@@ -72,3 +72,11 @@ def content_lines(lines: list[Line]) -> list[Line]:
 
 def span_chunk(kind: str, lines: list[Line], **kw: object) -> Chunk:
     return Chunk(kind, lines[0].start, lines[-1].end, **kw)  # type: ignore[arg-type]
+
+
+def head_chunks(head: list[Line]) -> list[Chunk]:
+    """The lines above a page's first entry as one chunk: its header, or layout when
+    they are blank; none when there are none."""
+    if not head:
+        return []
+    return [span_chunk("header" if any(ln.text for ln in head) else "layout", head)]

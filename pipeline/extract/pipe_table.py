@@ -18,18 +18,16 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import structured
-from pipeline.extract.header import parse_header
-from pipeline.extract.lines import Line, split_lines
+from pipeline.extract.fields import MARKDOWN_LINK
+from pipeline.extract.header import MARKDOWN_HEADING, group_year, heading_year, parse_header
+from pipeline.extract.lines import Line, head_chunks, split_lines
 from pipeline.extract.model import Chunk, PageParse
 
 NAME = "pipe_table"
 
 _CELL_SEP = re.compile(r"(?<!\\)\|")
-_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?P<text>\S(?:.*?\S)?)\1")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*#*$")
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 LINK_COLUMN = "link"
 """The key a row's link addresses are kept under when no column of its own gives a link."""
 
@@ -45,8 +43,8 @@ def _cells(line: str) -> list[str]:
 def _plain(cell: str, breaks: str = " ") -> tuple[str, list[str]]:
     """A cell's text without its Markdown, and the addresses its links point to; a line
     break is `breaks` (between authors, a comma)."""
-    urls = [m.group("url") for m in _LINK.finditer(cell)]
-    text = _LINK.sub(lambda m: m.group("text"), cell)
+    urls = [m.group("url") for m in MARKDOWN_LINK.finditer(cell)]
+    text = MARKDOWN_LINK.sub(lambda m: m.group("text"), cell)
     text = _BREAK.sub(breaks, text)
     for _ in range(2):  # bold inside italics
         text = _EMPHASIS.sub(lambda m: m.group("text"), text)
@@ -81,7 +79,7 @@ def _outside(lines: list[Line], tables: list[tuple[int, int]]) -> list[Line]:
     return [
         ln
         for ln in lines[first:]
-        if ln.index not in inside and ln.text and not _HEADING.match(ln.text)
+        if ln.index not in inside and ln.text and not MARKDOWN_HEADING.match(ln.text)
     ]
 
 
@@ -117,13 +115,9 @@ def parse(text: str) -> PageParse:
     tables = _tables(lines)
     first = tables[0][0] if tables else len(lines)
     head = lines[:first]
-    chunks: list[Chunk] = []
-    if head:
-        kind = "header" if any(ln.text for ln in head) else "layout"
-        chunks.append(Chunk(kind, head[0].start, head[-1].end))
+    chunks = head_chunks(head)
     starts = {start: end for start, end in tables}
-    headings = [m.group("text") for ln in head if (m := _HEADING.match(ln.text))]
-    year = headings[-1] if headings and _YEAR.match(headings[-1]) else None
+    year = group_year(text[: head[-1].end] if head else "", None)
     n = first
     while n < len(lines):
         line = lines[n]
@@ -141,12 +135,11 @@ def parse(text: str) -> PageParse:
                     chunks.append(Chunk("entry", *span, entry=entry))
             n = starts[n]
             continue
-        heading = _HEADING.match(line.text)
         if not line.text:
             chunks.append(Chunk("layout", line.start, line.end))
-        elif heading:
+        elif MARKDOWN_HEADING.match(line.text):
             chunks.append(Chunk("header", line.start, line.end))
-            year = heading.group("text") if _YEAR.match(heading.group("text")) else None
+            year = heading_year(line.text)
         else:
             reason = "text outside the page's tables, not read"
             chunks.append(Chunk("quarantine", line.start, line.end, reason=reason))

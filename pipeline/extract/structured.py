@@ -122,10 +122,8 @@ def canonical_column(column: str) -> str | None:
     """The field a column gives, whatever its spelling: `Published Date`,
     `published-date`, `publishedDate`."""
     name = str(column).strip()
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # camelCase, but not "arXiv"
-    return ALIASES.get(re.sub(r"[\s\-]+", "_", name.lower())) or ALIASES.get(
-        re.sub(r"[\s\-]+", "_", snake.lower())
-    )
+    camel = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # camelCase, but not "arXiv"
+    return ALIASES.get(_snake(name)) or ALIASES.get(_snake(camel))
 
 
 PREFERRED_COLUMNS = frozenset({"af", "author_full_names"})
@@ -159,7 +157,7 @@ def _csv_dialect(text: str) -> csv.Dialect | None:
     are cut by it too: a page that merely opens with a table's header line ("Title\tCited
     by\tYear" copied from a profile) is text, and so is a Markdown table (its header
     ruled off, "|---|---|": `pipe_table` reads it)."""
-    head = text.splitlines()[:2] if text.strip() else [""]
+    head = text[:SNIFF_BYTES].splitlines()[:2] or [""]  # as `sniff` saw them, not the file
     first = head[0]
     if len(head) > 1 and MARKDOWN_RULE.match(head[1].strip()):
         return None
@@ -177,6 +175,8 @@ def _csv_dialect(text: str) -> csv.Dialect | None:
 
 
 SNIFF_ROWS = 50
+SNIFF_BYTES = 65536
+"""The head of a file its structure is told from."""
 
 
 def _rows_have_cells(text: str, delimiter: str) -> bool:
@@ -196,7 +196,7 @@ def sniff(data: bytes) -> str | None:
         return "parquet"
     if data[:4] == b"PK\x03\x04" and _is_workbook(data):
         return "xlsx"
-    head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = head.lstrip()
     if stripped[:1] in "[{":
         try:
@@ -518,38 +518,40 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
         return (names[:-1] if truncated else names), truncated
     s = str(value).strip()
-    inverted = _inverted_names(s)
+    cut = _CUT_SHORT.search(s)
+    names = s[: cut.start()] if cut else s
+    inverted = _inverted_names(names)
     if inverted is not None:
-        return inverted
+        return inverted, cut is not None
     byline = parse_byline(s)
     if byline is not None:
         return list(byline.authors), byline.truncated
-    truncated = bool(re.search(r"\bet\s*al\.?$|\band\s+others$", s, re.IGNORECASE))
-    s = re.sub(r",?\s*(?:et\s*al\.?|and\s+others)$", "", s, flags=re.IGNORECASE)
-    if ";" in s:
-        parts = s.split(";")
-    elif re.search(r"\s+and\s+", s):
-        parts = re.split(r"\s+and\s+", s)
+    if ";" in names:
+        parts = names.split(";")
+    elif re.search(r"\s+and\s+", names):
+        parts = re.split(r"\s+and\s+", names)
     else:
-        parts = s.split(",")
-    return [p.strip() for p in parts if p.strip()], truncated
+        parts = names.split(",")
+    return [p.strip() for p in parts if p.strip()], cut is not None
+
+
+_CUT_SHORT = re.compile(r"(?:[,;]\s*|\s+|^)(?:et\s*al\.?|and\s+others)$", re.IGNORECASE)
+"""A list of names cut short: "..., et al.", "...; and others"."""
 
 
 _NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")
 _RECORD_ID = re.compile(r"\s*\(\d+\)$")
-"""An index's id after a name: Scopus's "Bai, Yuntao (57190000000)"."""
+"""An index's id after a name: Scopus's "Park, Ada (57190000000)"."""
 
 
-def _inverted_names(s: str) -> tuple[list[str], bool] | None:
-    """Names written surname first, parted by semicolons or "and" ("Bai, Yuntao;
-    Kadavath, S", Web of Science, Scopus, BibTeX's "Bai, Y. and Kadavath, S."), turned
+def _inverted_names(s: str) -> list[str] | None:
+    """Names written surname first, parted by semicolons or "and" ("Park, Ada;
+    Okoye, J", Web of Science, Scopus, BibTeX's "Park, A. and Okoye, J."), turned
     round; None when any part is not one "Surname, Given"."""
     parts = [p for p in _NAME_LIST.split(s) if p]
-    truncated = bool(parts) and parts[-1].strip(" .").lower() in {"et al", "others"}
-    parts = parts[:-1] if truncated else parts
     if len(parts) < 2 or not all(p.count(",") == 1 for p in parts):
         return None
-    return [n for n in (author_name(_RECORD_ID.sub("", p)) for p in parts) if n], truncated
+    return [n for n in (author_name(_RECORD_ID.sub("", p)) for p in parts) if n]
 
 
 def date_text(value: Any) -> str | None:

@@ -35,7 +35,7 @@ from pipeline.extract.fields import (
     looks_like_name,
 )
 from pipeline.extract.header import parse_header
-from pipeline.extract.lines import Line, split_lines
+from pipeline.extract.lines import Line, head_chunks, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 from pipeline.extract.structured import split_authors
 
@@ -240,11 +240,8 @@ def entry_of(record: _Record) -> ParsedEntry:
 def parse(text: str) -> PageParse:
     lines = split_lines(text)
     head, records = _records(lines)
-    chunks: list[Chunk] = []
+    chunks = head_chunks(head)
     header = parse_header(head)
-    if head:
-        kind = "header" if any(ln.text for ln in head) else "layout"
-        chunks.append(Chunk(kind, head[0].start, head[-1].end))
     for record in records:
         start, end = record.lines[0].start, record.lines[-1].end
         kinds = {k for k, _ in record.fields} - {"start", "end"}

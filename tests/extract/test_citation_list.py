@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.extract import citation_list
 from pipeline.extract.lines import split_lines
-from tests.helpers import extract
+from tests.helpers import extract, extract_page
 
 MARKDOWN = """## Selected publications by Ada Lovelace
 
@@ -53,11 +53,7 @@ arXiv preprint arXiv:2001.08361
 
 
 def _read(tmp_path: Path, text: str):
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "citation_list"
-    return result
+    return extract_page(tmp_path, text, "citation_list")
 
 
 def test_markdown_publication_list(tmp_path: Path):

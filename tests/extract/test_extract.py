@@ -149,6 +149,9 @@ def test_a_gzip_file_is_read_as_what_it_holds_and_a_broken_one_is_quarantined(
     path.write_bytes(packed)
     (q,) = extract(path).quarantine
     assert q["reason"] == "gzip file expands past 40 bytes"
+    monkeypatch.setattr(decode, "GZIP_LIMIT", len(record) + 10)  # one member fits, not two
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("gzip file expands past")
 
 
 @pytest.mark.parametrize("ending", ["\r\n", "\r"])

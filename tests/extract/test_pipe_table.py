@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import pipe_table
-from tests.helpers import extract
+from tests.helpers import extract_page
 
 README = """# Publications of Jonas Weber
 
@@ -28,11 +28,7 @@ Last updated: March 2024
 
 
 def _read(tmp_path: Path, text: str):
-    path = tmp_path / "publications.md"
-    path.write_text(text, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "pipe_table"
-    return result
+    return extract_page(tmp_path, text, "pipe_table", "publications.md")
 
 
 def test_rows_of_a_readme_table_are_entries(tmp_path: Path):
