@@ -1,5 +1,5 @@
 """Shape 2, a catalogue page: "Picture for NAME" header, then per entry a title,
-a date on its own line, the FULL author list, thumbnails ("Figure N for ..."),
+a date on its own line (or beside its venue), the FULL author list, thumbnails ("Figure N for ..."),
 the abstract, "* comment" lines and a closing "Via<site> icon" badge.
 
 An entry starts at the title above a bare date line (at the kind of work above
@@ -14,16 +14,28 @@ import itertools
 import re
 
 from pipeline.extract.blocks import prose, split_page
-from pipeline.extract.fields import DATE_LINE, is_publication_type, parse_byline
+from pipeline.extract.fields import DATE_LINE, DATE_PATTERN, is_publication_type, parse_byline
 from pipeline.extract.lines import Line, content_lines, is_decoration, split_lines
 from pipeline.extract.model import PageParse, ParsedEntry
 
 NAME = "catalogue_page"
 CLOSING_BADGE = re.compile(r"^Via\s?\S+\s+icon$", re.IGNORECASE)
+_DATED_VENUE = re.compile(
+    rf"^(?P<date>{DATE_PATTERN}|(?:19|20)\d{{2}})\s+\u00b7\s+(?P<venue>\S.*)$", re.IGNORECASE
+)
+"""A date with the venue after a dot, as ResearchGate sets them: "March 2023 \u00b7 Nature"."""
+
+
+def _dated(text: str) -> tuple[str, str | None] | None:
+    """The date a line is, and the venue beside it; None when it is no date line."""
+    if DATE_LINE.match(text):
+        return text, None
+    dated = _DATED_VENUE.match(text)
+    return (dated["date"], dated["venue"]) if dated else None
 
 
 def _is_date(line: Line) -> bool:
-    return bool(line.text) and DATE_LINE.match(line.text) is not None
+    return bool(line.text) and _dated(line.text) is not None
 
 
 def entry_starts(lines: list[Line]) -> list[int]:
@@ -56,7 +68,7 @@ def parse_block(block: list[Line]) -> tuple[ParsedEntry | None, str | None]:
     entry = ParsedEntry(closed=bool(marked) and CLOSING_BADGE.match(marked[-1].text) is not None)
     date_at = next((i for i, ln in enumerate(body) if _is_date(ln)), None)
     if date_at is not None:
-        entry.published_raw = body[date_at].text
+        entry.published_raw, entry.venue = _dated(body[date_at].text) or (None, None)
         title_lines, after = body[:date_at], body[date_at + 1 :]
     else:
         title_lines, after = body[:1], body[1:]

@@ -48,6 +48,7 @@ from pipeline.extract.fields import (
     Byline,
     arxiv_id_in,
     clean_markup,
+    is_affiliation,
     is_elision,
     is_publication_type,
     parse_byline,
@@ -60,7 +61,7 @@ from pipeline.extract.header import (
     parse_header,
     unheaded,
 )
-from pipeline.extract.lines import Line, head_chunks, split_lines
+from pipeline.extract.lines import Line, head_chunks, is_decoration, split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "citation_list"
@@ -106,10 +107,46 @@ _DATE_LABEL = re.compile(
 )
 _FIELD_LABEL = re.compile(
     r"^(?:doi|source|published|readers?|url|links?|pdf|citations?|cited\s+by|last\s+modified"
-    r"|date|posted|submitted|part\s+of\s+issn|issn|isbn|keywords?|show\s+more\s+detail)\b",
+    r"|date|posted|submitted|part\s+of\s+issn|issn|isbn|keywords?|show\s+more\s+detail"
+    r"|number\s+of\s+pages|pages|downloads?|views?|last\s+revised|fields?\s+of\s+study)\b",
     re.IGNORECASE,
 )
 """The fields of a record block that are neither its title nor its venue."""
+_DISCIPLINES = frozenset(
+    (
+        "computer science",
+        "medicine",
+        "chemistry",
+        "biology",
+        "materials science",
+        "physics",
+        "geology",
+        "psychology",
+        "art",
+        "history",
+        "geography",
+        "sociology",
+        "business",
+        "political science",
+        "economics",
+        "philosophy",
+        "mathematics",
+        "engineering",
+        "environmental science",
+        "agricultural and food sciences",
+        "education",
+        "law",
+        "linguistics",
+    )
+)
+"""The fields of study an index tags a paper with, on a line of their own ("Computer
+Science, Linguistics", as Semantic Scholar lists them): never its venue."""
+
+
+def _disciplines(part: str) -> bool:
+    return all(p.strip().lower() in _DISCIPLINES for p in part.split(","))
+
+
 PROSE_WORDS = 10
 """Words from which a sentence in a record block is its abstract, not a field."""
 _NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
@@ -122,7 +159,7 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
 _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)")
 """A space or a comma left before punctuation where a date was taken out ("SIGIR 2023:
 11", "ICML, 2022, pp")."""
-_PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no)\.?$")
+_PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
     "pdf bib bibtex abs cite html code video slides poster paper project website arxiv blog"
@@ -411,7 +448,7 @@ def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
     from the first sentence of prose, up to its closing links."""
-    texts = [ln.text for ln in item.lines if ln.text]
+    texts = [ln.text for ln in item.lines if ln.text and not is_decoration(ln)]
     at = next(
         (i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS or _prose(item, t)),
         len(texts),
@@ -464,12 +501,22 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         for sentence in _SENTENCE.split(plain):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
-    return [p for p in parts if p], title, venue
+    return [p for p in parts if p and not is_publication_type(p)], title, venue
 
 
-def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
-    """An item's fields; with `authors_first` (the page's citations open with their
-    authors), a lone name opening the item is its author."""
+@dataclass(frozen=True)
+class Layout:
+    """Where a page's citations put their authors, as most of its first 40 do."""
+
+    authors_first: bool = False
+    """They open with their byline: a lone name opening one is its author."""
+    byline_at: int | None = None
+    """The part after the title they hold their byline at: a lone name there is the
+    author (a paper of one author, among papers of several)."""
+
+
+def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
+    """An item's fields, its authors found where the page's `layout` puts them."""
     entry = ParsedEntry()
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
@@ -480,12 +527,16 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
     parts, title, venue = _parts(item)
     at = next((i for i, p in enumerate(parts) if _byline(p)), None)
+    if at == 0 and not layout.authors_first and title is None:  # a title of "X and Y"
+        at = next((i for i, p in enumerate(parts[1:], 1) if _byline(p, lone=True)), 0)
+    if at is None and layout.byline_at is not None and layout.byline_at < len(parts):
+        at = layout.byline_at if _lone_author(parts[layout.byline_at]) else None
     if at is None and title is not None:  # the title is marked, so a lone name is no title
         at = next(
             (i for i, p in enumerate(parts) if _bare(p) != _bare(title) and _lone_author(p)),
             None,
         )
-    if at is None and authors_first and len(parts) > 1 and _lone_author(parts[0]):
+    if at is None and layout.authors_first and len(parts) > 1 and _lone_author(parts[0]):
         at = 0
     per_line = at is None and not item.wrapped and (at := _name_lines(parts)) is not None
     authors: set[int] = set()
@@ -493,7 +544,7 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
     while at is not None and at < len(parts):
         if per_line and is_elision(parts[at]):
             entry.authors_truncated = True
-        elif byline := _byline(parts[at], lone or per_line):
+        elif not _disciplines(parts[at]) and (byline := _byline(parts[at], lone or per_line)):
             entry.authors += byline.authors
             entry.authors_truncated = byline.truncated or (per_line and entry.authors_truncated)
         else:
@@ -501,9 +552,13 @@ def entry_of(item: Item, *, authors_first: bool = False) -> ParsedEntry:
         authors.add(at)
         lone = False
         at += 1
+    under = at is not None and at < len(parts) and authors and min(authors) > 0
+    if under and is_affiliation(parts[at]):  # under a byline that follows its title
+        entry.affiliations = [parts[at]]
+        authors.add(at)
     rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
     rest = [p for p in rest if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", p)))]
-    rest = [p for p in rest if not is_publication_type(p)]
+    rest = [p for p in rest if not _disciplines(p)]
     if title is None and rest:
         title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
     if title is not None:
@@ -555,10 +610,18 @@ def _bare(part: str) -> str:
     return ARXIV_TAG.sub("", _ARXIV_LINK.sub("", part)).strip(" ,.;:()")
 
 
-def _authors_first(items: list[Item]) -> bool:
-    """Whether most of the page's citations (of its first 40) open with their byline."""
-    opening = [bool(p) and _byline(p[0]) is not None for p, _t, _v in map(_parts, items[:40])]
-    return sum(opening) > len(opening) / 2
+def _layout(items: list[Item]) -> Layout:
+    """Where most of the page's citations (of its first 40) hold their byline."""
+    found = [
+        next((i for i, part in enumerate(parts) if _byline(part)), None)
+        for parts, _t, _v in map(_parts, items[:40])
+    ]
+    most = len(found) / 2
+    after_title = Counter(at for at in found if at).most_common(1)
+    return Layout(
+        authors_first=found.count(0) > most,
+        byline_at=after_title[0][0] if after_title and after_title[0][1] > most else None,
+    )
 
 
 def _between(text: str, start: int, end: int) -> Chunk:
@@ -573,7 +636,7 @@ def parse(text: str) -> PageParse:
     chunks = head_chunks(head)
     cursor = head[-1].end if head else 0
     heading = list(head)
-    authors_first = _authors_first(items)
+    layout = _layout(items)
     year = group_year(text[:cursor], None)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
@@ -584,7 +647,7 @@ def parse(text: str) -> PageParse:
             chunks.append(Chunk("header", start, end))
             year, cursor = group, end
             continue
-        entry = entry_of(item, authors_first=authors_first)
+        entry = entry_of(item, layout=layout)
         if is_citation(entry) and (entry.authors or not (item.single or item.block)):
             entry.published_raw = entry.published_raw or year  # the group's, not its own
             chunks.append(Chunk("entry", start, end, entry=entry))

@@ -177,10 +177,12 @@ _ETAL = re.compile(
 )
 """A byline's cut end: "et al.", "and others", "and 5 others", "+3 more", "(+12 more)", "..."."""
 _ELIDED = re.compile(
-    r",?\s*(?:\+\s?\d+\s+(?:more\s+)?authors?\b|\u2026|\.\.\.(?!\.))\s*,?\s*", re.IGNORECASE
+    r"[,\u00b7]?\s*(?:\+\s?\d+\s+(?:more\s+)?authors?\b|\[\s*(?:\.\.\.|\u2026)\s*\]|\u2026|\.\.\.(?!\.))"
+    r"\s*[,\u00b7]?\s*",
+    re.IGNORECASE,
 )
 """Authors left out between the first and the last: "A, B, +28 authors Z" (Semantic
-Scholar), "A, B, ..., Z"."""
+Scholar), "A, B, ..., Z", "A \u00b7 B \u00b7 [...] \u00b7 Z" (ResearchGate)."""
 
 
 def is_elision(text: str) -> bool:
@@ -200,6 +202,17 @@ NOT_NAME_WORDS = frozenset(
 """Words of affiliations, job titles and page headings, never a person's name: a
 line of them ("Research Scientist, Example Labs") is no byline, and a heading
 ("Selected Publications") no owner."""
+_INSTITUTION_WORDS = frozenset(
+    """university universität université universidad universidade università institute
+    institut instituto college school laboratory laboratories lab labs hospital inc ltd
+    llc gmbh corporation""".split()
+)
+
+
+def is_affiliation(text: str) -> bool:
+    """A line of institutions ("University of Porto and Nova School of Business"), as a
+    record prints under its authors: no venue."""
+    return any(w in _INSTITUTION_WORDS for w in re.findall(r"[^\W\d_]+", text.lower()))
 
 
 def _is_name_part(part: str) -> bool:
@@ -411,7 +424,7 @@ def _dotted_names(text: str) -> bool:
     """Names parted by dots ("A Smith · B Jones", as ResearchGate writes them),
     not a byline with its affiliations after the dot ("A Smith, B Jones · mit"):
     every part one full name of two words at least."""
-    parts = _AFFIL_SEP.split(text)
+    parts = [p for p in _AFFIL_SEP.split(text) if not is_elision(p)]
     return len(parts) >= 2 and all(
         "," not in p and len(p.split()) >= 2 and looks_like_name(p) for p in parts
     )
@@ -476,6 +489,12 @@ PUBLICATION_TYPES = frozenset(
         "review",
         "editorial",
         "letter",
+        "research article",
+        "review article",
+        "short paper",
+        "full paper",
+        "extended abstract",
+        "conference abstract",
     )
 )
 """The kinds of work profile sites print on a line of their own or beside a date
@@ -483,7 +502,7 @@ PUBLICATION_TYPES = frozenset(
 
 
 def is_publication_type(text: str) -> bool:
-    return text.strip(" .:").lower() in PUBLICATION_TYPES
+    return re.sub(r"[-_\s]+", " ", text.strip(" .:")).lower() in PUBLICATION_TYPES
 
 
 # ---- abstracts and comments ----------------------------------------------------

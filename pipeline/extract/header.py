@@ -24,6 +24,14 @@ _LABEL_COUNT = re.compile(
 _CATEGORY = re.compile(r"^(?:[a-z]+\.)?[A-Z]{2,}(?:[-.][A-Z]{2,})?$")
 _NAME_THEN_TITLE = re.compile(r"^(?P<name>[^|:\u2013\u2014]+?)\s+[-|:\u2013\u2014]\s+\S")
 """A name heading its page's title: "Lena Fischer - Curriculum Vitae", "A Smith | Home"."""
+_LABELLED_NAME = re.compile(
+    r"^[^:|\u2013\u2014]*?\b(?:author|profile|home|homepage|home\s+page)\b"
+    r"(?:\s+page)?\s*(?:[-:|\u2013\u2014]|\s+of)\s*"
+    rf"(?:{HONORIFIC}\s+)?(?P<name>\S.*?)\s*$",
+    re.IGNORECASE,
+)
+"""A name after the label of whose page it is: "SSRN Author Page: Ada Park",
+"Researcher profile | Ada Park", "Profile of Ada Park"."""
 _OWNER_HEADING = re.compile(
     r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
     rf"(?:{HONORIFIC}\s+)?(?P<name>.+?)\s*:?$",
@@ -101,9 +109,12 @@ def group_year(text: str, year: str | None) -> str | None:
 
 def _owner_in(text: str) -> str | None:
     """The name a header line is, or opens before a dash or bar, or owns ("Ada Park's
-    articles on arXiv"); None if it names nobody."""
-    titled = _NAME_THEN_TITLE.match(text) or _POSSESSIVE.match(text)
-    for name in (text, titled.group("name") if titled else ""):
+    articles on arXiv"), or follows a page's label ("Author Page: Ada Park"); None if
+    it names nobody."""
+    titled = (
+        m["name"] for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME) if (m := r.match(text))
+    )
+    for name in (text, *titled):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
     return None

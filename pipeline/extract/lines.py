@@ -20,6 +20,9 @@ DECORATION = re.compile(
       | Alert\s+button
       | Picture\s+for\s.*
       | (?:Show|Load|See)\s+more.*
+      | (?:Full[-\s]text|File|PDF)\s+available       # access labels above a title
+      | (?:Open|Free|Public)\s+access
+      | View | Download | Share | Save | Follow | Expand | Read\s+more | Request\s+full[-\s]text
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )

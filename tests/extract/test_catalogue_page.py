@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import PAGES, extract, sample
+from tests.helpers import PAGES, extract, extract_page, sample
 
 
 def test_sample_catalogue_page():
@@ -80,3 +80,43 @@ def test_the_kind_of_work_above_a_title_opens_its_entry(tmp_path):
     # the next entry's kind is not this abstract's last words
     assert first["abstract"].endswith("low-resource languages.")
     assert second["title"].startswith("Speech") and second["comments"] == ["Conference Paper"]
+
+
+RESEARCH_ITEMS_WITH_VENUES = """Kofi Mensah
+Research items (3)
+
+Article
+Full-text available
+Robust Tokenization for Low-Resource Languages
+March 2023 \u00b7 Transactions of the ACL
+Jane Q. Doe \u00b7 Kofi Mensah \u00b7 [...] \u00b7 Lena Fischer
+We study tokenizers for languages with little text.
+View
+
+Preprint
+Speech Recognition for Twi
+Jan 2022
+Kofi Mensah \u00b7 Ama Owusu
+Download
+
+Article
+Morphology-aware language models
+2021 \u00b7 Computational Linguistics 47(2):1-20
+Kofi Mensah
+"""
+
+
+def test_a_date_beside_its_venue_and_site_labels_around_an_entry(tmp_path):
+    """ResearchGate's layout: access labels above the title, the venue beside the date,
+    names parted by dots with "[...]" for those left out, a button below."""
+    result = extract_page(tmp_path, RESEARCH_ITEMS_WITH_VENUES, "catalogue_page")
+    assert result.source["declared_paper_count"] == len(result.entries) == 3
+    first, second, third = result.entries
+    assert first["title"] == "Robust Tokenization for Low-Resource Languages"
+    assert (first["published_raw"], first["venue"]) == ("March 2023", "Transactions of the ACL")
+    assert first["authors"] == ["Jane Q. Doe", "Kofi Mensah", "Lena Fischer"]
+    assert first["authors_truncated"] and first["comments"] == ["Article"]
+    assert first["abstract"] == "We study tokenizers for languages with little text."
+    assert second["abstract"] is None and second["venue"] is None
+    assert (third["published_raw"], third["authors"]) == ("2021", ["Kofi Mensah"])
+    assert third["venue"] == "Computational Linguistics 47(2):1-20"

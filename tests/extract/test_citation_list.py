@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.extract import citation_list
 from pipeline.extract.lines import split_lines
 from tests.helpers import extract, extract_page
@@ -709,3 +711,131 @@ NeurIPS 2021
         "Learning to Route Queries",
         "Contrastive Pretraining for Code Search",
     ]
+
+
+LIBRARY_RECORDS = """Daniel Kim
+Carnegie Mellon University
+
+research-article
+Safe exploration for legged robots
+Priya Raman, Daniel Kim, Amara Nwosu
+CoRL '22: Proceedings of the Conference on Robot Learning \u2022 December 2022, pp 1123\u20131135
+
+research-article
+Open Access
+Message passing with learned edge weights
+Daniel Kim, Sofia Rossi
+NIPS '22: Proceedings of Neural Information Processing Systems \u2022 November 2022
+
+short-paper
+Learning to grasp transparent objects
+Daniel Kim
+ICRA '19 \u2022 May 2019, pp 44\u201350
+"""
+
+
+def test_a_lone_author_where_the_page_puts_its_bylines_and_kinds_of_work_dropped(
+    tmp_path: Path,
+):
+    """A digital library's records: the kind of work ("research-article") is no title,
+    and a paper of one author is read where the page's other records have their bylines."""
+    result = _read(tmp_path, LIBRARY_RECORDS)
+    assert not result.quarantine
+    titles = [e["title"] for e in result.entries]
+    assert titles == [
+        "Safe exploration for legged robots",
+        "Message passing with learned edge weights",
+        "Learning to grasp transparent objects",
+    ]
+    assert result.entries[2]["authors"] == ["Daniel Kim"]
+    assert result.entries[0]["venue"].startswith("CoRL '22: Proceedings")
+
+
+WORKING_PAPERS = """SSRN Author Page: Carlos Mendes
+
+Scholarly Papers (3)
+
+1.
+Bank Runs and Deposit Insurance in Digital Currencies
+Journal of Finance, Forthcoming
+Number of pages: 54 Posted: 12 Apr 2023
+Carlos Mendes and Helena Costa
+Downloads 1,204
+
+2.
+Stablecoin Reserves and Market Liquidity
+Number of pages: 38 Posted: 08 Nov 2022
+Carlos Mendes
+University of Porto
+
+3.
+Monetary Policy Transmission in Small Open Economies
+Review of Economic Studies, Vol. 88, No. 4, 2021
+Number of pages: 61 Posted: 15 Jan 2021
+Helena Costa, Carlos Mendes and Jo\u00e3o Pereira
+"""
+
+
+def test_a_title_that_reads_as_names_and_an_affiliation_under_the_byline(tmp_path: Path):
+    """On a page whose records open with their titles, "Reserves and Liquidity" is a
+    title and the name below it the author; the institution under a byline is none of
+    its venue; the page's label names its owner."""
+    result = _read(tmp_path, WORKING_PAPERS)
+    assert result.source["owner_name"] == "Carlos Mendes"
+    first, second, third = result.entries
+    assert second["title"] == "Stablecoin Reserves and Market Liquidity"
+    assert second["authors"] == ["Carlos Mendes"] and second["venue"] is None
+    assert second["published_raw"] == "08 Nov 2022"
+    assert first["venue"] == "Journal of Finance, Forthcoming"
+    assert third["venue"] == "Review of Economic Studies, Vol. 88"
+    assert third["authors"] == ["Helena Costa", "Carlos Mendes", "Jo\u00e3o Pereira"]
+
+
+INDEX_PAGE = """Hiroshi Tanaka
+Publications
+
+Sparse attention for long-document retrieval
+Hiroshi Tanaka, Mei Lin, Kenji Sato
+Computer Science
+ArXiv
+15 December 2022
+120 Citations
+
+Query rewriting with small language models
+Kenji Sato, Hiroshi Tanaka, Mei Lin, Ayumi Mori
+Computer Science, Linguistics
+Annual Meeting of the Association for Computational Linguistics
+2020
+"""
+
+
+def test_fields_of_study_are_neither_venue_nor_authors(tmp_path: Path):
+    result = _read(tmp_path, INDEX_PAGE)
+    first, second = result.entries
+    assert first["venue"] == "ArXiv"
+    assert second["authors"] == ["Kenji Sato", "Hiroshi Tanaka", "Mei Lin", "Ayumi Mori"]
+    assert second["venue"] == "Annual Meeting of the Association for Computational Linguistics"
+
+
+LINKED_PAPERS = """Sparse Gaussian Processes for Robotics
+Ada Park, Tomas Berg
+CoRL 2023
+
+Active Learning for Grasping
+Tomas Berg, Ada Park
+ICRA 2023
+"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "owner"),
+    [
+        ("Researcher profile | Dr. Ada Park", "Ada Park"),
+        ("Profile of Ada Park", "Ada Park"),
+        ("Home - Ada Park", "Ada Park"),
+        ("Interests: Machine Learning", None),
+    ],
+)
+def test_a_name_after_the_label_of_whose_page_it_is(tmp_path: Path, heading, owner):
+    text = f"{heading}\n\n" + LINKED_PAPERS
+    assert _read(tmp_path, text).source["owner_name"] == owner

@@ -10,6 +10,7 @@ from pipeline.extract.fields import (
     arxiv_id_in,
     clean_markup,
     display_name,
+    is_publication_type,
     looks_like_name,
     parse_byline,
     parse_date,
@@ -137,9 +138,26 @@ def test_names_parted_by_dots_are_a_byline_and_a_dot_before_affiliations_is_not(
     assert lone.authors == ("Yuntao Bai",) and lone.affiliations == ("anthropic",)
 
 
-def test_authors_left_out_between_first_and_last():
-    b = parse_byline("Tom B. Brown, Benjamin Mann, +28 authors Dario Amodei")
-    assert b.authors == ("Tom B. Brown", "Benjamin Mann", "Dario Amodei") and b.truncated
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ada Park, Jon Okoye, +28 authors Lina Moss",
+        "Ada Park, Jon Okoye, ..., Lina Moss",
+        "Ada Park \u00b7 Jon Okoye \u00b7 [...] \u00b7 Lina Moss",
+        "Ada Park \u00b7 Jon Okoye \u00b7 [\u2026] \u00b7 Lina Moss",
+    ],
+)
+def test_authors_left_out_between_first_and_last(line):
+    b = parse_byline(line)
+    assert b.authors == ("Ada Park", "Jon Okoye", "Lina Moss") and b.truncated
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("research-article", True), ("Short Paper", True), ("Article.", True), ("Articles", False)],
+)
+def test_kinds_of_work_however_written(text, expected):
+    assert is_publication_type(text) is expected
 
 
 @pytest.mark.parametrize(
