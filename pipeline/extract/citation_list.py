@@ -73,13 +73,17 @@ ABSTRACT_CHARS = 200
 
 _MARKER = re.compile(
     r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-zA-Z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
-    r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\})(?:\s+|$)"
+    r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\}|(?:MLA|APA|Chicago|Harvard|Vancouver|IEEE|AMA)\s*:)"
+    r"(?:\s+|$)"
 )
 """A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
-a CV's "[J2]", a LaTeX CV's "\\item", or a LaTeX bibliography's "\\bibitem{key}"."""
+a CV's "[J2]", a LaTeX CV's "\\item", a LaTeX bibliography's "\\bibitem{key}", or the
+style a citation is written in ("MLA:", "APA:", as a citation box labels them)."""
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
+_LATEX_STRUCTURE = re.compile(r"^\\(?:begin|end|(?:sub)*section\*?)\{[^}]*\}\s*$")
+"""A LaTeX CV's line of structure ("\\end{itemize}"): no part of the item above it."""
 _LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
@@ -106,7 +110,7 @@ _DATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _FIELD_LABEL = re.compile(
-    r"^(?:doi|source|published|readers?|url|links?|pdf|citations?|cited\s+by|last\s+modified"
+    r"^(?:doi|source|published|readers?|url|links?|pdf|citations?|cited\s+by|last\s+modified|e-?print"
     r"|date|posted|submitted|part\s+of\s+issn|issn|isbn|keywords?|show\s+more\s+detail"
     r"|number\s+of\s+pages|pages|downloads?|views?|last\s+revised|fields?\s+of\s+study)\b",
     re.IGNORECASE,
@@ -149,16 +153,23 @@ def _disciplines(part: str) -> bool:
 
 PROSE_WORDS = 10
 """Words from which a sentence in a record block is its abstract, not a field."""
-_NUMBERS = re.compile(r"[\d\s,.;:()\-\u2013]*")
+_NUMBERS = re.compile(r"[\d\s,.;:()/\-\u2013]*")
 """Pages, volumes, citation counts: nothing a title or venue is made of."""
+_COUNTS = re.compile(r"\b(?:cited(?:\s+by)?|citations?|downloads?|reads?)\s*:?\s*[\d,]+", re.I)
+"""A count an index prints beside a paper ("cited: 14")."""
+_BIBCODE = re.compile(r"\b\d{4}[A-Za-z&][\w.&]{4}[\w.]{4}[\w.][\d.]{4}[A-Z.](?!\w)")
+"""An astrophysics index's id ("2021ApJ...912...45L"): no title."""
+_AUTHORS_HEADING = re.compile(r"^(?:other\s+|co-?)?authors?:?$", re.IGNORECASE)
+"""A label over a list of names a line ("Other authors", as LinkedIn heads them)."""
+_VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S.*)$", re.I)
 _MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
 """A part ending in a word a venue abbreviates ("Proc", "Trans", "Inf", "pp")."""
-_LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)")
+_LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
 """A space or a comma left before punctuation where a date was taken out ("SIGIR 2023:
-11", "ICML, 2022, pp")."""
+11", "ICML, 2022, pp"), or brackets emptied ("Trans. ACL 10 (2022)")."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
@@ -171,7 +182,7 @@ _BUTTONS = re.compile(rf"^(?:(?:{'|'.join(_BUTTON_WORDS)})(?:\s+|$))+")
 Anthology): lower case, as no title opens."""
 _LINK_BUTTON = re.compile(rf"\s*\[(?:{'|'.join(_BUTTON_WORDS)})\]", re.IGNORECASE)
 """A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
-_YEAR_SUFFIX = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
+_YEAR_SUFFIX = re.compile(r"\s*(?:\((?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}[a-z]?)\s*$")
 
 
 @dataclass
@@ -448,7 +459,11 @@ def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
     from the first sentence of prose, up to its closing links."""
-    texts = [ln.text for ln in item.lines if ln.text and not is_decoration(ln)]
+    texts = [
+        ln.text
+        for ln in item.lines
+        if ln.text and not is_decoration(ln) and not _LATEX_STRUCTURE.match(ln.text)
+    ]
     at = next(
         (i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS or _prose(item, t)),
         len(texts),
@@ -484,16 +499,20 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         for t in cited
     ]
     raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
+    raw = [_BIBCODE.sub("", t) for t in raw]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None
     parts: list[str] = []
     for line in raw:
-        if m := _EMPHASIS.search(line):
-            title = title or next(g for g in m.groups() if g)
+        if labelled := _VENUE_LABEL.match(line):
+            venue = venue or labelled["venue"]
+            continue
+        marked = (m for m in _EMPHASIS.finditer(line) if not _marked_name(m))
+        title = title or next((next(g for g in m.groups() if g) for m in marked), None)
         if (m := _ITALIC.search(line)) and not _byline(m.group("i"), lone=True):
             venue = venue or m.group("i")  # italic authors are no venue
-        plain = _EMPHASIS.sub(lambda x: f". {next(g for g in x.groups() if g)}. ", line)
+        plain = _EMPHASIS.sub(_emphasised, line)
         plain = _ITALIC.sub(r"\g<i>", plain)
         if not item.wrapped and _byline(plain, lone=True):
             parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
@@ -502,6 +521,25 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
     return [p for p in parts if p and not is_publication_type(p)], title, venue
+
+
+def _emphasised(mark: re.Match[str]) -> str:
+    """A marked title as a part of its own; a marked name (a CV's owner in bold, "**A.
+    Park**, B. Jones") in its place on the byline."""
+    text = next(g for g in mark.groups() if g)
+    return text if _marked_name(mark) else f". {text}. "
+
+
+def _marked_name(mark: re.Match[str]) -> bool:
+    """A name marked on a byline: one that other names stand beside ("**A. Park**, B.
+    Jones", "B. Jones and **A. Park**") or that is written with an initial; a marked
+    title that reads as a name ("**Deep Learning.** Ada Lovelace") stays a title."""
+    text = next(g for g in mark.groups() if g)
+    if not _byline(text, lone=True):
+        return False
+    before, after = mark.string[: mark.start()].rstrip(), mark.string[mark.end() :].lstrip()
+    beside = after.startswith((",", ";", "&", "and ")) or before.endswith((",", ";", "&", " and"))
+    return beside or re.search(r"\b[A-Z]\.(?:\s|$)", text) is not None
 
 
 @dataclass(frozen=True)
@@ -526,19 +564,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
     parts, title, venue = _parts(item)
-    at = next((i for i, p in enumerate(parts) if _byline(p)), None)
-    if at == 0 and not layout.authors_first and title is None:  # a title of "X and Y"
-        at = next((i for i, p in enumerate(parts[1:], 1) if _byline(p, lone=True)), 0)
-    if at is None and layout.byline_at is not None and layout.byline_at < len(parts):
-        at = layout.byline_at if _lone_author(parts[layout.byline_at]) else None
-    if at is None and title is not None:  # the title is marked, so a lone name is no title
-        at = next(
-            (i for i, p in enumerate(parts) if _bare(p) != _bare(title) and _lone_author(p)),
-            None,
-        )
-    if at is None and layout.authors_first and len(parts) > 1 and _lone_author(parts[0]):
-        at = 0
-    per_line = at is None and not item.wrapped and (at := _name_lines(parts)) is not None
+    at, per_line = _byline_start(parts, title, layout, wrapped=item.wrapped)
     authors: set[int] = set()
     lone = True  # the first part found; a part after it goes on a byline wrapped over lines
     while at is not None and at < len(parts):
@@ -557,13 +583,19 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
         entry.affiliations = [parts[at]]
         authors.add(at)
     rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
-    rest = [p for p in rest if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", p)))]
+    rest = [
+        p
+        for p in rest
+        if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", _COUNTS.sub("", p))))
+    ]
     rest = [p for p in rest if not _disciplines(p)]
     if title is None and rest:
         title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
     if title is not None:
         entry.title = clean_markup(title).strip(" .,") or None
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
+        if venue is not None and _bare(venue) == _bare(title):
+            venue = None  # the title in italics (a LaTeX CV's \emph), where no other is marked
         venue = venue or (_abbreviated(after, cited) if after else None)
     if venue:
         date = entry.published_raw
@@ -576,6 +608,33 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     return entry
 
 
+def _byline_start(
+    parts: list[str], title: str | None, layout: Layout, *, wrapped: bool
+) -> tuple[int | None, bool]:
+    """The part an item's authors start at, and whether they are a name a part (a web
+    page's author items, as text); `parts` loses a label over them ("Other authors")."""
+    label = next((i for i, p in enumerate(parts) if _AUTHORS_HEADING.match(p)), None)
+    if label is not None:
+        del parts[label]
+        if label < len(parts) and _byline(parts[label], lone=True):
+            return label, True
+    at = next((i for i, p in enumerate(parts) if _byline(p)), None)
+    if at == 0 and not layout.authors_first and title is None:  # a title of "X and Y"
+        at = next((i for i, p in enumerate(parts[1:], 1) if _byline(p, lone=True)), 0)
+    if at is None and layout.byline_at is not None and layout.byline_at < len(parts):
+        at = layout.byline_at if _lone_author(parts[layout.byline_at]) else None
+    if at is None and title is not None:  # the title is marked, so a lone name is no title
+        at = next(
+            (i for i, p in enumerate(parts) if _bare(p) != _bare(title) and _lone_author(p)),
+            None,
+        )
+    if at is None and layout.authors_first and len(parts) > 1 and _lone_author(parts[0]):
+        at = 0
+    if at is None and not wrapped and (at := _name_lines(parts)) is not None:
+        return at, True
+    return at, False
+
+
 def _abbreviated(parts: list[str], text: str) -> str:
     """The first part, with the parts after it that its abbreviations were cut from
     ("Proc", "ICML"; "IEEE Trans", "Pattern Anal", "Mach", "Intell"): parts are cut at
@@ -583,6 +642,8 @@ def _abbreviated(parts: list[str], text: str) -> str:
     a venue's line ending in a short word ("Smart Grid") and the line below are two."""
     venue = parts[0]
     for part in parts[1:]:
+        if _DATE.match(part):
+            break  # "J Med Res", then "2022 Jan;24(1)": its date and numbers, no venue
         joined = f"{venue}. {part}"
         if not _ABBREVIATION.search(venue) or joined not in text:
             break

@@ -23,7 +23,8 @@ _MONTH = (
 )
 DATE_PATTERN = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?!\d)(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1, not Jan 20(23)
-    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
+    rf"|\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}}(?!\d))?"  # 2022 Dec 15, as PubMed writes it
+    rf"|(?<!\d)\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
     rf"|{_MONTH}\s+\d{{4}}"  # December 2022
     r"|\d{4}-\d{2}-\d{2})"  # 2022-12-15
 )
@@ -39,7 +40,8 @@ CATEGORY_DATE_LINE = re.compile(
 ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 ARXIV_OLD = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 ARXIV_ID = re.compile(rf"(?<![\w/.])(?:{ARXIV_NEW}|{ARXIV_OLD})(?![\w])")
-ARXIV_TAG = re.compile(rf"arXiv\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
+ARXIV_TAG = re.compile(rf"(?:arXiv|e-?print)\s*:\s*(?P<id>{ARXIV_NEW}|{ARXIV_OLD})", re.IGNORECASE)
+"""An arXiv id after its tag: "arXiv:2212.08073", INSPIRE's "e-Print: 1203.6064"."""
 MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 """A Markdown link or image, `[text](url "title")`: its text is what a reader sees."""
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/|\b10\.48550/arxiv\.|\bCoRR\s+abs/", re.I)
@@ -89,6 +91,9 @@ def parse_date(raw: str | None) -> PartialDate | None:
     my = re.fullmatch(rf"({_MONTH})\s+(\d{{4}})", s, re.IGNORECASE)
     if my:
         return _checked(int(my.group(2)), _month(my.group(1)), None)
+    ymd = re.fullmatch(rf"(\d{{4}})\s+({_MONTH})(?:\s+(\d{{1,2}}))?", s, re.IGNORECASE)
+    if ymd:
+        return _checked(int(ymd.group(1)), _month(ymd.group(2)), _int(ymd.group(3)))
     year = re.fullmatch(r"(\d{4})", s)
     if year:
         return _checked(int(year.group(1)), None, None)
@@ -323,6 +328,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     s = text.strip()
     if _DECORATED.search(s):
         s = _undecorated(s)
+    if ";" in s:
+        s = _turned(s)
     if _INITIALS_AFTER.search(s):
         s = _vancouver(s)
     head = re.split(r"[,;\u00b7]|\s+(?:and|&)\s+", s, maxsplit=1)[0]
@@ -381,6 +388,17 @@ _VANCOUVER = re.compile(
 )
 
 
+def _turned(byline: str) -> str:
+    """Names written "Surname, Given" and parted by semicolons, as indexes write them
+    ("Park, Ada; Okoye, J."), turned round; any other byline as it is."""
+    cut = _ETAL.search(byline)
+    parts = [p.strip() for p in (byline[: cut.start()] if cut else byline).split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or not all(p.count(",") == 1 for p in parts):
+        return byline
+    return ", ".join(display_name(p) for p in parts) + (byline[cut.start() :] if cut else "")
+
+
 def _vancouver(byline: str) -> str:
     """A byline of names written surname first with bare initials, as PubMed and
     Vancouver-style references write them ("Park A, Okoye JR, et al."), with each
@@ -389,12 +407,23 @@ def _vancouver(byline: str) -> str:
     names = byline[: cut.start()] if cut else byline
     parts = [p.strip() for p in re.split(r"[,;]", names)]
     found = [_VANCOUVER.match(p) for p in parts]
-    if len(parts) < 2 or not all(found):
+    if not all(found) or (len(parts) < 2 and not _lone_vancouver(found[0])):
         return byline
     if not any(len(m["initials"]) == 1 for m in found if m):
         return byline  # "Wei WU, Li MA": surnames in capitals, not initials
     turned = [" ".join(f"{c}." for c in m["initials"]) + " " + m["surname"] for m in found if m]
     return ", ".join(turned) + (byline[cut.start() :] if cut else "")
+
+
+def _lone_vancouver(name: re.Match[str] | None) -> bool:
+    """One name written so ("Okoye JR"): one surname and initials that are no roman
+    numeral ("Part II")."""
+    return (
+        name is not None
+        and " " not in name["surname"]
+        and len(name["initials"]) <= 2
+        and not re.fullmatch(r"[IVX]+", name["initials"])
+    )
 
 
 def _undecorated(byline: str) -> str:

@@ -22,7 +22,8 @@ DECORATION = re.compile(
       | (?:Show|Load|See)\s+more.*
       | (?:Full[-\s]text|File|PDF)\s+available       # access labels above a title
       | (?:Open|Free|Public)\s+access
-      | View | Download | Share | Save | Follow | Expand | Read\s+more | Request\s+full[-\s]text
+      | View | Download | Share | Save | Follow | Expand | Cite | Read\s+more
+      | Request\s+full[-\s]text
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )

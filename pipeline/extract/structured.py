@@ -210,6 +210,11 @@ def sniff(data: bytes) -> str | None:
         return None
     if _csv_dialect(head):
         return "csv"
+    if stripped.startswith("---") and _FRONT_MATTER.match(stripped):
+        try:
+            return "yaml" if _front_matter_record(data) else None
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            return None
     if _YAML_LIST.search(head):
         try:
             return "yaml" if _nested(_yaml_document(data)) else None
@@ -304,11 +309,42 @@ _YAML_LIST = re.compile(r"^\s*-\s+[\w\"'][\w\s\"'-]*:(?:\s|$)", re.MULTILINE)
 """A YAML list item opening a mapping: "- title: ...", the shape of a publications list."""
 
 
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n(?P<body>.*))?\Z", re.DOTALL
+)
+"""A page of one paper as static site generators write it (Hugo, Jekyll): its fields in
+YAML between "---" lines, then its text."""
+
+
+def _front_matter_record(data: bytes) -> dict[str, Any] | None:
+    """The paper a page's front matter describes, the text below it as its abstract
+    where the fields give none; None when the page has no front matter of a paper."""
+    page = _FRONT_MATTER.match(data.decode("utf-8").lstrip("\ufeff").lstrip())
+    if page is None:
+        return None
+    record = _titled_works(_yaml_document(page["yaml"].encode("utf-8")))
+    if not _is_record(record):
+        return None
+    record = {k: _unemphasised(v) if isinstance(v, str) else v for k, v in record.items()}
+    body = (page["body"] or "").strip()
+    if body and "abstract" not in known_columns(list(record)).values():
+        record = {**record, "abstract": body}
+    return record
+
+
+def _unemphasised(value: str) -> str:
+    """A field set in Markdown italics or bold ("*Nature*"), as front matter sets a venue."""
+    return re.sub(r"^([*_]{1,2})(\S.*?)\1$", r"\2", value.strip())
+
+
 def _yaml_records(data: bytes) -> list[dict[str, Any]]:
     """The records of a YAML publications list (a static site's `_data/papers.yml`): a
     list of mappings (each a row: one that is no record is quarantined), or the
     records under a mapping's keys (CITATION.cff: its `preferred-citation`, its
-    `references`, not the software it describes)."""
+    `references`, not the software it describes); or the one paper of a page's front
+    matter."""
+    if front := _front_matter_record(data):
+        return [front]
     loaded = _titled_works(_yaml_document(data))
     if isinstance(loaded, list):
         return [r for r in loaded if isinstance(r, dict)]  # a non-record is quarantined

@@ -839,3 +839,150 @@ ICRA 2023
 def test_a_name_after_the_label_of_whose_page_it_is(tmp_path: Path, heading, owner):
     text = f"{heading}\n\n" + LINKED_PAPERS
     assert _read(tmp_path, text).source["owner_name"] == owner
+
+
+PUBMED = """Search results for Okonkwo M[Author]
+3 results
+
+1
+Cite
+Distributed care pathways in rural clinics.
+Okonkwo M, Weber J, Souza A.
+BMC Health Serv Res. 2023 Mar 14;23(1):245. doi: 10.1186/s12913-023-09200-1.
+PMID: 36918842 Free PMC article.
+
+2
+Cite
+Telemedicine adoption after the pandemic: a cohort study.
+Souza A, Okonkwo M.
+J Med Internet Res. 2022 Jan;24(1):e31234.
+PMID: 35012345
+
+3
+Cite
+Costs of chronic disease management.
+Okonkwo M.
+Health Econ. 2021;30(5):1100-1112.
+PMID: 33456789 Review.
+"""
+
+
+def test_a_medical_index_results_page(tmp_path: Path):
+    """Its "Cite" buttons are no titles, its dates are year first, and a paper of one
+    author is read where the others have their bylines."""
+    first, second, third = _read(tmp_path, PUBMED).entries
+    assert first["title"] == "Distributed care pathways in rural clinics"
+    assert first["authors"] == ["M. Okonkwo", "J. Weber", "A. Souza"]
+    assert (first["published_raw"], first["venue"]) == ("2023 Mar 14", "BMC Health Serv Res")
+    assert second["venue"] == "J Med Internet Res"  # not joined to its volume and pages
+    assert (third["authors"], third["published_raw"]) == (["M. Okonkwo"], "2021")
+
+
+CITATION_STYLES = """Citations exported
+
+MLA: Lin, Mei, Hiroshi Tanaka, and Kenji Sato. "Dense retrieval at scale." Transactions of the ACL 10 (2022): 512-530.
+
+APA: Tanaka, H., & Lin, M. (2021). Sparse attention for long documents. In Proceedings of EMNLP (pp. 1-10).
+
+Harvard: Sato, K., Lin, M. and Mori, A., 2020. Query rewriting with small models. arXiv preprint arXiv:2005.01234.
+"""  # noqa: E501
+
+
+def test_citations_labelled_with_their_style(tmp_path: Path):
+    first, second, third = _read(tmp_path, CITATION_STYLES).entries
+    assert first["authors"] == ["Mei Lin", "Hiroshi Tanaka", "Kenji Sato"]
+    assert first["venue"] == "Transactions of the ACL 10: 512-530"  # no "()" for its year
+    assert second["title"] == "Sparse attention for long documents"
+    assert third["authors"] == ["K. Sato", "M. Lin", "A. Mori"]  # Harvard: the year after
+    assert third["arxiv_id"] == "2005.01234"
+
+
+LATEX_CV = r"""\section*{Publications}
+\begin{itemize}
+  \item \textbf{M. Lin}, H. Tanaka, and K. Sato. \emph{Dense retrieval at scale}. Transactions of the ACL, 2022.
+  \item H. Tanaka and \textbf{M. Lin}. \emph{Sparse attention for long documents}. In Proc. EMNLP, 2021.
+  \item \textbf{M. Lin}. \emph{A note on retrieval evaluation}. arXiv:2001.01234, 2020.
+\end{itemize}
+"""  # noqa: E501
+
+
+def test_a_name_in_bold_beside_others_is_on_the_byline():
+    (line,) = split_lines(
+        "- **Mei Lin**, Hiroshi Tanaka and Kenji Sato. Dense retrieval. TACL, 2022."
+    )
+    entry = citation_list.entry_of(citation_list.Item([line], wrapped=True))
+    assert entry.authors == ["Mei Lin", "Hiroshi Tanaka", "Kenji Sato"]
+    assert entry.title == "Dense retrieval"
+
+
+def test_a_latex_cv_with_its_owner_in_bold_and_titles_in_italics(tmp_path: Path):
+    result = _read(tmp_path, LATEX_CV)
+    first, second, third = result.entries
+    assert first["authors"] == ["M. Lin", "H. Tanaka", "K. Sato"]
+    assert (first["title"], first["venue"]) == (
+        "Dense retrieval at scale",
+        "Transactions of the ACL",
+    )
+    assert second["authors"] == ["H. Tanaka", "M. Lin"]
+    assert (third["title"], third["authors"]) == ("A note on retrieval evaluation", ["M. Lin"])
+    assert third["venue"] is None  # not the environment's closing line
+
+
+PHYSICS_INDEXES = """Citeable papers (3)
+
+1. 2022arXiv221201234O  2022/12  cited: 14
+Sparse Gaussian processes for galaxy surveys
+Okafor, Sheer; Lin, Mei; Weber, Jonas
+arXiv e-prints
+
+2. 2021ApJ...912...45L  2021/05  cited: 30
+Weak lensing with learned priors
+Lin, Mei; Okafor, Sheer
+The Astrophysical Journal, Volume 912, Issue 1, id.45
+
+3)
+Bootstrapping the three-dimensional Ising model
+Sheer Okafor (Stanford U.), David Poland (Yale U.)
+e-Print: 1203.6064 [hep-th]
+Published in: Phys.Rev.D 86 (2012) 025022
+Published: Jul 18, 2012
+cite  claim  412 citations
+"""
+
+
+def test_records_of_physics_indexes(tmp_path: Path):
+    """An astrophysics index's ids and counts are no title, its names are written
+    surname first; a labelled venue is the venue, an e-print label is not."""
+    first, second, third = _read(tmp_path, PHYSICS_INDEXES).entries
+    assert first["title"] == "Sparse Gaussian processes for galaxy surveys"
+    assert first["authors"] == ["Sheer Okafor", "Mei Lin", "Jonas Weber"]
+    assert first["venue"] == "arXiv e-prints"
+    assert second["authors"] == ["Mei Lin", "Sheer Okafor"]
+    assert third["authors"] == ["Sheer Okafor", "David Poland"]
+    assert third["venue"] == "Phys.Rev.D 86 (2012) 025022"
+    assert (third["arxiv_id"], third["published_raw"]) == ("1203.6064", "Jul 18, 2012")
+
+
+NETWORK_PROFILE = """Publications
+
+Sparse attention for long-document retrieval
+arXiv \u00b7 Dec 15, 2022
+Other authors
+Mei Lin
+Kenji Sato
+See publication
+
+Contrastive pretraining of dense retrievers
+EMNLP 2021 \u00b7 Nov 1, 2021
+We pretrain dense retrievers with a contrastive loss over mined pairs.
+Other authors
+Mei Lin
+See publication
+"""
+
+
+def test_names_a_line_under_their_label(tmp_path: Path):
+    first, second = _read(tmp_path, NETWORK_PROFILE).entries
+    assert (first["authors"], first["venue"]) == (["Mei Lin", "Kenji Sato"], "arXiv")
+    assert (second["authors"], second["venue"]) == (["Mei Lin"], "EMNLP 2021")
+    assert second["abstract"].startswith("We pretrain")

@@ -214,6 +214,9 @@ def test_prose_and_titles_are_not_bylines(line):
         ("15-Dec-2022", PartialDate(2022, 12, 15)),
         ("Thu, 15 Dec 2022 10:00:00 GMT", PartialDate(2022, 12, 15)),
         ("2022-12-15T10:00:00Z", PartialDate(2022, 12, 15)),
+        ("2023 Mar 14", PartialDate(2023, 3, 14)),  # PubMed, year first
+        ("2022 Jan", PartialDate(2022, 1, None)),
+        ("2023 Feb 30", None),
         ("Winter 2022", PartialDate(2022, None, None)),  # the year it names, no more
         ("2020-2021", None),  # two years: neither is sure
         ("soon", None),
@@ -272,3 +275,19 @@ def test_clean_markup_spaces_prose_as_the_white_space_regex_does():
         expected = re.sub(r"\s+", " ", re.sub(r"\)\s+([.,;:])", r")\1", text)).strip()
         assert clean_markup(text) == expected, repr(text)
     assert clean_markup("a (b)\u00a0, c\u2003\u2003d ") == "a (b), c d"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Okafor, Sheer; Lin, Mei; Weber, Jonas", ("Sheer Okafor", "Mei Lin", "Jonas Weber")),
+        ("Okafor, S.; Lin, M.; et al.", ("S. Okafor", "M. Lin")),
+        ("Okonkwo M", ("M. Okonkwo",)),  # PubMed's one author
+    ],
+)
+def test_names_an_index_writes_surname_first(line, authors):
+    assert parse_byline(line).authors == authors
+
+
+def test_a_roman_numeral_is_no_initial():
+    assert parse_byline("Type I") is None

@@ -309,6 +309,30 @@ def test_a_yaml_publications_list(tmp_path: Path):
     assert "no paper" in note["raw_text"] and "neither a title" in note["reason"]
 
 
+def test_a_static_sites_page_of_one_paper(tmp_path: Path):
+    """Front matter holds the paper's fields (a venue in Markdown italics); the text
+    below is its abstract."""
+    path = tmp_path / "index.md"
+    path.write_text(
+        '---\ntitle: "Weak lensing with learned priors"\nauthors:\n- Mei Lin\n- Sheer Okafor\n'
+        'date: "2021-05-01"\npublication: "*The Astrophysical Journal*"\n---\n\n'
+        "We infer mass maps with priors learned from simulations.\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "table_yaml"
+    (entry,) = result.entries
+    assert entry["authors"] == ["Mei Lin", "Sheer Okafor"]
+    assert entry["venue"] == "The Astrophysical Journal"
+    assert entry["abstract"] == "We infer mass maps with priors learned from simulations."
+
+
+def test_front_matter_of_no_paper_is_a_page(tmp_path: Path):
+    path = tmp_path / "about.md"
+    path.write_text("---\nlayout: page\nmenu: main\n---\n\nAbout this site.\n", encoding="utf-8")
+    assert extract(path).source["format"] != "table_yaml"
+
+
 def test_a_citation_file_gives_its_preferred_citation_and_references(tmp_path: Path):
     path = tmp_path / "CITATION.cff"
     path.write_text(
