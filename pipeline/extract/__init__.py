@@ -188,6 +188,18 @@ def _where(row: dict[str, Any]) -> str:
     return f"line {row['line_start']}" if row.get("line_start") else "byte 0"
 
 
+def _linked_data_table(html: str) -> structured.Table | None:
+    """The papers an HTML page's JSON-LD describes; None when it describes none."""
+    data = html_text.linked_data(html)
+    if data is None:
+        return None
+    try:
+        table = structured.read_table(data, "json")
+    except (ValueError, RecursionError):
+        return None
+    return table if any(structured.is_record(r) for r in table.rows) else None
+
+
 def _described(field_name: str) -> str:
     return "its closing marker" if field_name == "closed" else field_name
 
@@ -290,11 +302,16 @@ def extract_file(
             kind, rows, text = "html", html_table, None
             parsed = structured.parse_rows(rows, kind)
         elif is_html and text is not None:
+            described = _linked_data_table(text)
             rendered = html_text.render(text)
             text, html_lines, links = rendered.text, rendered.lines, rendered.links
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"
-            if not text.strip():
+            if described is not None and not any(c.kind == "entry" for c in parsed.chunks):
+                kind, rows, text, html_lines = "json", described.rows, None, None
+                parsed = structured.parse_rows(rows, kind)
+                parsed.format, parsed.header.owner_name = "html_json_ld", described.owner
+            elif not text.strip():
                 text, problem = None, "an HTML page with no visible text"
         else:
             parsed = parse_page(text) if text is not None else PageParse("unreadable", [])

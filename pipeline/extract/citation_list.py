@@ -98,6 +98,7 @@ _DATE = re.compile(
 skips, at a glance, the places no date starts at (a third of the time)."""
 _SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
+_SPACED_HYPHEN = re.compile(r"\s+-\s+")
 _FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
 """Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith",
 a table's cells copied as text ("Venue\t25000\t2020")."""
@@ -182,6 +183,8 @@ _BUTTONS = re.compile(rf"^(?:(?:{'|'.join(_BUTTON_WORDS)})(?:\s+|$))+")
 Anthology): lower case, as no title opens."""
 _LINK_BUTTON = re.compile(rf"\s*\[(?:{'|'.join(_BUTTON_WORDS)})\]", re.IGNORECASE)
 """A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
+_BRACKETED_YEAR = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
+"""A year in brackets closing a part: "Title (2023)"."""
 _YEAR_SUFFIX = re.compile(r"\s*(?:\((?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}[a-z]?)\s*$")
 
 
@@ -517,10 +520,24 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         if not item.wrapped and _byline(plain, lone=True):
             parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
             continue
-        for sentence in _SENTENCE.split(plain):
+        for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
     return [p for p in parts if p and not is_publication_type(p)], title, venue
+
+
+def _dashed(sentence: str) -> list[str]:
+    """A sentence cut at the spaced hyphen that parts a title from the byline after it
+    ("Title (2023) - A. Park, B. Jones"; the title's own hyphens stay), or at each
+    after a byline that opens it ("A. Park, B. Jones - Title - Venue")."""
+    pieces = _SPACED_HYPHEN.split(sentence)
+    if len(pieces) < 2:
+        return [sentence]
+    if _byline(pieces[-1]):
+        return [" - ".join(pieces[:-1]), pieces[-1]]
+    if _byline(pieces[0]):
+        return pieces  # authors, title, venue
+    return [sentence]
 
 
 def _emphasised(mark: re.Match[str]) -> str:
@@ -582,7 +599,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     if under and is_affiliation(parts[at]):  # under a byline that follows its title
         entry.affiliations = [parts[at]]
         authors.add(at)
-    rest = [_bare(p) for i, p in enumerate(parts) if i not in authors]
+    rest = [_bare(_BRACKETED_YEAR.sub("", p)) for i, p in enumerate(parts) if i not in authors]
     rest = [
         p
         for p in rest

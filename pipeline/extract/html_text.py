@@ -13,11 +13,14 @@ lenient with broken markup and reports the source position of every piece.
 
 A `<table>` whose first row names bibliographic columns (Title, Authors, Year,
 ...) is an export, not a page: `table_rows` hands its rows to the structured
-reader, as a CSV with that header would be.
+reader, as a CSV with that header would be. A page whose text shows no papers
+may still describe them in schema.org's JSON-LD (`linked_data`), for search
+engines: the structured reader reads that as a JSON document.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -265,3 +268,24 @@ def fill_linked_arxiv_ids(rows: list[dict[str, Any]], links: list[tuple[int, str
         if all(first <= line <= last for line, found in links if found == arxiv_id):
             row["arxiv_id"] = arxiv_id
             taken.add(arxiv_id)
+
+
+_LINKED_DATA = re.compile(
+    r"<script\b[^>]*\btype\s*=\s*[\"']application/ld\+json[\"'][^>]*>(?P<json>.*?)</script>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def linked_data(html: str) -> bytes | None:
+    """The page's JSON-LD as one JSON document: a script's own, or several in a
+    `@graph`; None when it has none that parses."""
+    documents = []
+    for m in _LINKED_DATA.finditer(html):
+        try:
+            documents.append(json.loads(m.group("json")))
+        except json.JSONDecodeError:
+            continue
+    if not documents:
+        return None
+    document = documents[0] if len(documents) == 1 else {"@graph": documents}
+    return json.dumps(document).encode("utf-8")

@@ -65,6 +65,7 @@ ALIASES: dict[str, str] = {
     "publication": "venue",
     "published_in": "venue",
     "conference": "venue",
+    "ispartof": "venue",
     "abstract": "abstract",
     "summary": "abstract",
     "abstract_inverted_index": "abstract",
@@ -262,7 +263,7 @@ def _document_owner(document: Any) -> str | None:
     """The name of the person a document of records describes beside them: a name
     under an owner key at its top, or the name of an object there. A document that is
     a record itself, or a list, names nobody."""
-    if not isinstance(document, dict) or _is_record(document):
+    if not isinstance(document, dict) or is_record(document):
         return None
     fields = {str(k).lower().replace("-", "_"): v for k, v in document.items()}
     for key in OWNER_KEYS:
@@ -277,7 +278,7 @@ def _person_name(value: Any, depth: int = 3) -> str | None:
     family parts, perhaps wrapped: ORCID's `{"given-names": {"value": ...}}`)."""
     if isinstance(value, str):
         return value.strip()
-    if not isinstance(value, dict) or _is_record(value) or not depth:
+    if not isinstance(value, dict) or is_record(value) or not depth:
         return None
     if "name" in value:
         return _person_name(value["name"], depth - 1)
@@ -323,7 +324,7 @@ def _front_matter_record(data: bytes) -> dict[str, Any] | None:
     if page is None:
         return None
     record = _titled_works(_yaml_document(page["yaml"].encode("utf-8")))
-    if not _is_record(record):
+    if not is_record(record):
         return None
     record = {k: _unemphasised(v) if isinstance(v, str) else v for k, v in record.items()}
     body = (page["body"] or "").strip()
@@ -353,7 +354,7 @@ def _yaml_records(data: bytes) -> list[dict[str, Any]]:
             record
             for value in loaded.values()
             for record in (
-                [value] if _is_record(value) else _records_within(value, RECORD_DEPTH - 1)
+                [value] if is_record(value) else _records_within(value, RECORD_DEPTH - 1)
             )
         ]
     return []
@@ -386,7 +387,7 @@ def _listed(document: Any) -> list[Any]:
     it holds, in document order, whatever wraps them (an API's `{"message": {"items":
     [...]}}`, ORCID's groups of work summaries). A record's own lists (Crossref's
     references) are not searched."""
-    if not isinstance(document, dict) or _is_record(document):
+    if not isinstance(document, dict) or is_record(document):
         return [document]
     return list(_records_within(document, RECORD_DEPTH)) or [document]
 
@@ -398,7 +399,7 @@ RECORD_DEPTH = 6
 def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[dict[str, Any]]:
     """Records in lists within `value`: an object beside the lists (a response's
     `{"meta": {"title": "Search results"}}`) is no record, however it reads."""
-    if listed and _is_record(value):
+    if listed and is_record(value):
         yield value
     elif depth and isinstance(value, dict):
         for inner in value.values():
@@ -408,7 +409,7 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
             yield from _records_within(inner, depth - 1, listed=True)
 
 
-def _is_record(value: Any) -> bool:
+def is_record(value: Any) -> bool:
     return isinstance(value, dict) and bool(
         set(known_columns(list(value)).values()) & IDENTITY_COLUMNS
     )

@@ -986,3 +986,17 @@ def test_names_a_line_under_their_label(tmp_path: Path):
     assert (first["authors"], first["venue"]) == (["Mei Lin", "Kenji Sato"], "arXiv")
     assert (second["authors"], second["venue"]) == (["Mei Lin"], "EMNLP 2021")
     assert second["abstract"].startswith("We pretrain")
+
+
+def test_a_line_a_paper_with_its_byline_after_a_hyphen(tmp_path: Path):
+    text = "Jonas Weber - publications\n\n"
+    text += "Voltage control in low-inertia microgrids (2023) - M. Okonkwo, J. Weber, L. Wei\n"
+    text += "Grid-forming inverters - a review (2022) - J. Weber, M. Okonkwo\n"
+    text += "L. Wei, J. Weber - Hierarchical control of DC microgrids - ECCE 2021\n"
+    first, second, third = _read(tmp_path, text).entries
+    assert first["title"] == "Voltage control in low-inertia microgrids"
+    assert first["authors"] == ["M. Okonkwo", "J. Weber", "L. Wei"]
+    assert first["published_raw"] == "2023"
+    assert second["title"] == "Grid-forming inverters - a review"  # its own hyphen stays
+    assert (third["title"], third["venue"]) == ("Hierarchical control of DC microgrids", "ECCE")
+    assert third["authors"] == ["L. Wei", "J. Weber"]

@@ -303,3 +303,63 @@ def test_an_arxiv_authors_page_names_its_owner(tmp_path: Path):
         "cs.CL",
     )
     assert second["authors"] == ["Samuel R. Bowman", "Anna Chen"]
+
+
+LINKED_DATA_PAGE = """<html><head><script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Person", "name": "Mei Lin", "workExample": [
+ {"@type": "ScholarlyArticle", "name": "Dense retrieval at scale",
+  "author": [{"@type": "Person", "name": "Mei Lin"}, {"@type": "Person", "name": "Hiroshi Tanaka"}],
+  "datePublished": "2022-06-01",
+  "isPartOf": {"@type": "Periodical", "name": "Transactions of the ACL"}},
+ {"@type": "ScholarlyArticle", "name": "Sparse attention for long documents",
+  "author": [{"@type": "Person", "name": "Hiroshi Tanaka"}], "datePublished": "2021-11-01"}
+]}
+</script></head><body><h1>Mei Lin</h1><p>Welcome to my homepage.</p></body></html>
+"""
+
+
+def test_papers_described_only_in_linked_data(tmp_path: Path):
+    """The page shows no papers, but tells search engines of them in JSON-LD."""
+    path = tmp_path / "home.html"
+    path.write_text(LINKED_DATA_PAGE, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "html_json_ld"
+    assert result.source["owner_name"] == "Mei Lin"
+    first, second = result.entries
+    assert first["title"] == "Dense retrieval at scale"
+    assert first["authors"] == ["Mei Lin", "Hiroshi Tanaka"]
+    assert first["venue"] == "Transactions of the ACL"
+    assert second["published_raw"] == "2021-11-01"
+
+
+def test_a_page_that_shows_its_papers_is_read_as_shown(tmp_path: Path):
+    """Linked data describing the page's one article does not hide the list it shows."""
+    shown = (
+        '<html><head><script type="application/ld+json">'
+        '{"@type": "ScholarlyArticle", "name": "Only this one", "author": "Ada Park"}'
+        "</script></head><body><h1>Ada Park</h1>"
+        "<p>Sparse Gaussian Processes for Robotics<br>Ada Park, Tomas Berg<br>CoRL 2023</p>"
+        "<p>Active Learning for Grasping<br>Tomas Berg, Ada Park<br>ICRA 2023</p></body></html>"
+    )
+    path = tmp_path / "list.html"
+    path.write_text(shown, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "html_citation_list"
+    assert [e["title"] for e in result.entries] == [
+        "Sparse Gaussian Processes for Robotics",
+        "Active Learning for Grasping",
+    ]
+
+
+def test_linked_data_of_no_paper_leaves_the_page_as_it_reads(tmp_path: Path):
+    page = (
+        '<html><head><script type="application/ld+json">'
+        '{"@type": "WebSite", "name": "Ada Park", "url": "https://example.org"}'
+        "</script></head><body><p>Welcome to my homepage.</p></body></html>"
+    )
+    path = tmp_path / "home.html"
+    path.write_text(page, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "html_unknown" and not result.entries
+    (whole,) = result.quarantine
+    assert "no known page shape" in whole["reason"]
