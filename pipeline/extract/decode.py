@@ -82,7 +82,20 @@ def decode_page(data: bytes) -> Decoded:
         return Decoded(None, "empty file" if not data else "file holds only white space")
     if "\r" in text and "\n" not in text:  # classic Mac OS line ends: the shapes read "\n"
         text = text.replace("\r", "\n")
-    return Decoded(text, note=note)
+    return Decoded(plain_spaces(text), note=note)
+
+
+_SPACES = {c: " " for c in "\u00a0\u2002\u2003\u2007\u2009\u200a\u202f"}
+_INVISIBLE = {c: None for c in "\u00ad\u200b\u2060\ufeff"}
+_PLAIN = str.maketrans({**_SPACES, **_INVISIBLE})
+_UNPLAIN = re.compile("[" + "".join(_SPACES) + "".join(_INVISIBLE) + "]")
+
+
+def plain_spaces(text: str) -> str:
+    """Text with the spaces a browser copies (no-break, thin) as plain spaces, and
+    without the invisible characters (soft hyphens, zero-width spaces) that split a
+    word for the eye only: "Consti\u00adtutional" is "Constitutional", as a reader sees."""
+    return text.translate(_PLAIN) if _UNPLAIN.search(text) else text
 
 
 _UTF8_CHARACTER = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.fields import HONORIFIC, looks_like_name
+from pipeline.extract.fields import HONORIFIC, display_name, looks_like_name
 from pipeline.extract.lines import Line
 from pipeline.extract.model import PageHeader
 
@@ -114,7 +114,8 @@ def _owner_in(text: str) -> str | None:
     titled = (
         m["name"] for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME) if (m := r.match(text))
     )
-    for name in (text, *titled):
+    labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
+    for name in (text, *labelled):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
     return None

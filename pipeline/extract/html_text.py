@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from pipeline.extract.decode import plain_spaces
 from pipeline.extract.fields import arxiv_id_in
 
 _HIDDEN = {"head", "script", "style", "template", "noscript", "svg", "title", "nav", "footer"}
@@ -160,7 +161,8 @@ def render(html: str) -> Rendered:
     while lines and not lines[-1]:
         lines.pop()
         sources.pop()
-    return Rendered("\n".join(lines) + ("\n" if lines else ""), sources, renderer.links)
+    text = plain_spaces("\n".join(lines) + ("\n" if lines else ""))
+    return Rendered(text, sources, renderer.links)
 
 
 class _Tables(HTMLParser):
@@ -207,7 +209,7 @@ class _Tables(HTMLParser):
     def _close_cell(self) -> None:
         if self.cell is not None and self.tables and self.tables[-1]:
             parts = [p for p in "".join(self.cell).split(_PART) if p.strip()]
-            self.tables[-1][-1].append(re.sub(r"\s+", " ", " ".join(parts)).strip())
+            self.tables[-1][-1].append(re.sub(r"\s+", " ", plain_spaces(" ".join(parts))).strip())
             self.parted[-1].append(len(parts) > 1)
         self.cell = None
 

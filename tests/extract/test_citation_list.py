@@ -833,6 +833,7 @@ ICRA 2023
         ("Researcher profile | Dr. Ada Park", "Ada Park"),
         ("Profile of Ada Park", "Ada Park"),
         ("Home - Ada Park", "Ada Park"),
+        ("Author: Park, A.", "A. Park"),  # an index writes it surname first
         ("Interests: Machine Learning", None),
     ],
 )

@@ -128,6 +128,25 @@ def test_a_page_in_a_legacy_encoding_is_read_as_windows_1252_and_said_so(tmp_pat
     assert not broken.issues and not broken.entries  # read as UTF-8, and refused
 
 
+@pytest.mark.parametrize("html", [False, True])
+def test_spaces_a_browser_copies_are_plain_and_invisible_characters_gone(tmp_path, html):
+    """No-break and thin spaces read as spaces; soft hyphens and zero-width spaces,
+    which split a word for the eye only, are dropped, in text as in HTML."""
+    text = "Publications\n\n- J.\u00a0M\u00fcller, K.\u202fOkafor. "
+    text += "Consti\u00adtutional ro\u200bbots. ICRA 2021.\n"
+    text += "- K. Okafor, J. M\u00fcller. Planners\u00a0and regret. IROS 2020.\n"
+    if html:
+        text = "<html><body>" + "".join(
+            f"<p>{line}</p>" for line in text.replace("\u00a0", "&nbsp;").splitlines() if line
+        )
+    path = tmp_path / ("page.html" if html else "page.txt")
+    path.write_text(text, encoding="utf-8")
+    first, second = extract(path).entries
+    assert first["authors"] == ["J. M\u00fcller", "K. Okafor"]
+    assert first["title"] == "Constitutional robots"
+    assert second["title"] == "Planners and regret"
+
+
 def test_a_gzip_file_is_read_as_what_it_holds_and_a_broken_one_is_quarantined(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
