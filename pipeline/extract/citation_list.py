@@ -732,12 +732,36 @@ def parse(text: str) -> PageParse:
         elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
             chunks.append(Chunk("header", start, end))
             heading += item.lines
+        elif _section_heading(item):  # "Working Papers", between two groups
+            chunks.append(Chunk("header", start, end))
         else:
             chunks.append(Chunk("quarantine", start, end, reason=_not_cited(item)))
         cursor = end
     if cursor < len(text):
         chunks.append(_between(text, cursor, len(text)))
     return PageParse(NAME, chunks, header=parse_header(heading, headings=True))
+
+
+_SECTION_WORDS = frozenset(
+    """papers publications articles preprints chapters books talks presentations proceedings
+    reports theses dissertations patents manuscripts journal journals conference conferences
+    workshop workshops refereed peer-reviewed selected working submitted preparation invited
+    posters abstracts""".split()
+)
+"""Words that name a group of a publications list ("Refereed Journal Articles")."""
+
+
+def _section_heading(item: Item) -> bool:
+    """A line heading a group of the list: a few words, one naming a kind of list, and
+    nothing a citation has (no digits, no sentence)."""
+    text = unheaded(item.text).strip(" :")
+    words = text.lower().replace("(", " ").replace(")", " ").split()
+    return (
+        len(item.lines) == 1
+        and 1 <= len(words) <= 6
+        and any(w in _SECTION_WORDS for w in words)
+        and not re.search(r"\d|[.;,]\s", text)
+    )
 
 
 def _not_cited(item: Item) -> str:

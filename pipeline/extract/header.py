@@ -33,12 +33,12 @@ _LABELLED_NAME = re.compile(
 """A name after the label of whose page it is: "SSRN Author Page: Ada Park",
 "Researcher profile | Ada Park", "Profile of Ada Park"."""
 _OWNER_HEADING = re.compile(
-    r"^#*\s*(?:selected\s+)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
+    r"^#*\s*(?:[\w\s]*?\s)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
     rf"(?:{HONORIFIC}\s+)?(?P<name>.+?)\s*:?$",
     re.IGNORECASE,
 )
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
-A. Smith", "Publications \u2014 Dr. Priya Raman"."""
+A. Smith", "Publications \u2014 Dr. Priya Raman", "Selected Retrieval Papers by A. Smith"."""
 MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>\S.*?)(?:\s+#+)?\s*$")
 """A Markdown heading: its level's hashes and its text ("## 2023 ##": "##", "2023")."""
 YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
@@ -107,15 +107,18 @@ def group_year(text: str, year: str | None) -> str | None:
     return year if last is None else heading_year(last)
 
 
+_UNTITLED = re.compile(rf"^{HONORIFIC}\s+(?=[A-Z])")
+
+
 def _owner_in(text: str) -> str | None:
     """The name a header line is, or opens before a dash or bar, or owns ("Ada Park's
-    articles on arXiv"), or follows a page's label ("Author Page: Ada Park"); None if
-    it names nobody."""
+    articles on arXiv"), or follows a page's label ("Author Page: Ada Park"), without
+    an honorific ("Dr."); None if it names nobody."""
     titled = (
         m["name"] for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME) if (m := r.match(text))
     )
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
-    for name in (text, *labelled):
+    for name in (_UNTITLED.sub("", n) for n in (text, *labelled)):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
     return None

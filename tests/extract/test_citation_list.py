@@ -834,6 +834,9 @@ ICRA 2023
         ("Profile of Ada Park", "Ada Park"),
         ("Home - Ada Park", "Ada Park"),
         ("Author: Park, A.", "A. Park"),  # an index writes it surname first
+        ("Dr. Ada Park", "Ada Park"),
+        ("Prof. Ada Park - Home", "Ada Park"),
+        ("# Selected Robotics Papers by Ada Park", "Ada Park"),
         ("Interests: Machine Learning", None),
     ],
 )
@@ -1001,3 +1004,29 @@ def test_a_line_a_paper_with_its_byline_after_a_hyphen(tmp_path: Path):
     assert second["title"] == "Grid-forming inverters - a review"  # its own hyphen stays
     assert (third["title"], third["venue"]) == ("Hierarchical control of DC microgrids", "ECCE")
     assert third["authors"] == ["L. Wei", "J. Weber"]
+
+
+APA_CV = """Curriculum Vitae
+
+Journal Articles
+
+Costa, H., Mendes, C., & Pereira, J. (2021). Monetary policy in small open economies. Review of Economic Studies, 88(4), 1201\u20131234.
+
+Mendes, C., & Costa, H. (2023). Bank runs in digital currencies. Journal of Finance, 78(2), 455\u2013490.
+
+Working Papers
+
+Costa, H. (2022). Stablecoin reserves and market liquidity. SSRN Working Paper No. 4123456.
+
+Deep Learning
+"""  # noqa: E501
+
+
+def test_a_heading_between_groups_is_header_text_and_a_lone_title_is_quarantined(
+    tmp_path: Path,
+):
+    result = _read(tmp_path, APA_CV)
+    assert [e["authors"][0] for e in result.entries] == ["H. Costa", "C. Mendes", "H. Costa"]
+    assert "Working Papers" in result.source["header_text"]
+    (alone,) = result.quarantine  # a title alone names no kind of list: nothing is lost
+    assert alone["raw_text"] == "Deep Learning"
