@@ -581,7 +581,8 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
     parts, title, venue = _parts(item)
-    at, per_line = _byline_start(parts, title, layout, wrapped=item.wrapped)
+    parts, labelled = _unlabelled(parts)
+    at, per_line = _byline_start(parts, title, layout, wrapped=item.wrapped, labelled=labelled)
     authors: set[int] = set()
     lone = True  # the first part found; a part after it goes on a byline wrapped over lines
     while at is not None and at < len(parts):
@@ -625,16 +626,20 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     return entry
 
 
+def _unlabelled(parts: list[str]) -> tuple[list[str], int | None]:
+    """The parts without a label over names a line ("Other authors"), and where the
+    names under it start."""
+    label = next((i for i, p in enumerate(parts) if _AUTHORS_HEADING.match(p)), None)
+    return (parts, None) if label is None else (parts[:label] + parts[label + 1 :], label)
+
+
 def _byline_start(
-    parts: list[str], title: str | None, layout: Layout, *, wrapped: bool
+    parts: list[str], title: str | None, layout: Layout, *, wrapped: bool, labelled: int | None
 ) -> tuple[int | None, bool]:
     """The part an item's authors start at, and whether they are a name a part (a web
-    page's author items, as text); `parts` loses a label over them ("Other authors")."""
-    label = next((i for i, p in enumerate(parts) if _AUTHORS_HEADING.match(p)), None)
-    if label is not None:
-        del parts[label]
-        if label < len(parts) and _byline(parts[label], lone=True):
-            return label, True
+    page's author items, as text; those under a label, at `labelled`)."""
+    if labelled is not None and labelled < len(parts) and _byline(parts[labelled], lone=True):
+        return labelled, True
     at = next((i for i, p in enumerate(parts) if _byline(p)), None)
     if at == 0 and not layout.authors_first and title is None:  # a title of "X and Y"
         at = next((i for i, p in enumerate(parts[1:], 1) if _byline(p, lone=True)), 0)

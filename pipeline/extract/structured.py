@@ -319,13 +319,14 @@ YAML between "---" lines, then its text."""
 
 def _front_matter_record(data: bytes) -> dict[str, Any] | None:
     """The paper a page's front matter describes, the text below it as its abstract
-    where the fields give none; None when the page has no front matter of a paper."""
+    where the fields give none; None when the page has no front matter of a paper
+    (one naming its authors)."""
     page = _FRONT_MATTER.match(data.decode("utf-8").lstrip("\ufeff").lstrip())
     if page is None:
         return None
     record = _titled_works(_yaml_document(page["yaml"].encode("utf-8")))
-    if not is_record(record):
-        return None
+    if not isinstance(record, dict) or "authors" not in known_columns(list(record)).values():
+        return None  # a site's page ("title: Publications"), its list below it
     record = {k: _unemphasised(v) if isinstance(v, str) else v for k, v in record.items()}
     body = (page["body"] or "").strip()
     if body and "abstract" not in known_columns(list(record)).values():

@@ -327,10 +327,20 @@ def test_a_static_sites_page_of_one_paper(tmp_path: Path):
     assert entry["abstract"] == "We infer mass maps with priors learned from simulations."
 
 
-def test_front_matter_of_no_paper_is_a_page(tmp_path: Path):
-    path = tmp_path / "about.md"
-    path.write_text("---\nlayout: page\nmenu: main\n---\n\nAbout this site.\n", encoding="utf-8")
-    assert extract(path).source["format"] != "table_yaml"
+def test_front_matter_of_no_paper_leaves_the_list_below_it_a_page(tmp_path: Path):
+    """A site's publications page has front matter too ("title: Publications"), but
+    no authors: its papers are the list below it."""
+    path = tmp_path / "publications.md"
+    path.write_text(
+        "---\nlayout: page\ntitle: Publications\n---\n\n"
+        "- **Dense retrieval at scale**. Mei Lin, Hiroshi Tanaka. *TACL*, 2022.\n"
+        "- **Sparse attention for long documents**. Hiroshi Tanaka, Mei Lin. *EMNLP*, 2021.\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "citation_list"
+    assert [e["venue"] for e in result.entries] == ["TACL", "EMNLP"]
+    assert "title: Publications" in result.source["header_text"]
 
 
 def test_a_citation_file_gives_its_preferred_citation_and_references(tmp_path: Path):
