@@ -94,7 +94,7 @@ _UNPLAIN = re.compile("[" + "".join(_SPACES) + "".join(_INVISIBLE) + "]")
 def plain_spaces(text: str) -> str:
     """Text with the spaces a browser copies (no-break, thin) as plain spaces, and
     without the invisible characters (soft hyphens, zero-width spaces) that split a
-    word for the eye only: "Consti\u00adtutional" is "Constitutional", as a reader sees."""
+    word for the eye only: "equi\u00advariant" is "equivariant", as a reader sees."""
     return text.translate(_PLAIN) if _UNPLAIN.search(text) else text
 
 
