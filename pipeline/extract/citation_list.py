@@ -156,10 +156,13 @@ PROSE_WORDS = 10
 """Words from which a sentence in a record block is its abstract, not a field."""
 _NUMBERS = re.compile(r"[\d\s,.;:()/\-\u2013]*")
 """Pages, volumes, citation counts: nothing a title or venue is made of."""
-_COUNTS = re.compile(r"\b(?:cited(?:\s+by)?|citations?|downloads?|reads?)\s*:?\s*[\d,]+", re.I)
-"""A count an index prints beside a paper ("cited: 14")."""
-_BIBCODE = re.compile(r"\b\d{4}[A-Za-z&][\w.&]{4}[\w.]{4}[\w.][\d.]{4}[A-Z.](?!\w)")
-"""An astrophysics index's id ("2021ApJ...912...45L"): no title."""
+_INDEXED = re.compile(
+    r"\b(?:cited(?:\s+by)?|citations?|downloads?|reads?)\s*:?\s*[\d,]+"
+    r"|\b\d{4}[A-Za-z&][\w.&]{4}[\w.]{4}[\w.][\d.]{4}[A-Z.](?!\w)",
+    re.IGNORECASE,
+)
+"""What an index prints beside a paper: a count ("cited: 14"), an astrophysics index's
+id ("2021ApJ...912...45L"). A part of nothing else is no title."""
 _AUTHORS_HEADING = re.compile(r"^(?:other\s+|co-?)?authors?:?$", re.IGNORECASE)
 """A label over a list of names a line ("Other authors", as LinkedIn heads them)."""
 _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S.*)$", re.I)
@@ -502,7 +505,6 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         for t in cited
     ]
     raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
-    raw = [_BIBCODE.sub("", t) for t in raw]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None
@@ -604,7 +606,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     rest = [
         p
         for p in rest
-        if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", _COUNTS.sub("", p))))
+        if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", _INDEXED.sub("", p))))
     ]
     rest = [p for p in rest if not _disciplines(p)]
     if title is None and rest:

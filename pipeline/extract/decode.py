@@ -88,14 +88,16 @@ def decode_page(data: bytes) -> Decoded:
 _SPACES = {c: " " for c in "\u00a0\u2002\u2003\u2007\u2009\u200a\u202f"}
 _INVISIBLE = {c: None for c in "\u00ad\u200b\u2060\ufeff"}
 _PLAIN = str.maketrans({**_SPACES, **_INVISIBLE})
-_UNPLAIN = re.compile("[" + "".join(_SPACES) + "".join(_INVISIBLE) + "]")
+_UNPLAIN = (*_SPACES, *_INVISIBLE)
 
 
 def plain_spaces(text: str) -> str:
     """Text with the spaces a browser copies (no-break, thin) as plain spaces, and
     without the invisible characters (soft hyphens, zero-width spaces) that split a
     word for the eye only: "equi\u00advariant" is "equivariant", as a reader sees."""
-    return text.translate(_PLAIN) if _UNPLAIN.search(text) else text
+    if text.isascii() or not any(c in text for c in _UNPLAIN):  # most pages: scans in C
+        return text
+    return text.translate(_PLAIN)
 
 
 _UTF8_CHARACTER = re.compile(
