@@ -302,12 +302,12 @@ def extract_file(
             kind, rows, text = "html", html_table, None
             parsed = structured.parse_rows(rows, kind)
         elif is_html and text is not None:
-            described = _linked_data_table(text)
-            rendered = html_text.render(text)
+            html, rendered = text, html_text.render(text)
             text, html_lines, links = rendered.text, rendered.lines, rendered.links
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"
-            if described is not None and not any(c.kind == "entry" for c in parsed.chunks):
+            shown = any(c.kind == "entry" for c in parsed.chunks)
+            if not shown and (described := _linked_data_table(html)) is not None:
                 kind, rows, text, html_lines = "json", described.rows, None, None
                 parsed = structured.parse_rows(rows, kind)
                 parsed.format, parsed.header.owner_name = "html_json_ld", described.owner

@@ -186,9 +186,11 @@ _BUTTONS = re.compile(rf"^(?:(?:{'|'.join(_BUTTON_WORDS)})(?:\s+|$))+")
 Anthology): lower case, as no title opens."""
 _LINK_BUTTON = re.compile(rf"\s*\[(?:{'|'.join(_BUTTON_WORDS)})\]", re.IGNORECASE)
 """A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
-_BRACKETED_YEAR = re.compile(r"\s*\((?:19|20)\d{2}[a-z]?\)\s*$")
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+_BRACKETED_YEAR = re.compile(rf"\s*\({_YEAR}\)\s*$")
 """A year in brackets closing a part: "Title (2023)"."""
-_YEAR_SUFFIX = re.compile(r"\s*(?:\((?:19|20)\d{2}[a-z]?\)|,\s*(?:19|20)\d{2}[a-z]?)\s*$")
+_YEAR_SUFFIX = re.compile(rf"\s*(?:\({_YEAR}\)|,\s*{_YEAR})\s*$")
+"""A year closing a byline: APA's "(2020)", Harvard's ", 2020"."""
 
 
 @dataclass

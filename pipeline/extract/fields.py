@@ -196,22 +196,25 @@ def is_elision(text: str) -> bool:
 
 
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
-NOT_NAME_WORDS = frozenset(
-    """university universität institute institut department dept laboratory laboratories
-    lab labs research researcher scientist professor student engineer lecturer postdoc
-    fellow director faculty college school academy centre center foundation corporation
-    corp inc ltd llc gmbh company group team publications papers articles preprints works
-    paper selected curriculum vitae resume biography profile homepage conference proceedings
-    journal workshop symposium transactions""".split()
-)
-"""Words of affiliations, job titles and page headings, never a person's name: a
-line of them ("Research Scientist, Example Labs") is no byline, and a heading
-("Selected Publications") no owner."""
 _INSTITUTION_WORDS = frozenset(
     """university universität université universidad universidade università institute
     institut instituto college school laboratory laboratories lab labs hospital inc ltd
     llc gmbh corporation""".split()
 )
+NOT_NAME_WORDS = (
+    frozenset(
+        """university universität institute institut department dept laboratory laboratories
+    lab labs research researcher scientist professor student engineer lecturer postdoc
+    fellow director faculty college school academy centre center foundation corporation
+    corp inc ltd llc gmbh company group team publications papers articles preprints works
+    paper selected curriculum vitae resume biography profile homepage conference proceedings
+    journal workshop symposium transactions""".split()
+    )
+    | _INSTITUTION_WORDS
+)
+"""Words of affiliations, job titles and page headings, never a person's name: a
+line of them ("Research Scientist, Example Labs") is no byline, and a heading
+("Selected Publications") no owner."""
 
 
 def is_affiliation(text: str) -> bool:
@@ -388,15 +391,27 @@ _VANCOUVER = re.compile(
 )
 
 
-def _turned(byline: str) -> str:
-    """Names written "Surname, Given" and parted by semicolons, as indexes write them
-    ("Park, Ada; Okoye, J."), turned round; any other byline as it is."""
-    cut = _ETAL.search(byline)
-    parts = [p.strip() for p in (byline[: cut.start()] if cut else byline).split(";")]
-    parts = [p for p in parts if p]
+_NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")
+
+
+def inverted_names(text: str) -> list[str] | None:
+    """Names written surname first, parted by semicolons or "and" ("Park, Ada;
+    Okoye, J", as indexes write them, BibTeX's "Park, A. and Okoye, J."), turned
+    round; None when any part is not one "Surname, Given"."""
+    parts = [p for p in _NAME_LIST.split(text.strip()) if p]
     if len(parts) < 2 or not all(p.count(",") == 1 for p in parts):
+        return None
+    return [display_name(p) for p in parts]
+
+
+def _turned(byline: str) -> str:
+    """A byline of names written surname first (`inverted_names`) turned round; any
+    other byline as it is."""
+    cut = _ETAL.search(byline)
+    names = inverted_names(byline[: cut.start()] if cut else byline)
+    if names is None:
         return byline
-    return ", ".join(display_name(p) for p in parts) + (byline[cut.start() :] if cut else "")
+    return ", ".join(names) + (byline[cut.start() :] if cut else "")
 
 
 def _vancouver(byline: str) -> str:

@@ -31,6 +31,7 @@ from pipeline.extract.fields import (
     arxiv_id_in,
     clean_markup,
     display_name,
+    inverted_names,
     looks_like_name,
     parse_byline,
 )
@@ -558,7 +559,7 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     s = str(value).strip()
     cut = _CUT_SHORT.search(s)
     names = s[: cut.start()] if cut else s
-    inverted = _inverted_names(names)
+    inverted = inverted_names(_RECORD_ID.sub("", names))
     if inverted is not None:
         return inverted, cut is not None
     byline = parse_byline(s)
@@ -577,19 +578,8 @@ _CUT_SHORT = re.compile(r"(?:[,;]\s*|\s+|^)(?:et\s*al\.?|and\s+others)$", re.IGN
 """A list of names cut short: "..., et al.", "...; and others"."""
 
 
-_NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")
-_RECORD_ID = re.compile(r"\s*\(\d+\)$")
+_RECORD_ID = re.compile(r"\s*\(\d+\)(?=\s*(?:;|\band\b|$))")
 """An index's id after a name: Scopus's "Park, Ada (57190000000)"."""
-
-
-def _inverted_names(s: str) -> list[str] | None:
-    """Names written surname first, parted by semicolons or "and" ("Park, Ada;
-    Okoye, J", Web of Science, Scopus, BibTeX's "Park, A. and Okoye, J."), turned
-    round; None when any part is not one "Surname, Given"."""
-    parts = [p for p in _NAME_LIST.split(s) if p]
-    if len(parts) < 2 or not all(p.count(",") == 1 for p in parts):
-        return None
-    return [n for n in (author_name(_RECORD_ID.sub("", p)) for p in parts) if n]
 
 
 def date_text(value: Any) -> str | None:

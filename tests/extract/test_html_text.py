@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.html_text import looks_like_html, render, table_rows
-from tests.helpers import RAW, extract
+from tests.helpers import RAW, extract, extract_page
 
 HEAD = (
     "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n"
@@ -320,10 +320,7 @@ LINKED_DATA_PAGE = """<html><head><script type="application/ld+json">
 
 def test_papers_described_only_in_linked_data(tmp_path: Path):
     """The page shows no papers, but tells search engines of them in JSON-LD."""
-    path = tmp_path / "home.html"
-    path.write_text(LINKED_DATA_PAGE, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "html_json_ld"
+    result = extract_page(tmp_path, LINKED_DATA_PAGE, "html_json_ld", "home.html")
     assert result.source["owner_name"] == "Mei Lin"
     first, second = result.entries
     assert first["title"] == "Dense retrieval at scale"
@@ -341,10 +338,7 @@ def test_a_page_that_shows_its_papers_is_read_as_shown(tmp_path: Path):
         "<p>Sparse Gaussian Processes for Robotics<br>Ada Park, Tomas Berg<br>CoRL 2023</p>"
         "<p>Active Learning for Grasping<br>Tomas Berg, Ada Park<br>ICRA 2023</p></body></html>"
     )
-    path = tmp_path / "list.html"
-    path.write_text(shown, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "html_citation_list"
+    result = extract_page(tmp_path, shown, "html_citation_list", "list.html")
     assert [e["title"] for e in result.entries] == [
         "Sparse Gaussian Processes for Robotics",
         "Active Learning for Grasping",
@@ -357,9 +351,7 @@ def test_linked_data_of_no_paper_leaves_the_page_as_it_reads(tmp_path: Path):
         '{"@type": "WebSite", "name": "Ada Park", "url": "https://example.org"}'
         "</script></head><body><p>Welcome to my homepage.</p></body></html>"
     )
-    path = tmp_path / "home.html"
-    path.write_text(page, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "html_unknown" and not result.entries
+    result = extract_page(tmp_path, page, "html_unknown", "home.html")
+    assert not result.entries
     (whole,) = result.quarantine
     assert "no known page shape" in whole["reason"]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from pipeline.extract.structured import _yaml_document
-from tests.helpers import extract
+from tests.helpers import extract, extract_page
 
 ROWS = [
     {
@@ -312,15 +312,12 @@ def test_a_yaml_publications_list(tmp_path: Path):
 def test_a_static_sites_page_of_one_paper(tmp_path: Path):
     """Front matter holds the paper's fields (a venue in Markdown italics); the text
     below is its abstract."""
-    path = tmp_path / "index.md"
-    path.write_text(
+    page = (
         '---\ntitle: "Weak lensing with learned priors"\nauthors:\n- Mei Lin\n- Sheer Okafor\n'
         'date: "2021-05-01"\npublication: "*The Astrophysical Journal*"\n---\n\n'
-        "We infer mass maps with priors learned from simulations.\n",
-        encoding="utf-8",
+        "We infer mass maps with priors learned from simulations.\n"
     )
-    result = extract(path)
-    assert result.source["format"] == "table_yaml"
+    result = extract_page(tmp_path, page, "table_yaml", "index.md")
     (entry,) = result.entries
     assert entry["authors"] == ["Mei Lin", "Sheer Okafor"]
     assert entry["venue"] == "The Astrophysical Journal"
@@ -330,15 +327,12 @@ def test_a_static_sites_page_of_one_paper(tmp_path: Path):
 def test_front_matter_of_no_paper_leaves_the_list_below_it_a_page(tmp_path: Path):
     """A site's publications page has front matter too ("title: Publications"), but
     no authors: its papers are the list below it."""
-    path = tmp_path / "publications.md"
-    path.write_text(
+    page = (
         "---\nlayout: page\ntitle: Publications\n---\n\n"
         "- **Dense retrieval at scale**. Mei Lin, Hiroshi Tanaka. *TACL*, 2022.\n"
-        "- **Sparse attention for long documents**. Hiroshi Tanaka, Mei Lin. *EMNLP*, 2021.\n",
-        encoding="utf-8",
+        "- **Sparse attention for long documents**. Hiroshi Tanaka, Mei Lin. *EMNLP*, 2021.\n"
     )
-    result = extract(path)
-    assert result.source["format"] == "citation_list"
+    result = extract_page(tmp_path, page, "citation_list", "publications.md")
     assert [e["venue"] for e in result.entries] == ["TACL", "EMNLP"]
     assert "title: Publications" in result.source["header_text"]
 
