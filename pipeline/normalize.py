@@ -25,7 +25,7 @@ from typing import Any
 import jellyfish
 from anyascii import anyascii
 
-from pipeline.extract.fields import PARTICLES, SUFFIXES, parse_date
+from pipeline.extract.fields import CJK_SCRIPT, PARTICLES, SUFFIXES, parse_date
 
 ABSTRACT_KEY_CHARS = 600
 """Abstracts are keyed on their opening: enough to identify, cheap to compare."""
@@ -107,6 +107,8 @@ def parse_name(written: str) -> NameParts:
     ("Maria de la Cruz", "Omar El Sayed") and initials glued together ("J.R.").
     """
     s = re.sub(r"\s+", " ", written).strip()
+    if _CJK_NAME.fullmatch(s):
+        return _cjk_name(s)
     if s.count(",") == 1:
         last, first = (p.strip() for p in s.split(","))
         if first and last and not _is_suffix(first):
@@ -132,6 +134,22 @@ def parse_name(written: str) -> NameParts:
     surname = " ".join(tokens[start:])
     joined = f"{middle[-1]}-{surname}" if middle and len(fold(middle[-1])) > 1 else ""
     return NameParts(given, initials.upper(), surname, suffix, joined)
+
+
+_CJK_NAME = re.compile(rf"{CJK_SCRIPT}+(?: {CJK_SCRIPT}+)?")
+
+
+def _cjk_name(name: str) -> NameParts:
+    """A name in Chinese, Japanese or Korean script, surname first: apart ("\u7530\u4e2d
+    \u5b8f") as Japanese pages write it, or together, where the surname is the first
+    character (Chinese and Korean: "\u5f20\u4f1f"), two of four. Its keys are those of
+    the name romanised ("Wei Zhang" for "\u5f20\u4f1f")."""
+    if " " in name:
+        surname, given = name.split(" ")
+    else:
+        cut = 2 if len(name) == 4 else 1
+        surname, given = name[:cut], name[cut:]
+    return NameParts(given or None, "", surname, None)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from pipeline.normalize import (
     given_keys,
     given_names_agree,
     mention_columns,
+    name_parts,
     normalize_entries,
     parse_name,
     rejoined_name_parts,
@@ -36,6 +37,9 @@ from pipeline.schema import to_table, to_table_by_index
         ("Hanchen David Wang", "Hanchen", "D", "Wang"),
         ("Martin Luther King Jr.", "Martin", "L", "King"),
         ("Plato", None, "", "Plato"),
+        ("\u5f20\u4f1f", "\u4f1f", "", "\u5f20"),  # CJK: the surname first, together
+        ("\u7530\u4e2d \u5b8f", "\u5b8f", "", "\u7530\u4e2d"),  # or apart
+        ("\u6b27\u9633\u5a1c\u5a1c", "\u5a1c\u5a1c", "", "\u6b27\u9633"),
     ],
 )
 def test_parse_name(written, given, initials, surname):
@@ -209,3 +213,7 @@ def test_mention_columns_parse_each_distinct_name_once_into_the_same_table(monke
         [mention_row(e["entry_id"], i, n) for e in entries for i, n in enumerate(e["authors"])],
     )
     assert table.equals(by_row) and table.num_rows == sum(1 + i % 4 for i in range(30))
+
+
+def test_a_chinese_name_keys_as_the_same_name_romanised():
+    assert name_parts("\u5f20\u4f1f")["name_key"] == name_parts("Wei Zhang")["name_key"]

@@ -42,10 +42,13 @@ from dataclasses import dataclass, replace
 
 from pipeline.extract.fields import (
     ARXIV_TAG,
+    CJK_SCRIPT,
     DATE_PATTERN,
+    FOOTNOTE_LEGEND,
     MARKDOWN_LINK,
     MONTHS,
     Byline,
+    affiliations_in,
     arxiv_id_in,
     clean_markup,
     is_affiliation,
@@ -96,8 +99,15 @@ _DATE = re.compile(
 )
 """A date or a year, but not the last page of a range ("1877-1901"); the look-ahead
 skips, at a glance, the places no date starts at (a third of the time)."""
-_SENTENCE = re.compile(r"(?<!\b[A-Z])\.\s+|\s+[\u2014\u2013]\s+")
-"""A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith")."""
+_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+[\u2014\u2013]\s+")
+"""A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith") or
+of names left out of a byline ("A. Park, ... B. Jones")."""
+_VANCOUVER_NAME = r"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[A-Z]{1,3}"
+_VANCOUVER_BYLINE = re.compile(
+    rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)\.\s+"
+)
+"""Names written surname first with bare initials, closed by a period (Vancouver:
+"Park A, Okoye JB. Title."): that period ends the byline though it follows an initial."""
 _SPACED_HYPHEN = re.compile(r"\s+-\s+")
 _FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
 """Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith",
@@ -174,6 +184,14 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
 _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
 """A space or a comma left before punctuation where a date was taken out ("SIGIR 2023:
 11", "ICML, 2022, pp"), or brackets emptied ("Trans. ACL 10 (2022)")."""
+_VOLUME_PAGES = re.compile(
+    r"[\s,;:]*(?:(?:vol\.?\s*)?\d+(?:\s*\(\s*(?:\d+(?:[-\u2013]\d+)?)?\s*\))?[\s,;:]+)?"
+    r"(?:\bpp?\.?\s*)?\d+\s*[-\u2013]\s*\d+$",
+    re.IGNORECASE,
+)
+"""A venue's closing volume, issue and page range ("Nature 11(3):45-67", "Journal 29
+45-52", "Journal 10 (): 5-9" once its year is taken out): the range says they are
+numbers of the issue, not of the venue's name."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
@@ -375,8 +393,13 @@ def _byline_groups(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     return _cut(lines, starts, stop_at_blank=False)
 
 
+_CJK_RUN = re.compile(rf"{CJK_SCRIPT}{{5}}")
+"""Five characters of CJK script: words written without spaces, a title's length."""
+
+
 def _could_be_title(text: str) -> bool:
-    return len(text.split()) >= 2 and not _DATE.fullmatch(text)
+    words = len(text.split()) >= 2 or _CJK_RUN.search(text) is not None
+    return words and not _DATE.fullmatch(text)
 
 
 def _citing_paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
@@ -524,6 +547,9 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         if not item.wrapped and _byline(plain, lone=True):
             parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
             continue
+        if vancouver := _VANCOUVER_BYLINE.match(plain):
+            parts.append(vancouver["names"])
+            plain = plain[vancouver.end() :]
         for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
@@ -602,7 +628,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
         at += 1
     under = at is not None and at < len(parts) and authors and min(authors) > 0
     if under and is_affiliation(parts[at]):  # under a byline that follows its title
-        entry.affiliations = [parts[at]]
+        entry.affiliations = affiliations_in(parts[at])
         authors.add(at)
     rest = [_bare(_BRACKETED_YEAR.sub("", p)) for i, p in enumerate(parts) if i not in authors]
     rest = [
@@ -610,7 +636,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
         for p in rest
         if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", _INDEXED.sub("", p))))
     ]
-    rest = [p for p in rest if not _disciplines(p)]
+    rest = [p for p in rest if not _disciplines(p) and not FOOTNOTE_LEGEND.match(p)]
     if title is None and rest:
         title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
     if title is not None:
@@ -621,8 +647,9 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
         venue = venue or (_abbreviated(after, cited) if after else None)
     if venue:
         date = entry.published_raw
-        venue = _PAGES_TAIL.sub("", venue.replace(date, "") if date else venue)
-        venue = re.sub(r"^In\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
+        venue = venue.replace(date, "").rstrip(" ,;.") if date else venue
+        venue = _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", venue))
+        venue = re.sub(r"^In:?\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
         venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue))
         if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
             venue += ")"
@@ -717,6 +744,36 @@ def _between(text: str, start: int, end: int) -> Chunk:
     return Chunk("layout" if not text[start:end].strip() else "header", start, end)
 
 
+def _gap(text: str, lines: list[Line], start: int, end: int) -> list[Chunk]:
+    """Text between items or after the last: layout, header text (a subheading), or
+    citations set another way than the list's (a CV's numbered list, then papers a
+    block each under "Other papers"), which are read; the rest is header text. A
+    shape learnt over a page (record blocks, titles as headings) is not tried here."""
+    inside = [ln for ln in lines if ln.start >= start and ln.end <= end]
+    if sum(1 for ln in inside if ln.text) < 2:  # blank, or a lone subheading
+        return [_between(text, start, end)]
+    cited: list[tuple[Item, ParsedEntry]] = []
+    for way in (_list_items, _byline_groups, _citing_paragraphs, _single_lines, _paragraphs):
+        _head, items = way(inside)
+        items = [_to_blank(it) for it in items]  # the text after one is no part of it
+        cited = [(it, e) for it in items if (e := entry_of(it)).authors and is_citation(e)]
+        if cited:  # the first way that finds one: the page's own ways need two
+            break
+    chunks, at = [], start
+    for item, entry in cited:
+        if item.lines[0].start > at:
+            chunks.append(_between(text, at, item.lines[0].start))
+        chunks.append(Chunk("entry", item.lines[0].start, item.lines[-1].end, entry=entry))
+        at = item.lines[-1].end
+    return [*chunks, _between(text, at, end)] if at < end else chunks
+
+
+def _to_blank(item: Item) -> Item:
+    """An item up to its first blank line."""
+    blank = next((i for i, ln in enumerate(item.lines) if i and not ln.text), len(item.lines))
+    return replace(item, lines=item.lines[:blank]) if blank < len(item.lines) else item
+
+
 def parse(text: str) -> PageParse:
     lines = split_lines(text)
     head, items = split_items(lines)
@@ -728,7 +785,7 @@ def parse(text: str) -> PageParse:
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
         if start > cursor:
-            chunks.append(_between(text, cursor, start))
+            chunks += _gap(text, lines, cursor, start)
             year = group_year(text[cursor:start], year)
         if group := heading_year(item.text):  # a year heading a group, as a paragraph
             chunks.append(Chunk("header", start, end))
@@ -747,7 +804,7 @@ def parse(text: str) -> PageParse:
             chunks.append(Chunk("quarantine", start, end, reason=_not_cited(item)))
         cursor = end
     if cursor < len(text):
-        chunks.append(_between(text, cursor, len(text)))
+        chunks += _gap(text, lines, cursor, len(text))
     return PageParse(NAME, chunks, header=parse_header(heading, headings=True))
 
 

@@ -21,12 +21,19 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_YEAR_SIGN, _MONTH_SIGN, _DAY_SIGN = "[\u5e74\ub144]", "[\u6708\uc6d4]", "[\u65e5\uc77c]"
+_CJK_DATE = re.compile(
+    rf"(\d{{4}})\s*{_YEAR_SIGN}(?:\s*(\d{{1,2}})\s*{_MONTH_SIGN}(?:\s*(\d{{1,2}})\s*{_DAY_SIGN})?)?"
+)
+"""Year, month and day marked by their signs, as Chinese, Japanese and Korean pages
+write them: 2022\u5e7412\u670815\u65e5, 2022\ub144 12\uc6d4."""
 DATE_PATTERN = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?!\d)(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1, not Jan 20(23)
     rf"|\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}}(?!\d))?"  # 2022 Dec 15, as PubMed writes it
     rf"|(?<!\d)\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
     rf"|{_MONTH}\s+\d{{4}}"  # December 2022
-    r"|\d{4}-\d{2}-\d{2})"  # 2022-12-15
+    r"|\d{4}-\d{2}-\d{2}"  # 2022-12-15
+    rf"|\d{{4}}\s*{_YEAR_SIGN}(?:\s*\d{{1,2}}\s*{_MONTH_SIGN}(?:\s*\d{{1,2}}\s*{_DAY_SIGN})?)?)"
 )
 DATE_LINE = re.compile(rf"^{DATE_PATTERN}$", re.IGNORECASE)
 
@@ -94,6 +101,9 @@ def parse_date(raw: str | None) -> PartialDate | None:
     ymd = re.fullmatch(rf"(\d{{4}})\s+({_MONTH})(?:\s+(\d{{1,2}}))?", s, re.IGNORECASE)
     if ymd:
         return _checked(int(ymd.group(1)), _month(ymd.group(2)), _int(ymd.group(3)))
+    cjk = _CJK_DATE.fullmatch(s)
+    if cjk:
+        return _checked(int(cjk[1]), _int(cjk[2]), _int(cjk[3]))
     year = re.fullmatch(r"(\d{4})", s)
     if year:
         return _checked(int(year.group(1)), None, None)
@@ -195,6 +205,10 @@ def is_elision(text: str) -> bool:
     return _ELIDED.fullmatch(text.strip()) is not None
 
 
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070-\u2079"
+_SYMBOLS = "*\u2020\u2021\u00a7\u00b6"
+"""Marks after a name: footnotes' symbols, affiliations' numbers."""
+_SYMBOLS_AND_SUPERSCRIPTS = _SYMBOLS + _SUPERSCRIPTS
 _AFFIL_SEP = re.compile(r"\s+[\u00b7\u2022|]\s+")
 _INSTITUTION_WORDS = frozenset(
     """university universität université universidad universidade università institute
@@ -223,8 +237,42 @@ def is_affiliation(text: str) -> bool:
     return any(w in _INSTITUTION_WORDS for w in re.findall(r"[^\W\d_]+", text.lower()))
 
 
+_NUMBERED = re.compile(rf"\s*[{_SUPERSCRIPTS}]+\s*")
+
+
+def affiliations_in(text: str) -> list[str]:
+    """A line of institutions, one each: a paper's line numbered in superscripts
+    ("\u00b9Example University \u00b2Sample Institute") is several."""
+    return [p.strip(" ,;") for p in _NUMBERED.split(text) if p.strip(" ,;")]
+
+
+FOOTNOTE_LEGEND = re.compile(
+    rf"^[{_SYMBOLS_AND_SUPERSCRIPTS}]\s*(?:equal(?:ly)?\s+(?:contribut|advis|supervis)"
+    r"|corresponding\s+author|work\s+(?:done|performed)|these\s+authors|joint\s+first)",
+    re.IGNORECASE,
+)
+"""A byline's legend of its marks ("*Equal contribution \u2020Corresponding author"):
+no venue."""
+
+
+CJK_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u3041-\u3096\u30a1-\u30fa]"
+"""Han characters, Hangul syllables and kana: the scripts names are written in without
+capitals."""
+_CJK_NAME_PART = re.compile(rf"{CJK_SCRIPT}{{1,4}}")
+"""A name written in Chinese, Japanese or Korean script: a few characters (a title runs
+longer), surname and given name apart ("\u7530\u4e2d \u5b8f") or together."""
+
+
+def is_cjk_name(text: str) -> bool:
+    """A name in CJK script of two to four characters, written together ("\u5f20\u4f1f")."""
+    return len(text) >= 2 and _CJK_NAME_PART.fullmatch(text) is not None
+
+
 def _is_name_part(part: str) -> bool:
-    """A capitalised word (DasSarma, McCandlish) or an upper-case surname (LIU)."""
+    """A capitalised word (DasSarma, McCandlish), an upper-case surname (LIU) or a
+    name in CJK script."""
+    if part and part[0] >= "\u3041" and _CJK_NAME_PART.fullmatch(part):
+        return True
     if not part or not part.isalpha() or not part[0].isupper():
         return False
     if len(part) == 1 or part.isupper():
@@ -329,6 +377,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     one-word "name" is too easily a word from a title.
     """
     s = text.strip()
+    if "\u3001" in s or "\uff0c" in s:  # the ideographic and full-width commas
+        s = s.replace("\u3001", ", ").replace("\uff0c", ", ")
     if _DECORATED.search(s):
         s = _undecorated(s)
     if ";" in s:
@@ -355,8 +405,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     names = _split_names(s)
     if not names or not all(looks_like_name(n) for n in names):
         return None
-    if len(names) >= 2 and " " not in names[0]:
-        names = _uninverted(names)
+    if len(names) >= 2 and " " not in names[0] and not _CJK_NAME_PART.fullmatch(names[0]):
+        names = _uninverted(names)  # "Park, Ada"; a CJK name is whole without a space
     if len(names[0].split()) < min_tokens:
         return None
     lone = len(names) == 1 and not truncated and not affiliations
@@ -368,10 +418,12 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
 _BEFORE_NEXT = r"(?=\s*(?:[,;\u00b7]|$|\band\b))"
 """Where a name ends: before the separator to the next, or at the end."""
 _MARKS = re.compile(
-    rf"(?<=[^\W\d_.])(?:[*\u2020\u2021\u00a7\u00b6]+|\d{{1,2}}(?:,\d{{1,2}})*{_BEFORE_NEXT})"
+    rf"(?<=[^\W\d_.{_SUPERSCRIPTS}])(?:[{_SYMBOLS}{_SUPERSCRIPTS}]+(?:,[{_SUPERSCRIPTS}]+[{_SYMBOLS}]*)*"
+    rf"|\d{{1,2}}(?:,\d{{1,2}})*[{_SYMBOLS}]*{_BEFORE_NEXT})"
 )
 """Marks after a name: equal contribution ("Ada Park*", "Jon Okoye\u2020") or an
-affiliation's number, as a paper's byline copies ("Ada Park1", "Lina Moss1,2")."""
+affiliation's number, as a paper's byline copies ("Ada Park1", "Lina Moss1,2*",
+"Ada Park\u00b9\u2020")."""
 HONORIFIC = r"(?:Dr|Prof|Professor)\b\.?"
 """A title before a name ("Dr.", "Prof."): no part of it."""
 _HONORIFIC = re.compile(rf"(^|[,;]\s*|\band\s+){HONORIFIC}\s+(?=[A-Z])")
@@ -380,7 +432,7 @@ _ASIDE = re.compile(rf"\s*\((?!\+)[^()]*\){_BEFORE_NEXT}")
 its own script ("Hiroshi Tanaka (\u7530\u4e2d \u5b8f)")."""
 _SUFFIX_APART = re.compile(rf",\s*(Jr\.?|Sr\.?|II|III|IV){_BEFORE_NEXT}")
 _DECORATED = re.compile(
-    rf"[*\u2020\u2021\u00a7\u00b6(]|[^\W\d_]\d|\b{HONORIFIC}|,\s*(?:Jr|Sr|II|III|IV)\b"
+    rf"[{_SYMBOLS}{_SUPERSCRIPTS}(]|[^\W\d_]\d|\b{HONORIFIC}|,\s*(?:Jr|Sr|II|III|IV)\b"
 )
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.fields import HONORIFIC, display_name, looks_like_name
+from pipeline.extract.fields import HONORIFIC, display_name, is_cjk_name, looks_like_name
 from pipeline.extract.lines import Line
 from pipeline.extract.model import PageHeader
 
@@ -107,21 +107,25 @@ def group_year(text: str, year: str | None) -> str | None:
     return year if last is None else heading_year(last)
 
 
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
 _UNTITLED = re.compile(rf"^{HONORIFIC}\s+(?=[A-Z])")
 
 
 def _owner_in(text: str) -> str | None:
     """The name a header line is, or opens before a dash or bar, or owns ("Ada Park's
     articles on arXiv"), or follows a page's label ("Author Page: Ada Park"), without
-    an honorific ("Dr."); None if it names nobody."""
+    an honorific ("Dr."); None if it names nobody. A CJK name of one word (a lone
+    "\u8bba\u6587", papers, might be one) must be so marked."""
     titled = (
         m["name"] for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME) if (m := r.match(text))
     )
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
-    for name in (_UNTITLED.sub("", n) for n in (text, *labelled)):
+    bare = _ASIDE.sub("", text)  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)": in two scripts
+    for name in (_UNTITLED.sub("", n) for n in (text, *labelled, bare)):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
-    return None
+    # a CJK name written together is one word: only one a label or title marks
+    return next((n for n in labelled if is_cjk_name(n)), None)
 
 
 def _cased(name: str) -> str:

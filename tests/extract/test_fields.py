@@ -6,7 +6,9 @@ import pytest
 
 from pipeline.extract.fields import (
     ARXIV_TAG,
+    FOOTNOTE_LEGEND,
     PartialDate,
+    affiliations_in,
     arxiv_id_in,
     clean_markup,
     display_name,
@@ -91,6 +93,9 @@ def test_a_first_author_written_surname_first_is_put_in_order(line, authors):
     [
         "Anna Chen*, Tom Brown*, Lina Park\u2020",  # equal contribution, a note
         "Anna Chen1, Tom Brown2, Lina Park1,2",  # affiliations' numbers
+        "Anna Chen1*, Tom Brown2*, Lina Park1\u2020",  # numbers and notes
+        "Anna Chen\u00b9*, Tom Brown\u00b2*, Lina Park\u00b9,\u00b2\u2020",  # superscripts
+        "Anna Chen\u00b9, Tom Brown\u00b2, Lina Park\u00b3",
         "Dr. Anna Chen, Prof. Tom Brown and Lina Park",
         "Anna Chen (Anthropic), Tom Brown (\u7530\u4e2d), Lina Park",  # asides
     ],
@@ -219,6 +224,10 @@ def test_prose_and_titles_are_not_bylines(line):
         ("2023 Feb 30", None),
         ("Winter 2022", PartialDate(2022, None, None)),  # the year it names, no more
         ("2020-2021", None),  # two years: neither is sure
+        ("2023\u5e7412\u6708", PartialDate(2023, 12, None)),  # Chinese and Japanese
+        ("2022\u5e7410\u670815\u65e5", PartialDate(2022, 10, 15)),
+        ("2021\ub144 3\uc6d4", PartialDate(2021, 3, None)),  # Korean
+        ("2020\u5e7413\u6708", None),
         ("soon", None),
     ],
 )
@@ -291,3 +300,22 @@ def test_names_an_index_writes_surname_first(line, authors):
 
 def test_a_roman_numeral_is_no_initial():
     assert parse_byline("Type I") is None
+
+
+def test_a_line_of_numbered_institutions_is_one_each():
+    line = "\u00b9Example University \u00b2Sample Institute of Technology"
+    assert affiliations_in(line) == ["Example University", "Sample Institute of Technology"]
+    assert affiliations_in("Example University, Sample City") == ["Example University, Sample City"]
+
+
+@pytest.mark.parametrize(
+    ("line", "legend"),
+    [
+        ("*Equal contribution \u2020Corresponding author", True),
+        ("\u2020 Work done while at Example Labs", True),
+        ("Equal contribution from all authors", False),  # no mark: a sentence of its own
+        ("*SEM 2023", False),  # a venue that opens with a star
+    ],
+)
+def test_the_legend_of_a_bylines_marks(line, legend):
+    assert (FOOTNOTE_LEGEND.match(line) is not None) is legend
