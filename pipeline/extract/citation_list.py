@@ -167,12 +167,17 @@ PROSE_WORDS = 10
 _NUMBERS = re.compile(r"[\d\s,.;:()/\-\u2013]*")
 """Pages, volumes, citation counts: nothing a title or venue is made of."""
 _INDEXED = re.compile(
-    r"\b(?:cited(?:\s+by)?|citations?|downloads?|reads?)\s*:?\s*[\d,]+"
+    r"\b(?:cited(?:\s+by)?|citations?|downloads?|reads?|upvotes?)\s*:?\s*[\d,]+"
     r"|\b\d{4}[A-Za-z&][\w.&]{4}[\w.]{4}[\w.][\d.]{4}[A-Z.](?!\w)",
     re.IGNORECASE,
 )
-"""What an index prints beside a paper: a count ("cited: 14"), an astrophysics index's
-id ("2021ApJ...912...45L"). A part of nothing else is no title."""
+"""What an index prints beside a paper: a count ("cited: 14", "Upvote 12"), an
+astrophysics index's id ("2021ApJ...912...45L"). A part of nothing else is no title."""
+_PREPRINT_ID = re.compile(r"\b(?P<date>(?:19|20)\d{2}\.\d{2}\.\d{2})\.\d{6}\b")
+"""A life-sciences preprint's id, dated ("2023.03.14.532123", as bioRxiv and medRxiv
+number them): its date, where the citation gives no other."""
+_LINKED = re.compile(r"[;,]?\s*(?:doi\s*:?\s*)?(?:https?://\S+|\b10\.\d{4,}/\S+)", re.IGNORECASE)
+"""A link or DOI written after a venue: no part of its name."""
 _AUTHORS_HEADING = re.compile(r"^(?:other\s+|co-?)?authors?:?$", re.IGNORECASE)
 """A label over a list of names a line ("Other authors", as LinkedIn heads them)."""
 _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S.*)$", re.I)
@@ -186,12 +191,15 @@ _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
 11", "ICML, 2022, pp"), or brackets emptied ("Trans. ACL 10 (2022)")."""
 _VOLUME_PAGES = re.compile(
     r"[\s,;:]*(?:(?:vol\.?\s*)?\d+(?:\s*\(\s*(?:\d+(?:[-\u2013]\d+)?)?\s*\))?[\s,;:]+)?"
-    r"(?:\bpp?\.?\s*)?\d+\s*[-\u2013]\s*\d+$",
+    r"(?:\bpp?\.?\s*)?\d+\s*[-\u2013]\s*\d+$"
+    r"|(?:,\s*|\s*\bvol(?:ume)?\.?\s*)\d{1,4}(?:\s*\(\s*\d+(?:[-\u2013]\d+)?\s*\))?$",
     re.IGNORECASE,
 )
 """A venue's closing volume, issue and page range ("Nature 11(3):45-67", "Journal 29
-45-52", "Journal 10 (): 5-9" once its year is taken out): the range says they are
-numbers of the issue, not of the venue's name."""
+45-52", "Journal 10 (): 5-9" once its year is taken out), or its volume after a comma
+or labelled ("JMLR, 21", "Transactions, Volume 11"): a range, a comma or a label
+says they are numbers of the issue, not of the venue's name ("Neural Computation 9"
+keeps its number)."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
@@ -397,6 +405,13 @@ _CJK_RUN = re.compile(rf"{CJK_SCRIPT}{{5}}")
 """Five characters of CJK script: words written without spaces, a title's length."""
 
 
+def _names_then_venue(line: str) -> str | None:
+    """The names opening a line whose venue follows a semicolon ("A. Park, B. Jones;
+    Proceedings of ..., 2023, pp. 1-9", as the CVF's pages write them)."""
+    names, semicolon, _venue = line.partition(";")
+    return names if semicolon and "," in names and _byline(names) else None
+
+
 def _could_be_title(text: str) -> bool:
     words = len(text.split()) >= 2 or _CJK_RUN.search(text) is not None
     return words and not _DATE.fullmatch(text)
@@ -550,6 +565,9 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         if vancouver := _VANCOUVER_BYLINE.match(plain):
             parts.append(vancouver["names"])
             plain = plain[vancouver.end() :]
+        elif not item.wrapped and (names := _names_then_venue(plain)):
+            parts.append(names)
+            plain = plain[len(names) + 1 :]
         for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
@@ -610,6 +628,8 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     labelled = _DATE_LABEL.search(cited)
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
+    if entry.published_raw is None and (preprint := _PREPRINT_ID.search(cited)):
+        entry.published_raw = preprint["date"].replace(".", "-")
     parts, title, venue = _parts(item)
     parts, labelled = _unlabelled(parts)
     at, per_line = _byline_start(parts, title, layout, wrapped=item.wrapped, labelled=labelled)
@@ -648,13 +668,20 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     if venue:
         date = entry.published_raw
         venue = venue.replace(date, "").rstrip(" ,;.") if date else venue
-        venue = _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", venue))
+        venue = " ".join(_PREPRINT_ID.sub("", _LINKED.sub("", venue)).split())
+        venue = _without_numbers(venue)
         venue = re.sub(r"^In:?\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
         venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue))
         if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
             venue += ")"
         entry.venue = venue or None
     return entry
+
+
+def _without_numbers(venue: str) -> str:
+    """A venue without the volume, issue and pages after it, labelled or not ("JMLR,
+    21, pp" once its pages' numbers are a part of their own)."""
+    return _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", _PAGES_TAIL.sub("", venue)))
 
 
 def _unlabelled(parts: list[str]) -> tuple[list[str], int | None]:

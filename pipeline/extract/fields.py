@@ -403,6 +403,11 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
     s, elided = _ELIDED.subn(", ", s)
     truncated = truncated or elided > 0
     names = _split_names(s)
+    if len(names) >= 2 and len(names) % 2 == 0 and _surnames_then_initials(names):
+        names = [
+            f"{i.rstrip('.')}. {surname}"
+            for surname, i in zip(names[::2], names[1::2], strict=True)
+        ]
     if not names or not all(looks_like_name(n) for n in names):
         return None
     if len(names) >= 2 and " " not in names[0] and not _CJK_NAME_PART.fullmatch(names[0]):
@@ -437,10 +442,13 @@ _DECORATED = re.compile(
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
 
 
-_INITIALS_AFTER = re.compile(r"\s[A-Z]{1,3}(?:[,;]|$)")
+_INITIALS_AFTER = re.compile(r"\s(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})(?:[,;]|$)")
 _VANCOUVER = re.compile(
-    r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)\s(?P<initials>[A-Z]{1,3})$"
+    r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)"
+    r"\s(?P<initials>[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$"
 )
+"""A name written surname first with its initials after, bare ("Park JA", PubMed) or
+dotted ("Park J.A.", Scopus)."""
 
 
 _NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")
@@ -476,9 +484,13 @@ def _vancouver(byline: str) -> str:
     found = [_VANCOUVER.match(p) for p in parts]
     if not all(found) or (len(parts) < 2 and not _lone_vancouver(found[0])):
         return byline
-    if not any(len(m["initials"]) == 1 for m in found if m):
+    if not any("." in m["initials"] or len(m["initials"]) == 1 for m in found if m):
         return byline  # "Wei WU, Li MA": surnames in capitals, not initials
-    turned = [" ".join(f"{c}." for c in m["initials"]) + " " + m["surname"] for m in found if m]
+    turned = [
+        " ".join(f"{c}." for c in re.sub(r"[.-]", "", m["initials"])) + " " + m["surname"]
+        for m in found
+        if m
+    ]
     return ", ".join(turned) + (byline[cut.start() :] if cut else "")
 
 
@@ -504,6 +516,15 @@ def _undecorated(byline: str) -> str:
 
 _GIVEN = re.compile(r"^[^\W\d_][^\W\d_'\-]+(?:\s[A-Z]\.)*$")
 """A given name, with any middle initials: "Sofia", "Sofia M."."""
+
+
+def _surnames_then_initials(parts: list[str]) -> bool:
+    """A byline of surnames, each followed by its initials, all parted by commas
+    ("Park, A., Okoye, J. R.", as Scopus and APA write them)."""
+    return all(
+        " " not in surname and not _is_initials(surname) and _is_initials(i.replace(" ", ""))
+        for surname, i in zip(parts[::2], parts[1::2], strict=True)
+    )
 
 
 def _uninverted(names: list[str]) -> list[str]:

@@ -32,13 +32,20 @@ _LABELLED_NAME = re.compile(
 )
 """A name after the label of whose page it is: "SSRN Author Page: Ada Park",
 "Researcher profile | Ada Park", "Profile of Ada Park"."""
+_SEARCHED = re.compile(
+    r"^(?=.*\bau(?:thor)?\b)(?:search\s+)?results\s+for\s+(?:author\s*:\s*)?(?P<name>\S.*?)\s*$",
+    re.IGNORECASE,
+)
+"""A search for one author's papers: "Search results for author: Park A", "Search
+results for Park A[Author]" (a search for a topic names no one)."""
 _OWNER_HEADING = re.compile(
-    r"^#*\s*(?:[\w\s]*?\s)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
+    r"^#*\s*(?:[\w\s\-\u2013\u2014]*?\s)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
     rf"(?:{HONORIFIC}\s+)?(?P<name>.+?)\s*:?$",
     re.IGNORECASE,
 )
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
-A. Smith", "Publications \u2014 Dr. Priya Raman", "Selected Retrieval Papers by A. Smith"."""
+A. Smith", "Publications \u2014 Dr. Priya Raman", "Selected Retrieval Papers by A. Smith",
+"CVPR 2023 open access - papers by A. Smith"."""
 MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>\S.*?)(?:\s+#+)?\s*$")
 """A Markdown heading: its level's hashes and its text ("## 2023 ##": "##", "2023")."""
 YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
@@ -117,15 +124,28 @@ def _owner_in(text: str) -> str | None:
     an honorific ("Dr."); None if it names nobody. A CJK name of one word (a lone
     "\u8bba\u6587", papers, might be one) must be so marked."""
     titled = (
-        m["name"] for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME) if (m := r.match(text))
+        m["name"]
+        for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME, _SEARCHED)
+        if (m := r.match(text))
     )
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
+    labelled += [_turned(n) for n in labelled if _INDEX_NAME.match(n)]
     bare = _ASIDE.sub("", text)  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)": in two scripts
     for name in (_UNTITLED.sub("", n) for n in (text, *labelled, bare)):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
     # a CJK name written together is one word: only one a label or title marks
     return next((n for n in labelled if is_cjk_name(n)), None)
+
+
+_INDEX_NAME = re.compile(r"^[^\W\d_][\w'-]*\s[A-Z]{1,2}(?:\[(?:author|au)\])?$", re.IGNORECASE)
+"""A name as a medical index searches it, surname and initials ("Okoye JR[Author]")."""
+
+
+def _turned(name: str) -> str:
+    """An index's "Okoye JR[Author]" as bylines write it: "J. R. Okoye"."""
+    surname, initials = re.sub(r"\[\w+\]$", "", name).split()
+    return " ".join([*(f"{c}." for c in initials), surname])
 
 
 def _cased(name: str) -> str:

@@ -787,7 +787,7 @@ def test_a_title_that_reads_as_names_and_an_affiliation_under_the_byline(tmp_pat
     assert second["authors"] == ["Carlos Mendes"] and second["venue"] is None
     assert second["published_raw"] == "08 Nov 2022"
     assert first["venue"] == "Journal of Finance, Forthcoming"
-    assert third["venue"] == "Review of Economic Studies, Vol. 88"
+    assert third["venue"] == "Review of Economic Studies"
     assert third["authors"] == ["Helena Costa", "Carlos Mendes", "Jo\u00e3o Pereira"]
 
 
@@ -841,6 +841,10 @@ ICRA 2023
         ("\u5f20\u4f1f - \u53d1\u8868\u8bba\u6587", "\u5f20\u4f1f"),  # a CJK name before a title
         ("\u8bba\u6587", None),  # "papers": a CJK word alone is no name
         ("田中 宏 (Hiroshi Tanaka)", "田中 宏"),  # the name in two scripts
+        ("Search results for author: Park A", "A. Park"),
+        ("Search results for Park A[Author]", "A. Park"),
+        ("Search results for Deep Learning", None),  # a topic's
+        ("CVPR 2023 open access - papers by Ada Park", "Ada Park"),
     ],
 )
 def test_a_name_after_the_label_of_whose_page_it_is(tmp_path: Path, heading, owner):
@@ -1192,3 +1196,100 @@ def test_papers_set_another_way_between_the_lists_items_are_read(tmp_path: Path)
         "Notes on decoding",
         "Sparse retrieval at scale",
     ]
+
+
+INDEX_TABLE = """Park, Ada
+Example University
+Documents: 3
+
+Document title\tAuthors\tYear\tSource\tCited by
+Sparse kernels for long documents\tPark, A., Okoye, J., Moss, L.\t2023\tTransactions of the ACL, 11, pp. 1-20\t14
+Curriculum sampling for retrieval\tOkoye, J., Park, A.\t2022\tJMLR, 21\t5
+"""  # noqa: E501
+
+
+def test_an_index_table_copied_as_text_with_names_surname_first(tmp_path: Path):
+    first, second = _read(tmp_path, INDEX_TABLE).entries
+    assert first["authors"] == ["A. Park", "J. Okoye", "L. Moss"]
+    assert first["venue"] == "Transactions of the ACL"  # no volume, no pages
+    assert (second["authors"], second["venue"]) == (["J. Okoye", "A. Park"], "JMLR")
+
+
+SITE_PAGES = {
+    "anthology": """Ada Park
+
+2023
+pdf bib abs
+Sparse Kernels for Long Documents
+Ada Park | Jon Okoye | Lina Moss
+Transactions of the Association for Computational Linguistics, Volume 11
+
+2022
+pdf bib abs
+Curriculum Sampling for Retrieval
+Jon Okoye | Ada Park
+Proceedings of the 2022 Conference on Empirical Methods in Natural Language Processing
+""",
+    "upvoted": """Ada Park's papers
+
+Sparse Kernels for Long Documents
+Published on Mar 14, 2023
+Authors: Ada Park, Jon Okoye, Lina Moss
+Upvote 12
+
+Curriculum Sampling for Retrieval
+Published on Oct 2, 2022
+Authors: Jon Okoye, Ada Park
+Upvote 3
+""",
+    "preprints": """Search results for author: Park A
+
+Sparse kernels for long documents
+Ada Park, Jon Okoye, Lina Moss
+bioRxiv 2023.03.14.532123; doi: https://doi.org/10.1101/2023.03.14.532123
+
+Curriculum sampling for retrieval
+Jon Okoye, Ada Park
+bioRxiv 2022.10.02.510123; doi: https://doi.org/10.1101/2022.10.02.510123
+""",
+    "semicolon": """CVPR 2023 open access - papers by Ada Park
+
+Sparse Kernels for Dense Prediction
+Ada Park, Jon Okoye, Lina Moss; Proceedings of the IEEE/CVF Conference on Computer Vision (CVPR), 2023, pp. 1234-1243
+[pdf] [supp] [bibtex]
+
+Curriculum Sampling for Detection
+Jon Okoye, Ada Park; Proceedings of the IEEE/CVF Conference on Computer Vision (CVPR), 2023, pp. 2234-2243
+[pdf] [bibtex]
+""",  # noqa: E501
+}
+
+
+@pytest.mark.parametrize(
+    ("site", "first_date", "venues"),
+    [
+        (
+            "anthology",  # names parted by bars, the venue's volume labelled
+            "2023",
+            [
+                "Transactions of the Association for Computational Linguistics",
+                "Proceedings of the Conference on Empirical Methods in Natural Language Processing",
+            ],
+        ),
+        ("upvoted", "Mar 14, 2023", [None, None]),  # "Upvote 12" is a count, no venue
+        ("preprints", "2023-03-14", ["bioRxiv", "bioRxiv"]),  # dated by its id, no DOI
+        (
+            "semicolon",
+            "2023",
+            ["Proceedings of the IEEE/CVF Conference on Computer Vision (CVPR)"] * 2,
+        ),
+    ],
+)
+def test_sites_pages_of_papers(tmp_path: Path, site, first_date, venues):
+    page = _read(tmp_path, SITE_PAGES[site])
+    first, second = page.entries
+    assert first["authors"] == ["Ada Park", "Jon Okoye", "Lina Moss"]
+    assert second["authors"] == ["Jon Okoye", "Ada Park"]
+    assert first["published_raw"] == first_date
+    assert [first["venue"], second["venue"]] == venues
+    assert page.source["owner_name"] in ("Ada Park", "A. Park")

@@ -319,3 +319,17 @@ def test_a_line_of_numbered_institutions_is_one_each():
 )
 def test_the_legend_of_a_bylines_marks(line, legend):
     assert (FOOTNOTE_LEGEND.match(line) is not None) is legend
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Park, A., Okoye, J. R.", ("A. Park", "J. R. Okoye")),  # Scopus, APA without "&"
+        ("Park, A., Okoye, J", ("A. Park", "J. Okoye")),  # its last period cut off
+        ("Park J.-P., Okoye A.B.", ("J. P. Park", "A. B. Okoye")),  # dotted initials after
+        ("Wei WU, Li MA", ("Wei WU", "Li MA")),  # surnames in capitals, no initials
+    ],
+)
+def test_surnames_with_their_initials_after(line, authors):
+    byline = parse_byline(line)
+    assert byline is not None and byline.authors == authors
