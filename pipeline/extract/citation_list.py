@@ -55,6 +55,7 @@ from pipeline.extract.fields import (
     is_elision,
     is_publication_type,
     parse_byline,
+    undotted_months,
 )
 from pipeline.extract.header import (
     MARKDOWN_HEADING,
@@ -94,7 +95,7 @@ _EMPHASIS = re.compile(
 )
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
 _DATE = re.compile(
-    rf"(?=[JFMASOND\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
+    rf"(?=[JFMASONDEGL\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
     re.IGNORECASE,
 )
 """A date or a year, but not the last page of a range ("1877-1901"); the look-ahead
@@ -181,7 +182,11 @@ _LINKED = re.compile(r"[;,]?\s*(?:doi\s*:?\s*)?(?:https?://\S+|\b10\.\d{4,}/\S+)
 _AUTHORS_HEADING = re.compile(r"^(?:other\s+|co-?)?authors?:?$", re.IGNORECASE)
 """A label over a list of names a line ("Other authors", as LinkedIn heads them)."""
 _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S.*)$", re.I)
-_MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)})[a-z]*\.?", re.IGNORECASE)
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december sept"
+).split()
+_MONTH_WORD = re.compile(rf"\b(?:{'|'.join([*_MONTH_NAMES, *MONTHS])})\b\.?", re.IGNORECASE)
+"""A month's name, whole ("Sept", "December") or cut to three letters; "Mars" is none."""
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
@@ -568,6 +573,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         elif not item.wrapped and (names := _names_then_venue(plain)):
             parts.append(names)
             plain = plain[len(names) + 1 :]
+        plain = undotted_months(plain)
         for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
@@ -624,7 +630,7 @@ def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
     entry.arxiv_id = arxiv_id_in(item.text)
-    cited = MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines))
+    cited = undotted_months(MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines)))
     labelled = _DATE_LABEL.search(cited)
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None

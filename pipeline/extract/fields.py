@@ -21,6 +21,63 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_FOREIGN_MONTHS = (
+    {
+        name: number
+        for number, names in enumerate(
+            (
+                "janvier janv enero ene janeiro jan gennaio genn",
+                "février févr febrero feb fevereiro fev febbraio",
+                "mars marzo março mar",
+                "avril avr abril abr aprile",
+                "mai mayo maio maggio mag",
+                "juin junio jun junho giugno giu",
+                "juillet juil julio jul julho luglio lug",
+                "août agosto ago",
+                "septembre sept septiembre setiembre setembro set settembre",
+                "octobre octubre outubro out ottobre ott",
+                "novembre noviembre novembro",
+                "décembre déc diciembre dic dezembro dez dicembre",
+            ),
+            start=1,
+        )
+        for name in names.split()
+    }
+    | {
+        name: number
+        for number, name in enumerate(
+            "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),  # noqa: E501
+            start=1,
+        )
+    }
+    | {"Jän": 1, "Mär": 3, "Okt": 10, "Dez": 12}
+)
+"""Months as French, Spanish, Portuguese and Italian write them (lower case, as they
+do: a capital "Mars 2020" is a planet's mission) and German (capitalised)."""
+_FOREIGN_MONTH = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
+
+
+def _foreign_date(group: str) -> str:
+    """The pattern of such a date, its day, month and year each in `group`: "(" to
+    capture them, "(?:" where another pattern holds it."""
+    return (
+        rf"(?-i:(?:{group}\d{{1,2}})\.?\s+(?:de\s+)?)?{group}{_FOREIGN_MONTH})\.?\s+"
+        rf"(?:de\s+|del\s+)?{group}\d{{4}}))"
+    )
+
+
+_FOREIGN_DATE = re.compile(_foreign_date("("))
+_MONTH_STOP = re.compile(rf"(?<![^\W\d_])(?-i:({_FOREIGN_MONTH}))\.(?=\s+\d)")
+
+
+def undotted_months(text: str) -> str:
+    """Text without the period after an abbreviated month ("15 d\u00e9c. 2022" is "15 d\u00e9c
+    2022"): no period that ends a part of a citation."""
+    return _MONTH_STOP.sub(r"\1", text) if "." in text else text
+
+
+"""A date in those languages, with its year: "15 d\u00e9c. 2022", "14. M\u00e4rz 2023",
+"3 de diciembre de 2022", "marzo 2021"."""
 _YEAR_SIGN, _MONTH_SIGN, _DAY_SIGN = "[\u5e74\ub144]", "[\u6708\uc6d4]", "[\u65e5\uc77c]"
 _CJK_DATE = re.compile(
     rf"(\d{{4}})\s*{_YEAR_SIGN}(?:\s*(\d{{1,2}})\s*{_MONTH_SIGN}(?:\s*(\d{{1,2}})\s*{_DAY_SIGN})?)?"
@@ -33,6 +90,7 @@ DATE_PATTERN = (
     rf"|(?<!\d)\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
     rf"|{_MONTH}\s+\d{{4}}"  # December 2022
     r"|\d{4}-\d{2}-\d{2}"  # 2022-12-15
+    rf"|{_foreign_date('(?:')}"  # 15 d\u00e9c. 2022, 3 de diciembre de 2022
     rf"|\d{{4}}\s*{_YEAR_SIGN}(?:\s*\d{{1,2}}\s*{_MONTH_SIGN}(?:\s*\d{{1,2}}\s*{_DAY_SIGN})?)?)"
 )
 DATE_LINE = re.compile(rf"^{DATE_PATTERN}$", re.IGNORECASE)
@@ -101,6 +159,8 @@ def parse_date(raw: str | None) -> PartialDate | None:
     ymd = re.fullmatch(rf"(\d{{4}})\s+({_MONTH})(?:\s+(\d{{1,2}}))?", s, re.IGNORECASE)
     if ymd:
         return _checked(int(ymd.group(1)), _month(ymd.group(2)), _int(ymd.group(3)))
+    if foreign := _FOREIGN_DATE.fullmatch(s):
+        return _checked(int(foreign[3]), _FOREIGN_MONTHS[foreign[2]], _int(foreign[1]))
     cjk = _CJK_DATE.fullmatch(s)
     if cjk:
         return _checked(int(cjk[1]), _int(cjk[2]), _int(cjk[3]))
@@ -222,13 +282,15 @@ NOT_NAME_WORDS = (
     fellow director faculty college school academy centre center foundation corporation
     corp inc ltd llc gmbh company group team publications papers articles preprints works
     paper selected curriculum vitae resume biography profile homepage conference proceedings
-    journal workshop symposium transactions""".split()
+    journal workshop symposium transactions veröffentlichungen publikationen schriften
+    publicaciones artículos publicações artigos pubblicazioni articoli travaux""".split()
     )
     | _INSTITUTION_WORDS
 )
-"""Words of affiliations, job titles and page headings, never a person's name: a
-line of them ("Research Scientist, Example Labs") is no byline, and a heading
-("Selected Publications") no owner."""
+"""Words of affiliations, job titles and page headings (in English and the languages of
+European CVs), never a person's name: a line of them ("Research Scientist, Example
+Labs") is no byline, and a heading ("Selected Publications", "Ver\u00f6ffentlichungen
+von Ada Park") no owner."""
 
 
 def is_affiliation(text: str) -> bool:
@@ -360,7 +422,10 @@ first twenty entries' bylines, and then each is parsed again to read it (a tenth
 of extracting 10k entries, profiled). A page's lines, not a catalogue's."""
 
 
-_AND = re.compile(r",?\s+(?:and|&)\s+")
+_AND = re.compile(r",?\s+(?:and|&)\s+|\s+(?:und|y|et)\s+(?=[^,;\s]+\s[^,;]*$|[^,;\s]+\s[^,;]*[,;])")
+"""The word before the last name: "and", "&", or as German, Spanish and French bylines
+write it, where a name of two words follows ("Ada Park y Jon Okoye"; "Ortega y Gasset"
+is one surname)."""
 
 
 def _split_names(s: str) -> list[str]:
@@ -385,7 +450,7 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
         s = _turned(s)
     if _INITIALS_AFTER.search(s):
         s = _vancouver(s)
-    head = re.split(r"[,;\u00b7]|\s+(?:and|&)\s+", s, maxsplit=1)[0]
+    head = _AND.split(re.split(r"[,;\u00b7]", s, maxsplit=1)[0], maxsplit=1)[0]
     if not looks_like_name(_ETAL.sub("", head).strip()):
         return None  # cheap rejection of titles and prose before splitting it all
     affiliations: list[str] = []

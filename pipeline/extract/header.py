@@ -38,8 +38,14 @@ _SEARCHED = re.compile(
 )
 """A search for one author's papers: "Search results for author: Park A", "Search
 results for Park A[Author]" (a search for a topic names no one)."""
+_LIST_WORDS = (
+    r"(?:publications|papers|articles|ver\u00f6ffentlichungen|publikationen|publicaciones"
+    r"|publica\u00e7\u00f5es|pubblicazioni|travaux)"
+)
+"""What a list of one's papers is called, in English and the languages of European CVs."""
 _OWNER_HEADING = re.compile(
-    r"^#*\s*(?:[\w\s\-\u2013\u2014]*?\s)?(?:publications|papers|articles)\s+(?:of|by|[-:|\u2013\u2014])\s*"
+    rf"^#*\s*(?:[\w\s\-\u2013\u2014]*?\s)?{_LIST_WORDS}"
+    r"\s+(?:of|by|von|de|di|da|du|des|[-:|\u2013\u2014])\s*"
     rf"(?:{HONORIFIC}\s+)?(?P<name>.+?)\s*:?$",
     re.IGNORECASE,
 )
@@ -90,7 +96,9 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
             header.owner_name = _owner_in(text)
     if headings and header.owner_name is None:
         named = (m.group("name") for ln in lines if (m := _OWNER_HEADING.match(ln.text)))
-        header.owner_name = next((n for n in named if looks_like_name(n)), None)
+        turned = (display_name(n) if n.count(",") == 1 else n for n in named)  # "PARK, ADA"
+        cased = (_cased(n) if n.isupper() else n for n in turned)
+        header.owner_name = next((n for n in cased if looks_like_name(n)), None)
     return header
 
 

@@ -1066,13 +1066,17 @@ def test_a_papers_own_byline_with_its_marks_numbers_and_legend(tmp_path: Path):
     assert page.source["header_text"] == "Publications of Ines Varga"
 
 
-VANCOUVER_CAPS = """VARGA I, RELLER T, EKWUEME N. Sparse kernels for long documents. Trans Assoc Comput Linguist. 2023;11:1-20.
+VANCOUVER_CAPS = """PUBLICATIONS - VARGA, INES
+
+VARGA I, RELLER T, EKWUEME N. Sparse kernels for long documents. Trans Assoc Comput Linguist. 2023;11:1-20.
 LUNDE O, VARGA I. Curriculum sampling for retrieval. In: Proceedings of EMNLP; 2022. p. 100-110.
 """  # noqa: E501
 
 
 def test_vancouver_names_close_their_byline_with_a_period_after_an_initial(tmp_path: Path):
-    first, second = _read(tmp_path, VANCOUVER_CAPS).entries
+    page = _read(tmp_path, VANCOUVER_CAPS)
+    first, second = page.entries
+    assert page.source["owner_name"] == "Ines Varga"  # the heading's name, turned and cased
     assert first["title"] == "Sparse kernels for long documents"
     assert first["authors"] == ["I. VARGA", "T. RELLER", "N. EKWUEME"]
     assert first["venue"] == "Trans Assoc Comput Linguist"
@@ -1293,3 +1297,78 @@ def test_sites_pages_of_papers(tmp_path: Path, site, first_date, venues):
     assert first["published_raw"] == first_date
     assert [first["venue"], second["venue"]] == venues
     assert page.source["owner_name"] in ("Ada Park", "A. Park")
+
+
+EUROPEAN = {
+    "de": """Ver\u00f6ffentlichungen von Ada Park
+
+D\u00fcnnbesetzte Aufmerksamkeit f\u00fcr lange Dokumente
+Ada Park, Jon Okoye und Lina Moss
+Informatik Spektrum, 14. M\u00e4rz 2023
+
+Lehrplan-Stichproben f\u00fcr Suchmodelle
+Jon Okoye, Ada Park
+KI - K\u00fcnstliche Intelligenz, Dezember 2021
+""",
+    "es": """Publicaciones de Ada Park
+
+N\u00facleos de atenci\u00f3n dispersa para documentos largos
+Ada Park, Jon Okoye y Lina Moss
+Procesamiento del Lenguaje Natural, 3 de diciembre de 2022
+
+Muestreo curricular para modelos de recuperaci\u00f3n
+Jon Okoye y Ada Park
+Actas de SEPLN, enero de 2021
+""",
+    "fr": """Publications de Ada Park
+
+Noyaux d'attention creux pour les longs documents
+Ada Park, Jon Okoye et Lina Moss
+Traitement Automatique des Langues, 15 d\u00e9c. 2022
+
+\u00c9chantillonnage curriculaire pour la recherche
+Jon Okoye, Ada Park
+Actes de TALN, mars 2021
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "dates", "venues"),
+    [
+        (
+            "de",
+            ["14. M\u00e4rz 2023", "Dezember 2021"],
+            ["Informatik Spektrum", "KI - K\u00fcnstliche Intelligenz"],
+        ),
+        (
+            "es",
+            ["3 de diciembre de 2022", "enero de 2021"],
+            ["Procesamiento del Lenguaje Natural", "Actas de SEPLN"],
+        ),
+        (
+            "fr",
+            ["15 d\u00e9c 2022", "mars 2021"],
+            ["Traitement Automatique des Langues", "Actes de TALN"],
+        ),
+    ],
+)
+def test_lists_in_the_languages_of_european_cvs(tmp_path: Path, language, dates, venues):
+    """Their headings name the owner ("Ver\u00f6ffentlichungen von ..." is no name), their
+    bylines end "y", "und", "et" a name, their dates are their own months."""
+    page = _read(tmp_path, EUROPEAN[language])
+    first, second = page.entries
+    assert page.source["owner_name"] == "Ada Park"
+    assert first["authors"] == ["Ada Park", "Jon Okoye", "Lina Moss"]
+    assert second["authors"] == ["Jon Okoye", "Ada Park"]
+    assert [first["published_raw"], second["published_raw"]] == dates
+    assert [first["venue"], second["venue"]] == venues
+
+
+def test_a_capitalised_mission_name_is_no_french_date(tmp_path: Path):
+    page = (
+        "1. Ada Park, Jon Okoye. Mars 2020. Planetary Science Journal, 2021.\n"
+        "2. Jon Okoye, Ada Park. Rover landing sites. Icarus, 2019.\n"
+    )
+    first = _read(tmp_path, page).entries[0]
+    assert (first["title"], first["published_raw"]) == ("Mars 2020", "2021")

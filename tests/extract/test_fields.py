@@ -228,6 +228,11 @@ def test_prose_and_titles_are_not_bylines(line):
         ("2022\u5e7410\u670815\u65e5", PartialDate(2022, 10, 15)),
         ("2021\ub144 3\uc6d4", PartialDate(2021, 3, None)),  # Korean
         ("2020\u5e7413\u6708", None),
+        ("15 d\u00e9c. 2022", PartialDate(2022, 12, 15)),  # French
+        ("14. M\u00e4rz 2023", PartialDate(2023, 3, 14)),  # German
+        ("3 de diciembre de 2022", PartialDate(2022, 12, 3)),  # Spanish
+        ("marzo 2021", PartialDate(2021, 3, None)),  # Italian
+        ("Mars 2020", PartialDate(2020, None, None)),  # a capital: a planet's mission
         ("soon", None),
     ],
 )
@@ -331,5 +336,22 @@ def test_the_legend_of_a_bylines_marks(line, legend):
     ],
 )
 def test_surnames_with_their_initials_after(line, authors):
+    byline = parse_byline(line)
+    assert byline is not None and byline.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Ada Park, Jon Okoye y Lina Moss", ("Ada Park", "Jon Okoye", "Lina Moss")),
+        ("Ada Park und Jon Okoye", ("Ada Park", "Jon Okoye")),
+        ("Ada Park et Jon Okoye", ("Ada Park", "Jon Okoye")),
+        (
+            "Jos\u00e9 Ortega y Gasset, Ada Park",
+            ("Jos\u00e9 Ortega y Gasset", "Ada Park"),
+        ),  # one surname
+    ],
+)
+def test_the_word_before_the_last_name_in_other_languages(line, authors):
     byline = parse_byline(line)
     assert byline is not None and byline.authors == authors
