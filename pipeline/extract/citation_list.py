@@ -40,6 +40,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.extract import bibtex
 from pipeline.extract.fields import (
     ARXIV_TAG,
     CJK_SCRIPT,
@@ -444,7 +445,7 @@ def _single_lines(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 def _cites(item: Item) -> bool:
     if len(item.text) > MAX_ITEM_CHARS:
         return False
-    entry = entry_of(item)
+    entry = _cited_entry(item, Layout())  # as it reads: a BibTeX record would fill any reading
     return is_citation(entry) and bool(entry.authors)
 
 
@@ -625,7 +626,55 @@ class Layout:
 
 
 def entry_of(item: Item, *, layout: Layout = Layout()) -> ParsedEntry:
-    """An item's fields, its authors found where the page's `layout` puts them."""
+    """An item's fields, its authors found where the page's `layout` puts them; a
+    BibTeX record it carries (a site's "bibtex" box, shown as text) gives what its
+    citation leaves out."""
+    if "@" in item.text and (cut := _bibtex_cut(item)):
+        rest, record = cut
+        return _filled(_cited_entry(rest, layout), record)
+    return _cited_entry(item, layout)
+
+
+_BIBTEX_RECORD = re.compile(r"@[A-Za-z]+\s*\{")
+
+
+def _bibtex_cut(item: Item) -> tuple[Item, str] | None:
+    """The item without its BibTeX record, and the record: from "@type{" to the brace
+    that closes it, over as many lines as it takes."""
+    at = next((i for i, ln in enumerate(item.lines) if _BIBTEX_RECORD.search(ln.text)), None)
+    if at is None or at == 0:
+        return None
+    start = _BIBTEX_RECORD.search(item.lines[at].text)
+    assert start is not None
+    record, depth, end = "", 0, at
+    for end in range(at, len(item.lines)):
+        text = item.lines[end].text[start.start() :] if end == at else item.lines[end].text
+        record += text + "\n"
+        depth += text.count("{") - text.count("}")
+        if depth <= 0:
+            break
+    return replace(item, lines=item.lines[:at] + item.lines[end + 1 :]), record
+
+
+def _filled(entry: ParsedEntry, record: str) -> ParsedEntry:
+    """The entry with what its BibTeX record gives and its citation did not."""
+    import bibtexparser
+    from bibtexparser.model import Entry
+
+    found = [b for b in bibtexparser.parse_string(record).blocks if isinstance(b, Entry)]
+    if not found:
+        return entry
+    fields = {f.key.lower(): str(f.value) for f in found[0].fields}
+    cited = bibtex.entry_of(fields, found[0].key)
+    for name in ("title", "published_raw", "venue", "arxiv_id"):
+        if not getattr(entry, name):
+            setattr(entry, name, getattr(cited, name))
+    if not entry.authors:
+        entry.authors, entry.authors_truncated = cited.authors, cited.authors_truncated
+    return entry
+
+
+def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
     entry = ParsedEntry()
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None

@@ -1372,3 +1372,46 @@ def test_a_capitalised_mission_name_is_no_french_date(tmp_path: Path):
     )
     first = _read(tmp_path, page).entries[0]
     assert (first["title"], first["published_raw"]) == ("Mars 2020", "2021")
+
+
+WITH_BIBTEX = """<html><body><h3>Vision 2023 papers by Ada Park</h3><dl>
+<dt><br><a href="/a.html">Sparse Kernels for Dense Prediction</a></dt>
+<dd><form><a>Ada Park</a>,</form> <form><a>Jon Okoye</a>,</form> <form><a>Lina Moss</a></form></dd>
+<dd>[<a href="a.pdf">pdf</a>] [<a>bibtex</a>]<div>@InProceedings{Park_2023, author = {Park, Ada and Okoye, Jon and Moss, Lina}, title = {Sparse Kernels for Dense Prediction}, booktitle = {Proceedings of the Conference on Vision}, month = {June}, year = {2023}}</div></dd>
+<dt><br><a href="/b.html">Curriculum Sampling for Detection</a></dt>
+<dd><form><a>Jon Okoye</a>,</form> <form><a>Ada Park</a></form></dd>
+<dd>Workshop on Detection, 2022</dd>
+<dd>[<a href="b.pdf">pdf</a>] [<a>bibtex</a>]<div>@InProceedings{Okoye_2023, author = {Okoye, Jon and Park, Ada}, title = {Curriculum Sampling for Detection}, booktitle = {Proceedings of the Conference on Vision}, year = {2023}}</div></dd>
+</dl></body></html>
+"""  # noqa: E501
+
+
+def test_a_bibtex_record_beside_a_citation_gives_what_it_leaves_out(tmp_path: Path):
+    """A proceedings site's page: each paper's names a line, and its BibTeX in a box
+    (as text, a page of records and citations between them is BibTeX)."""
+    page = extract_page(tmp_path, WITH_BIBTEX, "html_citation_list", name="page.html")
+    first, second = page.entries
+    assert first["authors"] == ["Ada Park", "Jon Okoye", "Lina Moss"]
+    assert (first["published_raw"], first["venue"]) == (
+        "Jun 2023",
+        "Proceedings of the Conference on Vision",
+    )
+    assert first["abstract"] is None  # the record is no abstract
+    assert (second["published_raw"], second["venue"]) == (
+        "2022",
+        "Workshop on Detection",
+    )  # its own
+
+
+def test_papers_whose_records_alone_give_their_venues_are_still_read_a_part_a_line(
+    tmp_path: Path,
+):
+    """How the page reads is judged without the records: with them, any reading of
+    it would find authors, and the titles ran on into the names."""
+    page = WITH_BIBTEX.replace("<dd>Workshop on Detection, 2022</dd>\n", "")
+    first, second = extract_page(tmp_path, page, "html_citation_list", name="page.html").entries
+    assert (first["title"], second["title"]) == (
+        "Sparse Kernels for Dense Prediction",
+        "Curriculum Sampling for Detection",
+    )
+    assert second["venue"] == "Proceedings of the Conference on Vision"
