@@ -6,9 +6,10 @@
     url = "https://example.org/jane"
     scraped_at = 2024-05-01
 
-Keys are paths relative to the input folder. What it says is authoritative:
-it overrides the owner read from a page header, and `scraped_at` gives the
-year to dates shown without one.
+Keys are paths relative to the folder the file is in: the input folder, or any
+folder under it (a folder a site's pages came in, with what is known of them).
+What it says is authoritative: it overrides the owner read from a page header,
+and `scraped_at` gives the year to dates shown without one.
 """
 
 from __future__ import annotations
@@ -46,10 +47,24 @@ def _date(value: object, where: str) -> dt.date:
 
 
 def load_sources_config(input_dir: Path) -> dict[str, SourceInfo]:
-    """Read `sources.toml` from `input_dir`; an absent file means no declarations."""
-    path = input_dir / FILE_NAME
-    if not path.exists():
-        return {}
+    """Every `sources.toml` under `input_dir`, keyed by path from `input_dir`; none
+    means no declarations. A file declared by two of them is a configuration error."""
+    config: dict[str, SourceInfo] = {}
+    declared_in: dict[str, Path] = {}
+    for path in sorted(input_dir.rglob(FILE_NAME)):
+        folder = path.parent.relative_to(input_dir)
+        if any(part.startswith(".") for part in folder.parts) or not path.is_file():
+            continue
+        for key, info in _read(path).items():
+            rel = (folder / key).as_posix()
+            if rel in config:
+                raise ConfigError(f"{path}: {rel!r} is declared in {declared_in[rel]} too")
+            config[rel], declared_in[rel] = info, path
+    return config
+
+
+def _read(path: Path) -> dict[str, SourceInfo]:
+    """One `sources.toml`, keyed by path from its folder."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -38,3 +38,24 @@ def test_errors_name_the_file_and_the_entry(tmp_path: Path, body: str, message: 
     with pytest.raises(ConfigError) as err:
         load_sources_config(tmp_path)
     assert message in str(err.value) and "sources.toml" in str(err.value)
+
+
+def test_a_folders_own_file_declares_its_files(tmp_path: Path):
+    """A site's pages in a folder of their own, with what is known of them beside."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sources.toml").write_text('["page.txt"]\nowner_name = "Jane Doe"\n')
+    (tmp_path / "sources.toml").write_text('["top.txt"]\nowner_name = "Ada Park"\n')
+    config = load_sources_config(tmp_path)
+    assert config["site/page.txt"].owner_name == "Jane Doe"
+    assert config["top.txt"].owner_name == "Ada Park"
+
+
+def test_a_file_declared_twice_is_an_error_naming_both(tmp_path: Path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sources.toml").write_text('["page.txt"]\nowner_name = "Jane Doe"\n')
+    (tmp_path / "sources.toml").write_text('["site/page.txt"]\nowner_name = "Ada Park"\n')
+    with pytest.raises(ConfigError) as err:
+        load_sources_config(tmp_path)
+    assert "'site/page.txt'" in str(err.value) and str(tmp_path / "site" / "sources.toml") in str(
+        err.value
+    )

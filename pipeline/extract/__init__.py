@@ -106,13 +106,14 @@ def entry_id_for(rel_path: str, raw_text: str, occurrence: int) -> str:
 
 
 def input_files(input_dir: Path) -> list[Path]:
-    """Files to read, in a stable order; hidden files and sources.toml are skipped."""
+    """Files to read, in a stable order; hidden files and every folder's sources.toml
+    are skipped."""
     files = []
     for path in sorted(input_dir.rglob("*")):
         rel = path.relative_to(input_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        if rel.as_posix() == SOURCES_TOML:
+        if rel.name == SOURCES_TOML:
             continue
         files.append(path)
     return files

@@ -20,7 +20,7 @@ from pipeline.extract import (
 from pipeline.extract.lines import is_decoration, split_lines
 from pipeline.extract.model import PageParse
 from pipeline.extract.xml_records import markup_only
-from tests.helpers import PAGES, RAW, extract
+from tests.helpers import PAGES, RAW, extract, sample
 
 FIXTURES = sorted(RAW.glob("*.txt")) + sorted(PAGES.glob("*.txt"))
 
@@ -256,3 +256,16 @@ def test_input_nested_past_any_parser_is_read_or_quarantined_never_raised(tmp_pa
         "</entry><entry><title>Flat</title><author>C D</author></entry></feed>\n"
     )
     assert [e["title"] for e in extract(deep_xml).entries] == ["Deep", "Flat"]
+
+
+def test_a_folders_own_sources_toml_is_read_as_its_declarations_not_as_a_page(tmp_path: Path):
+    from pipeline.extract import extract_folder
+    from pipeline.sources_config import load_sources_config
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.txt").write_text(sample("000").read_text(encoding="utf-8"), encoding="utf-8")
+    (site / "sources.toml").write_text('["page.txt"]\nowner_name = "Ada Park"\n')
+    out = extract_folder(tmp_path, load_sources_config(tmp_path), jobs=1)
+    assert [s["path"] for s in out.sources] == ["site/page.txt"]
+    assert out.sources[0]["owner_name"] == "Ada Park" and not out.issues
