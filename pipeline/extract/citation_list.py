@@ -175,6 +175,8 @@ _INDEXED = re.compile(
 )
 """What an index prints beside a paper: a count ("cited: 14", "Upvote 12"), an
 astrophysics index's id ("2021ApJ...912...45L"). A part of nothing else is no title."""
+_ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary|r\u00e9sum\u00e9|zusammenfassung)$", re.I)
+"""The heading over a paper's abstract, on a line of its own: no venue."""
 _PREPRINT_ID = re.compile(r"\b(?P<date>(?:19|20)\d{2}\.\d{2}\.\d{2})\.\d{6}\b")
 """A life-sciences preprint's id, dated ("2023.03.14.532123", as bioRxiv and medRxiv
 number them): its date, where the citation gives no other."""
@@ -255,7 +257,8 @@ def detect(text: str) -> float:
 def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Lines above the first item, and the items: the first way that finds two of list
     items, record blocks, title-byline groups, paragraphs that read as citations,
-    single lines that do (each item then needs its authors), or any paragraphs."""
+    single lines that do (each item then needs its authors), a page of one paper,
+    or any paragraphs."""
     ways = (
         _heading_sections,
         _list_items,
@@ -263,12 +266,26 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
         _byline_groups,
         _citing_paragraphs,
         _single_lines,
+        _one_paper,
         _paragraphs,
     )
     for way in ways:
         head, items = way(lines)
-        if len(items) >= 2 or (way is _paragraphs and items):
+        if len(items) >= 2 or (way in (_one_paper, _paragraphs) and items):
             return head, items
+    return lines, []
+
+
+def _one_paper(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """A page of one paper (its landing page, as text): its title on a line of its own,
+    its byline on the next, then what a paper's first page shows (institutions, notes,
+    its abstract). The title is among the page's first lines: a page that opens with
+    more is no paper's own."""
+    content = [i for i, ln in enumerate(lines) if ln.text]
+    for above, at in itertools.pairwise(content[:4]):
+        title, names = lines[above].text, lines[at].text
+        if _could_be_title(title) and not _byline(title, lone=True) and _byline(names, lone=True):
+            return lines[:above], [Item(lines[above:], block=True)]
     return lines, []
 
 
@@ -711,7 +728,11 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
         for p in rest
         if not _NUMBERS.fullmatch(_MONTH_WORD.sub("", _DATE.sub("", _INDEXED.sub("", p))))
     ]
-    rest = [p for p in rest if not _disciplines(p) and not FOOTNOTE_LEGEND.match(p)]
+    rest = [
+        p
+        for p in rest
+        if not _disciplines(p) and not FOOTNOTE_LEGEND.match(p) and not _ABSTRACT_HEADING.match(p)
+    ]
     if title is None and rest:
         title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
     if title is not None:

@@ -302,19 +302,25 @@ def is_affiliation(text: str) -> bool:
 _NUMBERED = re.compile(rf"\s*[{_SUPERSCRIPTS}]+\s*")
 
 
+_NUMBERED_INLINE = re.compile(r"(?:^|[,;]?\s+)\d{1,2}\s*(?=[^\W\d_])")
+
+
 def affiliations_in(text: str) -> list[str]:
     """A line of institutions, one each: a paper's line numbered in superscripts
-    ("\u00b9Example University \u00b2Sample Institute") is several."""
-    return [p.strip(" ,;") for p in _NUMBERED.split(text) if p.strip(" ,;")]
+    ("\u00b9Example University \u00b2Sample Institute"), or in digits from its start
+    ("1 Example University, 2 Sample Institute"), is several."""
+    numbered = _NUMBERED_INLINE if "0" <= text[:1] <= "9" else _NUMBERED
+    return [p.strip(" ,;") for p in numbered.split(text) if p.strip(" ,;")]
 
 
 FOOTNOTE_LEGEND = re.compile(
     rf"^[{_SYMBOLS_AND_SUPERSCRIPTS}]\s*(?:equal(?:ly)?\s+(?:contribut|advis|supervis)"
-    r"|corresponding\s+author|work\s+(?:done|performed)|these\s+authors|joint\s+first)",
+    r"|corresponding\s+author|work\s+(?:done|performed)|these\s+authors|joint\s+first)"
+    r"|^(?:equal\s+contributions?|corresponding\s+authors?)\.?$",
     re.IGNORECASE,
 )
-"""A byline's legend of its marks ("*Equal contribution \u2020Corresponding author"):
-no venue."""
+"""A byline's legend of its marks ("*Equal contribution \u2020Corresponding author"),
+or the note alone, its mark taken for a list's bullet: no venue."""
 
 
 CJK_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u3041-\u3096\u30a1-\u30fa]"

@@ -1415,3 +1415,31 @@ def test_papers_whose_records_alone_give_their_venues_are_still_read_a_part_a_li
         "Curriculum Sampling for Detection",
     )
     assert second["venue"] == "Proceedings of the Conference on Vision"
+
+
+ONE_PAPER = """Sparse Gaussian Processes for Robotics
+
+Ines Varga1,2*, Tomas Reller1*, Oskar Lunde2
+1 Example University, 2 Sample Institute of Technology
+* Equal contribution
+
+Abstract
+We present a sparse Gaussian process method for robot learning that scales to millions of observations while keeping calibrated uncertainty.
+"""  # noqa: E501
+
+
+def test_a_page_of_one_paper(tmp_path: Path):
+    """A paper's landing page as text: title, marked byline, institutions, the note's
+    legend, and its abstract under a heading."""
+    (entry,) = _read(tmp_path, ONE_PAPER).entries
+    assert entry["title"] == "Sparse Gaussian Processes for Robotics"
+    assert entry["authors"] == ["Ines Varga", "Tomas Reller", "Oskar Lunde"]
+    assert entry["affiliations"] == ["Example University", "Sample Institute of Technology"]
+    assert entry["venue"] is None  # neither the legend nor "Abstract"
+    assert entry["abstract"].startswith("We present a sparse Gaussian process")
+
+
+def test_prose_under_a_heading_is_no_paper(tmp_path: Path):
+    page = tmp_path / "page.txt"
+    page.write_text("About this site\n\nWe collect notes on robot learning and share them.\n")
+    assert extract(page).source["format"] == "unknown"

@@ -311,6 +311,8 @@ def test_a_line_of_numbered_institutions_is_one_each():
     line = "\u00b9Example University \u00b2Sample Institute of Technology"
     assert affiliations_in(line) == ["Example University", "Sample Institute of Technology"]
     assert affiliations_in("Example University, Sample City") == ["Example University, Sample City"]
+    digits = "1 Example University, 2 Sample Institute"
+    assert affiliations_in(digits) == ["Example University", "Sample Institute"]
 
 
 @pytest.mark.parametrize(
@@ -319,6 +321,7 @@ def test_a_line_of_numbered_institutions_is_one_each():
         ("*Equal contribution \u2020Corresponding author", True),
         ("\u2020 Work done while at Example Labs", True),
         ("Equal contribution from all authors", False),  # no mark: a sentence of its own
+        ("Equal contribution", True),  # its mark read as a list's bullet
         ("*SEM 2023", False),  # a venue that opens with a star
     ],
 )
