@@ -193,11 +193,16 @@ def _rows_have_cells(text: str, delimiter: str) -> bool:
 
 
 def sniff(data: bytes) -> str | None:
-    """The structured format of `data` ("parquet", "xlsx", "csv", "json", "yaml"), or None."""
+    """The structured format of `data` ("parquet", "xlsx", "xls", "ods", "csv", "json",
+    "yaml"), or None."""
     if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
         return "parquet"
     if data[:4] == b"PK\x03\x04" and _is_workbook(data):
         return "xlsx"
+    if data[:4] == b"PK\x03\x04" and _ODS_MIMETYPE in data[:100]:
+        return "ods"
+    if data[:8] == _OLE2:
+        return "xls"
     head = data[:SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = head.lstrip()
     if stripped[:1] in "[{":
@@ -426,6 +431,11 @@ def _is_workbook(data: bytes) -> bool:
         return False
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE2 compound file: Excel's workbooks before 2007 (.xls)."""
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+"""An OpenDocument spreadsheet's first zip member, stored uncompressed (.ods)."""
+
 HEADER_ROWS = 10
 """Rows of a sheet searched for its header: a title or a note may sit above it."""
 
@@ -453,6 +463,36 @@ def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
     )
 
 
+def _calamine_rows(data: bytes) -> list[dict[str, Any]]:
+    """As `_sheet_rows`, for the workbooks openpyxl does not read: Excel's before 2007
+    and OpenDocument's, read with python-calamine. Whole numbers come as floats
+    (2021.0) and are made whole again; empty cells are ""."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for name in book.sheet_names:
+        rows = iter(book.get_sheet_by_name(name).to_python())
+        for header in itertools.islice(rows, HEADER_ROWS):
+            cells = [str(c).strip() for c in header]
+            if is_table_header(cells):
+                names = [c or f"column {i + 1}" for i, c in enumerate(cells)]
+                return [
+                    dict(zip(names, map(_whole, row), strict=False))
+                    for row in rows
+                    if any(c != "" for c in row)
+                ]
+    raise ValueError(
+        f"no sheet has a header row (in its first {HEADER_ROWS} rows) naming a title, "
+        "authors, an abstract or an arXiv id"
+    )
+
+
+def _whole(cell: Any) -> Any:
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return None if cell == "" else cell
+
+
 def read_table(data: bytes, kind: str) -> Table:
     """All rows of a structured file as dicts keyed by the file's own headers, and the
     owner the file names: in an owner column, one name in every row, or beside the
@@ -465,6 +505,8 @@ def read_table(data: bytes, kind: str) -> Table:
         table = Table(pq.read_table(pa.BufferReader(data)).to_pylist())
     elif kind == "xlsx":
         table = Table(_sheet_rows(data))
+    elif kind in ("xls", "ods"):
+        table = Table(_calamine_rows(data))
     else:
         text = data.decode("utf-8").lstrip("\ufeff")
         dialect = _csv_dialect(text)

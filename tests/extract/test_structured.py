@@ -253,6 +253,32 @@ def test_excel_workbook_with_a_note_above_its_header(tmp_path: Path):
     assert extract(other).source["format"] != "table_xlsx"
 
 
+WORKBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "workbooks"
+"""An .xls written by xlwt (a note above the header, a blank row, date cells) and an
+.ods by pandas with odfpy (numbers stored as floats): older Excel and LibreOffice."""
+
+
+@pytest.mark.parametrize("name", ["papers.xls", "papers.ods"])
+def test_older_excel_and_opendocument_workbooks(tmp_path: Path, name: str):
+    path = tmp_path / "catalogue"  # no extension: the bytes say which workbook it is
+    path.write_bytes((WORKBOOKS / name).read_bytes())
+    result = extract(path)
+    assert result.source["format"] == f"table_{name.rsplit('.', 1)[1]}"
+    first, second = result.entries
+    assert first["authors"] == ["Ada Park", "Jon Okoye", "Lina Moss"]
+    assert (first["published_raw"], first["venue"]) == ("2023-03-14", "Transactions of the ACL")
+    assert second["title"] == "Curriculum sampling for retrieval"
+    assert '"Year": 2022,' in second["raw_text"]  # a whole number, not 2022.0
+    assert not result.quarantine
+
+
+def test_an_ole2_file_that_is_no_workbook_is_quarantined_with_its_reason(tmp_path: Path):
+    path = tmp_path / "notes.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("unreadable xls table")
+
+
 def test_orcid_works_and_objects_beside_the_records(tmp_path: Path):
     """ORCID's works: summaries inside groups, text wrapped in `{"value": ..}` objects,
     year/month/day objects, typed external ids. A response's `meta` object reads like
