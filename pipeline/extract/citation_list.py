@@ -105,11 +105,18 @@ _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+[\u2014\u201
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith") or
 of names left out of a byline ("A. Park, ... B. Jones")."""
 _VANCOUVER_NAME = r"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[A-Z]{1,3}"
+_INITIALED_NAME = r"[^\W\d_][\w'\u2019-]*,\s(?:[A-Z]\.[\s-]?){1,3}"
 _VANCOUVER_BYLINE = re.compile(
-    rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)\.\s+"
+    rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)"
+    rf"(?:\.\s+|\s+\((?:19|20)\d{{2}}[a-z]?\)\.?\s+)"
+    rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[A-Z])"
 )
-"""Names written surname first with bare initials, closed by a period (Vancouver:
-"Park A, Okoye JB. Title."): that period ends the byline though it follows an initial."""
+"""Names written surname first with their initials, closed by a period or a year
+(Vancouver: "Park A, Okoye JB. Title.", Springer: "Park A, Okoye J (2023) Title.", and
+Nature: "Park, A., Okoye, J. & Moss, L. Title."): the period ends the byline though it
+follows an initial."""
+_VENUE_ASIDE = re.compile(r"\s*\((?P<venue>[^()]*?[^\W\d_][^()]*?)\s+(?:19|20)\d{2}\)\s*$")
+"""A venue and year in brackets closing a line of names: "A. Park, B. Jones (TACL 2023)"."""
 _SPACED_HYPHEN = re.compile(r"\s+-\s+")
 _FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
 """Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith",
@@ -200,14 +207,18 @@ _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
 _VOLUME_PAGES = re.compile(
     r"[\s,;:]*(?:(?:vol\.?\s*)?\d+(?:\s*\(\s*(?:\d+(?:[-\u2013]\d+)?)?\s*\))?[\s,;:]+)?"
     r"(?:\bpp?\.?\s*)?\d+\s*[-\u2013]\s*\d+$"
-    r"|(?:,\s*|\s*\bvol(?:ume)?\.?\s*)\d{1,4}(?:\s*\(\s*\d+(?:[-\u2013]\d+)?\s*\))?$",
+    r"|(?:(?:,\s*|\s+(?=\d{1,4},)|\s*\bvol(?:ume)?\.?\s*|,\s*(?:no|issue)\.?\s*)\d{1,4}"
+    r"(?:\s*\(\s*\d+(?:[-\u2013]\d+)?\s*\))?)+$"
+    r"|,?\s*(?:article\s+(?:no\.?\s*)?\d+|\d+\s+pages)$",
     re.IGNORECASE,
 )
 """A venue's closing volume, issue and page range ("Nature 11(3):45-67", "Journal 29
 45-52", "Journal 10 (): 5-9" once its year is taken out), or its volume after a comma
-or labelled ("JMLR, 21", "Transactions, Volume 11"): a range, a comma or a label
-says they are numbers of the issue, not of the venue's name ("Neural Computation 9"
-keeps its number)."""
+or labelled ("JMLR, 21", "Transactions, Volume 11", "vol. 45, no. 3"), a volume and
+issue parted by a comma ("Syst. 41, 2"), an article's
+number and its length ("ACM Trans. Inf. Syst. 40, 3, Article 45, 24 pages"): a range,
+a comma or a label says they are numbers of the issue, not of the venue's name
+("Neural Computation 9" keeps its number)."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
@@ -582,11 +593,15 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             venue = venue or m.group("i")  # italic authors are no venue
         plain = _EMPHASIS.sub(_emphasised, line)
         plain = _ITALIC.sub(r"\g<i>", plain)
+        aside = _VENUE_ASIDE.search(plain) if not item.wrapped else None
+        if aside and _byline(plain[: aside.start()], lone=True):
+            parts += [plain[: aside.start()].strip(" ,;"), aside["venue"]]
+            continue
         if not item.wrapped and _byline(plain, lone=True):
             parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
             continue
         if vancouver := _VANCOUVER_BYLINE.match(plain):
-            parts.append(vancouver["names"])
+            parts.append((vancouver["names"] or vancouver["initialed"]).strip())
             plain = plain[vancouver.end() :]
         elif not item.wrapped and (names := _names_then_venue(plain)):
             parts.append(names)
@@ -696,7 +711,7 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
     entry.arxiv_id = arxiv_id_in(item.text)
-    cited = undotted_months(MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines)))
+    cited = MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines))
     labelled = _DATE_LABEL.search(cited)
     dates = [m.group() for m in _DATE.finditer(cited)]
     entry.published_raw = labelled.group("date") if labelled else dates[-1] if dates else None
@@ -740,10 +755,11 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
         if venue is not None and _bare(venue) == _bare(title):
             venue = None  # the title in italics (a LaTeX CV's \emph), where no other is marked
-        venue = venue or (_abbreviated(after, cited) if after else None)
+        venue = venue or (_abbreviated(after, undotted_months(cited)) if after else None)
     if venue:
         date = entry.published_raw
-        venue = venue.replace(date, "").rstrip(" ,;.") if date else venue
+        if date:  # as written, or as its parts were cut ("Nov 2022" of "Nov. 2022")
+            venue = venue.replace(date, "").replace(undotted_months(date), "").rstrip(" ,;.")
         venue = " ".join(_PREPRINT_ID.sub("", _LINKED.sub("", venue)).split())
         venue = _without_numbers(venue)
         venue = re.sub(r"^In:?\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
@@ -756,8 +772,14 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
 
 def _without_numbers(venue: str) -> str:
     """A venue without the volume, issue and pages after it, labelled or not ("JMLR,
-    21, pp" once its pages' numbers are a part of their own)."""
-    return _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", _PAGES_TAIL.sub("", venue)))
+    21, pp" once its pages' numbers are a part of their own), however many follow."""
+    venue = re.sub(r"\s*\(\s*\)", "", venue)  # the brackets its date was taken from
+    for _ in range(4):
+        bare = _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", _PAGES_TAIL.sub("", venue)))
+        if bare == venue:
+            break
+        venue = bare
+    return venue
 
 
 def _unlabelled(parts: list[str]) -> tuple[list[str], int | None]:

@@ -67,12 +67,15 @@ def _foreign_date(group: str) -> str:
 
 
 _FOREIGN_DATE = re.compile(_foreign_date("("))
-_MONTH_STOP = re.compile(rf"(?<![^\W\d_])(?-i:({_FOREIGN_MONTH}))\.(?=\s+\d)")
+_MONTH_STOP = re.compile(
+    rf"(?<![^\W\d_])(?-i:({_FOREIGN_MONTH}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))"
+    r"\.(?=\s+\d)"
+)
 
 
 def undotted_months(text: str) -> str:
     """Text without the period after an abbreviated month ("15 d\u00e9c. 2022" is "15 d\u00e9c
-    2022"): no period that ends a part of a citation."""
+    2022", "Nov. 2022" "Nov 2022"): no period that ends a part of a citation."""
     return _MONTH_STOP.sub(r"\1", text) if "." in text else text
 
 

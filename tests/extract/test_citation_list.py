@@ -388,7 +388,7 @@ def test_abbreviated_venues_are_whole_and_a_dashed_heading_names_the_owner(tmp_p
     assert result.source["owner_name"] == "Priya Raman"
     first, second = result.entries
     assert (first["title"], first["venue"]) == ("Graph networks for molecules", "Proc. ICML")
-    assert second["venue"] == "IEEE Trans. Pattern Anal. Mach. Intell., vol. 45, no. 3"
+    assert second["venue"] == "IEEE Trans. Pattern Anal. Mach. Intell"  # no volume, no issue
     assert second["published_raw"] == "Mar. 2023"
 
 
@@ -1348,7 +1348,7 @@ Actes de TALN, mars 2021
         ),
         (
             "fr",
-            ["15 d\u00e9c 2022", "mars 2021"],
+            ["15 d\u00e9c. 2022", "mars 2021"],
             ["Traitement Automatique des Langues", "Actes de TALN"],
         ),
     ],
@@ -1443,3 +1443,58 @@ def test_prose_under_a_heading_is_no_paper(tmp_path: Path):
     page = tmp_path / "page.txt"
     page.write_text("About this site\n\nWe collect notes on robot learning and share them.\n")
     assert extract(page).source["format"] == "unknown"
+
+
+STYLES = {
+    "nature": """Publications
+
+1. Park, A., Okoye, J. & Moss, L. Sparse kernels for long documents. Nature 601, 45–50 (2023).
+2. Okoye, J. & Park, A. Curriculum sampling for retrieval. Nat. Mach. Intell. 4, 112–120 (2022).
+""",
+    "springer": """Publications
+
+Park A, Okoye J, Moss L (2023) Sparse kernels for long documents. Mach Learn 112(3):1–20
+Okoye J, Park A (2022) Curriculum sampling for retrieval. Inf Retr J 25:100–120
+""",
+    "ieee": """Publications
+
+[1] A. Park, J. Okoye, and L. Moss, "Sparse kernels for long documents," IEEE Trans. Pattern Anal. Mach. Intell., vol. 45, no. 3, pp. 1–20, Mar. 2023.
+[2] J. Okoye and A. Park, "Curriculum sampling for retrieval," in Proc. IEEE Int. Conf. Data Mining, Nov. 2022, pp. 100–110.
+""",  # noqa: E501
+    "acm": """References
+
+A. Park, J. Okoye, and L. Moss. 2023. Sparse kernels for long documents. ACM Trans. Inf. Syst. 41, 2, Article 30 (March 2023), 24 pages.
+
+J. Okoye and A. Park. 2022. Curriculum sampling for retrieval. In Proceedings of the Web Conference (WWW '22). 10 pages.
+""",  # noqa: E501
+    "aside": """Ada Park - Papers
+
+Sparse kernels for long documents
+A. Park, J. Okoye, L. Moss (TACL 2023)
+
+Curriculum sampling for retrieval
+J. Okoye, A. Park (SIGIR 2022)
+""",
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "venues"),
+    [
+        ("nature", ["Nature", "Nat. Mach. Intell"]),  # names closed by an initial's period
+        ("springer", ["Mach Learn", "Inf Retr J"]),  # names closed by the year
+        ("ieee", ["IEEE Trans. Pattern Anal. Mach. Intell", "Proc. IEEE Int. Conf. Data Mining"]),
+        ("acm", ["ACM Trans. Inf. Syst", "Proceedings of the Web Conference (WWW '22)"]),
+        ("aside", ["TACL", "SIGIR"]),  # the venue in brackets after the names
+    ],
+)
+def test_citation_styles_of_publishers(tmp_path: Path, style, venues):
+    first, second = _read(tmp_path, STYLES[style]).entries
+    assert (first["title"], second["title"]) == (
+        "Sparse kernels for long documents",
+        "Curriculum sampling for retrieval",
+    )
+    assert first["authors"] == ["A. Park", "J. Okoye", "L. Moss"]
+    assert second["authors"] == ["J. Okoye", "A. Park"]
+    assert [first["venue"], second["venue"]] == venues
+    assert first["published_raw"].endswith("2023") and second["published_raw"].endswith("2022")
