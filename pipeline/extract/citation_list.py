@@ -215,10 +215,9 @@ _VOLUME_PAGES = re.compile(
 """A venue's closing volume, issue and page range ("Nature 11(3):45-67", "Journal 29
 45-52", "Journal 10 (): 5-9" once its year is taken out), or its volume after a comma
 or labelled ("JMLR, 21", "Transactions, Volume 11", "vol. 45, no. 3"), a volume and
-issue parted by a comma ("Syst. 41, 2"), an article's
-number and its length ("ACM Trans. Inf. Syst. 40, 3, Article 45, 24 pages"): a range,
-a comma or a label says they are numbers of the issue, not of the venue's name
-("Neural Computation 9" keeps its number)."""
+issue parted by a comma ("Syst. 41, 2"), an article's number and its length ("Article
+45, 24 pages"): a range, a comma or a label says they are numbers of the issue, not
+of the venue's name ("Neural Computation 9" keeps its number)."""
 _PAGES_TAIL = re.compile(r"[\s,;(]*\b(?:pp|vol|no|issue)\.?$", re.IGNORECASE)
 """The label of the pages (or volume) that close a venue, their numbers cut off."""
 _BUTTON_WORDS = (
@@ -518,7 +517,7 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
 
 
 def _from_latex(text: str) -> str:
-    """A LaTeX CV's citation as Markdown: bold and italics marked so, ties ("Y.~Bai") and
+    """A LaTeX CV's citation as Markdown: bold and italics marked so, ties ("A.~Park") and
     groups ("{AI}") undone; other text as it is."""
     if "\\" not in text and "~" not in text:
         return text
@@ -673,11 +672,11 @@ _BIBTEX_RECORD = re.compile(r"@[A-Za-z]+\s*\{")
 def _bibtex_cut(item: Item) -> tuple[Item, str] | None:
     """The item without its BibTeX record, and the record: from "@type{" to the brace
     that closes it, over as many lines as it takes."""
-    at = next((i for i, ln in enumerate(item.lines) if _BIBTEX_RECORD.search(ln.text)), None)
-    if at is None or at == 0:
+    lines = enumerate(item.lines)
+    found = next(((i, m) for i, ln in lines if (m := _BIBTEX_RECORD.search(ln.text))), None)
+    if found is None or found[0] == 0:  # a record with no citation above it is no item's
         return None
-    start = _BIBTEX_RECORD.search(item.lines[at].text)
-    assert start is not None
+    at, start = found
     record, depth, end = "", 0, at
     for end in range(at, len(item.lines)):
         text = item.lines[end].text[start.start() :] if end == at else item.lines[end].text
@@ -697,16 +696,17 @@ def _filled(entry: ParsedEntry, record: str) -> ParsedEntry:
     if not found:
         return entry
     fields = {f.key.lower(): str(f.value) for f in found[0].fields}
-    cited = bibtex.entry_of(fields, found[0].key)
+    recorded = bibtex.entry_of(fields, found[0].key)
     for name in ("title", "published_raw", "venue", "arxiv_id"):
         if not getattr(entry, name):
-            setattr(entry, name, getattr(cited, name))
+            setattr(entry, name, getattr(recorded, name))
     if not entry.authors:
-        entry.authors, entry.authors_truncated = cited.authors, cited.authors_truncated
+        entry.authors, entry.authors_truncated = recorded.authors, recorded.authors_truncated
     return entry
 
 
 def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
+    """An item's fields as its citation gives them."""
     entry = ParsedEntry()
     cited_lines, abstract = _split_abstract(item)
     entry.abstract = clean_markup(" ".join(abstract)) if abstract else None

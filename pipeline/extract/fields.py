@@ -30,12 +30,12 @@ _FOREIGN_MONTHS = (
                 "février févr febrero feb fevereiro fev febbraio",
                 "mars marzo março mar",
                 "avril avr abril abr aprile",
-                "mai mayo maio maggio mag",
+                "mai mayo maio maggio",
                 "juin junio jun junho giugno giu",
                 "juillet juil julio jul julho luglio lug",
-                "août agosto ago",
-                "septembre sept septiembre setiembre setembro set settembre",
-                "octobre octubre outubro out ottobre ott",
+                "août agosto",
+                "septembre sept septiembre setiembre setembro settembre",
+                "octobre octubre outubro ottobre ott",
                 "novembre noviembre novembro",
                 "décembre déc diciembre dic dezembro dez dicembre",
             ),
@@ -53,7 +53,8 @@ _FOREIGN_MONTHS = (
     | {"Jän": 1, "Mär": 3, "Okt": 10, "Dez": 12}
 )
 """Months as French, Spanish, Portuguese and Italian write them (lower case, as they
-do: a capital "Mars 2020" is a planet's mission) and German (capitalised)."""
+do: a capital "Mars 2020" is a planet's mission) and German (capitalised); not the
+abbreviations that are words ("set", "out", "ago")."""
 _FOREIGN_MONTH = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 
 
@@ -67,6 +68,8 @@ def _foreign_date(group: str) -> str:
 
 
 _FOREIGN_DATE = re.compile(_foreign_date("("))
+"""A date in those languages, with its year: "15 d\u00e9c. 2022", "14. M\u00e4rz 2023",
+"3 de diciembre de 2022", "marzo 2021"."""
 _MONTH_STOP = re.compile(
     rf"(?<![^\W\d_])(?-i:({_FOREIGN_MONTH}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))"
     r"\.(?=\s+\d)"
@@ -79,8 +82,6 @@ def undotted_months(text: str) -> str:
     return _MONTH_STOP.sub(r"\1", text) if "." in text else text
 
 
-"""A date in those languages, with its year: "15 d\u00e9c. 2022", "14. M\u00e4rz 2023",
-"3 de diciembre de 2022", "marzo 2021"."""
 _YEAR_SIGN, _MONTH_SIGN, _DAY_SIGN = "[\u5e74\ub144]", "[\u6708\uc6d4]", "[\u65e5\uc77c]"
 _CJK_DATE = re.compile(
     rf"(\d{{4}})\s*{_YEAR_SIGN}(?:\s*(\d{{1,2}})\s*{_MONTH_SIGN}(?:\s*(\d{{1,2}})\s*{_DAY_SIGN})?)?"
@@ -303,8 +304,6 @@ def is_affiliation(text: str) -> bool:
 
 
 _NUMBERED = re.compile(rf"\s*[{_SUPERSCRIPTS}]+\s*")
-
-
 _NUMBERED_INLINE = re.compile(r"(?:^|[,;]?\s+)\d{1,2}\s*(?=[^\W\d_])")
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.fields import HONORIFIC, display_name, is_cjk_name, looks_like_name
+from pipeline.extract.fields import (
+    HONORIFIC,
+    display_name,
+    is_cjk_name,
+    looks_like_name,
+    parse_byline,
+)
 from pipeline.extract.lines import Line
 from pipeline.extract.model import PageHeader
 
@@ -137,7 +143,8 @@ def _owner_in(text: str) -> str | None:
         if (m := r.match(text))
     )
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
-    labelled += [_turned(n) for n in labelled if _INDEX_NAME.match(n)]
+    searched = (parse_byline(_SEARCH_FIELD.sub("", n)) for n in labelled)  # "Okoye JR[Author]"
+    labelled += [b.authors[0] for b in searched if b and len(b.authors) == 1]
     bare = _ASIDE.sub("", text)  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)": in two scripts
     for name in (_UNTITLED.sub("", n) for n in (text, *labelled, bare)):
         if len(name.split()) >= 2 and looks_like_name(name):
@@ -146,14 +153,8 @@ def _owner_in(text: str) -> str | None:
     return next((n for n in labelled if is_cjk_name(n)), None)
 
 
-_INDEX_NAME = re.compile(r"^[^\W\d_][\w'-]*\s[A-Z]{1,2}(?:\[(?:author|au)\])?$", re.IGNORECASE)
-"""A name as a medical index searches it, surname and initials ("Okoye JR[Author]")."""
-
-
-def _turned(name: str) -> str:
-    """An index's "Okoye JR[Author]" as bylines write it: "J. R. Okoye"."""
-    surname, initials = re.sub(r"\[\w+\]$", "", name).split()
-    return " ".join([*(f"{c}." for c in initials), surname])
+_SEARCH_FIELD = re.compile(r"\[(?:author|au)\]$", re.IGNORECASE)
+"""The field a medical index's search names: "Okoye JR[Author]"."""
 
 
 def _cased(name: str) -> str:

@@ -440,57 +440,57 @@ HEADER_ROWS = 10
 """Rows of a sheet searched for its header: a title or a note may sit above it."""
 
 
+def _under_header(rows: Iterator[Any]) -> list[dict[str, Any]] | None:
+    """A sheet's rows under its header (within its first `HEADER_ROWS` rows, naming
+    bibliographic columns), blank rows skipped; None when it has no such header."""
+    for header in itertools.islice(rows, HEADER_ROWS):
+        cells = ["" if c is None else str(c).strip() for c in header]
+        if is_table_header(cells):
+            names = [c or f"column {i + 1}" for i, c in enumerate(cells)]
+            filled = (row for row in rows if any(c is not None for c in row))
+            return [dict(zip(names, row, strict=False)) for row in filled]
+    return None
+
+
+_NO_HEADER = (
+    f"no sheet has a header row (in its first {HEADER_ROWS} rows) naming a title, "
+    "authors, an abstract or an arXiv id"
+)
+
+
 def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
-    """The rows under the header of the first sheet whose header (within its first
-    `HEADER_ROWS` rows) names bibliographic columns, read with openpyxl; blank rows
-    skipped."""
+    """The rows of the first sheet with a header, read with openpyxl."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            for header in itertools.islice(rows, HEADER_ROWS):
-                cells = ["" if c is None else str(c).strip() for c in header]
-                if is_table_header(cells):
-                    names = [c or f"column {i + 1}" for i, c in enumerate(cells)]
-                    return [dict(zip(names, row, strict=False)) for row in rows if any(row)]
+            if (rows := _under_header(sheet.iter_rows(values_only=True))) is not None:
+                return rows
     finally:
         book.close()
-    raise ValueError(
-        f"no sheet has a header row (in its first {HEADER_ROWS} rows) naming a title, "
-        "authors, an abstract or an arXiv id"
-    )
+    raise ValueError(_NO_HEADER)
 
 
 def _calamine_rows(data: bytes) -> list[dict[str, Any]]:
     """As `_sheet_rows`, for the workbooks openpyxl does not read: Excel's before 2007
-    and OpenDocument's, read with python-calamine. Whole numbers come as floats
-    (2021.0) and are made whole again; empty cells are ""."""
+    and OpenDocument's, read with python-calamine."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for name in book.sheet_names:
-        rows = iter(book.get_sheet_by_name(name).to_python())
-        for header in itertools.islice(rows, HEADER_ROWS):
-            cells = [str(c).strip() for c in header]
-            if is_table_header(cells):
-                names = [c or f"column {i + 1}" for i, c in enumerate(cells)]
-                return [
-                    dict(zip(names, map(_whole, row), strict=False))
-                    for row in rows
-                    if any(c != "" for c in row)
-                ]
-    raise ValueError(
-        f"no sheet has a header row (in its first {HEADER_ROWS} rows) naming a title, "
-        "authors, an abstract or an arXiv id"
-    )
+        cells = ([_cell(c) for c in row] for row in book.get_sheet_by_name(name).to_python())
+        if (rows := _under_header(cells)) is not None:
+            return rows
+    raise ValueError(_NO_HEADER)
 
 
-def _whole(cell: Any) -> Any:
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    return None if cell == "" else cell
+def _cell(value: Any) -> Any:
+    """A calamine cell as openpyxl gives it: empty is None, a whole number (stored as
+    2021.0) whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None if value == "" else value
 
 
 def read_table(data: bytes, kind: str) -> Table:
