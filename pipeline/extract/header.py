@@ -11,6 +11,7 @@ import re
 
 from pipeline.extract.fields import (
     HONORIFIC,
+    NOT_NAME_WORDS,
     display_name,
     is_cjk_name,
     looks_like_name,
@@ -30,6 +31,12 @@ _LABEL_COUNT = re.compile(
 _CATEGORY = re.compile(r"^(?:[a-z]+\.)?[A-Z]{2,}(?:[-.][A-Z]{2,})?$")
 _NAME_THEN_TITLE = re.compile(r"^(?P<name>[^|:\u2013\u2014]+?)\s+[-|:\u2013\u2014]\s+\S")
 """A name heading its page's title: "Lena Fischer - Curriculum Vitae", "A Smith | Home"."""
+_NAME_THEN_ROLE = re.compile(
+    r"^(?P<name>[^,\u2022\u00b7|]+?)\s*(?:,|\s[\u2022\u00b7])\s+(?P<role>\S.*)$"
+)
+"""A name before its degree, post or institution: "Ada Park, PhD", "Dr. Ada Park,
+Associate Professor", "Ada Park \u00b7 Example University"."""
+_DEGREES = frozenset("phd dphil md msc mba frs".split())
 _LABELLED_NAME = re.compile(
     r"^[^:|\u2013\u2014]*?\b(?:author|profile|home|homepage|home\s+page)\b"
     r"(?:\s+page)?\s*(?:[-:|\u2013\u2014]|\s+of)\s*"
@@ -129,7 +136,7 @@ def group_year(text: str, year: str | None) -> str | None:
 
 
 _ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
-_UNTITLED = re.compile(rf"^{HONORIFIC}\s+(?=[A-Z])")
+_UNTITLED = re.compile(rf"^(?:{HONORIFIC}\s+)+(?=[A-Z])")
 
 
 def _owner_in(text: str) -> str | None:
@@ -137,11 +144,13 @@ def _owner_in(text: str) -> str | None:
     articles on arXiv"), or follows a page's label ("Author Page: Ada Park"), without
     an honorific ("Dr."); None if it names nobody. A CJK name of one word (a lone
     "\u8bba\u6587", papers, might be one) must be so marked."""
-    titled = (
+    titled = [
         m["name"]
         for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME, _SEARCHED)
         if (m := r.match(text))
-    )
+    ]
+    if (role := _NAME_THEN_ROLE.match(text)) and _is_role(role["role"]):
+        titled.append(role["name"])
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
     searched = (parse_byline(_SEARCH_FIELD.sub("", n)) for n in labelled)  # "Okoye JR[Author]"
     labelled += [b.authors[0] for b in searched if b and len(b.authors) == 1]
@@ -155,6 +164,13 @@ def _owner_in(text: str) -> str | None:
 
 _SEARCH_FIELD = re.compile(r"\[(?:author|au)\]$", re.IGNORECASE)
 """The field a medical index's search names: "Okoye JR[Author]"."""
+
+
+def _is_role(text: str) -> bool:
+    """A degree, a post or an institution ("PhD", "Associate Professor", "Example
+    University"), not more names or a list of topics ("Robotics, Vision")."""
+    words = re.findall(r"[^\W\d_]+", text.lower().replace(".", ""))
+    return bool(words) and (words[0] in _DEGREES or any(w in NOT_NAME_WORDS for w in words))
 
 
 def _cased(name: str) -> str:

@@ -838,6 +838,11 @@ ICRA 2023
         ("Prof. Ada Park - Home", "Ada Park"),
         ("# Selected Robotics Papers by Ada Park", "Ada Park"),
         ("Interests: Machine Learning", None),
+        ("Ada Park, PhD", "Ada Park"),  # a degree, a post, an institution after the name
+        ("Dr. Ada Park, Associate Professor", "Ada Park"),
+        ("Ada Park \u00b7 Example University", "Ada Park"),
+        ("Prof. Dr. Ada Park", "Ada Park"),
+        ("Machine Learning, Robotics", None),  # topics after a comma
         ("\u5f20\u4f1f - \u53d1\u8868\u8bba\u6587", "\u5f20\u4f1f"),  # a CJK name before a title
         ("\u8bba\u6587", None),  # "papers": a CJK word alone is no name
         ("田中 宏 (Hiroshi Tanaka)", "田中 宏"),  # the name in two scripts
