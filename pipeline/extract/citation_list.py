@@ -47,7 +47,7 @@ from pipeline.extract.fields import (
     DATE_PATTERN,
     FOOTNOTE_LEGEND,
     MARKDOWN_LINK,
-    MONTHS,
+    MONTH_PATTERN,
     Byline,
     affiliations_in,
     arxiv_id_in,
@@ -192,10 +192,7 @@ _LINKED = re.compile(r"[;,]?\s*(?:doi\s*:?\s*)?(?:https?://\S+|\b10\.\d{4,}/\S+)
 _AUTHORS_HEADING = re.compile(r"^(?:other\s+|co-?)?authors?:?$", re.IGNORECASE)
 """A label over a list of names a line ("Other authors", as LinkedIn heads them)."""
 _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S.*)$", re.I)
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december sept"
-).split()
-_MONTH_WORD = re.compile(rf"\b(?:{'|'.join([*_MONTH_NAMES, *MONTHS])})\b\.?", re.IGNORECASE)
+_MONTH_WORD = re.compile(rf"\b{MONTH_PATTERN}(?!\w)", re.IGNORECASE)
 """A month's name, whole ("Sept", "December") or cut to three letters; "Mars" is none."""
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
@@ -490,11 +487,8 @@ def _cut(
         return lines, []
     items = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        span = lines[start:end]
-        if stop_at_blank:
-            blank = next((i for i, ln in enumerate(span) if not ln.text), len(span))
-            span = span[:blank]
-        items.append(Item(span, wrapped=stop_at_blank))
+        item = Item(lines[start:end], wrapped=stop_at_blank)
+        items.append(_to_blank(item) if stop_at_blank else item)
     return lines[: starts[0]], items
 
 
@@ -507,10 +501,9 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
     """A line or part of authors: a byline of two names at least (one, if `lone`), or
     APA's "Smith, J., & Jones, B." (with a year after it, perhaps), after its label."""
     text = _AUTHOR_LABEL.sub("", _YEAR_SUFFIX.sub("", _END_STOP.sub("", text.strip())))
-    if _APA_NAMES.match(text + " "):
-        pairs = re.findall(r"([^\W\d_][\w'\-]+),\s((?:[A-Z]\.\s?)+)", text)
-        return Byline(tuple(f"{given.strip()} {last}" for last, given in pairs), False, ())
     byline = parse_byline(text)
+    if _APA_NAMES.match(text + " "):
+        return byline  # one name so written is a byline: "Smith, J." is no title
     if byline is None or (len(byline.authors) < 2 and not byline.truncated and not lone):
         return None
     return byline
@@ -773,7 +766,7 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
 def _without_numbers(venue: str) -> str:
     """A venue without the volume, issue and pages after it, labelled or not ("JMLR,
     21, pp" once its pages' numbers are a part of their own), however many follow."""
-    venue = re.sub(r"\s*\(\s*\)", "", venue)  # the brackets its date was taken from
+    venue = _LOOSE_PUNCT.sub(r"\1", venue)  # and the brackets its date was taken from
     for _ in range(4):
         bare = _PAGES_TAIL.sub("", _VOLUME_PAGES.sub("", _PAGES_TAIL.sub("", venue)))
         if bare == venue:

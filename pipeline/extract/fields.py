@@ -17,10 +17,11 @@ MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     )
 }
-_MONTH = (
+MONTH_PATTERN = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+"""An English month, whole or cut short ("Sept.", "December")."""
 _FOREIGN_MONTHS = (
     {
         name: number
@@ -89,10 +90,10 @@ _CJK_DATE = re.compile(
 """Year, month and day marked by their signs, as Chinese, Japanese and Korean pages
 write them: 2022\u5e7412\u670815\u65e5, 2022\ub144 12\uc6d4."""
 DATE_PATTERN = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?!\d)(?:,?\s+\d{{4}})?"  # Dec 15, 2022 / Apr 1, not Jan 20(23)
-    rf"|\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}}(?!\d))?"  # 2022 Dec 15, as PubMed writes it
-    rf"|(?<!\d)\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
-    rf"|{_MONTH}\s+\d{{4}}"  # December 2022
+    rf"(?:{MONTH_PATTERN}\s+\d{{1,2}}(?!\d)(?:,?\s+\d{{4}})?"  # Dec 15, 2022; not Jan 20(23)
+    rf"|\d{{4}}\s+{MONTH_PATTERN}(?:\s+\d{{1,2}}(?!\d))?"  # 2022 Dec 15, as PubMed writes it
+    rf"|(?<!\d)\d{{1,2}}\s+{MONTH_PATTERN}(?:,?\s+\d{{4}})?"  # 15 Dec 2022
+    rf"|{MONTH_PATTERN}\s+\d{{4}}"  # December 2022
     r"|\d{4}-\d{2}-\d{2}"  # 2022-12-15
     rf"|{_foreign_date('(?:')}"  # 15 d\u00e9c. 2022, 3 de diciembre de 2022
     rf"|\d{{4}}\s*{_YEAR_SIGN}(?:\s*\d{{1,2}}\s*{_MONTH_SIGN}(?:\s*\d{{1,2}}\s*{_DAY_SIGN})?)?)"
@@ -151,16 +152,16 @@ def parse_date(raw: str | None) -> PartialDate | None:
     if iso:
         y, m, d = (int(g) for g in iso.groups())
         return _checked(y, m, d)
-    md = re.fullmatch(rf"({_MONTH})\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
+    md = re.fullmatch(rf"({MONTH_PATTERN})\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
     if md:
         return _checked(_int(md.group(3)), _month(md.group(1)), int(md.group(2)))
-    dm = re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
+    dm = re.fullmatch(rf"(\d{{1,2}})\s+({MONTH_PATTERN})(?:,?\s+(\d{{4}}))?", s, re.IGNORECASE)
     if dm:
         return _checked(_int(dm.group(3)), _month(dm.group(2)), int(dm.group(1)))
-    my = re.fullmatch(rf"({_MONTH})\s+(\d{{4}})", s, re.IGNORECASE)
+    my = re.fullmatch(rf"({MONTH_PATTERN})\s+(\d{{4}})", s, re.IGNORECASE)
     if my:
         return _checked(int(my.group(2)), _month(my.group(1)), None)
-    ymd = re.fullmatch(rf"(\d{{4}})\s+({_MONTH})(?:\s+(\d{{1,2}}))?", s, re.IGNORECASE)
+    ymd = re.fullmatch(rf"(\d{{4}})\s+({MONTH_PATTERN})(?:\s+(\d{{1,2}}))?", s, re.IGNORECASE)
     if ymd:
         return _checked(int(ymd.group(1)), _month(ymd.group(2)), _int(ymd.group(3)))
     if foreign := _FOREIGN_DATE.fullmatch(s):
