@@ -2,7 +2,8 @@
 
 Owners come from `sources.toml` (declared), else the page header, else are
 inferred from the papers: the name on most of the page's bylines by a clear
-margin (`infer_owner`). Pages collect papers by name, so inference counts
+margin (`infer_owner`). A header's name on none of the bylines yields to an
+inferred one. Pages collect papers by name, so inference counts
 names, and the owner is then the person with that name who has most of the
 page's papers; a namesake's papers are what the page wrongly pulled in.
 
@@ -209,7 +210,8 @@ def profile_row(
     is_owner: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """Who owns the page: the declared or header name (`is_owner` matches it), else
-    the name inferred from the bylines."""
+    the name inferred from the bylines; also when the header's name is on none of
+    them and a name leads them clearly (the header line was a topic, not a name)."""
     source = view.source
     ranked = candidates(view, persons)
     shown = [
@@ -222,20 +224,24 @@ def profile_row(
         "owner_candidates": shown,
         "entry_count": len(view.entries),
     }
+    inferred = infer_owner(ranked)
+    unnamed = ""
     if source.get("owner_name"):
         is_owner = is_owner or owner_matcher(source["owner_name"])
         person = owner_person(is_owner, view, persons)
         origin = source.get("owner_origin") or "declared"
         named_by = "sources.toml" if origin == "declared" else "the page header"
-        missing = "" if person else "; no author on the page's bylines has this name"
-        return {
-            **row,
-            "owner_name": source["owner_name"],
-            "owner_person_id": person,
-            "owner_origin": origin,
-            "owner_evidence": f"named by {named_by}{missing}",
-        }
-    inferred = infer_owner(ranked)
+        # a header line that reads as a name may not be one; a curator's word stands
+        if person or origin == "declared" or inferred is None:
+            missing = "" if person else "; no author on the page's bylines has this name"
+            return {
+                **row,
+                "owner_name": source["owner_name"],
+                "owner_person_id": person,
+                "owner_origin": origin,
+                "owner_evidence": f"named by {named_by}{missing}",
+            }
+        unnamed = f"the page header's {source['owner_name']!r} is on none of its bylines; "
     if inferred is None:
         listing = ", ".join(f"{c['name']} ({c['entries']})" for c in ranked[:3]) or "none"
         return {
@@ -251,8 +257,8 @@ def profile_row(
         "owner_name": inferred["name"],
         "owner_person_id": inferred["person_id"],
         "owner_origin": "inferred",
-        "owner_evidence": f"on {inferred['entries']} of {len(view.entries)} entries' bylines; "
-        f"the next name on {runner}",
+        "owner_evidence": f"{unnamed}on {inferred['entries']} of {len(view.entries)} "
+        f"entries' bylines; the next name on {runner}",
     }
 
 
@@ -744,7 +750,8 @@ def read_page(
     profile = profile_row(view, cat.person_by_id, is_owner)
     if profile["owner_origin"] == "unknown":
         return profile, None
-    is_owner = is_owner or owner_matcher(profile["owner_name"])
+    if is_owner is None or profile["owner_name"] != declared:
+        is_owner = owner_matcher(profile["owner_name"])
     return profile, prepare_page(view, profile, is_owner, cat.paper_by_id)
 
 

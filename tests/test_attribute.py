@@ -18,7 +18,9 @@ from pipeline.attribute import (
     PERSON_FIELDS_READ,
     Decision,
     Evidence,
+    Listed,
     PageCore,
+    PageView,
     append_decision,
     attribute,
     attribute_pages,
@@ -36,6 +38,7 @@ from pipeline.attribute import (
     page_coauthors,
     page_core,
     page_groups,
+    profile_row,
     read_decisions,
     score,
     status_of,
@@ -244,6 +247,15 @@ def test_a_namesakes_paper_is_flagged_even_when_the_resolver_merged_the_two():
     assert all(r["owner_on_byline"] for r in rows)
 
 
+def test_a_header_topic_taken_for_a_name_gives_way_to_the_owner_the_bylines_show():
+    sources, *rest = _zhang_page()
+    sources = [{**sources[0], "owner_name": "Graph Learning", "owner_origin": "header"}]
+    profiles, rows, _ = attribute(sources, *rest)
+    assert (profiles[0]["owner_name"], profiles[0]["owner_origin"]) == ("Wei Zhang", "inferred")
+    assert {r["paper_id"]: r["status"] for r in rows}["p4"] == "likely_misattributed"
+    assert all(r["owner_on_byline"] for r in rows)  # the owner judged is the inferred one
+
+
 def test_each_name_on_a_page_is_compared_with_the_owners_once(monkeypatch):
     """Scoring reads a page's bylines a second time and takes the owner's spellings
     found the first; the owner, on every entry, is looked for once: a million
@@ -431,6 +443,33 @@ def test_claimed_elsewhere_needs_the_owners_name_and_disjoint_cores():
     assert claimed_elsewhere("p1", mine, claims) is None  # in this page's own core
     shared = page("d.txt", "Wei Zhang", {"p1", "p8"}, {"p1", "p8"})
     assert claimed_elsewhere("p8", mine, claims_index([mine, shared])) is None
+
+
+def _page_of(owner: str | None, origin: str | None, bylines: list[list[str]]) -> dict:
+    """The profile row of a page whose entries have these bylines, one person per name."""
+    persons = {f"n:{n}": {"name": n, "variants": [n]} for b in bylines for n in b}
+    listed = [Listed(f"e{i}", f"p{i}") for i in range(len(bylines))]
+    on = {f"p{i}": {f"n:{n}": n for n in b} for i, b in enumerate(bylines)}
+    source = {"source_id": "s", "path": "page.txt", "owner_name": owner, "owner_origin": origin}
+    return profile_row(PageView(source, listed, on), persons)
+
+
+@pytest.mark.parametrize(
+    ("owner", "origin", "expected"),
+    [
+        ("Robot Learning", "header", ("Ada Park", "inferred")),  # a topic, read as a name
+        ("A. Park", "header", ("A. Park", "header")),
+        ("Robot Learning", "declared", ("Robot Learning", "declared")),  # a curator's word
+    ],
+)
+def test_a_header_name_on_no_byline_yields_to_a_clear_inferred_owner(owner, origin, expected):
+    bylines = [["Ada Park", "Jon Okoye"], ["Ada Park"], ["Mei Lin", "Ada Park"], ["Ada Park"]]
+    row = _page_of(owner, origin, bylines)
+    assert (row["owner_name"], row["owner_origin"]) == expected
+    if expected[1] == "inferred":
+        assert "'Robot Learning' is on none of its bylines" in row["owner_evidence"]
+    unclear = _page_of(owner, origin, bylines[:2])  # too few entries to infer from
+    assert (unclear["owner_name"], unclear["owner_origin"]) == (owner, origin)
 
 
 def test_inference_never_guesses():

@@ -39,6 +39,7 @@ from pipeline.extract import (
 )
 from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable
 from pipeline.extract.fields import ARXIV_TAG
+from pipeline.extract.header import owner_on_bylines
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
 from pipeline.sources_config import FILE_NAME as SOURCES_TOML
 from pipeline.sources_config import SourceInfo
@@ -321,6 +322,9 @@ def extract_file(
     if not parsed.self_delimited:
         mark_truncated_tail(parsed.chunks)
     header: PageHeader = parsed.header
+    if len(header.owner_names) > 1 or header.unsure_names:
+        written = (c.entry.authors for c in parsed.chunks if c.kind == "entry" and c.entry)
+        header.owner_name = owner_on_bylines(header.owner_names, written, header.unsure_names)
     owner = info.owner_name or header.owner_name
     result = FileResult(
         source={

@@ -8,6 +8,10 @@ order ("14papers", "13,274citations", "Novelty51%", "AI Score34").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+from anyascii import anyascii
 
 from pipeline.extract.fields import (
     HONORIFIC,
@@ -86,13 +90,14 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
     where no line names one on its own (a list's pages have such headings, a site's
     pages do not)."""
     header = PageHeader()
+    names = header.owner_names
     for line in lines:
         text = unheaded(line.text)
         if not text:
             continue
         picture = _PICTURE.match(text)
         if picture and looks_like_name(picture.group("name").strip()):
-            header.owner_name = header.owner_name or picture.group("name").strip()
+            names.append(picture.group("name").strip())
             continue
         stat = _VALUE_LABEL.match(text) or _LABEL_VALUE.match(text) or _LABEL_COUNT.match(text)
         if stat:
@@ -105,14 +110,38 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
         if _CATEGORY.match(text):
             header.stats.setdefault("category", text)
             continue
-        if header.owner_name is None:
-            header.owner_name = _owner_in(text)
-    if headings and header.owner_name is None:
+        if name := _owner_in(text):
+            names.append(name)
+        elif (turned := _TURNED.match(text)) and looks_like_name(
+            name := f"{turned['given']} {turned['surname']}"
+        ):
+            names.append(name)
+            header.unsure_names.add(name)
+    if headings:
         named = (m.group("name") for ln in lines if (m := _OWNER_HEADING.match(ln.text)))
         turned = (display_name(n) if n.count(",") == 1 else n for n in named)  # "PARK, ADA"
         cased = (_cased(n) if n.isupper() else n for n in turned)
-        header.owner_name = next((n for n in cased if looks_like_name(n)), None)
+        names.extend(n for n in cased if looks_like_name(n))
+    header.owner_name = next((n for n in names if n not in header.unsure_names), None)
     return header
+
+
+def owner_on_bylines(
+    names: list[str], bylines: Iterable[list[str]], unsure: AbstractSet[str] = frozenset()
+) -> str | None:
+    """The first of a header's `names` whose surname is on one of the page's
+    bylines, else the first not `unsure`: a line of two capitalised words ("Robot
+    Learning") reads like a name, and the bylines tell it from the owner's. With
+    none on them (every byline cut short before the owner), the header is all
+    there is, except for names only the bylines can confirm ("Stockholm, Sweden")."""
+    written = {word for byline in bylines for name in byline for word in _words(name)}
+    surnamed = (n for n in names if (words := _words(n)) and words[-1] in written)
+    return next(surnamed, next((n for n in names if n not in unsure), None))
+
+
+def _words(name: str) -> list[str]:
+    """A name's words, folded to ASCII lower case: "Lukošiūtė" is on "Lukosiute"'s byline."""
+    return re.findall(r"[a-z0-9]+", anyascii(name).lower())
 
 
 def unheaded(text: str) -> str:
@@ -162,6 +191,11 @@ def _owner_in(text: str) -> str | None:
     return next((n for n in labelled if is_cjk_name(n)), None)
 
 
+_TURNED = re.compile(
+    r"^(?P<surname>[^\W\d_][^,\d]*),\s*(?P<given>[^\W\d_][^,\d]*?)(?:,\s*\d{4}-(?:\d{4})?)?$"
+)
+"""A name alone on its line, surname first: "Park, Ada", or a library's "Park, Ada,
+1975-". A place is written so too ("Stockholm, Sweden"): the bylines must carry it."""
 _SEARCH_FIELD = re.compile(r"\[(?:author|au)\]$", re.IGNORECASE)
 """The field a medical index's search names: "Okoye JR[Author]"."""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import citation_list
+from pipeline.extract.header import owner_on_bylines, parse_header
 from pipeline.extract.lines import split_lines
 from tests.helpers import extract, extract_page
 
@@ -855,6 +856,33 @@ ICRA 2023
 def test_a_name_after_the_label_of_whose_page_it_is(tmp_path: Path, heading, owner):
     text = f"{heading}\n\n" + LINKED_PAPERS
     assert _read(tmp_path, text).source["owner_name"] == owner
+
+
+@pytest.mark.parametrize(
+    ("header", "owner"),
+    [
+        ("Robot Learning\nAda Park\nExample University", "Ada Park"),  # a topic first
+        ("Ada Park\nRobot Learning", "Ada Park"),  # the owner first, as most pages
+        ("Robot Learning\nAda Parkinson", "Robot Learning"),  # neither on one: the first
+        ("Robot Learning\n# Papers by Ada Park", "Ada Park"),  # or a heading that is
+        ("Park, Ada\nRobot Learning", "Ada Park"),  # surname first, as the bylines confirm
+        ("Park, Ada, 1975-", "Ada Park"),  # a library's heading
+        ("Stockholm, Sweden", None),  # a place: on no byline
+        ("Stockholm, Sweden\nAda Parkinson", "Ada Parkinson"),
+    ],
+)
+def test_the_header_name_the_bylines_carry_is_the_owner(tmp_path: Path, header, owner):
+    assert _read(tmp_path, f"{header}\n\n{LINKED_PAPERS}").source["owner_name"] == owner
+
+
+def test_owner_on_bylines_compares_folded_surnames():
+    bylines = [["Ada Lukosiute", "Jon Okoye"], ["J. Okoye"]]
+    assert owner_on_bylines(["Deep Learning", "Ada Lukošiūtė"], bylines) == "Ada Lukošiūtė"
+    assert owner_on_bylines(["Deep Learning", "Ada Park"], bylines) == "Deep Learning"
+    assert owner_on_bylines([], bylines) is None
+    assert owner_on_bylines(["Sweden Stockholm"], bylines, {"Sweden Stockholm"}) is None
+    header = parse_header(split_lines("Stockholm, Sweden\nPark, Ada\n"))
+    assert header.owner_names == ["Sweden Stockholm", "Ada Park"] and header.owner_name is None
 
 
 PUBMED = """Search results for Okonkwo M[Author]
