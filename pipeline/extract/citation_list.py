@@ -59,10 +59,11 @@ from pipeline.extract.fields import (
     undotted_months,
 )
 from pipeline.extract.header import (
-    MARKDOWN_HEADING,
     YEAR_LINE,
     group_year,
+    heading_of,
     heading_year,
+    is_structure,
     parse_header,
     unheaded,
 )
@@ -87,9 +88,9 @@ style a citation is written in ("MLA:", "APA:", as a citation box labels them)."
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
-_LATEX_STRUCTURE = re.compile(r"^\\(?:begin|end|(?:sub)*section\*?)\{[^}]*\}\s*$")
-"""A LaTeX CV's line of structure ("\\end{itemize}"): no part of the item above it."""
 _LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
+_ORG_ITALIC = re.compile(r"(?<![\w/:.])/(?P<t>[^/\s][^/]*?\s[^/]*?[^/\s])/(?![\w/])")
+"""Org's italics, of two words at least: "/Learning to Grasp/" (no path or "and/or")."""
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
@@ -300,7 +301,7 @@ def _fielded(item: Item) -> bool:
     """A list item set a field a line (a homepage's "- **Title**", then its authors,
     then "*Venue*"), not one citation wrapped: a line after the first is a whole
     byline, neither continued from the line above nor into the line below."""
-    texts = [_MARKER.sub("", _from_latex(ln.text)) for ln in item.lines]
+    texts = [_MARKER.sub("", _as_markdown(ln.text)) for ln in item.lines]
     return any(
         not texts[i - 1].endswith(_CONTINUED)
         and not texts[i].endswith(_CONTINUED)
@@ -318,15 +319,11 @@ def _heading_sections(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     abstract below): sections from each heading of the level that repeats most to the
     next, when most (of the first 40) hold one paper each (a "## 2023" heading over a
     list of citations holds several, and the list is read as one)."""
-    levels = Counter(len(m["marks"]) for ln in lines if (m := MARKDOWN_HEADING.match(ln.text)))
+    levels = Counter(h.level for ln in lines if (h := heading_of(ln.text)))
     if not levels:
         return lines, []
     level = levels.most_common(1)[0][0]
-    starts = [
-        i
-        for i, ln in enumerate(lines)
-        if (m := MARKDOWN_HEADING.match(ln.text)) and len(m["marks"]) == level
-    ]
+    starts = [i for i, ln in enumerate(lines) if (h := heading_of(ln.text)) and h.level == level]
     head, items = _cut(lines, starts, stop_at_blank=False)
     items = [Item(_trimmed(item.lines), block=True) for item in items]
     sample = items[:40]
@@ -488,7 +485,7 @@ def _cut(
     items = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         item = Item(lines[start:end], wrapped=stop_at_blank)
-        items.append(_to_blank(item) if stop_at_blank else item)
+        items.append(_to_break(item) if stop_at_blank else item)
     return lines[: starts[0]], items
 
 
@@ -509,9 +506,11 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
     return byline
 
 
-def _from_latex(text: str) -> str:
-    """A LaTeX CV's citation as Markdown: bold and italics marked so, ties ("A.~Park") and
-    groups ("{AI}") undone; other text as it is."""
+def _as_markdown(text: str) -> str:
+    """A LaTeX CV's or an Org file's citation as Markdown: bold and italics marked so,
+    ties ("A.~Park") and groups ("{AI}") undone; other text as it is."""
+    if "/" in text:
+        text = _ORG_ITALIC.sub(r"*\g<t>*", text)
     if "\\" not in text and "~" not in text:
         return text
     text = _LATEX_BOLD.sub(r"**\g<t>**", text)
@@ -531,11 +530,7 @@ def _split_abstract(item: Item) -> tuple[list[str], list[str]]:
     """An item's lines of citation, and of the abstract under it: from the first long
     line after the first one (a title, however long, comes first); in a record block,
     from the first sentence of prose, up to its closing links."""
-    texts = [
-        ln.text
-        for ln in item.lines
-        if ln.text and not is_decoration(ln) and not _LATEX_STRUCTURE.match(ln.text)
-    ]
+    texts = [ln.text for ln in item.lines if ln.text and not is_decoration(ln)]
     at = next(
         (i for i, t in enumerate(texts[1:], 1) if len(t) >= ABSTRACT_CHARS or _prose(item, t)),
         len(texts),
@@ -567,7 +562,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     emphasised title and the italic venue where Markdown or quotes mark them."""
     cited, _abstract = _split_abstract(item)
     raw = [
-        _BUTTONS.sub("", MARKDOWN_LINK.sub(r"\g<text>", _from_latex(_MARKER.sub("", unheaded(t)))))
+        _BUTTONS.sub("", MARKDOWN_LINK.sub(r"\g<text>", _as_markdown(_MARKER.sub("", unheaded(t)))))
         for t in cited
     ]
     raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
@@ -873,7 +868,7 @@ def _gap(text: str, lines: list[Line], start: int, end: int) -> list[Chunk]:
     cited: list[tuple[Item, ParsedEntry]] = []
     for way in (_list_items, _byline_groups, _citing_paragraphs, _single_lines, _paragraphs):
         _head, items = way(inside)
-        items = [_to_blank(it) for it in items]  # the text after one is no part of it
+        items = [_to_break(it) for it in items]  # the text after one is no part of it
         cited = [(it, e) for it in items if (e := entry_of(it)).authors and is_citation(e)]
         if cited:  # the first way that finds one: the page's own ways need two
             break
@@ -886,10 +881,17 @@ def _gap(text: str, lines: list[Line], start: int, end: int) -> list[Chunk]:
     return [*chunks, _between(text, at, end)] if at < end else chunks
 
 
-def _to_blank(item: Item) -> Item:
-    """An item up to its first blank line."""
-    blank = next((i for i, ln in enumerate(item.lines) if i and not ln.text), len(item.lines))
-    return replace(item, lines=item.lines[:blank]) if blank < len(item.lines) else item
+def _to_break(item: Item) -> Item:
+    """An item up to its first blank line or heading (a list item's "## 2021" below it
+    heads the next group)."""
+    lines = item.lines
+    blank = next((i for i in range(1, len(lines)) if _breaks(lines[i].text)), len(lines))
+    return replace(item, lines=lines[:blank]) if blank < len(lines) else item
+
+
+def _breaks(text: str) -> bool:
+    """A line no list item goes on past: a blank one, or one of structure."""
+    return not text or is_structure(text)
 
 
 def parse(text: str) -> PageParse:

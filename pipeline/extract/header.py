@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from anyascii import anyascii
 
@@ -69,9 +70,51 @@ _OWNER_HEADING = re.compile(
 """A list's heading naming whose it is: "Publications of Jonas Weber", "## Papers by
 A. Smith", "Publications \u2014 Dr. Priya Raman", "Selected Retrieval Papers by A. Smith",
 "CVPR 2023 open access - papers by A. Smith"."""
-MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>\S.*?)(?:\s+#+)?\s*$")
-"""A Markdown heading: its level's hashes and its text ("## 2023 ##": "##", "2023")."""
+_MARKED_HEADING = re.compile(
+    r"^(?:(?P<hashes>#{1,6})\s+(?P<md>\S.*?)(?:\s+#+)?|(?P<equals>={1,6})\s*(?P<wiki>[^\s=].*?)\s*=*)\s*$"
+)
+"""A heading marked by its level's hashes (Markdown, "## 2023 ##") or equals signs
+(AsciiDoc's "== 2023", a wiki's "==2023==")."""
+_LATEX_HEADING = re.compile(
+    r"^\\(?P<command>(?:sub)*section|chapter|title|author|name)\*?"
+    r"\{(?P<text>[^{}]+)\}(?:\{(?P<more>[^{}]+)\})?\s*$"
+)
+"""A LaTeX CV's heading or name: "\\section*{Publications}", moderncv's "\\name{Ada}{Park}"."""
+_ORG_KEYWORD = re.compile(r"^#\+(?:title|author|subtitle):\s*(?P<text>\S.*?)\s*$", re.IGNORECASE)
+"""An Org file's title or author line: "#+TITLE: Publications of Ada Park"."""
+
+
+_HEADING_OPENERS = frozenset("#=\\")
+
+
+class Heading(NamedTuple):
+    level: int
+    text: str
+
+
+def heading_of(line: str) -> Heading | None:
+    """The level and text of a line that is a heading in one of the markups pages are
+    written in (Markdown, AsciiDoc, wikis, LaTeX, Org), or None."""
+    if line[:1] not in _HEADING_OPENERS:  # most lines, at a glance
+        return None
+    if marked := _MARKED_HEADING.match(line):
+        marks = marked["hashes"] or marked["equals"]
+        return Heading(len(marks), marked["md"] or marked["wiki"])
+    if latex := _LATEX_HEADING.match(line):
+        level = latex["command"].count("sub") + 1
+        return Heading(level, " ".join(t for t in (latex["text"], latex["more"]) if t))
+    if org := _ORG_KEYWORD.match(line):
+        return Heading(1, org["text"])
+    return None
+
+
 YEAR_LINE = re.compile(r"^(?:19|20)\d{2}$")
+_BULLET = re.compile(r"^[-*+\u2022]\s+")
+_NAME_THEN_LIST = re.compile(
+    rf"^(?P<name>[^:]+?):\s+(?:[\w\s]*?\s)?{_LIST_WORDS}\s*$", re.IGNORECASE
+)
+"""A name before a colon and what its list is: "Ada Park: Publications", "Ada Park:
+Selected Papers"."""
 _POSSESSIVE = re.compile(
     r"^(?P<name>[^'\u2019]+?)['\u2019]s\s+(?:articles|papers|publications|works)\b", re.IGNORECASE
 )
@@ -118,7 +161,7 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
             names.append(name)
             header.unsure_names.add(name)
     if headings:
-        named = (m.group("name") for ln in lines if (m := _OWNER_HEADING.match(ln.text)))
+        named = (m["name"] for ln in lines if (m := _OWNER_HEADING.match(unheaded(ln.text))))
         turned = (display_name(n) if n.count(",") == 1 else n for n in named)  # "PARK, ADA"
         cased = (_cased(n) if n.isupper() else n for n in turned)
         names.extend(n for n in cased if looks_like_name(n))
@@ -144,15 +187,28 @@ def _words(name: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", anyascii(name).lower())
 
 
+def is_structure(text: str) -> bool:
+    """A line that only structures the page: a heading in any markup, or a LaTeX
+    environment's begin or end ("\\end{itemize}"). No list item goes on past one."""
+    return heading_of(text) is not None or (
+        text.startswith("\\") and _LATEX_ENVIRONMENT.match(text) is not None
+    )
+
+
+_LATEX_ENVIRONMENT = re.compile(r"^\\(?:begin|end)\{[^}]*\}\s*$")
+"""A LaTeX environment's begin or end: "\\begin{itemize}", no text of the page's."""
+
+
 def unheaded(text: str) -> str:
-    """A line without the hashes of a Markdown heading ("## 2023" is "2023")."""
-    heading = MARKDOWN_HEADING.match(text) if text.startswith("#") else None
-    return heading["text"] if heading else text
+    """A line without the marks of a heading ("## 2023", "== 2023", "\\section{2023}"
+    are "2023")."""
+    heading = heading_of(text)
+    return heading.text if heading else text
 
 
 def heading_year(text: str) -> str | None:
     """The year a line is, as a heading of its own or not ("2023", "### 2023")."""
-    plain = unheaded(text.strip())
+    plain = _BULLET.sub("", unheaded(text.strip()))  # or an Org file's "* 2023"
     return plain if YEAR_LINE.match(plain) else None
 
 
@@ -160,7 +216,8 @@ def group_year(text: str, year: str | None) -> str | None:
     """The year heading what follows `text` (a page's header, or text between its
     entries): its last line, when that is a year, as DBLP, the ACL Anthology and
     Markdown lists group papers; `year` still when `text` is blank; else none."""
-    last = next((t for t in reversed(text.splitlines()) if t.strip()), None)
+    lines = (t for t in reversed(text.splitlines()) if t.strip())
+    last = next((t for t in lines if not _LATEX_ENVIRONMENT.match(t.strip())), None)
     return year if last is None else heading_year(last)
 
 
@@ -175,7 +232,7 @@ def _owner_in(text: str) -> str | None:
     "\u8bba\u6587", papers, might be one) must be so marked."""
     titled = [
         m["name"]
-        for r in (_NAME_THEN_TITLE, _POSSESSIVE, _LABELLED_NAME, _SEARCHED)
+        for r in (_NAME_THEN_TITLE, _NAME_THEN_LIST, _POSSESSIVE, _LABELLED_NAME, _SEARCHED)
         if (m := r.match(text))
     ]
     if (role := _NAME_THEN_ROLE.match(text)) and _is_role(role["role"]):

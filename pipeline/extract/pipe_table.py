@@ -19,7 +19,7 @@ import re
 
 from pipeline.extract import structured
 from pipeline.extract.fields import MARKDOWN_LINK
-from pipeline.extract.header import MARKDOWN_HEADING, group_year, heading_year, parse_header
+from pipeline.extract.header import group_year, heading_of, heading_year, parse_header
 from pipeline.extract.lines import Line, head_chunks, split_lines
 from pipeline.extract.model import Chunk, PageParse
 
@@ -77,9 +77,7 @@ def _outside(lines: list[Line], tables: list[tuple[int, int]]) -> list[Line]:
     inside = {n for start, end in tables for n in range(start, end)}
     first = tables[0][0] if tables else len(lines)
     return [
-        ln
-        for ln in lines[first:]
-        if ln.index not in inside and ln.text and not MARKDOWN_HEADING.match(ln.text)
+        ln for ln in lines[first:] if ln.index not in inside and ln.text and not heading_of(ln.text)
     ]
 
 
@@ -137,7 +135,7 @@ def parse(text: str) -> PageParse:
             continue
         if not line.text:
             chunks.append(Chunk("layout", line.start, line.end))
-        elif MARKDOWN_HEADING.match(line.text):
+        elif heading_of(line.text):
             chunks.append(Chunk("header", line.start, line.end))
             year = heading_year(line.text)
         else:

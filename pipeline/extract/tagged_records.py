@@ -91,6 +91,10 @@ _ID_LINE = re.compile(
 )
 """An arXiv search or author listing's first line of a record: "[1] arXiv:2212.08073
 [pdf, other]", maybe with its categories ("cs.CL cs.AI")."""
+_RULE = re.compile(r"^\s*([-=_*~#\u2014\u2013\u2500\u2550])\1{2,}\s*$")
+"""A line drawn across the page between records: "-----", "=====", "\u2500\u2500\u2500"."""
+_VENUE_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/.-])")
+"""A venue's year ("CoRL 2021"), a record's date when no field gives one."""
 _SUBMITTED = re.compile(r"^Submitted\s+(?P<value>\d.*)$", re.IGNORECASE)
 """arXiv search's "Submitted 15 December, 2022; originally announced ...", no colon."""
 
@@ -168,7 +172,12 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
         else:
             if current.by_id and line.text and not current.has("title"):
                 current.fields.append(("title", [line.text]))  # arXiv search: unlabelled
-            elif line.text and current.fields and not current.has("end"):
+            elif (
+                line.text
+                and current.fields
+                and not current.has("end")
+                and not _RULE.match(line.text)  # a rule between records is no field's text
+            ):
                 current.fields[-1][1].append(line.text)
             current.lines.append(line)
     return head, records
@@ -207,6 +216,11 @@ def _date(value: str) -> str:
     return re.split(r"[;(]", value)[0].strip().rstrip(".,")
 
 
+def _year_in(venue: str | None) -> str | None:
+    years = _VENUE_YEAR.findall(venue or "")
+    return years[-1] if years else None
+
+
 def entry_of(record: _Record) -> ParsedEntry:
     values: dict[str, list[list[str]]] = {}
     for kind, parts in record.fields:
@@ -228,7 +242,7 @@ def entry_of(record: _Record) -> ParsedEntry:
         authors=authors,
         authors_truncated=truncated,
         category=category or None,
-        published_raw=_date(joined("published") or "") or None,
+        published_raw=_date(joined("published") or "") or _year_in(joined("venue")),
         arxiv_id=arxiv_id_in(joined("link") or "", bare=True),
         abstract=clean_markup(abstract) if abstract else None,
         comments=[" ".join(p) for p in values.get("comments", []) if " ".join(p).strip()],

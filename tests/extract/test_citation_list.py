@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import citation_list
-from pipeline.extract.header import owner_on_bylines, parse_header
 from pipeline.extract.lines import split_lines
 from tests.helpers import extract, extract_page
 
@@ -875,16 +874,6 @@ def test_the_header_name_the_bylines_carry_is_the_owner(tmp_path: Path, header, 
     assert _read(tmp_path, f"{header}\n\n{LINKED_PAPERS}").source["owner_name"] == owner
 
 
-def test_owner_on_bylines_compares_folded_surnames():
-    bylines = [["Ada Lukosiute", "Jon Okoye"], ["J. Okoye"]]
-    assert owner_on_bylines(["Deep Learning", "Ada Lukošiūtė"], bylines) == "Ada Lukošiūtė"
-    assert owner_on_bylines(["Deep Learning", "Ada Park"], bylines) == "Deep Learning"
-    assert owner_on_bylines([], bylines) is None
-    assert owner_on_bylines(["Sweden Stockholm"], bylines, {"Sweden Stockholm"}) is None
-    header = parse_header(split_lines("Stockholm, Sweden\nPark, Ada\n"))
-    assert header.owner_names == ["Sweden Stockholm", "Ada Park"] and header.owner_name is None
-
-
 PUBMED = """Search results for Okonkwo M[Author]
 3 results
 
@@ -1531,3 +1520,61 @@ def test_citation_styles_of_publishers(tmp_path: Path, style, venues):
     assert second["authors"] == ["J. Okoye", "A. Park"]
     assert [first["venue"], second["venue"]] == venues
     assert first["published_raw"].endswith("2023") and second["published_raw"].endswith("2022")
+
+
+MARKUPS = {
+    "latex": """\\section*{Ada Park}
+Department of Computing, Example University
+
+\\section*{Publications}
+\\subsection*{2022}
+\\begin{itemize}
+\\item A.~Park and J.~Okoye. \\textit{Sim-to-Real Transfer for Dexterous Hands}. In \\emph{ICRA}.
+\\end{itemize}
+\\subsection*{2021}
+\\begin{itemize}
+\\item A.~Park, J.~Okoye and M.~Lin. \\textit{Learning to Grasp with Touch}. In \\emph{CoRL}.
+\\item M.~Lin, A.~Park and R.~Costa. \\textit{Visual Servoing without Calibration}. In \\emph{IROS}.
+\\end{itemize}
+""",
+    "asciidoc": """= Ada Park: Publications
+
+== 2022
+
+* Sim-to-Real Transfer for Dexterous Hands. Ada Park, Jon Okoye. _ICRA_.
+
+== 2021
+
+* Learning to Grasp with Touch. Ada Park, Jon Okoye, Mei Lin. _CoRL_.
+* Visual Servoing without Calibration. Mei Lin, Ada Park, Rui Costa. _IROS_.
+""",
+    "org": """#+TITLE: Publications of Ada Park
+
+* 2022
+- Ada Park, Jon Okoye. /Sim-to-Real Transfer for Dexterous Hands/. ICRA.
+* 2021
+- Ada Park, Jon Okoye, Mei Lin. /Learning to Grasp with Touch/. CoRL.
+- Mei Lin, Ada Park, Rui Costa. /Visual Servoing without Calibration/. IROS.
+""",
+    "markdown": """# Publications of Ada Park
+
+## 2022
+- Ada Park, Jon Okoye. *Sim-to-Real Transfer for Dexterous Hands*. ICRA.
+## 2021
+- Ada Park, Jon Okoye, Mei Lin. *Learning to Grasp with Touch*. CoRL.
+- Mei Lin, Ada Park, Rui Costa. *Visual Servoing without Calibration*. IROS.
+""",
+}
+
+
+@pytest.mark.parametrize("markup", sorted(MARKUPS))
+def test_lists_in_each_markup_with_their_owner_and_year_headings(tmp_path: Path, markup: str):
+    page = _read(tmp_path, MARKUPS[markup])
+    assert page.source["owner_name"] == "Ada Park"
+    read = [(e["title"], e["published_raw"], e["venue"]) for e in page.entries]
+    assert read == [
+        ("Sim-to-Real Transfer for Dexterous Hands", "2022", "ICRA"),
+        ("Learning to Grasp with Touch", "2021", "CoRL"),  # the heading below the item
+        ("Visual Servoing without Calibration", "2021", "IROS"),
+    ]
+    assert not page.quarantine

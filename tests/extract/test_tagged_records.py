@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.extract.tagged_records import detect
-from tests.helpers import RAW, extract
+from tests.helpers import RAW, extract, extract_page
 
 LISTING = """\
 Jane Q. Doe
@@ -216,3 +216,25 @@ def test_an_endnote_refer_export(tmp_path: Path):
     )
     assert first["comments"] == []  # "%P 1-34" and "%0 Journal Article" are read by nobody
     assert second["abstract"] == "We study empirical scaling laws."
+
+
+RULED = """ADA PARK - SELECTED PUBLICATIONS
+--------------------------------
+Title: Learning to Grasp with Tactile Sensing
+Authors: Ada Park, Jon Okoye, Mei Lin
+Venue: CoRL 2021
+--------------------------------
+Title: Sim-to-Real Transfer for Dexterous Hands
+Authors: Ada Park, Jon Okoye
+Venue: ICRA 2022
+Year: 2021
+================================
+"""
+
+
+def test_rules_between_records_and_a_venues_year(tmp_path: Path):
+    result = extract_page(tmp_path, RULED, "tagged_records")
+    first, second = result.entries
+    assert [first["venue"], second["venue"]] == ["CoRL 2021", "ICRA 2022"]  # no rule in them
+    assert first["published_raw"] == "2021"  # the venue's year, with no date field
+    assert second["published_raw"] == "2021"  # a date field's, where there is one
