@@ -94,7 +94,14 @@ _ORG_ITALIC = re.compile(r"(?<![\w/:.])/(?P<t>[^/\s][^/]*?\s[^/]*?[^/\s])/(?![\w
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
+    r"|(?<![\w'])['\u2018](?P<s>(?:[^'\u2019]|\b['\u2019]\b){8,}?)"
+    r"(?:[,.]['\u2019]|['\u2019](?=[,.]|\s*$))"
 )
+"""A title marked as such: in bold, or in quotes (IEEE's "Title," and Harvard's 'Title',
+an apostrophe within it: 'Learning what's next'; quoted words within a title,
+"Learning 'what matters' in grasping", are no title)."""
+_LEADING_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?\)\s*[.:]?\s+")
+"""A year in brackets opening a citation, before its byline."""
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
 _DATE = re.compile(
     rf"(?=[JFMASONDEGL\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
@@ -196,7 +203,15 @@ _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S
 _MONTH_WORD = re.compile(rf"\b{MONTH_PATTERN}(?!\w)", re.IGNORECASE)
 """A month's name, whole ("Sept", "December") or cut to three letters; "Mars" is none."""
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
-_APA_NAMES = re.compile(r"^(?:[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+(?:,\s|,?\s&\s|,?\sand\s)?)+$")
+_APA_NAME = r"[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+"
+_APA_JOIN = r"(?:,\s|,?\s&\s|,?\sand\s)"
+_APA_NAMES = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN}?)+$")
+_APA_OPENING = re.compile(
+    rf"^(?P<names>(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}),\s+(?=\S)(?!&|and\s|{_APA_NAME})"
+)
+"""Names written "Surname, I." opening a line, its date and venue after a comma
+("Park, A., Okoye, J. & Lin, M., 15 Mar 2021, In: Journal of ...", as research
+portals list a university's output)."""
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][a-z]{1,4}|vol|no|pp|eds?)$")
 """A part ending in a word a venue abbreviates ("Proc", "Trans", "Inf", "pp")."""
 _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
@@ -554,6 +569,7 @@ def _prose(item: Item, text: str) -> bool:
         and len(text.split()) >= PROSE_WORDS
         and text.rstrip().endswith(".")
         and _byline(text) is None
+        and not _APA_OPENING.match(text)  # names, then their paper's date and venue
     )
 
 
@@ -571,6 +587,9 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     title = venue = None
     parts: list[str] = []
     for line in raw:
+        if not parts and (lead := _LEADING_YEAR.match(line)):
+            parts.append(lead["year"])  # a CV's "(2021) Park A, Okoye J. Title. Venue."
+            line = line[lead.end() :]
         if labelled := _VENUE_LABEL.match(line):
             venue = venue or labelled["venue"]
             continue
@@ -593,6 +612,9 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         elif not item.wrapped and (names := _names_then_venue(plain)):
             parts.append(names)
             plain = plain[len(names) + 1 :]
+        elif not item.wrapped and (opening := _APA_OPENING.match(plain)):
+            parts.append(opening["names"].strip())
+            plain = plain[opening.end() :]
         plain = undotted_months(plain)
         for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]

@@ -734,7 +734,13 @@ def parse_rows(rows: list[dict[str, Any]], kind: str) -> PageParse:
     for i, row in enumerate(rows):
         entry = row_entry(row, mapping)
         reason = None
-        if entry.title is None and entry.abstract is None:
+        if extra := [v for v in row.get(None) or () if not _blank(v)]:
+            reason = (
+                f"row {i}: {len(row) - 1 + len(row[None])} cells under a header of "
+                f"{len(row) - 1}, the last {len(extra)} beyond it: a cell may hold the "
+                "separator unquoted, so which cell is which cannot be told"
+            )
+        elif entry.title is None and entry.abstract is None:
             reason = f"row {i}: neither a title nor an abstract"
         elif entry.external_id is not None and entry.external_id in first_row:
             first = first_row[entry.external_id]

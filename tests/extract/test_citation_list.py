@@ -1578,3 +1578,75 @@ def test_lists_in_each_markup_with_their_owner_and_year_headings(tmp_path: Path,
         ("Visual Servoing without Calibration", "2021", "IROS"),
     ]
     assert not page.quarantine
+
+
+HARVARD = """Publications - Ada Park
+
+Park, A., Okoye, J. and Lin, M. (2021) 'Learning to grasp with touch', Robot Learning, 12(3), pp. 45-67.
+
+Park, A. and Okoye, J. (2022) \u2018Learning what\u2019s next in grasping\u2019, in Proceedings of ICRA. IEEE, pp. 33-40.
+
+Lin, M., Park, A. and Costa, R. (2020) 'Visual servoing without calibration.' Robotics Letters, 5(4), pp. 100-108.
+"""  # noqa: E501
+
+STYLES = {
+    "harvard": HARVARD,
+    "research portal": """Ada Park
+Professor, School of Informatics
+
+Research output
+
+Learning to grasp with touch
+Park, A., Okoye, J. & Lin, M., 15 Mar 2021, In: Robot Learning. 12, 3, p. 45-67 23 p.
+Research output: Contribution to journal \u203a Article \u203a peer-review
+
+Learning what\u2019s next in grasping
+Park, A. & Okoye, J., 2022, Proceedings of ICRA. IEEE, p. 33-40 8 p.
+Research output: Chapter in Book/Report/Conference proceeding \u203a Conference contribution
+
+Visual servoing without calibration
+Lin, M., Park, A. & Costa, R., 2020, In: Robotics Letters. 5, 4, p. 100-108
+Research output: Contribution to journal \u203a Article \u203a peer-review
+""",
+    "year first": """ADA PARK
+Selected papers
+
+(2021) Park A, Okoye J, Lin M. Learning to grasp with touch. Robot Learning 12:45-67.
+(2022) Park A, Okoye J. Learning what\u2019s next in grasping. Proceedings of ICRA.
+(2020b) Lin M, Park A, Costa R. Visual servoing without calibration. Robotics Letters.
+""",
+}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_harvard_research_portal_and_year_first_citations(tmp_path: Path, style: str):
+    page = _read(tmp_path, STYLES[style])
+    assert page.source["owner_name"] == "Ada Park" and not page.quarantine
+    read = [(e["title"], e["authors"], e["published_raw"][-4:], e["venue"]) for e in page.entries]
+    assert read == [
+        (
+            "Learning to grasp with touch",
+            ["A. Park", "J. Okoye", "M. Lin"],
+            "2021",
+            "Robot Learning",
+        ),
+        (
+            "Learning what\u2019s next in grasping",
+            ["A. Park", "J. Okoye"],
+            "2022",
+            "Proceedings of ICRA",
+        ),
+        (
+            "Visual servoing without calibration",
+            ["M. Lin", "A. Park", "R. Costa"],
+            "2020",
+            "Robotics Letters",
+        ),
+    ]
+
+
+def test_quoted_words_within_a_title_are_no_title(tmp_path: Path):
+    text = "Papers\n\n" + "\n".join(
+        f"- A. Park, J. Okoye. Learning 'what matters' in grasping {n}. ICRA 2021." for n in "123"
+    )
+    assert _read(tmp_path, text).entries[0]["title"] == "Learning 'what matters' in grasping 1"

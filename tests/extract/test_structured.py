@@ -70,6 +70,22 @@ def test_csv_export(tmp_path: Path):
     _check(extract(path), "table_csv")
 
 
+def test_a_row_with_more_cells_than_its_header_is_quarantined(tmp_path: Path):
+    path = tmp_path / "papers.csv"
+    path.write_text(
+        "Title;Authors;Year;Journal\n"
+        "Learning to Grasp;Park, Ada; Okoye, Jon;2021;Robot Learning\n"  # ";" unquoted
+        'Dexterous Hands;"Park, Ada; Okoye, Jon";2022;ICRA;\n',  # an empty cell after: kept
+        encoding="utf-8",
+    )
+    result = extract(path)
+    (entry,) = result.entries
+    assert entry["title"] == "Dexterous Hands" and entry["published_raw"] == "2022"
+    (bad,) = result.quarantine
+    assert bad["reason"].startswith("row 0: 5 cells under a header of 4, the last 1 beyond")
+    assert "Robot Learning" in bad["raw_text"]  # nothing lost
+
+
 def test_tsv_export(tmp_path: Path):
     path = tmp_path / "export.txt"
     header = list(ROWS[0])
