@@ -114,6 +114,8 @@ def parse_name(written: str) -> NameParts:
         if first and last and not _is_suffix(first):
             s = f"{first} {last}"
     tokens = s.replace(",", " ").split()
+    if len(tokens) == 3 and _PATRONYMIC.search(tokens[2]):  # "Иванов Иван Иванович"
+        tokens = [tokens[1], tokens[2], tokens[0]]
     suffix = None
     if len(tokens) > 2 and _is_suffix(tokens[-1]):
         suffix = tokens.pop()
@@ -136,6 +138,12 @@ def parse_name(written: str) -> NameParts:
     return NameParts(given, initials.upper(), surname, suffix, joined)
 
 
+_PATRONYMIC = re.compile(
+    "[\u0430-\u044f](?:\u043e\u0432\u0438\u0447|\u0435\u0432\u0438\u0447|\u0438\u0447"
+    "|\u043e\u0432\u043d\u0430|\u0435\u0432\u043d\u0430|\u0438\u0447\u043d\u0430)$"
+)
+"""A Russian patronymic in Cyrillic (-ович, -евич, -ич, -овна, -евна, -ична): a name of
+three words that ends in one is written surname first, "Иванов Иван Иванович"."""
 _CJK_NAME = re.compile(rf"{CJK_SCRIPT}+(?: {CJK_SCRIPT}+)?")
 
 

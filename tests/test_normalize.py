@@ -40,6 +40,9 @@ from pipeline.schema import to_table, to_table_by_index
         ("\u5f20\u4f1f", "\u4f1f", "", "\u5f20"),  # CJK: the surname first, together
         ("\u7530\u4e2d \u5b8f", "\u5b8f", "", "\u7530\u4e2d"),  # or apart
         ("\u6b27\u9633\u5a1c\u5a1c", "\u5a1c\u5a1c", "", "\u6b27\u9633"),
+        ("Иванов Иван Иванович", "Иван", "I", "Иванов"),  # surname, given, patronymic
+        ("Иван Иванович Иванов", "Иван", "I", "Иванов"),
+        ("Петрова Анна Сергеевна", "Анна", "S", "Петрова"),
     ],
 )
 def test_parse_name(written, given, initials, surname):

@@ -109,28 +109,34 @@ _DATE = re.compile(
 )
 """A date or a year, but not the last page of a range ("1877-1901"); the look-ahead
 skips, at a glance, the places no date starts at (a third of the time)."""
-_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+[\u2014\u2013]\s+")
+_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+(?:[\u2014\u2013]|//)\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith") or
 of names left out of a byline ("A. Park, ... B. Jones")."""
 _VANCOUVER_NAME = r"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[A-Z]{1,3}"
 _INITIALED_NAME = r"[^\W\d_][\w'\u2019-]*,\s(?:[A-Z]\.[\s-]?){1,3}"
+_DOTTED_NAME = r"[^\W\d_][\w'\u2019-]*\s(?:[^\W\d_]\.){1,3}"
+"""A surname and its dotted initials, unspaced: "Park A.A.", as GOST, the Russian
+standard, writes names in any script."""
 _VANCOUVER_BYLINE = re.compile(
     rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)"
     rf"(?:\.\s+|\s+\((?:19|20)\d{{2}}[a-z]?\)\.?\s+)"
     rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[A-Z])"
+    rf"|^(?P<dotted>(?:{_DOTTED_NAME},\s)+{_DOTTED_NAME})\s+(?=[^\W\d_])"
 )
 """Names written surname first with their initials, closed by a period or a year
-(Vancouver: "Park A, Okoye JB. Title.", Springer: "Park A, Okoye J (2023) Title.", and
-Nature: "Park, A., Okoye, J. & Moss, L. Title."): the period ends the byline though it
-follows an initial."""
+(Vancouver: "Park A, Okoye JB. Title.", Springer: "Park A, Okoye J (2023) Title.",
+Nature: "Park, A., Okoye, J. & Moss, L. Title.", GOST: "Park A.A., Okoye J.J. Title //
+Venue"): the period ends the byline though it follows an initial. GOST's names are two
+at least: "Ines B. Varga" opens with the same shape as "Varga I.B."."""
 _VENUE_ASIDE = re.compile(r"\s*\((?P<venue>[^()]*?[^\W\d_][^()]*?)\s+(?:19|20)\d{2}\)\s*$")
 """A venue and year in brackets closing a line of names: "A. Park, B. Jones (TACL 2023)"."""
 _SPACED_HYPHEN = re.compile(r"\s+-\s+")
 _FIELD_SEP = re.compile(r"\s+[|\u2022\u00b7]\s+|\s*\t\s*")
 """Fields a site sets on one line: "2023-03-14 | Preprint", "ACL 2021 \u2022 A. Smith",
 a table's cells copied as text ("Venue\t25000\t2020")."""
-_END_STOP = re.compile(r"(?<!\.)\.$")
-"""A sentence's closing period, not the last dot of an ellipsis ("A. Smith, ...")."""
+_END_STOP = re.compile(r"(?<!\.)(?<!\.[^\W\d_])\.$")
+"""A sentence's closing period, not the last dot of an ellipsis ("A. Smith, ...") or
+of initials run together ("Lin M.M.")."""
 _AUTHOR_LABEL = re.compile(r"^(?:(?:authors?|contributors?|creators?)\s*:|by\s)\s*", re.I)
 _DATE_LABEL = re.compile(
     r"\b(?:published|publication\s+date|date|posted|submitted|issued)\s*(?:on|:)?\s*"
@@ -607,7 +613,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             parts.append(_END_STOP.sub("", plain.strip(" ,;")))  # names, however parted
             continue
         if vancouver := _VANCOUVER_BYLINE.match(plain):
-            parts.append((vancouver["names"] or vancouver["initialed"]).strip())
+            parts.append(next(n for n in vancouver.groups() if n).strip())
             plain = plain[vancouver.end() :]
         elif not item.wrapped and (names := _names_then_venue(plain)):
             parts.append(names)

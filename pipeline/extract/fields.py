@@ -516,13 +516,16 @@ _DECORATED = re.compile(
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
 
 
-_INITIALS_AFTER = re.compile(r"\s(?:[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})(?:[,;]|$)")
+_CAPITAL = "[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f]"
+"""A capital letter of the Latin, Greek or Cyrillic alphabets: what an initial is."""
+_INITIALS_AFTER = re.compile(rf"\s(?:{_CAPITAL}{{1,3}}|(?:{_CAPITAL}\.-?){{1,3}})(?:[,;]|$)")
 _VANCOUVER = re.compile(
     r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)"
-    r"\s(?P<initials>[A-Z]{1,3}|(?:[A-Z]\.-?){1,3})$"
+    rf"\s(?P<initials>{_CAPITAL}{{1,3}}|(?:{_CAPITAL}\.-?){{1,3}})$"
 )
 """A name written surname first with its initials after, bare ("Park JA", PubMed) or
-dotted ("Park J.A.", Scopus)."""
+dotted ("Park J.A.", Scopus; "\u0418\u0432\u0430\u043d\u043e\u0432 \u0418.\u0418.",
+as Russian lists write)."""
 
 
 _NAME_LIST = re.compile(r"\s*;\s*|\s+and\s+")

@@ -67,6 +67,8 @@ ALIASES: dict[str, str] = {
     "published_in": "venue",
     "conference": "venue",
     "ispartof": "venue",
+    "primary_location": "venue",  # OpenAlex: {"source": {"display_name": ...}}
+    "host_venue": "venue",
     "abstract": "abstract",
     "summary": "abstract",
     "abstract_inverted_index": "abstract",
@@ -545,7 +547,7 @@ def _text(value: Any) -> str | None:
     return None if _blank(value) else str(value).strip()
 
 
-WRAPPED_KEYS = ("value", "title", "text", "name")
+WRAPPED_KEYS = ("value", "title", "text", "name", "display_name", "source")
 """Keys under which an API wraps a cell's text in an object."""
 
 

@@ -1589,7 +1589,7 @@ Park, A. and Okoye, J. (2022) \u2018Learning what\u2019s next in grasping\u2019,
 Lin, M., Park, A. and Costa, R. (2020) 'Visual servoing without calibration.' Robotics Letters, 5(4), pp. 100-108.
 """  # noqa: E501
 
-STYLES = {
+OTHER_STYLES = {
     "harvard": HARVARD,
     "research portal": """Ada Park
 Professor, School of Informatics
@@ -1618,9 +1618,9 @@ Selected papers
 }
 
 
-@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize("style", sorted(OTHER_STYLES))
 def test_harvard_research_portal_and_year_first_citations(tmp_path: Path, style: str):
-    page = _read(tmp_path, STYLES[style])
+    page = _read(tmp_path, OTHER_STYLES[style])
     assert page.source["owner_name"] == "Ada Park" and not page.quarantine
     read = [(e["title"], e["authors"], e["published_raw"][-4:], e["venue"]) for e in page.entries]
     assert read == [
@@ -1650,3 +1650,31 @@ def test_quoted_words_within_a_title_are_no_title(tmp_path: Path):
         f"- A. Park, J. Okoye. Learning 'what matters' in grasping {n}. ICRA 2021." for n in "123"
     )
     assert _read(tmp_path, text).entries[0]["title"] == "Learning 'what matters' in grasping 1"
+
+
+GOST_LATIN = """List of publications
+
+1. Park A.A., Okoye J.J., Lin M.M. Learning to grasp with touch // Robot Learning. 2021. Vol. 12, No. 3. P. 45-67.
+2. Park A.A., Okoye J.J. Transfer for dexterous hands // Proc. ICRA. 2022. P. 33-40.
+3. Lin M.M., Park A.A. Visual servoing without calibration // Robotics Letters. 2020. No. 4. P. 100-108.
+"""  # noqa: E501
+GOST_CYRILLIC = """Иванов Иван Иванович
+
+1. Иванов И.И., Петров П.П. Обучение захвату // Журнал робототехники. 2021. Т. 12, № 3. С. 45-67.
+2. Петров П.П., Иванов И.И. Перенос из симуляции // Труды ICRA. 2022. С. 33-40.
+"""
+
+
+def test_gost_citations_in_either_script(tmp_path: Path):
+    latin = _read(tmp_path, GOST_LATIN).entries
+    read = [(e["title"], e["authors"], e["published_raw"], e["venue"]) for e in latin]
+    park, okoye, lin = "A. A. Park", "J. J. Okoye", "M. M. Lin"
+    assert read[:2] == [
+        ("Learning to grasp with touch", [park, okoye, lin], "2021", "Robot Learning"),
+        ("Transfer for dexterous hands", [park, okoye], "2022", "Proc. ICRA"),
+    ]
+    page = _read(tmp_path, GOST_CYRILLIC)
+    first = page.entries[0]
+    assert first["authors"] == ["И. И. Иванов", "П. П. Петров"]
+    assert (first["title"], first["venue"]) == ("Обучение захвату", "Журнал робототехники")
+    assert page.source["owner_name"] == "Иванов Иван Иванович"

@@ -221,6 +221,7 @@ def test_scholarly_api_responses(tmp_path: Path):
                 "publication_date": "2023-01-03",
                 "authorships": [{"author_position": "first", "author": {"display_name": "J. S"}}],
                 "abstract_inverted_index": {"sparse": [2], "We": [0], "study": [1, 3]},
+                "primary_location": {"is_oa": True, "source": {"display_name": "ICML"}},
             }
         ],
     }
@@ -231,6 +232,7 @@ def test_scholarly_api_responses(tmp_path: Path):
     assert paper["authors"] == ["John Smith"]
     (paper,) = extract(tmp_path / "oa").entries
     assert paper["authors"] == ["J. S"] and paper["abstract"] == "We study sparse study"
+    assert paper["venue"] == "ICML"  # its primary location's source
 
 
 def test_excel_workbook_with_a_note_above_its_header(tmp_path: Path):
