@@ -20,9 +20,10 @@ engines: the structured reader reads that as a JSON document.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -36,6 +37,9 @@ _BLOCK = {
     "article", "header", "footer", "nav", "main", "aside", "form", "fieldset", "address",
     "figcaption", "caption", "tbody", "thead", "tfoot", "details", "summary", "body", "html",
 }  # fmt: skip
+_LISTS = {"ul": "li", "ol": "li", "dl": "dt", "table": "tr"}
+"""Lists and the element that opens each of their items (a `<dl>`'s item is a term
+and its descriptions)."""
 _HTML_START = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
 )
@@ -64,6 +68,8 @@ class _Renderer(HTMLParser):
         self.links: list[tuple[int, str]] = []
         """The arXiv ids links point to, with their HTML lines: the text keeps a link's
         words, not its target (`fill_linked_arxiv_ids`)."""
+        self.open_lists: list[_List] = []
+        self.lists: list[_List] = []
 
     def _break(self, count: int) -> None:
         if self.current or self.lines:  # no blank lines before the first text
@@ -92,6 +98,12 @@ class _Renderer(HTMLParser):
             self._newline(1)
         if tag == "pre":
             self.pre += 1
+        if self.hidden:
+            return
+        if tag in _LISTS:
+            self.open_lists.append(_List(_LISTS[tag]))
+        elif self.open_lists and tag == self.open_lists[-1].item_tag:
+            self.open_lists[-1].starts.append(len(self.lines))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
@@ -102,6 +114,13 @@ class _Renderer(HTMLParser):
             self._newline(1)
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
+        if tag in _LISTS and self.open_lists and self.open_lists[-1].item_tag == _LISTS[tag]:
+            self.close_list()
+
+    def close_list(self) -> None:
+        closed = self.open_lists.pop()
+        closed.end = len(self.lines)
+        self.lists.append(closed)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
@@ -143,6 +162,41 @@ class _Renderer(HTMLParser):
 
 
 @dataclass
+class _List:
+    """A list's items, by the rendered line each starts at."""
+
+    item_tag: str
+    starts: list[int] = field(default_factory=list)
+    end: int = 0
+
+
+def _items_set_apart(lines: list[str], sources: list[int], lists: list[_List]) -> None:
+    """Lines where most items of a list take several lines (a title, its byline, its
+    venue): each item as one paragraph, a blank line before it and none inside it,
+    as the eye groups them on the page. A list of one line an item is left as it is."""
+    before: set[int] = set()
+    inside: set[int] = set()
+    for listed in lists:
+        bounds = list(itertools.pairwise([*listed.starts, listed.end]))
+        spans = [[i for i in range(a, b) if lines[i]] for a, b in bounds]
+        if len(spans) < 2 or sum(len(lit) > 1 for lit in spans) * 2 < len(spans):
+            continue
+        for (_, b), lit in zip(bounds, spans, strict=True):
+            if lit:
+                before.add(lit[0])
+                inside.update(i for i in range(lit[0], b) if not lines[i])
+    if not before:
+        return
+    kept: list[tuple[str, int]] = []
+    for i, (line, source) in enumerate(zip(lines, sources, strict=True)):
+        if i in before and kept and kept[-1][0]:
+            kept.append(("", source))
+        if i not in inside:
+            kept.append((line, source))
+    lines[:], sources[:] = [t for t, _ in kept], [n for _, n in kept]
+
+
+@dataclass
 class Rendered:
     text: str
     lines: list[int]
@@ -157,7 +211,10 @@ def render(html: str) -> Rendered:
     renderer.feed(html)
     renderer.close()
     renderer._flush()
+    while renderer.open_lists:  # a list the page never closes ends with it
+        renderer.close_list()
     lines, sources = renderer.lines, renderer.sources
+    _items_set_apart(lines, sources, renderer.lists)
     while lines and not lines[-1]:
         lines.pop()
         sources.pop()

@@ -406,13 +406,15 @@ RECORD_DEPTH = 6
 
 
 def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[dict[str, Any]]:
-    """Records in lists within `value`: an object beside the lists (a response's
+    """Records in lists within `value`, or in an object of records keyed by their ids
+    (`{"papers": {"p1": {...}, "p2": {...}}}`): an object beside them (a response's
     `{"meta": {"title": "Search results"}}`) is no record, however it reads."""
     if listed and is_record(value):
         yield value
     elif depth and isinstance(value, dict):
+        keyed = len(value) >= 2 and all(map(is_record, value.values()))  # {"p1": {...}, ...}
         for inner in value.values():
-            yield from _records_within(inner, depth - 1)
+            yield from _records_within(inner, depth - 1, listed=keyed)
     elif depth and isinstance(value, list):
         for inner in value:
             yield from _records_within(inner, depth - 1, listed=True)

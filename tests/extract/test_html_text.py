@@ -46,6 +46,18 @@ def as_paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
+def as_list_items(text: str) -> str:
+    """Blank-line separated blocks as the items of one list, a line a block element: a
+    page of multi-line items, as sites list works (a title, its byline, its venue)."""
+    out = [HEAD, "<ul>"]
+    for block in text.split("\n\n"):
+        lines = [html.escape(x) for x in block.splitlines() if x.strip()]
+        if lines:
+            out.append("<li>" + "".join(f"<div>{x}</div>" for x in lines) + "</li>")
+    out.append("</ul></body></html>")
+    return "\n".join(out)
+
+
 def _entries(path: Path) -> list[tuple]:
     return [
         (e["title"], tuple(e["authors"]), e["published_raw"], e["abstract"], e["arxiv_id"])
@@ -53,7 +65,9 @@ def _entries(path: Path) -> list[tuple]:
     ]
 
 
-@pytest.mark.parametrize("style", [as_divs, as_paragraphs], ids=["divs", "paragraphs"])
+@pytest.mark.parametrize(
+    "style", [as_divs, as_paragraphs, as_list_items], ids=["divs", "paragraphs", "list"]
+)
 @pytest.mark.parametrize("page", sorted(RAW.glob("*.txt")), ids=lambda p: p.name[:3])
 def test_an_html_page_reads_as_its_text(page: Path, style, tmp_path: Path):
     text = page.read_text(encoding="utf-8")
@@ -355,3 +369,53 @@ def test_linked_data_of_no_paper_leaves_the_page_as_it_reads(tmp_path: Path):
     assert not result.entries
     (whole,) = result.quarantine
     assert "no known page shape" in whole["reason"]
+
+
+WORKS = [
+    ("Learning to Grasp with Touch", "Ada Park, Jon Okoye, Mei Lin", "CoRL", "2021"),
+    ("Transfer for Dexterous Hands", "Ada Park, Jon Okoye", "ICRA", "2022"),
+    ("Visual Servoing without Calibration", "Mei Lin, Ada Park, Rui Costa", "IROS", "2020"),
+]
+PORTAL_NAMES = {  # as research portals write bylines
+    "Ada Park, Jon Okoye, Mei Lin": "Park, A., Okoye, J. & Lin, M.",
+    "Ada Park, Jon Okoye": "Park, A. & Okoye, J.",
+    "Mei Lin, Ada Park, Rui Costa": "Lin, M., Park, A. & Costa, R.",
+}
+MULTI_LINE_ITEMS = {
+    "definition list": "<dl>{}</dl>".format(
+        "".join(f"<dt>{t}</dt><dd>{a}. <em>{v}</em>, {y}.</dd>" for t, a, v, y in WORKS)
+    ),
+    "table of no header": "<table>{}</table>".format(
+        "".join(
+            f"<tr><td>{y}</td><td><b>{t}</b><br>{a}<br><i>{v}</i></td></tr>" for t, a, v, y in WORKS
+        )
+    ),
+    "list of headed items": "<ul>{}</ul>".format(
+        "".join(
+            f"<li><h3>{t}</h3>{PORTAL_NAMES[a]}, {y}, In: {v}.<p>Research output: Article</p></li>"
+            for t, a, v, y in WORKS
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(MULTI_LINE_ITEMS))
+def test_a_lists_items_of_several_lines_each_read_as_one_paper(tmp_path: Path, shape: str):
+    """Each item is set apart as a paragraph, and no paragraph breaks inside one."""
+    path = tmp_path / "works.html"
+    body = MULTI_LINE_ITEMS[shape]
+    path.write_text(f"<html><body><h1>Ada Park</h1><h2>Publications</h2>{body}</body></html>")
+    result = extract(path)
+    read = [(e["title"], e["venue"], e["published_raw"]) for e in result.entries]
+    assert read == [(t, v, y) for t, _, v, y in WORKS] and not result.quarantine
+    surnames = [[n.split()[-1] for n in e["authors"]] for e in result.entries]
+    assert surnames == [[n.split()[-1] for n in a.split(", ")] for _, a, _, _ in WORKS]
+
+
+def test_a_list_of_one_line_items_renders_a_line_an_item():
+    assert render("<ul><li>A. Park. One. 2021.</li><li>B. Lin. Two. 2022.</li></ul>").text == (
+        "A. Park. One. 2021.\nB. Lin. Two. 2022.\n"
+    )
+    two_lines = render("<ol><li><p>One</p><p>A. Park</p></li><li><p>Two</p><p>B. Lin</p></li></ol>")
+    assert two_lines.text == "One\nA. Park\n\nTwo\nB. Lin\n"
+    assert two_lines.lines == [1, 1, 1, 1, 1]

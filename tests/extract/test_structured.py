@@ -577,3 +577,17 @@ def test_a_scholar_export_gives_the_arxiv_id_its_venue_names(tmp_path: Path):
     assert (first["arxiv_id"], first["authors_truncated"]) == ("2212.08073", True)
     assert first["venue"] == "arXiv preprint arXiv:2212.08073"
     assert second["arxiv_id"] is None  # "2022" in a venue is no id
+
+
+def test_records_keyed_by_their_ids(tmp_path: Path):
+    papers = {
+        "p1": {"title": "Sparse Experts", "authors": ["Ada Park"], "year": 2021},
+        "p2": {"title": "Dense Experts", "authors": ["Ada Park", "Jon Okoye"], "year": 2022},
+    }
+    path = tmp_path / "papers.json"
+    path.write_text(json.dumps({"meta": {"title": "Works of a profile"}, "papers": papers}))
+    result = extract(path)
+    assert [(e["title"], e["published_raw"]) for e in result.entries] == [
+        ("Sparse Experts", "2021"),
+        ("Dense Experts", "2022"),
+    ]
