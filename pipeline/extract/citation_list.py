@@ -225,7 +225,7 @@ _LOOSE_PUNCT = re.compile(r"\s+([,:;)])|,\s*(?=,)|\s*\(\s*\)")
 11", "ICML, 2022, pp"), or brackets emptied ("Trans. ACL 10 (2022)")."""
 _VOLUME_PAGES = re.compile(
     r"[\s,;:]*(?:(?:vol\.?\s*)?\d+(?:\s*\(\s*(?:\d+(?:[-\u2013]\d+)?)?\s*\))?[\s,;:]+)?"
-    r"(?:\bpp?\.?\s*)?\d+\s*[-\u2013]\s*\d+$"
+    r"(?:\b(?:pp?\.?|pages?)\s*)?\d+\s*[-\u2013]\s*\d+$"
     r"|(?:(?:,\s*|\s+(?=\d{1,4},)|\s*\bvol(?:ume)?\.?\s*|,\s*(?:no|issue)\.?\s*)\d{1,4}"
     r"(?:\s*\(\s*\d+(?:[-\u2013]\d+)?\s*\))?)+$"
     r"|,?\s*(?:article\s+(?:no\.?\s*)?\d+|\d+\s+pages)$",
@@ -279,7 +279,8 @@ def detect(text: str) -> float:
     if not items:
         return 0.0
     sample = items[:40]
-    share = sum(map(_cites, sample)) / len(sample)
+    layout = _layout(sample)  # where a page of papers of one author each holds the name
+    share = sum(_cites(item, layout) for item in sample) / len(sample)
     return 0.0 if share < 0.6 else round(0.4 + 0.4 * share, 3)
 
 
@@ -484,10 +485,12 @@ def _single_lines(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     return lines[:first], items
 
 
-def _cites(item: Item) -> bool:
+def _cites(item: Item, layout: Layout | None = None) -> bool:
+    """An item that reads as a citation with its authors (where the page's `layout`
+    puts them, when known)."""
     if len(item.text) > MAX_ITEM_CHARS:
         return False
-    entry = _cited_entry(item, Layout())  # as it reads: a BibTeX record would fill any reading
+    entry = _cited_entry(item, layout or Layout())  # a BibTeX record would fill any reading
     return is_citation(entry) and bool(entry.authors)
 
 
@@ -622,10 +625,41 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             parts.append(opening["names"].strip())
             plain = plain[opening.end() :]
         plain = undotted_months(plain)
-        for sentence in (d for x in _SENTENCE.split(plain) for d in _dashed(x)):
+        sentences = (n for x in _SENTENCE.split(plain) for d in _dashed(x) for n in _named_apart(d))
+        for sentence in sentences:
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
             parts += [p.strip(" ,;.") for p in fields]
     return [p for p in parts if p and not is_publication_type(p)], title, venue
+
+
+def _named_apart(sentence: str) -> list[str]:
+    """A sentence cut where a byline meets a title with no period between: "Title, by
+    A. Park and J. Okoye", or DBLP's "A. Park, J. Okoye: Title" on one line (names
+    before the colon: two, or one with an initial; "Deep Learning: A Survey" is a
+    title)."""
+    if (by := _BY.search(sentence)) and _byline(sentence[by.end() :], lone=True):
+        return [sentence[: by.start()], sentence[by.end() :]]
+    head, colon, rest = sentence.partition(": ")
+    if colon and rest and (_byline(head) or (_byline(head, lone=True) and _INITIAL.search(head))):
+        return [head, rest]
+    return _comma_parted(sentence)
+
+
+def _comma_parted(sentence: str) -> list[str]:
+    """A sentence of names, then the rest, all parted by commas ("A. Park and J. Okoye,
+    Title, Venue, 2021", as some CVs write): the names, then each piece after them."""
+    pieces = sentence.split(", ")
+    if len(pieces) < 3 or not _byline(pieces[0], lone=True) or _byline(sentence):
+        return [sentence]
+    names = (_byline(re.sub(r"^(?:and|&)\s+", "", p), lone=True) for p in pieces)
+    named = next((k for k, name in enumerate(names) if not name), len(pieces))
+    if named < 1 or not _byline(", ".join(pieces[:named]), lone=named == 1):
+        return [sentence]
+    return [", ".join(pieces[:named]), *pieces[named:]]
+
+
+_BY = re.compile(r",?\s+by\s+(?=[^\W\d_])")
+_INITIAL = re.compile(r"\b[A-Z]\.")
 
 
 def _dashed(sentence: str) -> list[str]:
@@ -867,16 +901,25 @@ def _bare(part: str) -> str:
 
 def _layout(items: list[Item]) -> Layout:
     """Where most of the page's citations (of its first 40) hold their byline."""
-    found = [
-        next((i for i, part in enumerate(parts) if _byline(part)), None)
-        for parts, _t, _v in map(_parts, items[:40])
-    ]
+    found = [_authors_at(parts, title) for parts, title, _v in map(_parts, items[:40])]
     most = len(found) / 2
     after_title = Counter(at for at in found if at).most_common(1)
     return Layout(
         authors_first=found.count(0) > most,
         byline_at=after_title[0][0] if after_title and after_title[0][1] > most else None,
     )
+
+
+def _authors_at(parts: list[str], title: str | None) -> int | None:
+    """The part a citation's byline is, or where it has none of two names, the part
+    that is one name: the author of a paper of one."""
+    at = next((i for i, part in enumerate(parts) if _byline(part)), None)
+    if at is None:
+        at = next((i for i, p in enumerate(parts) if p != title and _lone_author(p)), None)
+        after = parts[at + 1] if at is not None and at + 1 < len(parts) else ""
+        if _lone_author(after) or is_elision(after):
+            return None  # a name a part: a site's list of several (`_name_lines`)
+    return at
 
 
 def _between(text: str, start: int, end: int) -> Chunk:

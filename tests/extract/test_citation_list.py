@@ -1678,3 +1678,65 @@ def test_gost_citations_in_either_script(tmp_path: Path):
     assert first["authors"] == ["И. И. Иванов", "П. П. Петров"]
     assert (first["title"], first["venue"]) == ("Обучение захвату", "Журнал робототехники")
     assert page.source["owner_name"] == "Иванов Иван Иванович"
+
+
+SOLO = """Publications
+
+- Ada Park. Ethics of grasping machines. Philosophy and Technology, 2021.
+- Ada Park. Tools that touch: a history of the robot hand. Technology and Culture, 2019.
+- Ada Park. What robots know about hands. Mind, 2017.
+"""
+
+
+def test_papers_of_one_author_each(tmp_path: Path):
+    """No byline of two names shows where names go: one name at the same place in most
+    citations is their author, on a page of such papers and among papers of several."""
+    solo = _read(tmp_path, SOLO).entries
+    read = [(e["title"], e["authors"], e["venue"]) for e in solo]
+    assert read[0] == ("Ethics of grasping machines", ["Ada Park"], "Philosophy and Technology")
+    assert [e["authors"] for e in solo] == [["Ada Park"]] * 3
+    mixed = SOLO.replace("- Ada Park. What", "- Ada Park, Jon Okoye. What").replace(
+        "- Ada Park. Tools", "- Jon Okoye, Ada Park. Tools"
+    )
+    first, *_ = _read(tmp_path, mixed).entries  # one of three alone
+    assert (first["title"], first["authors"]) == ("Ethics of grasping machines", ["Ada Park"])
+
+
+@pytest.mark.parametrize(
+    "citation",
+    [
+        "Learning to grasp with touch, by A. Park and J. Okoye. CoRL 2021.",
+        "A. Park, J. Okoye: Learning to grasp with touch. CoRL 2021: 112-120",  # DBLP's
+        "A. Park and J. Okoye, Learning to grasp with touch, CoRL, 2021.",  # commas only
+        "A. Park, J. Okoye, Learning to grasp with touch. In Proc. CoRL, pages 112-120, 2021.",
+    ],
+)
+def test_a_byline_meeting_its_title_without_a_period(tmp_path: Path, citation: str):
+    page = "Papers\n\n" + "\n".join(f"- {citation}" for _ in range(3))
+    entry = _read(tmp_path, page).entries[0]
+    assert (entry["title"], entry["authors"]) == (
+        "Learning to grasp with touch",
+        ["A. Park", "J. Okoye"],
+    )
+    assert entry["venue"] in ("CoRL", "Proc. CoRL") and entry["published_raw"] == "2021"
+
+
+def test_a_title_with_a_colon_or_by_is_no_byline(tmp_path: Path):
+    page = "Papers\n\n" + "\n".join(
+        f"- {t}. A. Park, J. Okoye. CoRL 2021."
+        for t in ("Deep Learning: A Survey", "Learning by Doing", "Grasping, Briefly")
+    )
+    assert [e["title"] for e in _read(tmp_path, page).entries] == [
+        "Deep Learning: A Survey",
+        "Learning by Doing",
+        "Grasping, Briefly",
+    ]
+
+
+def test_commas_only_with_a_serial_comma_before_the_last_name(tmp_path: Path):
+    page = "Papers\n\n" + "- A. Park, J. Okoye, and M. Lin, Learning to grasp, CoRL, 2021.\n" * 3
+    entry = _read(tmp_path, page).entries[0]
+    assert (entry["title"], entry["authors"]) == (
+        "Learning to grasp",
+        ["A. Park", "J. Okoye", "M. Lin"],
+    )
