@@ -39,10 +39,12 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from pipeline.extract import bibtex
 from pipeline.extract.fields import (
     ARXIV_TAG,
+    BYLINE_CACHE,
     CJK_SCRIPT,
     DATE_PATTERN,
     FOOTNOTE_LEGEND,
@@ -632,30 +634,31 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     return [p for p in parts if p and not is_publication_type(p)], title, venue
 
 
-def _named_apart(sentence: str) -> list[str]:
+@lru_cache(maxsize=BYLINE_CACHE)
+def _named_apart(sentence: str) -> tuple[str, ...]:
     """A sentence cut where a byline meets a title with no period between: "Title, by
     A. Park and J. Okoye", or DBLP's "A. Park, J. Okoye: Title" on one line (names
     before the colon: two, or one with an initial; "Deep Learning: A Survey" is a
     title)."""
     if (by := _BY.search(sentence)) and _byline(sentence[by.end() :], lone=True):
-        return [sentence[: by.start()], sentence[by.end() :]]
+        return sentence[: by.start()], sentence[by.end() :]
     head, colon, rest = sentence.partition(": ")
     if colon and rest and (_byline(head) or (_byline(head, lone=True) and _INITIAL.search(head))):
-        return [head, rest]
+        return head, rest
     return _comma_parted(sentence)
 
 
-def _comma_parted(sentence: str) -> list[str]:
+def _comma_parted(sentence: str) -> tuple[str, ...]:
     """A sentence of names, then the rest, all parted by commas ("A. Park and J. Okoye,
     Title, Venue, 2021", as some CVs write): the names, then each piece after them."""
     pieces = sentence.split(", ")
     if len(pieces) < 3 or not _byline(pieces[0], lone=True) or _byline(sentence):
-        return [sentence]
+        return (sentence,)
     names = (_byline(re.sub(r"^(?:and|&)\s+", "", p), lone=True) for p in pieces)
     named = next((k for k, name in enumerate(names) if not name), len(pieces))
     if named < 1 or not _byline(", ".join(pieces[:named]), lone=named == 1):
-        return [sentence]
-    return [", ".join(pieces[:named]), *pieces[named:]]
+        return (sentence,)
+    return (", ".join(pieces[:named]), *pieces[named:])
 
 
 _BY = re.compile(r",?\s+by\s+(?=[^\W\d_])")
