@@ -62,8 +62,11 @@ def bibtex_names(value: str | None) -> tuple[list[str], bool]:
 
 
 def published(fields: dict[str, str]) -> str | None:
-    """`year` and `month` as a date pages use ("Mar 2022", "2022")."""
+    """`year` and `month` as a date pages use ("Mar 2022", "2022"); else BibLaTeX's
+    `date` as written ("2021-03-15")."""
     year = (fields.get("year") or "").strip("{} ")
+    if not year:
+        return (fields.get("date") or "").strip("{} ") or None
     month = (fields.get("month") or "").strip("{} ").lower()
     if month.isdigit() and 1 <= int(month) <= 12:
         month = list(MONTHS)[int(month) - 1]
@@ -85,7 +88,8 @@ def arxiv_id(fields: dict[str, str]) -> str | None:
 
 def entry_of(fields: dict[str, str], key: str) -> ParsedEntry:
     authors, truncated = bibtex_names(fields.get("author"))
-    venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher")
+    venues = ("journal", "journaltitle", "booktitle", "publisher")  # journaltitle: BibLaTeX's
+    venue = next((fields[k] for k in venues if fields.get(k)), None)
     comments = [c for k in ("note", "comments") if (c := latex_text(fields.get(k)))]
     return ParsedEntry(
         title=latex_text(fields.get("title")),

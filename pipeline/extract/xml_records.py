@@ -63,7 +63,8 @@ DATE = (
     "updated",
 )
 """Date elements, the likeliest publication date first (Atom's `updated` is a revision)."""
-VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source"})
+VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source", "relateditem"})
+"""Where a record names what it appeared in (MODS: `<relatedItem type="host">`)."""
 LINK = frozenset(
     {"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier", "articleid"}
 )
@@ -238,7 +239,7 @@ def _qualifies(node: Element) -> bool:
     titles = len(_titles(node))
     if titles > 1 or not (titles or names & ABSTRACT):
         return False
-    return bool(names & (AUTHOR | ABSTRACT | LINK))
+    return bool(names & (AUTHOR | ABSTRACT | LINK)) or any(map(_is_author, node.descendants()))
 
 
 def record_elements(root: Element) -> list[Element]:

@@ -83,3 +83,20 @@ def test_bibtex_names_and_dates():
     assert published({"year": "2020", "month": "February"}) == "Feb 2020"
     assert published({"year": "2020", "month": "13"}) == "2020"
     assert published({}) is None
+
+
+BIBLATEX = """@article{park2021,
+  author = {Park, Ada and Okoye, Jon},
+  title = {Learning to Grasp},
+  journaltitle = {Journal of Robot Learning},
+  date = {2021-03-15},
+}
+"""
+
+
+def test_biblatex_date_and_journaltitle(tmp_path: Path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIBLATEX, encoding="utf-8")
+    (entry,) = extract(path).entries
+    assert (entry["published_raw"], entry["venue"]) == ("2021-03-15", "Journal of Robot Learning")
+    assert published({"year": "2021", "date": "2020-01-01"}) == "2021"  # year first, as before

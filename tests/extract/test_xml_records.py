@@ -287,3 +287,26 @@ def test_a_record_nested_in_one_of_its_name_is_read_once(tmp_path: Path):
     nested = '<?xml version="1.0"?>\n<a><a><title>T</title><author>A B</author></a></a>\n'
     (entry,) = extract(_write(tmp_path, nested)).entries
     assert entry["raw_text"].startswith("<a><a>") and entry["authors"] == ["A B"]
+
+
+MODS_HOSTED = """<?xml version="1.0" encoding="UTF-8"?>
+<modsCollection xmlns="http://www.loc.gov/mods/v3">
+<mods><titleInfo><title>Learning to Grasp</title></titleInfo>
+<name type="personal"><namePart type="given">Ada</namePart><namePart type="family">Park</namePart></name>
+<originInfo><dateIssued>2021</dateIssued></originInfo>
+<relatedItem type="host"><titleInfo><title>Journal of Robot Learning</title></titleInfo></relatedItem>
+</mods>
+<mods><titleInfo><title>Transfer for Hands</title></titleInfo>
+<name type="personal"><namePart type="given">Jon</namePart><namePart type="family">Okoye</namePart></name>
+<relatedItem type="host"><titleInfo><title>ICRA</title></titleInfo></relatedItem>
+</mods>
+</modsCollection>
+"""  # noqa: E501
+
+
+def test_mods_records_of_names_alone_with_their_host_as_venue(tmp_path: Path):
+    """No identifier, link or abstract: the name parts make a record, and the host's
+    title is its venue, not a second title."""
+    first, second = extract(_write(tmp_path, MODS_HOSTED)).entries
+    assert (first["title"], first["authors"]) == ("Learning to Grasp", ["Ada Park"])
+    assert (first["venue"], second["venue"]) == ("Journal of Robot Learning", "ICRA")
