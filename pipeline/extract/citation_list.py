@@ -483,17 +483,22 @@ def _single_lines(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     first = next((i for i, ln in enumerate(lines) if ln.text and _cites(Item([ln]))), None)
     if first is None:
         return lines, []
+    layout = _layout([Item([ln], single=True) for ln in lines[first:] if ln.text])
+    above = [i for i in range(first) if lines[i].text]
+    while above and _cites(Item([lines[above[-1]]]), layout, dated=True):  # one author's
+        first = above.pop()
     items = [Item([ln], single=True) for ln in lines[first:] if ln.text]
     return lines[:first], items
 
 
-def _cites(item: Item, layout: Layout | None = None) -> bool:
+def _cites(item: Item, layout: Layout | None = None, dated: bool = False) -> bool:
     """An item that reads as a citation with its authors (where the page's `layout`
-    puts them, when known)."""
+    puts them, when known), and its date, if `dated` ("Ada Park - Publications" above
+    a list reads as a paper of one author, with no date)."""
     if len(item.text) > MAX_ITEM_CHARS:
         return False
     entry = _cited_entry(item, layout or Layout())  # a BibTeX record would fill any reading
-    return is_citation(entry) and bool(entry.authors)
+    return is_citation(entry) and bool(entry.authors) and bool(entry.published_raw or not dated)
 
 
 def _paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
@@ -626,7 +631,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         elif not item.wrapped and (opening := _APA_OPENING.match(plain)):
             parts.append(opening["names"].strip())
             plain = plain[opening.end() :]
-        plain = undotted_months(plain)
+        plain = _GLUED_NAMES.sub(". ", undotted_months(plain))
         sentences = (n for x in _SENTENCE.split(plain) for d in _dashed(x) for n in _named_apart(d))
         for sentence in sentences:
             fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
@@ -676,7 +681,17 @@ def _dashed(sentence: str) -> list[str]:
         return [" - ".join(pieces[:-1]), pieces[-1]]
     if _byline(pieces[0]):
         return pieces  # authors, title, venue
+    if _YEAR_PIECE.fullmatch(pieces[1]) and _byline(pieces[0], lone=True):
+        return [p for p in pieces if p.lower() != "forthcoming"]  # "Ada Park - 2021 - Venue"
     return [sentence]
+
+
+_YEAR_PIECE = re.compile(r"(?:19|20)\d{2}[a-z]?|forthcoming", re.IGNORECASE)
+_GLUED_NAMES = re.compile(
+    r"(?<=[^\W\d_?!)])\.(?=[^\W\d_][^.]*?\s-\s(?:(?:19|20)\d{2}|forthcoming)\b)"
+)
+"""A title's closing period with the names after it unspaced, before " - year - ",
+as PhilPapers lists papers ("Ethics of Machines.Ada Park - 2021 - Mind 12:1-9")."""
 
 
 def _emphasised(mark: re.Match[str]) -> str:

@@ -287,13 +287,14 @@ NOT_NAME_WORDS = (
     fellow director faculty college school academy centre center foundation corporation
     corp inc ltd llc gmbh company group team publications papers articles preprints works
     paper selected curriculum vitae resume biography profile homepage conference proceedings
-    journal workshop symposium transactions veröffentlichungen publikationen schriften
+    journal workshop symposium transactions letters review reviews magazine annals bulletin
+    quarterly advances trends frontiers veröffentlichungen publikationen schriften
     publicaciones artículos publicações artigos pubblicazioni articoli travaux""".split()
     )
     | _INSTITUTION_WORDS
 )
-"""Words of affiliations, job titles and page headings (in English and the languages of
-European CVs), never a person's name: a line of them ("Research Scientist, Example
+"""Words of affiliations, job titles, venues and page headings (in English and the
+languages of European CVs), never a person's name: a line of them ("Research Scientist, Example
 Labs") is no byline, and a heading ("Selected Publications", "Ver\u00f6ffentlichungen
 von Ada Park") no owner."""
 

@@ -1740,3 +1740,65 @@ def test_commas_only_with_a_serial_comma_before_the_last_name(tmp_path: Path):
         "Learning to grasp",
         ["A. Park", "J. Okoye", "M. Lin"],
     )
+
+
+PHILPAPERS = """Ada Park (University of Example)
+
+Ethics of grasping machines.Ada Park - 2021 - Philosophy and Technology 34 (3):45-67.
+Tools that touch.Ada Park & Jon Okoye - 2019 - Technology and Culture 60 (2):100-120.
+What robots know about hands.Ada Park - forthcoming - Mind.
+"""
+
+
+def test_philpapers_titles_glued_to_names_dashes_and_a_first_paper_of_one_author(tmp_path):
+    page = _read(tmp_path, PHILPAPERS)
+    read = [(e["title"], e["authors"], e["published_raw"], e["venue"]) for e in page.entries]
+    assert read == [
+        ("Ethics of grasping machines", ["Ada Park"], "2021", "Philosophy and Technology"),
+        ("Tools that touch", ["Ada Park", "Jon Okoye"], "2019", "Technology and Culture"),
+        ("What robots know about hands", ["Ada Park"], None, "Mind"),
+    ]
+    assert page.source["header_text"] == "Ada Park (University of Example)"
+
+
+MLA_SOLO_FIRST = """Ada Park \u2014 Publications
+
+Park, Ada. "Ethics of Grasping Machines." Philosophy and Technology, vol. 34, 2021, pp. 45-67.
+Park, Ada, and Jon Okoye. "Tools That Touch." Technology and Culture, vol. 60, 2019, pp. 1-20.
+Lin, Mei, et al. "Visual Servoing without Calibration." Robotics Letters, vol. 5, 2020.
+"""
+
+
+def test_a_heading_above_one_line_citations_is_no_paper_of_one_author(tmp_path: Path):
+    """The page's first paper, of one author, is read; the heading above it, a name and
+    a word, is no paper: it has no date."""
+    page = _read(tmp_path, MLA_SOLO_FIRST)
+    assert [e["title"] for e in page.entries] == [
+        "Ethics of Grasping Machines",
+        "Tools That Touch",
+        "Visual Servoing without Calibration",
+    ]
+    assert page.source["header_text"] == "Ada Park \u2014 Publications"
+
+
+IEEE_XPLORE = """Ada Park
+Publications (2)
+
+Learning to grasp with tactile sensing
+Ada Park; Jon Okoye; Mei Lin
+2021 IEEE International Conference on Robotics and Automation (ICRA)
+Year: 2021 | Conference Paper | Publisher: IEEE
+
+Sim-to-real transfer for dexterous hands
+Ada Park; Jon Okoye
+IEEE Robotics and Automation Letters
+Year: 2022 | Volume: 7, Issue: 2 | Journal Article | Publisher: IEEE
+"""
+
+
+def test_a_venue_line_under_a_byline_is_no_more_names(tmp_path: Path):
+    """ "IEEE Robotics and Automation Letters" splits at "and" into name-shaped words;
+    "Letters" names a venue, never a person."""
+    second = _read(tmp_path, IEEE_XPLORE).entries[1]
+    assert second["authors"] == ["Ada Park", "Jon Okoye"]
+    assert second["venue"] == "IEEE Robotics and Automation Letters"
