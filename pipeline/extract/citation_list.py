@@ -91,8 +91,9 @@ _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
 _LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
-_ORG_ITALIC = re.compile(r"(?<![\w/:.])/(?P<t>[^/\s][^/]*?\s[^/]*?[^/\s])/(?![\w/])")
-"""Org's italics, of two words at least: "/Learning to Grasp/" (no path or "and/or")."""
+_ORG_ITALIC = re.compile(r"(?<![\w/:.])/(?P<t>[^/\s][^/]*[^/\s])/(?![\w/])")
+"""Org's italics: "/Learning to Grasp/" (two words at least, `_org_italic`; no path
+or "and/or")."""
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
@@ -541,7 +542,7 @@ def _as_markdown(text: str) -> str:
     """A LaTeX CV's or an Org file's citation as Markdown: bold and italics marked so,
     ties ("A.~Park") and groups ("{AI}") undone; other text as it is."""
     if "/" in text:
-        text = _ORG_ITALIC.sub(r"*\g<t>*", text)
+        text = _ORG_ITALIC.sub(_org_italic, text)
     if "\\" not in text and "~" not in text:
         return text
     text = _LATEX_BOLD.sub(r"**\g<t>**", text)
@@ -549,6 +550,12 @@ def _as_markdown(text: str) -> str:
     text = _LATEX_GROUP_STYLE.sub(_styled, text)
     text = text.replace("\\newblock", "")
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
+
+
+def _org_italic(mark: re.Match[str]) -> str:
+    """Org's italics as Markdown's, when they mark words ("/Learning to Grasp/"); a
+    path's or a date's slashes stay."""
+    return f"*{mark['t']}*" if " " in mark["t"] else mark.group()
 
 
 def _styled(group: re.Match[str]) -> str:
