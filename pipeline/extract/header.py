@@ -116,8 +116,16 @@ _NAME_THEN_LIST = re.compile(
 """A name before a colon and what its list is: "Ada Park: Publications", "Ada Park:
 Selected Papers"."""
 _POSSESSIVE = re.compile(
-    r"^(?P<name>[^'\u2019]+?)['\u2019]s\s+(?:articles|papers|publications|works)\b", re.IGNORECASE
+    r"^(?:welcome\s+to\s+)?(?P<name>[^'\u2019]+?)['\u2019]s\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:articles|papers|publications|works|homepage|home\s+page|website|page)\b",
+    re.IGNORECASE,
 )
+"""A name owning the page or its list: "Ada Park's articles on arXiv", "Ada Park's
+research works" (ResearchGate), "Welcome to Ada Park's homepage"."""
+_ABOUT = re.compile(r"^(?:about|meet)\s+(?P<name>\S.*?)\s*$", re.IGNORECASE)
+"""A page about its owner: "About Ada Park"."""
+_CATALOGUE_NUMBER = re.compile(r"\s+0\d{3}$")
+"""DBLP tells namesakes apart with a number after the name ("Ada Park 0001"): no stat."""
 PAPER_COUNT_LABELS = frozenset(
     {"papers", "paper", "publications", "works", "articles", "research_items"}
 )
@@ -143,7 +151,7 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
             names.append(picture.group("name").strip())
             continue
         stat = _VALUE_LABEL.match(text) or _LABEL_VALUE.match(text) or _LABEL_COUNT.match(text)
-        if stat:
+        if stat and not (_CATALOGUE_NUMBER.search(text) and _owner_in(text)):
             label = _stat_label(stat.group("label"))
             value = stat.group("value")
             header.stats.setdefault(label, value)
@@ -232,7 +240,7 @@ def _owner_in(text: str) -> str | None:
     "\u8bba\u6587", papers, might be one) must be so marked."""
     titled = [
         m["name"]
-        for r in (_NAME_THEN_TITLE, _NAME_THEN_LIST, _POSSESSIVE, _LABELLED_NAME, _SEARCHED)
+        for r in (_NAME_THEN_TITLE, _NAME_THEN_LIST, _POSSESSIVE, _LABELLED_NAME, _SEARCHED, _ABOUT)
         if (m := r.match(text))
     ]
     if (role := _NAME_THEN_ROLE.match(text)) and _is_role(role["role"]):
@@ -240,8 +248,8 @@ def _owner_in(text: str) -> str | None:
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
     searched = (parse_byline(_SEARCH_FIELD.sub("", n)) for n in labelled)  # "Okoye JR[Author]"
     labelled += [b.authors[0] for b in searched if b and len(b.authors) == 1]
-    bare = _ASIDE.sub("", text)  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)": in two scripts
-    for name in (_UNTITLED.sub("", n) for n in (text, *labelled, bare)):
+    bare = _CATALOGUE_NUMBER.sub("", _ASIDE.sub("", text))  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)"
+    for name in (_UNTITLED.sub("", n) for n in (*labelled, text, bare)):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name
     # a CJK name written together is one word: only one a label or title marks

@@ -850,6 +850,10 @@ ICRA 2023
         ("Search results for Park A[Author]", "A. Park"),
         ("Search results for Deep Learning", None),  # a topic's
         ("CVPR 2023 open access - papers by Ada Park", "Ada Park"),
+        ("Ada Park's research works | Example University", "Ada Park"),  # ResearchGate
+        ("Welcome to Ada Park's homepage", "Ada Park"),
+        ("About Ada Park", "Ada Park"),
+        ("Ada Park 0001", "Ada Park"),  # DBLP's namesake number, no stat
     ],
 )
 def test_a_name_after_the_label_of_whose_page_it_is(tmp_path: Path, heading, owner):
