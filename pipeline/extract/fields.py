@@ -460,8 +460,8 @@ def parse_byline(text: str, *, min_tokens: int = 1) -> Byline | None:
         s = _turned(s)
     if _INITIALS_AFTER.search(s):
         s = _vancouver(s)
-    head = _AND.split(re.split(r"[,;\u00b7]", s, maxsplit=1)[0], maxsplit=1)[0]
-    if not looks_like_name(_ETAL.sub("", head).strip()):
+    head = _ETAL.sub("", _AND.split(re.split(r"[,;\u00b7]", s, maxsplit=1)[0], maxsplit=1)[0])
+    if not looks_like_name(head.strip()) and not _is_surname(head):  # "van der Berg, A."
         return None  # cheap rejection of titles and prose before splitting it all
     affiliations: list[str] = []
     if _dotted_names(s):
@@ -598,10 +598,23 @@ _GIVEN = re.compile(r"^[^\W\d_][^\W\d_'\-]+(?:\s[A-Z]\.)*$")
 
 def _surnames_then_initials(parts: list[str]) -> bool:
     """A byline of surnames, each followed by its initials, all parted by commas
-    ("Park, A., Okoye, J. R.", as Scopus and APA write them)."""
+    ("Park, A., Okoye, J. R.", as Scopus and APA write them; "García Márquez, G.",
+    "van der Berg, A.")."""
     return all(
-        " " not in surname and not _is_initials(surname) and _is_initials(i.replace(" ", ""))
+        _is_surname(surname) and _is_initials(i.replace(" ", ""))
         for surname, i in zip(parts[::2], parts[1::2], strict=True)
+    )
+
+
+def _is_surname(text: str) -> bool:
+    """A surname alone: one to three name-shaped words, with the particles before them
+    ("Park", "García Márquez", "van der Berg"); no initials."""
+    words = text.split()
+    named = [w for w in words if w.lower() not in PARTICLES]
+    return (
+        1 <= len(named) <= 3
+        and words[-1] is named[-1]
+        and all(is_name_token(w) and not _is_initials(w) for w in named)
     )
 
 

@@ -336,6 +336,11 @@ def test_the_legend_of_a_bylines_marks(line, legend):
         ("Park, A., Okoye, J", ("A. Park", "J. Okoye")),  # its last period cut off
         ("Park J.-P., Okoye A.B.", ("J. P. Park", "A. B. Okoye")),  # dotted initials after
         ("Wei WU, Li MA", ("Wei WU", "Li MA")),  # surnames in capitals, no initials
+        ("Garc\u00eda M\u00e1rquez, G. and Park, A.", ("G. Garc\u00eda M\u00e1rquez", "A. Park")),
+        (
+            "van der Berg, A., de Souza, M., & Park, A.",
+            ("A. van der Berg", "M. de Souza", "A. Park"),
+        ),
     ],
 )
 def test_surnames_with_their_initials_after(line, authors):
