@@ -82,8 +82,8 @@ def marker_share(text: str) -> float:
 def detect(text: str, *, glued_layout: bool) -> float:
     """Confidence that `text` is a dated list in the given byline layout."""
     markers, separate, glued = layout_votes(text)
-    if not markers or marker_share(text) < MIN_SHARE:
-        return 0.0
+    if not markers or marker_share(text) < MIN_SHARE or not separate + glued:
+        return 0.0  # no block under a marker holds a byline: a venue and date line, say
     if (glued > separate) == glued_layout:
         return 0.9
     return 0.4

@@ -65,3 +65,18 @@ def test_entries_own_their_author_lists_though_bylines_are_parsed_once():
     again = extract(sample("000")).entries[0]
     assert again["authors"] == ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
     assert again["affiliations"] == ["anthropic", "berkeley"]
+
+
+def test_a_venue_and_date_line_is_no_entry_marker(tmp_path):
+    """"ICRA 1 May 2022" has the shape of a category and date; no byline under it
+    makes it this shape's marker, so the page is read as the citations it is."""
+    path = tmp_path / "works.txt"
+    path.write_text(
+        "Ada Park\n\nLearning to Grasp\n\nAda Park, Jon Okoye, Mei Lin\n"
+        "Conference on Robot Learning 15 March 2021\n\nTransfer for Hands\n\n"
+        "Ada Park, Jon Okoye\nICRA 1 May 2022\n",
+        encoding="utf-8",
+    )
+    result = extract(path)
+    assert result.source["format"] == "citation_list"
+    assert [e["title"] for e in result.entries] == ["Learning to Grasp", "Transfer for Hands"]
