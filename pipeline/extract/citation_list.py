@@ -201,6 +201,10 @@ _INDEXED = re.compile(
 astrophysics index's id ("2021ApJ...912...45L"). A part of nothing else is no title."""
 _ABSTRACT_HEADING = re.compile(r"^(?:abstract|summary|r\u00e9sum\u00e9|zusammenfassung)$", re.I)
 """The heading over a paper's abstract, on a line of its own: no venue."""
+_ABSTRACT_LABEL = re.compile(
+    r"^(?:abstract|summary|tl;?dr|r\u00e9sum\u00e9|zusammenfassung)\s*:\s*", re.I
+)
+"""The label opening an abstract ("Abstract: We ...", "TLDR: ..."): no part of it."""
 _PREPRINT_ID = re.compile(r"\b(?P<date>(?:19|20)\d{2}\.\d{2}\.\d{2})\.\d{6}\b")
 """A life-sciences preprint's id, dated ("2023.03.14.532123", as bioRxiv and medRxiv
 number them): its date, where the citation gives no other."""
@@ -784,7 +788,7 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
     """An item's fields as its citation gives them."""
     entry = ParsedEntry()
     cited_lines, abstract = _split_abstract(item)
-    entry.abstract = clean_markup(" ".join(abstract)) if abstract else None
+    entry.abstract = clean_markup(_ABSTRACT_LABEL.sub("", " ".join(abstract))) if abstract else None
     entry.arxiv_id = arxiv_id_in(item.text)
     cited = MARKDOWN_LINK.sub(r"\g<text>", " ".join(cited_lines))
     labelled = _DATE_LABEL.search(cited)

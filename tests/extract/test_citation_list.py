@@ -1806,3 +1806,13 @@ def test_a_venue_line_under_a_byline_is_no_more_names(tmp_path: Path):
     second = _read(tmp_path, IEEE_XPLORE).entries[1]
     assert second["authors"] == ["Ada Park", "Jon Okoye"]
     assert second["venue"] == "IEEE Robotics and Automation Letters"
+
+
+def test_an_abstracts_label_is_no_part_of_it(tmp_path: Path):
+    abstract = "We learn to grasp objects with touch, and show that it works on real robots."
+    block = "{t}\nAda Park, Jon Okoye\nCoRL 2021\n{label} " + abstract + "\n"
+    text = "Publications\n\n" + "\n".join(
+        block.format(t=t, label=label)
+        for t, label in (("Grasping", "Abstract:"), ("Touch", "TLDR:"))
+    )
+    assert [e["abstract"] for e in _read(tmp_path, text).entries] == [abstract] * 2

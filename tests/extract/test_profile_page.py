@@ -68,7 +68,7 @@ def test_entries_own_their_author_lists_though_bylines_are_parsed_once():
 
 
 def test_a_venue_and_date_line_is_no_entry_marker(tmp_path):
-    """"ICRA 1 May 2022" has the shape of a category and date; no byline under it
+    """ "ICRA 1 May 2022" has the shape of a category and date; no byline under it
     makes it this shape's marker, so the page is read as the citations it is."""
     path = tmp_path / "works.txt"
     path.write_text(
