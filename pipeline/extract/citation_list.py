@@ -678,7 +678,9 @@ def _comma_parted(sentence: str) -> tuple[str, ...]:
 
 
 _BY = re.compile(r",?\s+by\s+(?=[^\W\d_])")
+"""Where a title gives its authors: "Title, by A. Park"."""
 _INITIAL = re.compile(r"\b[A-Z]\.")
+"""An initial: what makes one name before a colon a byline ("A. Park: Title")."""
 
 
 def _dashed(sentence: str) -> list[str]:
@@ -982,8 +984,8 @@ def _gap(text: str, lines: list[Line], start: int, end: int) -> list[Chunk]:
 
 
 def _to_break(item: Item) -> Item:
-    """An item up to its first blank line or heading (a list item's "## 2021" below it
-    heads the next group)."""
+    """An item up to its first blank line or line of structure (a list item's "## 2021"
+    below it heads the next group; "\\end{itemize}" closes the list)."""
     lines = item.lines
     blank = next((i for i in range(1, len(lines)) if _breaks(lines[i].text)), len(lines))
     return replace(item, lines=lines[:blank]) if blank < len(lines) else item

@@ -88,6 +88,8 @@ _HEADING_OPENERS = frozenset("#=\\")
 
 
 class Heading(NamedTuple):
+    """A heading line's level (1 for "#", "=", "\\section") and its text."""
+
     level: int
     text: str
 
@@ -136,10 +138,11 @@ def _stat_label(label: str) -> str:
 
 
 def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
-    """Read owner and stats from the lines above the first entry; with `headings`, a
-    heading naming whose list it is ("Publications of A. Smith") names the owner too,
-    where no line names one on its own (a list's pages have such headings, a site's
-    pages do not)."""
+    """Read the owner's candidates and the stats from the lines above the first entry:
+    every line that reads as a name, in order, and with `headings`, after them, a
+    heading naming whose list it is ("Publications of A. Smith"; a list's pages have
+    such headings, a site's pages do not). The owner is the first candidate, until
+    the page's bylines choose among them (`owner_on_bylines`)."""
     header = PageHeader()
     names = header.owner_names
     for line in lines:

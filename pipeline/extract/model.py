@@ -55,7 +55,8 @@ class PageHeader:
     owner_name: str | None = None
     owner_names: list[str] = field(default_factory=list)
     """Every line of the header that reads as a name, in order; `owner_name` is
-    the first, until the page's bylines choose (`header.owner_on_bylines`)."""
+    the first of them not `unsure_names`, until the page's bylines choose
+    (`header.owner_on_bylines`)."""
     unsure_names: set[str] = field(default_factory=set)
     """Those of `owner_names` that only the page's bylines can make its owner."""
     declared_paper_count: int | None = None
