@@ -219,6 +219,8 @@ _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
 _APA_NAME = r"[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+"
 _APA_JOIN = r"(?:,\s|,?\s&\s|,?\sand\s)"
 _APA_NAMES = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN}?)+$")
+_AUTHOR_YEAR = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}\s*\((?:19|20)\d{{2}}[a-z]?\)")
+"""A citation's opening names, "Surname, I." each, and its year in brackets (APA, Harvard)."""
 _APA_OPENING = re.compile(
     rf"^(?P<names>(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}),\s+(?=\S)(?!&|and\s|{_APA_NAME})"
 )
@@ -299,6 +301,7 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     ways = (
         _heading_sections,
         _list_items,
+        _author_year_items,
         _record_blocks,
         _byline_groups,
         _citing_paragraphs,
@@ -390,6 +393,18 @@ def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
             for item in items
         ]
     return head, items
+
+
+def _author_year_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """Citations that open with their names and year ("Park, A., & Okoye, J. (2021).
+    Title."), each from such a line to the next, wrapped over lines with no blank
+    line between (APA or Harvard copied from a CV, its hanging indent lost)."""
+    starts = [i for i, ln in enumerate(lines) if _AUTHOR_YEAR.match(ln.text)]
+    opened = set(starts)
+    wrapped = any(i + 1 < len(lines) and lines[i + 1].text and i + 1 not in opened for i in starts)
+    if len(starts) < 2 or not wrapped:
+        return lines, []  # a line each is read as single lines or paragraphs
+    return _cut(lines, starts, stop_at_blank=True)
 
 
 def _record_blocks(lines: list[Line]) -> tuple[list[Line], list[Item]]:

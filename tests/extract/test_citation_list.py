@@ -1816,3 +1816,30 @@ def test_an_abstracts_label_is_no_part_of_it(tmp_path: Path):
         for t, label in (("Grasping", "Abstract:"), ("Touch", "TLDR:"))
     )
     assert [e["abstract"] for e in _read(tmp_path, text).entries] == [abstract] * 2
+
+
+HANGING = """Ada Park - Publications
+
+Park, A., & Okoye, J. (2021). Learning to grasp with tactile sensing. Journal
+    of Robot Learning, 12(3), 45-67.
+Lin, M., Park, A., & Costa, R. (2020). Visual servoing without calibration.
+    Robotics Letters, 5(4), 100-108.
+Park, A. (2019). Planning under uncertainty. In Proceedings of RSS (pp. 1-9).
+"""
+
+
+def test_author_year_citations_wrapped_with_no_blank_line_between(tmp_path: Path):
+    """APA copied from a CV, its hanging indent lost: each citation opens with its
+    names and year, and runs to the next."""
+    entries = _read(tmp_path, HANGING).entries
+    assert [e["title"] for e in entries] == [
+        "Learning to grasp with tactile sensing",
+        "Visual servoing without calibration",
+        "Planning under uncertainty",
+    ]
+    assert [e["authors"] for e in entries] == [
+        ["A. Park", "J. Okoye"],
+        ["M. Lin", "A. Park", "R. Costa"],
+        ["A. Park"],
+    ]
+    assert entries[0]["venue"] == "Journal of Robot Learning"  # wrapped over two lines
