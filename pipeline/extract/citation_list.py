@@ -382,7 +382,9 @@ def _trimmed(lines: list[Line]) -> list[Line]:
 def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Items from each marker on; where a year heads the first (DBLP's "2023" above
     "[j12]"), a year closing an item is the next group's heading, not the item's date."""
-    starts = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
+    marked = [i for i, ln in enumerate(lines) if _MARKER.match(ln.text)]
+    outer = min((lines[i].indent for i in marked), default=0)
+    starts = [i for i in marked if lines[i].indent == outer]  # sub-items are the item's
     head, items = _cut(lines, starts, stop_at_blank=True)
     items = [replace(item, wrapped=False) if _fielded(item) else item for item in items]
     if head and YEAR_LINE.match(head[-1].text):

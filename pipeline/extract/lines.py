@@ -41,6 +41,8 @@ class Line(NamedTuple):
     """Offset just past the line's newline (or end of text)."""
     text: str
     """The line without its newline, stripped of surrounding white space."""
+    indent: int = 0
+    """White space characters before its text: a nested list item's sub-items are set in."""
 
     @property
     def blank(self) -> bool:
@@ -60,7 +62,8 @@ def _lines(text: str) -> tuple[Line, ...]:
     start = 0
     for index, raw in enumerate(text.splitlines(keepends=True)):
         end = start + len(raw)
-        lines.append(Line(index, start, end, raw.strip()))
+        text = raw.strip()
+        lines.append(Line(index, start, end, text, raw.index(text[0]) if text else 0))
         start = end
     return tuple(lines)
 

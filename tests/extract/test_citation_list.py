@@ -1843,3 +1843,28 @@ def test_author_year_citations_wrapped_with_no_blank_line_between(tmp_path: Path
         ["A. Park"],
     ]
     assert entries[0]["venue"] == "Journal of Robot Learning"  # wrapped over two lines
+
+
+NESTED = """# Ada Park
+
+## Publications
+
+- Learning to grasp with tactile sensing
+  - Ada Park, Jon Okoye, Mei Lin
+  - CoRL 2021
+- Transfer for dexterous hands
+  - Ada Park, Jon Okoye
+  - ICRA 2022
+"""
+
+
+def test_a_list_items_sub_items_are_its_fields(tmp_path: Path):
+    entries = _read(tmp_path, NESTED).entries
+    assert [(e["title"], e["venue"], e["published_raw"]) for e in entries] == [
+        ("Learning to grasp with tactile sensing", "CoRL", "2021"),
+        ("Transfer for dexterous hands", "ICRA", "2022"),
+    ]
+    assert [e["authors"] for e in entries] == [
+        ["Ada Park", "Jon Okoye", "Mei Lin"],
+        ["Ada Park", "Jon Okoye"],
+    ]
