@@ -41,6 +41,11 @@ ALIASES: dict[str, str] = {
     # Column names as exports write them, in English and in a few other languages
     # (German, French, Spanish, Portuguese, Italian).
     "title": "title",
+    "citation": "citation",
+    "full_citation": "citation",
+    "formatted_citation": "citation",
+    "reference": "citation",
+    "cite_as": "citation",
     "paper_title": "title",
     "paper": "title",
     "authors": "authors",
@@ -119,7 +124,7 @@ ALIASES: dict[str, str] = {
     "profile_name": "owner",
 }
 MONTH_NAMES = [m.capitalize() for m in MONTHS]
-IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id"})
+IDENTITY_COLUMNS = frozenset({"title", "authors", "abstract", "arxiv_id", "citation"})
 
 
 def canonical_column(column: str) -> str | None:
@@ -242,6 +247,7 @@ def _json_table(data: bytes, limit: int | None = None) -> Table:
     try:
         loaded = _titled_works(json.loads(text))
         records = loaded if isinstance(loaded, list) else _listed(loaded)
+        records = _cited(records) if _citations(records) else records
         owner = _document_owner(loaded)
     except json.JSONDecodeError:
         records = []
@@ -252,6 +258,29 @@ def _json_table(data: bytes, limit: int | None = None) -> Table:
                 except json.JSONDecodeError:
                     return Table([])
     return Table([r for r in records if isinstance(r, dict)][: limit or None], owner)
+
+
+def _citations(values: list[Any]) -> bool:
+    """A list of citations written out (`["A. Park. Title. CoRL 2021.", ...]`): strings,
+    most of them (of the first 20) read as a title with its authors (a list of
+    affiliations or interests is none)."""
+    if not values or not all(isinstance(v, str) for v in values):
+        return False
+    sample = values[:20]
+    return sum(bool(c.title and c.authors) for c in map(_citation, sample)) * 2 > len(sample)
+
+
+def _cited(values: list[Any]) -> list[dict[str, Any]]:
+    return [{"citation": v} for v in values]
+
+
+def _citation(text: str) -> ParsedEntry:
+    """A citation as written ("A. Park, J. Okoye. Title. CoRL 2021."), read as a
+    reference list reads one."""
+    from pipeline.extract.citation_list import Item, entry_of
+    from pipeline.extract.lines import split_lines
+
+    return entry_of(Item(split_lines(text), wrapped=True))
 
 
 @dataclass
@@ -406,15 +435,18 @@ RECORD_DEPTH = 6
 
 
 def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[dict[str, Any]]:
-    """Records in lists within `value`, or in an object of records keyed by their ids
-    (`{"papers": {"p1": {...}, "p2": {...}}}`): an object beside them (a response's
-    `{"meta": {"title": "Search results"}}`) is no record, however it reads."""
+    """Records in lists within `value`, in an object of records keyed by their ids
+    (`{"papers": {"p1": {...}, "p2": {...}}}`), or citations written out in a list:
+    an object beside them (a response's `{"meta": {"title": "Search results"}}`) is
+    no record, however it reads."""
     if listed and is_record(value):
         yield value
     elif depth and isinstance(value, dict):
         keyed = len(value) >= 2 and all(map(is_record, value.values()))  # {"p1": {...}, ...}
         for inner in value.values():
             yield from _records_within(inner, depth - 1, listed=keyed)
+    elif depth and isinstance(value, list) and _citations(value):  # ["A. Park. Title. 2021."]
+        yield from _cited(value)
     elif depth and isinstance(value, list):
         for inner in value:
             yield from _records_within(inner, depth - 1, listed=True)
@@ -698,7 +730,20 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     comments = _text(values.get("comments"))
     entry.comments = [comments] if comments else []
     entry.external_id = _text(values.get("id"))
+    if citation := _text(values.get("citation")):
+        _fill_from_citation(entry, citation)
     return entry
+
+
+def _fill_from_citation(entry: ParsedEntry, citation: str) -> None:
+    """The fields a row leaves empty, from its citation as written (`_citation`)."""
+    cited = _citation(citation)
+    entry.title = entry.title or cited.title
+    if not entry.authors:
+        entry.authors, entry.authors_truncated = cited.authors, cited.authors_truncated
+    entry.published_raw = entry.published_raw or cited.published_raw
+    entry.venue = entry.venue or cited.venue
+    entry.arxiv_id = entry.arxiv_id or cited.arxiv_id
 
 
 def _abstract(value: Any) -> str | None:

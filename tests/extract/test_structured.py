@@ -591,3 +591,32 @@ def test_records_keyed_by_their_ids(tmp_path: Path):
         ("Sparse Experts", "2021"),
         ("Dense Experts", "2022"),
     ]
+
+
+CITED = [
+    "A. Park, J. Okoye. Learning to grasp with touch. CoRL 2021.",
+    "A. Park, M. Lin. Transfer for dexterous hands. ICRA 2022.",
+]
+
+
+def test_citations_written_out_in_a_column_or_a_list(tmp_path: Path):
+    """A table of citation strings, a JSON list of them, or one under a profile's key:
+    each is read as a reference list reads a citation; a list of interests is none."""
+    as_csv = "Citation,Year\n" + "".join(f'"{c}",{c[-5:-1]}\n' for c in CITED)
+    documents = {
+        "papers.csv": as_csv,
+        "papers.json": json.dumps(CITED),
+        "profile.json": json.dumps(
+            {"name": "Ada Park", "papers": CITED, "tags": ["robots", "hands"]}
+        ),
+    }
+    for name, text in documents.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = extract(path)
+        read = [(e["title"], e["authors"], e["published_raw"], e["venue"]) for e in result.entries]
+        assert read == [
+            ("Learning to grasp with touch", ["A. Park", "J. Okoye"], "2021", "CoRL"),
+            ("Transfer for dexterous hands", ["A. Park", "M. Lin"], "2022", "ICRA"),
+        ], name
+        assert not result.quarantine, name
