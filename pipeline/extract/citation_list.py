@@ -103,6 +103,9 @@ _EMPHASIS = re.compile(
 """A title marked as such: in bold, or in quotes (IEEE's "Title," and Harvard's 'Title',
 an apostrophe within it: 'Learning what's next'; quoted words within a title,
 "Learning 'what matters' in grasping", are no title)."""
+_WHOLE_QUOTED = re.compile(r'^"(?P<text>[^"]{20,})",?$')
+"""A line quoted whole, as a data file lists strings ("- \"A. Park. Title. 2021.\""):
+the quotes are the file's, not a title's."""
 _LEADING_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?\)\s*[.:]?\s+")
 """A year in brackets opening a citation, before its byline."""
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
@@ -626,6 +629,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         for t in cited
     ]
     raw = [_LINK_BUTTON.sub("", t) if "[" in t else t for t in raw]
+    raw = [_WHOLE_QUOTED.sub(r"\g<text>", t) if t[:1] == '"' else t for t in raw]
     if item.wrapped:  # one text, but "Authors:" closing a line (DBLP) still ends a part
         raw = [" ".join(re.sub(r":$", ".", t) for t in raw)]
     title = venue = None

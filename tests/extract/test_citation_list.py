@@ -1868,3 +1868,21 @@ def test_a_list_items_sub_items_are_its_fields(tmp_path: Path):
         ["Ada Park", "Jon Okoye", "Mei Lin"],
         ["Ada Park", "Jon Okoye"],
     ]
+
+
+def test_a_citation_quoted_whole_is_no_quoted_title(tmp_path: Path):
+    """A data file's list of strings, read as text: the quotes are the file's. IEEE's
+    title quoted on a line of its own, with no date, keeps its quotes' meaning."""
+    listed = "publications:\n" + "".join(
+        f'  - "A. Park, J. Okoye. {t}. CoRL 2021."\n' for t in ("Grasping with touch", "Hands")
+    )
+    assert [e["title"] for e in _read(tmp_path, listed).entries] == ["Grasping with touch", "Hands"]
+    ieee = "Publications\n\n" + "".join(
+        f'[{n}] A. Park and J. Okoye,\n"{t},"\nin Proc. CoRL, 2021.\n'
+        for n, t in ((1, "Learning to grasp with touch"), (2, "Transfer for dexterous hands"))
+    )
+    entries = _read(tmp_path, ieee).entries
+    assert [(e["title"], e["venue"]) for e in entries] == [
+        ("Learning to grasp with touch", "Proc. CoRL"),
+        ("Transfer for dexterous hands", "Proc. CoRL"),
+    ]
