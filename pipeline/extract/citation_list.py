@@ -851,7 +851,7 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
         if not _disciplines(p) and not FOOTNOTE_LEGEND.match(p) and not _ABSTRACT_HEADING.match(p)
     ]
     if title is None and rest:
-        title = next((p for p in rest if not _FIELD_LABEL.match(p)), None)
+        title = _title_among([p for p in rest if not _FIELD_LABEL.match(p)], entry.published_raw)
     if title is not None:
         entry.title = clean_markup(title).strip(" .,") or None
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
@@ -870,6 +870,16 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
             venue += ")"
         entry.venue = venue or None
     return entry
+
+
+def _title_among(parts: list[str], date: str | None) -> str | None:
+    """The first part, unless it is a short one holding the date ("CoRL 2021 | Title |
+    Names", as a site sets its fields) and a longer part without it follows: the venue."""
+    if len(parts) > 1 and date and date in parts[0] and len(parts[0].split()) <= 4:
+        undated = [p for p in parts[1:] if date not in p]
+        if undated and len(undated[0]) > len(parts[0]):
+            return undated[0]
+    return parts[0] if parts else None
 
 
 def _without_numbers(venue: str) -> str:

@@ -1886,3 +1886,15 @@ def test_a_citation_quoted_whole_is_no_quoted_title(tmp_path: Path):
         ("Learning to grasp with touch", "Proc. CoRL"),
         ("Transfer for dexterous hands", "Proc. CoRL"),
     ]
+
+
+def test_a_venue_and_year_set_before_the_title_is_no_title(tmp_path: Path):
+    page = "Ada Park\n\n" + "".join(
+        f"{v} {y} | {t} | A. Park, J. Okoye\n"
+        for v, y, t in (("CoRL", 2021, "Learning to grasp"), ("ICRA", 2022, "Transfer for hands"))
+    )
+    entries = _read(tmp_path, page).entries
+    assert [(e["title"], e["venue"]) for e in entries] == [
+        ("Learning to grasp", "CoRL"),
+        ("Transfer for hands", "ICRA"),
+    ]
