@@ -224,6 +224,12 @@ _APA_JOIN = r"(?:,\s|,?\s&\s|,?\sand\s)"
 _APA_NAMES = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN}?)+$")
 _AUTHOR_YEAR = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}\s*\((?:19|20)\d{{2}}[a-z]?\)")
 """A citation's opening names, "Surname, I." each, and its year in brackets (APA, Harvard)."""
+_IEEE_NAME = r"[A-Z]\.(?:[\s-]?[A-Z]\.)*\s[^\W\d_][\w'\u2019-]+"
+_IEEE_OPENING = re.compile(
+    rf"^{_IEEE_NAME}(?:(?:,\s(?:and\s)?|\sand\s){_IEEE_NAME})*(?:,?\s+et\s+al\.?)?,\s[\"\u201c]"
+)
+"""IEEE's opening: initials and surnames, then the quoted title ('A. Park and J. Okoye,
+"Title,"')."""
 _APA_OPENING = re.compile(
     rf"^(?P<names>(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}),\s+(?=\S)(?!&|and\s|{_APA_NAME})"
 )
@@ -402,9 +408,14 @@ def _list_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
 
 def _author_year_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Citations that open with their names and year ("Park, A., & Okoye, J. (2021).
-    Title."), each from such a line to the next, wrapped over lines with no blank
-    line between (APA or Harvard copied from a CV, its hanging indent lost)."""
-    starts = [i for i, ln in enumerate(lines) if _AUTHOR_YEAR.match(ln.text)]
+    Title.") or their names and a quoted title (IEEE's 'A. Park and J. Okoye, "Title,"'),
+    each from such a line to the next, wrapped over lines with no blank line between
+    (copied from a CV, its hanging indent lost)."""
+    starts = [
+        i
+        for i, ln in enumerate(lines)
+        if _AUTHOR_YEAR.match(ln.text) or _IEEE_OPENING.match(ln.text)
+    ]
     opened = set(starts)
     wrapped = any(i + 1 < len(lines) and lines[i + 1].text and i + 1 not in opened for i in starts)
     if len(starts) < 2 or not wrapped:

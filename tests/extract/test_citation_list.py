@@ -1898,3 +1898,23 @@ def test_a_venue_and_year_set_before_the_title_is_no_title(tmp_path: Path):
         ("Learning to grasp", "CoRL"),
         ("Transfer for hands", "ICRA"),
     ]
+
+
+IEEE_UNNUMBERED = """Ada Park - Publications
+
+A. Park, J. Okoye, and M. Lin, "Learning to grasp with tactile sensing," in
+Proc. CoRL, 2021, pp. 112-120.
+A. Park and J. Okoye, "Transfer for dexterous hands," IEEE Robot.
+Autom. Lett., vol. 7, no. 2, pp. 33-40, 2022.
+M. Lin et al., "Visual servoing without calibration," in Proc. IROS, 2020.
+"""
+
+
+def test_ieee_citations_wrapped_with_no_number_or_blank_line(tmp_path: Path):
+    entries = _read(tmp_path, IEEE_UNNUMBERED).entries
+    assert [(e["title"], e["published_raw"]) for e in entries] == [
+        ("Learning to grasp with tactile sensing", "2021"),
+        ("Transfer for dexterous hands", "2022"),
+        ("Visual servoing without calibration", "2020"),
+    ]
+    assert entries[2]["authors"] == ["M. Lin"] and entries[2]["authors_truncated"]
