@@ -43,7 +43,10 @@ and its descriptions)."""
 _HTML_START = re.compile(
     r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
 )
-_TAG = re.compile(r"</?(?:div|p|span|a|li|ul|br|td|tr|h[1-6]|section|article|body)\b", re.I)
+_TAG = re.compile(
+    r"</?(?:div|p|span|a|li|ul|ol|dl|dt|dd|br|table|td|th|tr|h[1-6]|section|article|body)\b",
+    re.I,
+)
 
 
 def looks_like_html(text: str) -> bool:

@@ -44,7 +44,12 @@ _PROLOG = re.compile(
 _TAGS = re.compile(r"<[^>]*>")
 _CATALOGUE_NUMBER = re.compile(r"\s+\d{4}$")
 """DBLP tells namesakes apart with a number after the name ("Wei Wang 0001")."""
-_HTML_ROOTS = frozenset("html head body div table ul ol li p span a section article main".split())
+_HTML_ROOTS = frozenset(
+    """html head body div table thead tbody tr td th ul ol li dl dt dd p span a section
+    article main header footer nav aside figure h1 h2 h3 h4 h5 h6 b i em strong small
+    br hr img blockquote pre code font center meta link title style script form""".split()
+)
+"""Elements a saved fragment of a web page opens with: it is HTML, not an XML export."""
 
 TITLE = frozenset({"title", "articletitle", "papertitle"})
 CITED = frozenset({"reflist", "ref", "references", "reference", "citation", "bibliography"})

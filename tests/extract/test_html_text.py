@@ -419,3 +419,13 @@ def test_a_list_of_one_line_items_renders_a_line_an_item():
     two_lines = render("<ol><li><p>One</p><p>A. Park</p></li><li><p>Two</p><p>B. Lin</p></li></ol>")
     assert two_lines.text == "One\nA. Park\n\nTwo\nB. Lin\n"
     assert two_lines.lines == [1, 1, 1, 1, 1]
+
+
+def test_a_saved_fragment_opening_with_a_heading_is_html_not_xml(tmp_path: Path):
+    """Two sibling elements at the top are no XML document; a heading is no XML root."""
+    path = tmp_path / "fragment.html"
+    path.write_text(
+        "<h1>Ada Park</h1>\n<h2>Publications</h2>\n" + MULTI_LINE_ITEMS["definition list"]
+    )
+    result = extract(path)
+    assert result.source["format"] == "html_citation_list" and len(result.entries) == 3
