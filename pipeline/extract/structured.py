@@ -441,6 +441,8 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
     no record, however it reads."""
     if listed and is_record(value):
         yield value
+    elif listed and (wrapped := _wrapped_record(value)) is not None:
+        yield wrapped
     elif depth and isinstance(value, dict):
         keyed = len(value) >= 2 and all(map(is_record, value.values()))  # {"p1": {...}, ...}
         for inner in value.values():
@@ -450,6 +452,18 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
     elif depth and isinstance(value, list):
         for inner in value:
             yield from _records_within(inner, depth - 1, listed=True)
+
+
+def _wrapped_record(value: Any) -> dict[str, Any] | None:
+    """A list item whose fields sit in one object of its own (DBLP's `{"@id": ...,
+    "info": {"title": ...}}`, OpenReview's `{"id": ..., "content": {"title": ...}}`):
+    those fields, beside the item's own values."""
+    if not isinstance(value, dict):
+        return None
+    inner = [v for v in value.values() if is_record(v)]
+    if len(inner) != 1:
+        return None
+    return {**{k: v for k, v in value.items() if not isinstance(v, dict)}, **inner[0]}
 
 
 def is_record(value: Any) -> bool:
@@ -585,7 +599,8 @@ WRAPPED_KEYS = ("value", "title", "text", "name", "display_name", "source")
 """Keys under which an API wraps a cell's text in an object."""
 
 
-NAME_KEYS = ("literal", "name", "full_name", "fullname", "display_name")
+NAME_KEYS = ("literal", "name", "full_name", "fullname", "display_name", "text")
+"""Keys of a name written whole (`text`: DBLP's JSON, `{"@pid": ..., "text": ...}`)."""
 GIVEN_KEYS = ("given", "given_name", "givenname", "given_names", "first", "first_name", "forename")
 FAMILY_KEYS = (
     "family",
@@ -617,8 +632,12 @@ def author_name(item: Any) -> str | None:
         return " ".join(p for p in parts if p) or None
     if _blank(item):
         return None
-    name = str(item).strip()
+    name = _NAMESAKE_NUMBER.sub("", str(item).strip())
     return display_name(name) if name.count(",") == 1 else name
+
+
+_NAMESAKE_NUMBER = re.compile(r"\s+0\d{3}$")
+"""DBLP's number after a name it tells from a namesake's ("Jon Okoye 0001")."""
 
 
 def split_authors(value: Any) -> tuple[list[str], bool]:
@@ -628,6 +647,9 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
     if isinstance(value, str) and value.strip().startswith("["):
         with contextlib.suppress(json.JSONDecodeError):
             value = json.loads(value)
+    if isinstance(value, dict) and len(value) == 1:  # {"author": [...]}, {"value": [...]}
+        (inner,) = value.values()
+        value = inner if isinstance(inner, (list, dict)) else value
     if isinstance(value, dict):  # JSON-LD: one author, an object
         value = [value]
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
@@ -714,7 +736,10 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
         if _blank(values.get(canon)):
             values[canon] = row.get(col)
     entry = ParsedEntry()
-    entry.title = _text(values.get("title"))
+    title = _text(values.get("title"))
+    entry.title = (
+        title[:-1] if title and title.endswith(".") and not title.endswith("..") else title
+    )
     entry.authors, entry.authors_truncated = split_authors(values.get("authors"))
     entry.published_raw = date_text(values.get("published")) or date_text(values.get("year"))
     entry.venue = _text(values.get("venue"))
@@ -747,8 +772,9 @@ def _fill_from_citation(entry: ParsedEntry, citation: str) -> None:
 
 
 def _abstract(value: Any) -> str | None:
-    """An abstract as text; OpenAlex's inverted index (word -> positions) put back in order."""
-    if isinstance(value, dict):
+    """An abstract as text; OpenAlex's inverted index (word -> positions) put back in
+    order; an object wrapping it (OpenReview's `{"value": ...}`) by its text."""
+    if isinstance(value, dict) and all(isinstance(at, list) for at in value.values()):
         placed = sorted((i, str(word)) for word, at in value.items() for i in at or [])
         value = " ".join(word for _, word in placed)
     return _text(value)

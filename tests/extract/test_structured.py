@@ -620,3 +620,33 @@ def test_citations_written_out_in_a_column_or_a_list(tmp_path: Path):
             ("Transfer for dexterous hands", ["A. Park", "M. Lin"], "2022", "ICRA"),
         ], name
         assert not result.quarantine, name
+
+
+def test_records_whose_fields_sit_in_an_object_of_their_own(tmp_path: Path):
+    """DBLP's search API (`info`, names as `text`, namesake numbers, titles closed by a
+    period) and OpenReview's (`content`, each field wrapped as `{"value": ...}`)."""
+    dblp = {"result": {"hits": {"hit": [
+        {"@id": "1", "info": {"title": "Learning to Grasp.", "year": "2021", "venue": "CoRL",
+                              "authors": {"author": [{"@pid": "1", "text": "Ada Park"},
+                                                     {"@pid": "2", "text": "Jon Okoye 0001"}]}}},
+        {"@id": "2", "info": {"title": "Transfer for Hands.", "year": "2022", "venue": "ICRA",
+                              "authors": {"author": {"@pid": "1", "text": "Ada Park"}}}},
+    ]}}}  # fmt: skip
+    openreview = {"notes": [
+        {"id": "a", "content": {"title": {"value": "Learning to Grasp"},
+                                "authors": {"value": ["Ada Park", "Jon Okoye"]},
+                                "abstract": {"value": "We learn to grasp."}}},
+        {"id": "b", "content": {"title": {"value": "Transfer for Hands"},
+                                "authors": {"value": ["Ada Park"]}}},
+    ]}  # fmt: skip
+    (tmp_path / "dblp.json").write_text(json.dumps(dblp))
+    (tmp_path / "openreview.json").write_text(json.dumps(openreview))
+    first, second = extract(tmp_path / "dblp.json").entries
+    assert (first["title"], first["authors"]) == ("Learning to Grasp", ["Ada Park", "Jon Okoye"])
+    assert (second["authors"], second["venue"]) == (["Ada Park"], "ICRA")
+    first, second = extract(tmp_path / "openreview.json").entries
+    assert (first["authors"], first["abstract"]) == (
+        ["Ada Park", "Jon Okoye"],
+        "We learn to grasp.",
+    )
+    assert second["title"] == "Transfer for Hands"
