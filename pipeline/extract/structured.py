@@ -106,6 +106,15 @@ ALIASES: dict[str, str] = {
     # reference managers' and indexes' exports: Zotero, Scopus, Web of Science's tags
     "publication_year": "year",
     "publication_title": "venue",
+    "titles": "title",  # INSPIRE: [{"title": ...}]
+    "abstracts": "abstract",
+    "arxiv_eprints": "arxiv_id",
+    "publication_info": "venue",
+    "preprint_date": "published",
+    "pub": "venue",  # NASA ADS
+    "pubdate": "published",
+    "identifier": "link",
+    "bibcode": "id",
     "abstract_note": "abstract",
     "source_title": "venue",
     "author_full_names": "authors",
@@ -595,7 +604,7 @@ def _text(value: Any) -> str | None:
     return None if _blank(value) else str(value).strip()
 
 
-WRAPPED_KEYS = ("value", "title", "text", "name", "display_name", "source")
+WRAPPED_KEYS = ("value", "title", "text", "name", "display_name", "source", "journal_title")
 """Keys under which an API wraps a cell's text in an object."""
 
 
@@ -715,7 +724,8 @@ def date_text(value: Any) -> str | None:
 def _year_month_day(year: str, month: str, day: str) -> str | None:
     """ISO for a whole date, "Mon YYYY" without a day, the year alone without a month
     (a day without its month is no date); None for a month that is none ("13")."""
-    if not month:
+    month, day = ("" if month in ("0", "00") else month), ("" if day in ("0", "00") else day)
+    if not month:  # ADS writes an unknown month or day as zeros: "2021-03-00"
         return year or None
     if not month.isdigit():  # "Sep": as written, which `parse_date` reads
         return (

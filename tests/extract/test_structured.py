@@ -650,3 +650,39 @@ def test_records_whose_fields_sit_in_an_object_of_their_own(tmp_path: Path):
         "We learn to grasp.",
     )
     assert second["title"] == "Transfer for Hands"
+
+
+def test_physics_indexes_api_answers(tmp_path: Path):
+    """INSPIRE (`metadata` holding lists of objects: `titles`, `abstracts`,
+    `arxiv_eprints`, `publication_info`) and NASA ADS (`pub`, `pubdate` with zeros
+    for what it does not know, arXiv ids among `identifier`s, `bibcode`)."""
+    inspire = {"hits": {"hits": [{"id": "1", "metadata": {
+        "titles": [{"title": "Learning to Grasp"}],
+        "authors": [{"full_name": "Park, Ada"}, {"full_name": "Okoye, Jon"}],
+        "publication_info": [{"journal_title": "Phys. Rev. D", "year": 2021}],
+        "arxiv_eprints": [{"value": "2101.00001"}],
+        "abstracts": [{"value": "We grasp."}],
+        "preprint_date": "2021-03-15",
+    }}]}}  # fmt: skip
+    ads = {"response": {"docs": [{
+        "bibcode": "2021PhRvD.103a1234P", "title": ["Learning to Grasp"],
+        "author": ["Park, Ada", "Okoye, Jon"], "pub": "Physical Review D",
+        "pubdate": "2021-03-00", "identifier": ["arXiv:2101.00001"],
+    }]}}  # fmt: skip
+    (tmp_path / "inspire.json").write_text(json.dumps(inspire))
+    (tmp_path / "ads.json").write_text(json.dumps(ads))
+    (paper,) = extract(tmp_path / "inspire.json").entries
+    assert (paper["title"], paper["venue"], paper["arxiv_id"]) == (
+        "Learning to Grasp",
+        "Phys. Rev. D",
+        "2101.00001",
+    )
+    assert paper["authors"] == ["Ada Park", "Jon Okoye"] and paper["abstract"] == "We grasp."
+    assert paper["published_raw"] == "2021-03-15"
+    (paper,) = extract(tmp_path / "ads.json").entries
+    assert (paper["venue"], paper["published_raw"], paper["arxiv_id"]) == (
+        "Physical Review D",
+        "Mar 2021",
+        "2101.00001",
+    )
+    assert paper["record_key"] == "ads.json:2021PhRvD.103a1234P"
