@@ -100,6 +100,8 @@ DATE_PATTERN = (
 )
 DATE_LINE = re.compile(rf"^{DATE_PATTERN}$", re.IGNORECASE)
 
+NAMESAKE_NUMBER = re.compile(r"\s+0\d{3}$")
+"""The number DBLP writes after a name to tell it from a namesake's ("Wei Wang 0001")."""
 CATEGORY_DATE_LINE = re.compile(
     rf"^(?P<score>\d+(?:\.\d+)?)?"
     rf"(?P<category>(?:[a-z]+(?:-[a-z]+)?\.)?[A-Z][A-Z0-9]*(?:[-.][A-Z0-9]+)*)"

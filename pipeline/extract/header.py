@@ -16,6 +16,7 @@ from anyascii import anyascii
 
 from pipeline.extract.fields import (
     HONORIFIC,
+    NAMESAKE_NUMBER,
     NOT_NAME_WORDS,
     display_name,
     is_cjk_name,
@@ -126,8 +127,6 @@ _POSSESSIVE = re.compile(
 research works" (ResearchGate), "Welcome to Ada Park's homepage"."""
 _ABOUT = re.compile(r"^(?:about|meet)\s+(?P<name>\S.*?)\s*$", re.IGNORECASE)
 """A page about its owner: "About Ada Park"."""
-_CATALOGUE_NUMBER = re.compile(r"\s+0\d{3}$")
-"""DBLP tells namesakes apart with a number after the name ("Ada Park 0001"): no stat."""
 PAPER_COUNT_LABELS = frozenset(
     {"papers", "paper", "publications", "works", "articles", "research_items"}
 )
@@ -154,7 +153,7 @@ def parse_header(lines: list[Line], headings: bool = False) -> PageHeader:
             names.append(picture.group("name").strip())
             continue
         stat = _VALUE_LABEL.match(text) or _LABEL_VALUE.match(text) or _LABEL_COUNT.match(text)
-        if stat and not (_CATALOGUE_NUMBER.search(text) and _owner_in(text)):
+        if stat and not (NAMESAKE_NUMBER.search(text) and _owner_in(text)):  # "Ada Park 0001"
             label = _stat_label(stat.group("label"))
             value = stat.group("value")
             header.stats.setdefault(label, value)
@@ -251,7 +250,7 @@ def _owner_in(text: str) -> str | None:
     labelled = [display_name(n) if n.count(",") == 1 else n for n in titled]  # "Okafor, S."
     searched = (parse_byline(_SEARCH_FIELD.sub("", n)) for n in labelled)  # "Okoye JR[Author]"
     labelled += [b.authors[0] for b in searched if b and len(b.authors) == 1]
-    bare = _CATALOGUE_NUMBER.sub("", _ASIDE.sub("", text))  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)"
+    bare = NAMESAKE_NUMBER.sub("", _ASIDE.sub("", text))  # "\u7530\u4e2d \u5b8f (Hiroshi Tanaka)"
     for name in (_UNTITLED.sub("", n) for n in (*labelled, text, bare)):
         if len(name.split()) >= 2 and looks_like_name(name):
             return _cased(name) if name.isupper() else name

@@ -28,6 +28,7 @@ import yaml
 
 from pipeline.extract.fields import (
     MONTHS,
+    NAMESAKE_NUMBER,
     arxiv_id_in,
     clean_markup,
     display_name,
@@ -641,12 +642,8 @@ def author_name(item: Any) -> str | None:
         return " ".join(p for p in parts if p) or None
     if _blank(item):
         return None
-    name = _NAMESAKE_NUMBER.sub("", str(item).strip())
+    name = NAMESAKE_NUMBER.sub("", str(item).strip())
     return display_name(name) if name.count(",") == 1 else name
-
-
-_NAMESAKE_NUMBER = re.compile(r"\s+0\d{3}$")
-"""DBLP's number after a name it tells from a namesake's ("Jon Okoye 0001")."""
 
 
 def split_authors(value: Any) -> tuple[list[str], bool]:

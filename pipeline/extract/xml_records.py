@@ -42,8 +42,6 @@ _PROLOG = re.compile(
     re.S,
 )
 _TAGS = re.compile(r"<[^>]*>")
-_CATALOGUE_NUMBER = re.compile(r"\s+\d{4}$")
-"""DBLP tells namesakes apart with a number after the name ("Wei Wang 0001")."""
 _HTML_ROOTS = frozenset(
     """html head body div table thead tbody tr td th ul ol li dl dt dd p span a section
     article main header footer nav aside figure h1 h2 h3 h4 h5 h6 b i em strong small
@@ -286,7 +284,7 @@ def _person(node: Element) -> str:
         name = " ".join(parts.pop(k, "") for k in ("given", "family", *list(parts)))
     else:
         name = node.all_text()
-    return author_name(" ".join(_CATALOGUE_NUMBER.sub("", name).split())) or ""
+    return author_name(" ".join(name.split())) or ""  # without a namesake number
 
 
 def _is_author(node: Element) -> bool:
