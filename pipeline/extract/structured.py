@@ -310,7 +310,7 @@ def _document_owner(document: Any) -> str | None:
     """The name of the person a document of records describes beside them: a name
     under an owner key at its top, or the name of an object there. A document that is
     a record itself, or a list, names nobody."""
-    if not isinstance(document, dict) or is_record(document):
+    if not isinstance(document, dict) or _titled(document):
         return None
     fields = {str(k).lower().replace("-", "_"): v for k, v in document.items()}
     for key in OWNER_KEYS:
@@ -434,10 +434,16 @@ def _listed(document: Any) -> list[Any]:
     """The records of a JSON document: the object itself if it is one, else the records
     it holds, in document order, whatever wraps them (an API's `{"message": {"items":
     [...]}}`, ORCID's groups of work summaries). A record's own lists (Crossref's
-    references) are not searched."""
-    if not isinstance(document, dict) or is_record(document):
+    references) are not searched; a profile's object that names its person as `author`
+    beside a list of works (`{"author": {"name": ...}, "articles": [...]}`) is no record."""
+    if not isinstance(document, dict) or _titled(document):
         return [document]
     return list(_records_within(document, RECORD_DEPTH)) or [document]
+
+
+def _titled(value: dict[str, Any]) -> bool:
+    """A record by what identifies a paper, not by a name alone."""
+    return bool(set(known_columns(list(value)).values()) & (IDENTITY_COLUMNS - {"authors"}))
 
 
 RECORD_DEPTH = 6
@@ -454,7 +460,8 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
     elif listed and (wrapped := _wrapped_record(value)) is not None:
         yield wrapped
     elif depth and isinstance(value, dict):
-        keyed = len(value) >= 2 and all(map(is_record, value.values()))  # {"p1": {...}, ...}
+        objects = [v for v in value.values() if isinstance(v, dict)]  # {"p1": {...}, ...}
+        keyed = len(objects) >= 2 and all(map(is_record, objects))
         for inner in value.values():
             yield from _records_within(inner, depth - 1, listed=keyed)
     elif depth and isinstance(value, list) and _citations(value):  # ["A. Park. Title. 2021."]
@@ -646,6 +653,10 @@ def author_name(item: Any) -> str | None:
     return display_name(name) if name.count(",") == 1 else name
 
 
+_SURNAME_INITIALS = re.compile(r"[^\W\d_][\w'\u2019-]+ [A-Z]{1,3}")
+"""A name as PubMed writes it, surname first and bare initials after: "Okoye JR"."""
+
+
 def split_authors(value: Any) -> tuple[list[str], bool]:
     """Authors from a list, a JSON list, or a string with ; / and / , between names."""
     if _blank(value):
@@ -660,6 +671,8 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
         value = [value]
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
         names = [n for n in map(author_name, list(value)) if n]
+        if names and all(map(_SURNAME_INITIALS.fullmatch, names)):  # PubMed's "Park A"
+            names = list(getattr(parse_byline(", ".join(names)), "authors", names))
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
         return (names[:-1] if truncated else names), truncated
     s = str(value).strip()

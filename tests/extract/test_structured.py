@@ -686,3 +686,26 @@ def test_physics_indexes_api_answers(tmp_path: Path):
         "2101.00001",
     )
     assert paper["record_key"] == "ads.json:2021PhRvD.103a1234P"
+
+
+def test_a_profiles_person_beside_its_works_and_records_keyed_beside_their_ids(tmp_path):
+    """A scholar search API names the profile's person as `author` beside its
+    `articles`: no record of its own. PubMed's summaries are keyed by id beside the
+    list of ids, their names written "Park A"."""
+    serp = {"author": {"name": "Ada Park"}, "articles": [
+        {"title": "Learning to Grasp", "authors": "A Park, J Okoye", "year": "2021"},
+        {"title": "Transfer for Hands", "authors": "A Park", "year": "2022"},
+    ]}  # fmt: skip
+    names = [{"name": "Park A"}, {"name": "Okoye JR"}]
+    esummary = {"result": {"uids": ["1", "2"],
+        "1": {"uid": "1", "title": "Learning to Grasp.", "authors": names, "pubdate": "2021"},
+        "2": {"uid": "2", "title": "Transfer for Hands.", "authors": names[:1], "pubdate": "2022"},
+    }}  # fmt: skip
+    (tmp_path / "serp.json").write_text(json.dumps(serp))
+    (tmp_path / "esummary.json").write_text(json.dumps(esummary))
+    result = extract(tmp_path / "serp.json")
+    assert [e["title"] for e in result.entries] == ["Learning to Grasp", "Transfer for Hands"]
+    assert result.source["owner_name"] == "Ada Park"
+    first, second = extract(tmp_path / "esummary.json").entries
+    assert (first["title"], first["authors"]) == ("Learning to Grasp", ["A. Park", "J. R. Okoye"])
+    assert second["published_raw"] == "2022"
