@@ -106,6 +106,8 @@ an apostrophe within it: 'Learning what's next'; quoted words within a title,
 _WHOLE_QUOTED = re.compile(r'^"(?P<text>[^"]{20,})",?$')
 """A line quoted whole, as a data file lists strings ("- \"A. Park. Title. 2021.\""):
 the quotes are the file's, not a title's."""
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+"""A year as citations write it, lettered where one author has two that year: "2021b"."""
 _LEADING_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?\)\s*[.:]?\s+")
 """A year in brackets opening a citation, before its byline."""
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
@@ -120,12 +122,13 @@ _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+(?:[\u2014\u
 of names left out of a byline ("A. Park, ... B. Jones")."""
 _VANCOUVER_NAME = r"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[A-Z]{1,3}"
 _INITIALED_NAME = r"[^\W\d_][\w'\u2019-]*,\s(?:[A-Z]\.[\s-]?){1,3}"
+"""A surname, then its initials: "Park, A.", "Okoye, J. R.", "Park, J.-P."."""
 _DOTTED_NAME = r"[^\W\d_][\w'\u2019-]*\s(?:[^\W\d_]\.){1,3}"
 """A surname and its dotted initials, unspaced: "Park A.A.", as GOST, the Russian
 standard, writes names in any script."""
 _VANCOUVER_BYLINE = re.compile(
     rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)"
-    rf"(?:\.\s+|\s+\((?:19|20)\d{{2}}[a-z]?\)\.?\s+)"
+    rf"(?:\.\s+|\s+\({_YEAR}\)\.?\s+)"
     rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[A-Z])"
     rf"|^(?P<dotted>(?:{_DOTTED_NAME},\s)+{_DOTTED_NAME})\s+(?=[^\W\d_])"
 )
@@ -219,10 +222,9 @@ _VENUE_LABEL = re.compile(r"^(?:published\s+in|journal|venue)\s*:\s*(?P<venue>\S
 _MONTH_WORD = re.compile(rf"\b{MONTH_PATTERN}(?!\w)", re.IGNORECASE)
 """A month's name, whole ("Sept", "December") or cut to three letters; "Mars" is none."""
 _ARXIV_LINK = re.compile(r"https?://(?:www\.)?arxiv\.org/\S+", re.IGNORECASE)
-_APA_NAME = r"[^\W\d_][\w'\-]+,\s(?:[A-Z]\.\s?)+"
 _APA_JOIN = r"(?:,\s|,?\s&\s|,?\sand\s)"
-_APA_NAMES = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN}?)+$")
-_AUTHOR_YEAR = re.compile(rf"^(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}\s*\((?:19|20)\d{{2}}[a-z]?\)")
+_INITIALED_NAMES = re.compile(rf"^(?:{_INITIALED_NAME}{_APA_JOIN}?)+$")
+_AUTHOR_YEAR = re.compile(rf"^(?:{_INITIALED_NAME}{_APA_JOIN})*{_INITIALED_NAME}\s*\({_YEAR}\)")
 """A citation's opening names, "Surname, I." each, and its year in brackets (APA, Harvard)."""
 _IEEE_NAME = r"[A-Z]\.(?:[\s-]?[A-Z]\.)*\s[^\W\d_][\w'\u2019-]+"
 _IEEE_OPENING = re.compile(
@@ -231,7 +233,7 @@ _IEEE_OPENING = re.compile(
 """IEEE's opening: initials and surnames, then the quoted title ('A. Park and J. Okoye,
 "Title,"')."""
 _APA_OPENING = re.compile(
-    rf"^(?P<names>(?:{_APA_NAME}{_APA_JOIN})*{_APA_NAME}),\s+(?=\S)(?!&|and\s|{_APA_NAME})"
+    rf"^(?P<names>(?:{_INITIALED_NAME}{_APA_JOIN})*{_INITIALED_NAME}),\s+(?=\S)(?!&|and\s|{_INITIALED_NAME})"
 )
 """Names written "Surname, I." opening a line, its date and venue after a comma
 ("Park, A., Okoye, J. & Lin, M., 15 Mar 2021, In: Journal of ...", as research
@@ -267,7 +269,6 @@ _BUTTONS = re.compile(rf"^(?:(?:{'|'.join(_BUTTON_WORDS)})(?:\s+|$))+")
 Anthology): lower case, as no title opens."""
 _LINK_BUTTON = re.compile(rf"\s*\[(?:{'|'.join(_BUTTON_WORDS)})\]", re.IGNORECASE)
 """A link set as a button in brackets ("[paper]", "[code]"), anywhere in a line."""
-_YEAR = r"(?:19|20)\d{2}[a-z]?"
 _BRACKETED_YEAR = re.compile(rf"\s*\({_YEAR}\)\s*$")
 """A year in brackets closing a part: "Title (2023)"."""
 _YEAR_SUFFIX = re.compile(rf"\s*(?:\({_YEAR}\)|,\s*{_YEAR})\s*$")
@@ -566,7 +567,7 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
     APA's "Smith, J., & Jones, B." (with a year after it, perhaps), after its label."""
     text = _AUTHOR_LABEL.sub("", _YEAR_SUFFIX.sub("", _END_STOP.sub("", text.strip())))
     byline = parse_byline(text)
-    if _APA_NAMES.match(text + " "):
+    if _INITIALED_NAMES.match(text + " "):
         return byline  # one name so written is a byline: "Smith, J." is no title
     if byline is None or (len(byline.authors) < 2 and not byline.truncated and not lone):
         return None
@@ -731,7 +732,7 @@ def _dashed(sentence: str) -> list[str]:
     return [sentence]
 
 
-_YEAR_PIECE = re.compile(r"(?:19|20)\d{2}[a-z]?|forthcoming", re.IGNORECASE)
+_YEAR_PIECE = re.compile(rf"{_YEAR}|forthcoming", re.IGNORECASE)
 _GLUED_NAMES = re.compile(
     r"(?<=[^\W\d_?!)])\.(?=[^\W\d_][^.]*?\s-\s(?:(?:19|20)\d{2}|forthcoming)\b)"
 )

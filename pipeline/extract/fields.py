@@ -522,7 +522,7 @@ _DECORATED = re.compile(
 _CAPITAL = "[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f]"
 """A capital letter of the Latin, Greek or Cyrillic alphabets: what an initial is."""
 _INITIALS_AFTER = re.compile(rf"\s(?:{_CAPITAL}{{1,3}}|(?:{_CAPITAL}\.-?){{1,3}})(?:[,;]|$)")
-_VANCOUVER = re.compile(
+VANCOUVER_NAME = re.compile(
     r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)"
     rf"\s(?P<initials>{_CAPITAL}{{1,3}}|(?:{_CAPITAL}\.-?){{1,3}})$"
 )
@@ -561,7 +561,7 @@ def _vancouver(byline: str) -> str:
     cut = _ETAL.search(byline)
     names = byline[: cut.start()] if cut else byline
     parts = [p.strip() for p in re.split(r"[,;]", names)]
-    found = [_VANCOUVER.match(p) for p in parts]
+    found = [VANCOUVER_NAME.match(p) for p in parts]
     if not all(found) or (len(parts) < 2 and not _lone_vancouver(found[0])):
         return byline
     if not any("." in m["initials"] or len(m["initials"]) == 1 for m in found if m):

@@ -193,7 +193,7 @@ def owner_on_bylines(
 
 
 def _words(name: str) -> list[str]:
-    """A name's words, folded to ASCII lower case: "Lukošiūtė" is on "Lukosiute"'s byline."""
+    """A name's words, folded to ASCII lower case: "Núñez" is on "Nunez"'s byline."""
     return re.findall(r"[a-z0-9]+", anyascii(name).lower())
 
 

@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -29,6 +30,7 @@ import yaml
 from pipeline.extract.fields import (
     MONTHS,
     NAMESAKE_NUMBER,
+    VANCOUVER_NAME,
     arxiv_id_in,
     clean_markup,
     display_name,
@@ -284,9 +286,11 @@ def _cited(values: list[Any]) -> list[dict[str, Any]]:
     return [{"citation": v} for v in values]
 
 
+@lru_cache(maxsize=1 << 10)
 def _citation(text: str) -> ParsedEntry:
     """A citation as written ("A. Park, J. Okoye. Title. CoRL 2021."), read as a
-    reference list reads one."""
+    reference list reads one; once, though a file's first are read to tell that its
+    strings are citations, then again as its rows (callers only read the entry)."""
     from pipeline.extract.citation_list import Item, entry_of
     from pipeline.extract.lines import split_lines
 
@@ -653,10 +657,6 @@ def author_name(item: Any) -> str | None:
     return display_name(name) if name.count(",") == 1 else name
 
 
-_SURNAME_INITIALS = re.compile(r"[^\W\d_][\w'\u2019-]+ [A-Z]{1,3}")
-"""A name as PubMed writes it, surname first and bare initials after: "Okoye JR"."""
-
-
 def split_authors(value: Any) -> tuple[list[str], bool]:
     """Authors from a list, a JSON list, or a string with ; / and / , between names."""
     if _blank(value):
@@ -671,7 +671,7 @@ def split_authors(value: Any) -> tuple[list[str], bool]:
         value = [value]
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
         names = [n for n in map(author_name, list(value)) if n]
-        if names and all(map(_SURNAME_INITIALS.fullmatch, names)):  # PubMed's "Park A"
+        if names and all(map(VANCOUVER_NAME.match, names)):  # PubMed's "Park A"
             names = list(getattr(parse_byline(", ".join(names)), "authors", names))
         truncated = bool(names) and names[-1].lower().rstrip(".") in {"et al", "others"}
         return (names[:-1] if truncated else names), truncated
@@ -785,7 +785,7 @@ def _fill_from_citation(entry: ParsedEntry, citation: str) -> None:
     cited = _citation(citation)
     entry.title = entry.title or cited.title
     if not entry.authors:
-        entry.authors, entry.authors_truncated = cited.authors, cited.authors_truncated
+        entry.authors, entry.authors_truncated = list(cited.authors), cited.authors_truncated
     entry.published_raw = entry.published_raw or cited.published_raw
     entry.venue = entry.venue or cited.venue
     entry.arxiv_id = entry.arxiv_id or cited.arxiv_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import PAGES, extract, sample
+from tests.helpers import PAGES, extract, extract_page, sample
 
 
 def test_sample_profile_page_entries_and_header():
@@ -70,13 +70,10 @@ def test_entries_own_their_author_lists_though_bylines_are_parsed_once():
 def test_a_venue_and_date_line_is_no_entry_marker(tmp_path):
     """ "ICRA 1 May 2022" has the shape of a category and date; no byline under it
     makes it this shape's marker, so the page is read as the citations it is."""
-    path = tmp_path / "works.txt"
-    path.write_text(
+    text = (
         "Ada Park\n\nLearning to Grasp\n\nAda Park, Jon Okoye, Mei Lin\n"
         "Conference on Robot Learning 15 March 2021\n\nTransfer for Hands\n\n"
-        "Ada Park, Jon Okoye\nICRA 1 May 2022\n",
-        encoding="utf-8",
+        "Ada Park, Jon Okoye\nICRA 1 May 2022\n"
     )
-    result = extract(path)
-    assert result.source["format"] == "citation_list"
+    result = extract_page(tmp_path, text, "citation_list")
     assert [e["title"] for e in result.entries] == ["Learning to Grasp", "Transfer for Hands"]
