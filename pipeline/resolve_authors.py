@@ -475,6 +475,39 @@ def join_by_community(
     return sorted(sorted(c) for c in joined.values())
 
 
+def join_lone_mentions(
+    clusters: list[list[str]], records: dict[str, Record], labels: Labels
+) -> list[list[str]]:
+    """Give a mention left alone the one person written exactly as it is, as a
+    bibliography's curator does by default.
+
+    A paper whose coauthors the person shares with no other paper (a guest on another
+    lab's work, a single collaboration) ends the passes alone: no collaborator or
+    community evidence reaches it. If exactly one person of several papers carries its
+    spelling, that person is far likelier to be it than an unseen namesake with one
+    paper. Where two or more persons carry the spelling, the mention cannot tell which
+    and stays alone. Never joins a mention to a person on its own byline or kept apart
+    by a curator's label.
+    """
+    homes: dict[str, set[int]] = defaultdict(set)
+    for i, cluster in enumerate(clusters):
+        if len(cluster) > 1:
+            for key in cluster:
+                if records[key]["name"]:
+                    homes[records[key]["name"]].add(i)
+    apart = labeled(labels, "distinct")
+    members = dict(enumerate(clusters))
+    pieces: dict[int, _Piece] = {}
+    for i, cluster in enumerate(clusters):
+        if len(cluster) > 1 or len(home := homes.get(records[cluster[0]]["name"], ())) != 1:
+            continue
+        (j,) = home
+        if _can_pool(_built(j, pieces, members, records), _piece(cluster, records), records, apart):
+            pieces[j].absorb(_piece(members.pop(i), records))
+            members[j] = pieces[j].keys
+    return sorted(sorted(keys) for keys in members.values())
+
+
 def name_groups(clusters: list[list[str]], records: dict[str, Record]) -> list[list[int]]:
     """Pieces that may be one person by name: the same surname sound (so a typo in a
     long surname stays in) and a given name with the same initial, nicknames
@@ -708,10 +741,11 @@ def resolve_authors(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`persons` and `authorships` rows from `mention_records`, and clustering stats.
 
-    Five passes: pair scores clustered, clusters cut where their mentions share no
+    Six passes: pair scores clustered, clusters cut where their mentions share no
     collaborator, pieces with shared collaborators joined, pieces of a page's owner
     joined (`listings`, the pages that list the papers), pieces whose collaborators
-    write with the same people joined.
+    write with the same people joined, mentions left alone given the one person
+    spelled as they are.
     """
     clusters, _, conflicts, n_pairs = cluster_records(
         trained,
@@ -736,6 +770,7 @@ def resolve_authors(
             lambda c: join_listed_pieces(c, records, listings or [], labels),
         ),
         ("joined by community", lambda c: join_by_community(c, records, labels)),
+        ("lone mentions joined", lambda c: join_lone_mentions(c, records, labels)),
     ]
     for name, step in passes:
         started = time.perf_counter()

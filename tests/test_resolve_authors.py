@@ -222,6 +222,71 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
 
 
+GUEST_PAGE = """\
+LGMar 3, 2021
+Sparse Mixtures of Experts at ScaleAda Moreau, Kai Ito, Lena Roy
+We study sparse mixtures of experts for language modelling with many parameters.
+CLJun 2, 2022
+Routing Tokens in Language ModelsKai Ito, Ada Moreau
+We route tokens between experts in language models and study their scaling behaviour.
+LGJan 30, 2020
+Pruning Experts in Language ModelsLena Roy, Ada Moreau, Kai Ito
+We prune the experts of sparse language models without losing accuracy.
+SOC-PHApr 1, 2019
+Grid Stability in Renewable Power SystemsJonas Lind, Petra Holm, Ada Moreau
+We analyse the stability of electricity grids with high shares of wind power.
+"""
+
+
+def test_a_guest_paper_with_strangers_in_another_field_joins_its_authors_person(
+    tmp_path: Path, model_cache: Path
+):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "list.txt").write_text(GUEST_PAGE, encoding="utf-8")
+    result = build_tables(folder, options=Options(cache_dir=model_cache))
+    tables = {name: t.to_pylist() for name, t in result.tables.items()}
+    assert len(persons_of(tables, "Ada Moreau")) == 1
+    assert persons_of(tables, "Ada Moreau", "Grid Stability") == persons_of(
+        tables, "Ada Moreau", "Sparse Mixtures"
+    )
+
+
+def test_a_lone_mention_joins_the_one_person_spelled_as_it_is():
+    from pipeline.matching import Labels
+    from pipeline.resolve_authors import join_lone_mentions
+
+    def spelled(key: str, paper: str, name: str, coauthors: set[str]) -> dict:
+        return {**_listed(key, paper, name, "cs", coauthors), "name": name.lower()}
+
+    records = {
+        r["key"]: r
+        for r in [
+            spelled("a1", "p1", "Ada Moreau", {"ng a"}),
+            spelled("a2", "p2", "Ada Moreau", {"ng a"}),
+            spelled("a3", "p3", "Ada Moreau", {"diaz j"}),  # a guest on another lab's paper
+            spelled("a4", "p4", "Ada Moreau", set()),  # a solo paper
+            spelled("a5", "p1", "Ada Moreau", {"ng a"}),  # on a1's byline: someone else
+            spelled("w1", "p5", "Wei Wang", {"ito k"}),
+            spelled("w2", "p6", "Wei Wang", {"ito k"}),
+            spelled("w3", "p7", "Wei Wang", {"kim s"}),
+            spelled("w4", "p8", "Wei Wang", {"kim s"}),
+            spelled("w5", "p9", "Wei Wang", {"roy m"}),  # two persons so spelled: which?
+            spelled("b1", "p10", "Bo Li", {"ng a"}),  # alone, and so is its namesake
+            spelled("b2", "p11", "Bo Li", {"kim s"}),
+        ]
+    }
+    clusters = [["a1", "a2"], ["a3"], ["a4"], ["a5"], ["w1", "w2"], ["w3", "w4"], ["w5"]]
+    clusters += [["b1"], ["b2"]]
+    joined = join_lone_mentions(clusters, records, Labels())
+    assert ["a1", "a2", "a3", "a4"] in joined
+    assert ["a5"] in joined and ["w5"] in joined and ["b1"] in joined and ["b2"] in joined
+    assert len(joined) == len(clusters) - 2
+    # a curator's "different" keeps the mention alone whatever its spelling says
+    apart = Labels(distinct=[(records["a1"], records["a3"])])
+    assert ["a3"] in join_lone_mentions(clusters, records, apart)
+
+
 def test_an_unnamed_pages_owner_is_its_clear_leader_as_most_often_written():
     from pipeline.resolve_authors import Listing, listing_owner
 
