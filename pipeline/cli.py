@@ -212,8 +212,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise BylinesError(f"{path}: no such file")
         result = extract_file(path, path.name, None)
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        summary = {"file": str(path), "scores": shape_scores(text), **result.source}
+        summary = {"file": str(path), "scores": shape_scores(path.read_bytes()), **result.source}
         print(json.dumps(summary, default=str, ensure_ascii=False))
         for row in result.entries:
             print(json.dumps({"entry": row}, default=str, ensure_ascii=False))

@@ -38,6 +38,7 @@ from pipeline.extract import (
     xml_records,
 )
 from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable
+from pipeline.extract.documents import kind_of, read_document
 from pipeline.extract.fields import ARXIV_TAG
 from pipeline.extract.header import owner_on_bylines
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
@@ -132,8 +133,15 @@ def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
     return None, scores
 
 
-def shape_scores(text: str) -> dict[str, float]:
-    """Every shape's confidence on a page's text (an HTML page's as rendered)."""
+def shape_scores(data: bytes) -> dict[str, float]:
+    """Every shape's confidence on a file's page text (an HTML page's as rendered, a
+    document's text as read, a gzip file's content)."""
+    data = gunzip(data)[0]
+    document = kind_of(data)
+    if document is not None:
+        text = read_document(data, document, MAX_PAGE_BYTES).text or ""
+    else:
+        text = data.decode("utf-8", errors="replace")
     if _is_html(text):
         text = html_text.render(text).text
     return detect_format(text)[1]
@@ -288,6 +296,11 @@ def extract_file(
             parsed = PageParse(f"table_{kind}", [])
     elif read_error is not None:
         problem, parsed = read_error, PageParse("unreadable", [])
+    elif (document := kind_of(data)) is not None:
+        decoded = read_document(data, document, max_page_bytes)
+        text, problem = decoded.text, decoded.problem
+        parsed = parse_page(text) if text is not None else PageParse("unreadable", [])
+        parsed.format = f"{document}_{parsed.format}"
     elif len(data) > max_page_bytes:
         problem = (
             f"page of {len(data) / 1e6:.1f} MB is over the {max_page_bytes / 1e6:.1f} MB limit "

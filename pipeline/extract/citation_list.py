@@ -480,12 +480,24 @@ def _one_byline(block: Item) -> bool:
 
 
 def _byline_groups(lines: list[Line]) -> tuple[list[Line], list[Item]]:
+    """A title line over a byline opens each item, which runs to the next, blank lines
+    and all; a year set apart on its line between two ("2023", a CV's groups) is a
+    group's heading, an item of its own, not the date of the item above it."""
     content = [i for i, ln in enumerate(lines) if ln.text]
     starts = []
     for above, at in itertools.pairwise(content):
         title = lines[above].text
         if _byline(lines[at].text) and not _byline(title) and _could_be_title(title):
             starts.append(above)
+    if len(starts) >= 2:
+        starts = sorted(
+            {*starts}
+            | {
+                i
+                for i in content
+                if i > 0 and not lines[i - 1].text and heading_year(lines[i].text)
+            }
+        )
     return _cut(lines, starts, stop_at_blank=False)
 
 

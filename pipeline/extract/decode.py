@@ -65,6 +65,12 @@ def decode_page(data: bytes) -> Decoded:
     """Decode page bytes as UTF-8 (a BOM is allowed), refusing binary and UTF-16."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoded(None, "UTF-16 text: bylines reads pages encoded as UTF-8")
+    if data.startswith(b"PK\x03\x04"):
+        return Decoded(
+            None,
+            "a zip archive bylines cannot read: not a Word, OpenDocument or Excel file, "
+            "or one damaged or cut short",
+        )
     head = data[:65536]
     nul = head.find(b"\x00")
     if nul >= 0:

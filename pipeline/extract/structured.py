@@ -498,7 +498,7 @@ def _is_workbook(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except Exception:  # a damaged zip raises many kinds (BadZipFile, NotImplementedError)
         return False
 
 

@@ -1918,3 +1918,35 @@ def test_ieee_citations_wrapped_with_no_number_or_blank_line(tmp_path: Path):
         ("Visual servoing without calibration", "2020"),
     ]
     assert entries[2]["authors"] == ["M. Lin"] and entries[2]["authors_truncated"]
+
+
+YEAR_GROUPED_BLOCKS = """\
+Ada Park
+
+Publications
+
+2024
+
+Learning to grasp transparent objects
+Ada Park, Jonas Okoye
+Conference on Robot Learning, 2024
+Sim-to-real transfer for legged locomotion
+Jonas Okoye, Ada Park
+IEEE Robotics and Automation Letters, 2024
+
+2023
+
+Contact-rich manipulation with diffusion policies
+Mei Lin, Ada Park
+ICRA, 2023
+"""
+
+
+def test_a_year_set_apart_between_title_and_byline_groups_heads_the_next_group(tmp_path: Path):
+    # two papers in one paragraph: read as groups from each title over a byline
+    entries = _read(tmp_path, YEAR_GROUPED_BLOCKS).entries
+    assert [(e["title"].split()[0], e["published_raw"]) for e in entries] == [
+        ("Learning", "2024"),
+        ("Sim-to-real", "2024"),  # its own year, not the heading below it
+        ("Contact-rich", "2023"),
+    ]
