@@ -883,17 +883,22 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
             venue = None  # the title in italics (a LaTeX CV's \emph), where no other is marked
         venue = venue or (_abbreviated(after, undotted_months(cited)) if after else None)
     if venue:
-        date = entry.published_raw
-        if date:  # as written, or as its parts were cut ("Nov 2022" of "Nov. 2022")
-            venue = venue.replace(date, "").replace(undotted_months(date), "").rstrip(" ,;.")
-        venue = " ".join(_PREPRINT_ID.sub("", _LINKED.sub("", venue)).split())
-        venue = _without_numbers(venue)
-        venue = re.sub(r"^In:?\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
-        venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue))
-        if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
-            venue += ")"
-        entry.venue = venue or None
+        entry.venue = bare_venue(venue, entry.published_raw)
     return entry
+
+
+def bare_venue(venue: str, date: str | None) -> str | None:
+    """A venue as a citation (or a table's column, Scholar's "Publication") writes it,
+    without its date, volume, issue and pages, preprint id, links and "In"."""
+    if date:  # as written, or as its parts were cut ("Nov 2022" of "Nov. 2022")
+        venue = venue.replace(date, "").replace(undotted_months(date), "").rstrip(" ,;.")
+    venue = " ".join(_PREPRINT_ID.sub("", _LINKED.sub("", venue)).split())
+    venue = _without_numbers(venue)
+    venue = re.sub(r"^In:?\s+", "", _bare(venue), flags=re.I)  # "In Proceedings of ..."
+    venue = _bare(_LOOSE_PUNCT.sub(r"\1", venue))
+    if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
+        venue += ")"
+    return venue or None
 
 
 def _title_among(parts: list[str], date: str | None) -> str | None:

@@ -762,14 +762,17 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     )
     entry.authors, entry.authors_truncated = split_authors(values.get("authors"))
     entry.published_raw = date_text(values.get("published")) or date_text(values.get("year"))
-    entry.venue = _text(values.get("venue"))
+    venue = _text(values.get("venue"))
     abstract = _abstract(values.get("abstract"))
     entry.abstract = clean_markup(abstract) if abstract else None
     arxiv = _text(values.get("arxiv_id"))
     entry.arxiv_id = (
         (arxiv_id_in(arxiv, bare=True) if arxiv else None)
         or _linked_arxiv_id(values.get("link"))
-        or (arxiv_id_in(entry.venue) if entry.venue else None)  # "arXiv preprint arXiv:ID"
+        or (arxiv_id_in(venue) if venue else None)  # "arXiv preprint arXiv:ID"
+    )
+    entry.venue = (
+        _bare_venue(venue, entry.published_raw) if venue and _DIGIT.search(venue) else venue
     )
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))
@@ -778,6 +781,18 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
     if citation := _text(values.get("citation")):
         _fill_from_citation(entry, citation)
     return entry
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _bare_venue(venue: str, date: str | None) -> str | None:
+    """A venue column's value without the date, volume and pages some write in it
+    (Scholar's "Conference on Robot Learning, 1012-1020, 2021"); one without a digit is
+    a name as it stands ("IEEE Robotics Autom. Lett.", its period kept)."""
+    from pipeline.extract.citation_list import bare_venue
+
+    return bare_venue(venue, date)
 
 
 def _fill_from_citation(entry: ParsedEntry, citation: str) -> None:

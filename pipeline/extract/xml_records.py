@@ -66,10 +66,36 @@ DATE = (
     "updated",
 )
 """Date elements, the likeliest publication date first (Atom's `updated` is a revision)."""
-VENUE = frozenset({"journal", "booktitle", "venue", "containertitle", "source", "relateditem"})
-"""Where a record names what it appeared in (MODS: `<relatedItem type="host">`)."""
+VENUE = frozenset(
+    {
+        "journal",
+        "booktitle",
+        "venue",
+        "containertitle",
+        "source",
+        "relateditem",
+        "journaltitle",
+        "fulltitle",
+        "proceedingstitle",
+    }
+)
+"""Where a record names what it appeared in (MODS: `<relatedItem type="host">`, ORCID's
+`<journal-title>`, Crossref's `<full_title>` and `<proceedings_title>`). One that holds
+authors is a wrapper round the record (Crossref's `<journal>`), not its venue."""
 LINK = frozenset(
-    {"id", "ee", "link", "url", "doi", "guid", "eprint", "arxivid", "identifier", "articleid"}
+    {
+        "id",
+        "ee",
+        "link",
+        "url",
+        "doi",
+        "guid",
+        "eprint",
+        "arxivid",
+        "identifier",
+        "articleid",
+        "externalid",
+    }
 )
 CATEGORY = ("primarycategory", "category")
 _GIVEN = ("given", "givenname", "givennames", "forename", "firstname")
@@ -214,13 +240,27 @@ def read_tree(text: str) -> tuple[Element | None, XmlError | None]:
 
 
 def _titles(node: Element) -> list[Element]:
-    """Title elements of a record, not those of its venue (`<journal><title>`) or of the
-    works it cites (a JATS article's `<ref-list>`)."""
+    """Title elements of a record, not those of its venue (`<journal><title>`), of the
+    works it cites (a JATS article's `<ref-list>`) or inside another title."""
     return [
         d
         for d in node.descendants()
-        if d.name in TITLE and not any(a.name in VENUE | CITED for a in _ancestors(d, node))
+        if d.name in TITLE and not any(_apart_from_record(a) for a in _ancestors(d, node))
     ]
+
+
+def _apart_from_record(node: Element) -> bool:
+    """A venue's or a reference list's element, whose titles are not the record's, or
+    a title round a title (ORCID's `<work:title><common:title>`): one title, not two."""
+    return (
+        node.name in CITED
+        or node.name in TITLE
+        or (node.name in VENUE and not _holds_authors(node))
+    )
+
+
+def _holds_authors(node: Element) -> bool:
+    return any(map(_is_author, node.descendants()))
 
 
 def _ancestors(node: Element, stop: Element | None) -> list[Element]:
@@ -242,6 +282,8 @@ def _qualifies(node: Element) -> bool:
     titles = len(_titles(node))
     if titles > 1 or not (titles or names & ABSTRACT):
         return False
+    if titles and names & VENUE and not names.isdisjoint(DATE):
+        return True  # a dated work in a venue: a profile's own works name no authors (ORCID)
     return bool(names & (AUTHOR | ABSTRACT | LINK)) or any(map(_is_author, node.descendants()))
 
 
@@ -273,7 +315,7 @@ def _first(node: Element, names: tuple[str, ...]) -> Element | None:
 def _person(node: Element) -> str:
     """A name as `name`, given and family parts, or the element's text; without a
     catalogue's namesake number."""
-    named = _first(node, ("name",))
+    named = _first(node, ("name", "creditname"))
     given, family = _first(node, _GIVEN), _first(node, _FAMILY)
     parts = {c.attrs.get("type", ""): c.all_text() for c in node.children if c.name == "namepart"}
     if named is not None and not named.children:
@@ -294,6 +336,13 @@ def _is_author(node: Element) -> bool:
         return True
     if node.name == "contrib":
         return node.attrs.get("contribtype", "author").lower() == "author"
+    if node.name == "personname":  # Crossref
+        return node.attrs.get("contributorrole", "author").lower() == "author"
+    if node.name == "contributor":  # ORCID: a credit name, its role maybe given
+        roles = [d.all_text().lower() for d in node.descendants() if d.name == "contributorrole"]
+        return any(d.name == "creditname" for d in node.children) and (
+            not roles or "author" in roles
+        )
     if node.name != "name" or not any(c.name == "namepart" for c in node.children):
         return False
     roles = [d.all_text().lower() for d in node.descendants() if d.name == "roleterm"]
@@ -326,15 +375,18 @@ def record_entry(record: Element) -> ParsedEntry:
     entry.abstract = clean_markup(abstract) if abstract else None
     dates = [d for name in DATE for d in parts if d.name == name]
     entry.published_raw = next(filter(None, map(_date, dates)), None)
-    venue = next((d for d in parts if d.name in VENUE), None)
+    venue = next((d for d in parts if d.name in VENUE and not _holds_authors(d)), None)
     if venue is not None:
         named = next((d for d in venue.descendants() if d.name in TITLE), None)
         entry.venue = (named or venue).all_text() or None
     for d in parts:
         if d.name in LINK or "href" in d.attrs:
             kinds = [v for k, v in d.attrs.items() if k.endswith("type")]  # pub-id-type=
+            kinds += [c.all_text() for c in d.children if c.name.endswith("type")]  # ORCID
             typed = "arxiv" in " ".join([d.name, *kinds]).lower()  # a bare id
-            found = arxiv_id_in(f"{d.all_text()} {d.attrs.get('href', '')}", bare=typed)
+            # each child's text apart: "<type>arxiv</type><value>2101.00001</value>"
+            text = " ".join([*(c.all_text() for c in d.children), d.all_text()])
+            found = arxiv_id_in(f"{text} {d.attrs.get('href', '')}", bare=typed)
             if found:
                 entry.arxiv_id = found
                 break
@@ -345,8 +397,13 @@ def record_entry(record: Element) -> ParsedEntry:
 
 
 def _owner(root: Element) -> str | None:
-    """The person a whole export is about, where its root names one (`<dblpperson name=...>`)."""
-    return root.attrs.get("name") if "person" in root.name else None
+    """The person a whole export is about, where its root names one (`<dblpperson
+    name=...>`) or holds one's name (an ORCID record's `<person><name>`)."""
+    if "person" in root.name:
+        return root.attrs.get("name")
+    person = next((c for c in root.children if c.name == "person"), None)
+    named = next((c for c in person.children if c.name == "name"), None) if person else None
+    return (_person(named) or None) if named is not None else None
 
 
 def markup_only(text: str) -> bool:

@@ -575,8 +575,9 @@ def test_a_scholar_export_gives_the_arxiv_id_its_venue_names(tmp_path: Path):
     )
     first, second = extract(path).entries
     assert (first["arxiv_id"], first["authors_truncated"]) == ("2212.08073", True)
-    assert first["venue"] == "arXiv preprint arXiv:2212.08073"
+    assert first["venue"] == "arXiv preprint"  # its id read, as a citation's is
     assert second["arxiv_id"] is None  # "2022" in a venue is no id
+    assert second["venue"] == "NeurIPS"  # the year is the paper's date
 
 
 def test_records_keyed_by_their_ids(tmp_path: Path):
@@ -709,3 +710,21 @@ def test_a_profiles_person_beside_its_works_and_records_keyed_beside_their_ids(t
     first, second = extract(tmp_path / "esummary.json").entries
     assert (first["title"], first["authors"]) == ("Learning to Grasp", ["A. Park", "J. R. Okoye"])
     assert second["published_raw"] == "2022"
+
+
+def test_a_venue_column_loses_the_date_volume_and_pages_written_in_it(tmp_path: Path):
+    articles = [
+        {"title": "Learning to grasp", "authors": "A Park, J Okoye", "year": "2021",
+         "publication": "Conference on Robot Learning, 1012-1020, 2021"},
+        {"title": "Sim-to-real transfer", "authors": "J Okoye, A Park", "year": "2022",
+         "publication": "IEEE Robotics and Automation Letters 7 (2), 1012-1019, 2022"},
+        {"title": "Planning in clutter", "authors": "A Park", "year": "2023",
+         "publication": "IEEE Robotics Autom. Lett."},
+    ]  # fmt: skip
+    page = json.dumps({"author": {"name": "Ada Park"}, "articles": articles})
+    result = extract_page(tmp_path, page, "table_json", name="scholar.json")
+    assert [e["venue"] for e in result.entries] == [
+        "Conference on Robot Learning",
+        "IEEE Robotics and Automation Letters",
+        "IEEE Robotics Autom. Lett.",  # a name as it stands, its period kept
+    ]

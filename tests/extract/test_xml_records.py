@@ -310,3 +310,110 @@ def test_mods_records_of_names_alone_with_their_host_as_venue(tmp_path: Path):
     first, second = extract(_write(tmp_path, MODS_HOSTED)).entries
     assert (first["title"], first["authors"]) == ("Learning to Grasp", ["Ada Park"])
     assert (first["venue"], second["venue"]) == ("Journal of Robot Learning", "ICRA")
+
+
+ORCID_WORKS = """<?xml version="1.0" encoding="UTF-8"?>
+<activities:works xmlns:common="http://www.orcid.org/ns/common"
+  xmlns:work="http://www.orcid.org/ns/work" xmlns:activities="http://www.orcid.org/ns/activities">
+<activities:group><work:work-summary put-code="1">
+  <work:title><common:title>Learning to grasp transparent objects</common:title></work:title>
+  <common:external-ids><common:external-id><common:external-id-type>arxiv</common:external-id-type><common:external-id-value>2101.00042</common:external-id-value></common:external-id></common:external-ids>
+  <common:publication-date><common:year>2021</common:year><common:month>11</common:month></common:publication-date>
+  <work:journal-title>Conference on Robot Learning</work:journal-title>
+</work:work-summary></activities:group>
+<activities:group><work:work-summary put-code="2">
+  <work:title><common:title>Sim-to-real transfer for legged locomotion</common:title></work:title>
+  <common:publication-date><common:year>2022</common:year></common:publication-date>
+  <work:journal-title>IEEE Robotics and Automation Letters</work:journal-title>
+</work:work-summary></activities:group>
+</activities:works>
+"""
+
+
+def test_orcid_works_summaries_are_records_without_names(tmp_path: Path):
+    result = extract(_write(tmp_path, ORCID_WORKS))
+    assert result.source["format"] == "xml_records" and not result.quarantine
+    first, second = result.entries
+    assert first["title"] == "Learning to grasp transparent objects"  # one title, not two
+    assert first["arxiv_id"] == "2101.00042"  # its type and value in elements of their own
+    assert first["venue"] == "Conference on Robot Learning"
+    assert first["published_raw"] == "Nov 2021" and first["authors"] == []
+    assert second["title"] == "Sim-to-real transfer for legged locomotion"
+    # with no ids at all, a dated work in a venue is still a record
+    ids = ORCID_WORKS[ORCID_WORKS.index("<common:external-ids>") : ORCID_WORKS.index("<common:pub")]
+    assert len(extract(_write(tmp_path, ORCID_WORKS.replace(ids, ""))).entries) == 2
+
+
+ORCID_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
+<record:record xmlns:record="http://www.orcid.org/ns/record"
+  xmlns:person="http://www.orcid.org/ns/person" xmlns:common="http://www.orcid.org/ns/common"
+  xmlns:personal-details="http://www.orcid.org/ns/personal-details"
+  xmlns:work="http://www.orcid.org/ns/work">
+<person:person><person:name>
+  <personal-details:given-names>Ada</personal-details:given-names>
+  <personal-details:family-name>Park</personal-details:family-name>
+</person:name></person:person>
+<work:work put-code="11">
+  <work:title>
+    <common:title>Contact-rich manipulation with diffusion policies</common:title>
+  </work:title>
+  <common:publication-date><common:year>2024</common:year></common:publication-date>
+  <work:contributors>
+    <work:contributor><work:credit-name>Mei Lin</work:credit-name>
+      <work:contributor-attributes><work:contributor-role>author</work:contributor-role></work:contributor-attributes></work:contributor>
+    <work:contributor><work:credit-name>Ada Park</work:credit-name></work:contributor>
+    <work:contributor><work:credit-name>Rui Santos</work:credit-name>
+      <work:contributor-attributes><work:contributor-role>editor</work:contributor-role></work:contributor-attributes></work:contributor>
+  </work:contributors>
+</work:work>
+</record:record>
+"""
+
+
+def test_an_orcid_record_names_its_owner_and_its_works_authors(tmp_path: Path):
+    result = extract(_write(tmp_path, ORCID_RECORD))
+    assert result.source["owner_name"] == "Ada Park"
+    (work,) = result.entries
+    assert work["authors"] == ["Mei Lin", "Ada Park"]  # not the editor
+
+
+CROSSREF = """<?xml version="1.0" encoding="UTF-8"?>
+<doi_records>
+<doi_record><crossref><journal>
+  <journal_metadata><full_title>IEEE Robotics and Automation Letters</full_title></journal_metadata>
+  <journal_article>
+    <titles><title>Sim-to-real transfer for legged locomotion</title></titles>
+    <contributors>
+      <person_name contributor_role="author">
+        <given_name>Jonas</given_name><surname>Okoye</surname></person_name>
+      <person_name contributor_role="editor">
+        <given_name>Rui</given_name><surname>Santos</surname></person_name>
+      <person_name contributor_role="author">
+        <given_name>Ada</given_name><surname>Park</surname></person_name>
+    </contributors>
+    <publication_date><year>2022</year></publication_date>
+  </journal_article>
+</journal></crossref></doi_record>
+<doi_record><crossref><conference>
+  <proceedings_metadata>
+    <proceedings_title>Conference on Robot Learning</proceedings_title>
+  </proceedings_metadata>
+  <conference_paper>
+    <contributors><person_name contributor_role="author">
+      <given_name>Ada</given_name><surname>Park</surname></person_name></contributors>
+    <titles><title>Learning to grasp transparent objects</title></titles>
+    <publication_date><year>2021</year></publication_date>
+  </conference_paper>
+</conference></crossref></doi_record>
+</doi_records>
+"""
+
+
+def test_crossref_records_with_their_journal_round_them(tmp_path: Path):
+    result = extract(_write(tmp_path, CROSSREF))
+    first, second = result.entries
+    assert first["title"] == "Sim-to-real transfer for legged locomotion"
+    assert first["authors"] == ["Jonas Okoye", "Ada Park"]
+    assert first["venue"] == "IEEE Robotics and Automation Letters"
+    assert second["title"] == "Learning to grasp transparent objects"
+    assert (second["venue"], second["published_raw"]) == ("Conference on Robot Learning", "2021")
