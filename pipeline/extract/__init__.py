@@ -275,7 +275,8 @@ def extract_file(
     stored = data
     if read_error is None:
         data, read_error = gunzip(data)
-    kind = structured.sniff(data) if read_error is None else None
+    document = kind_of(data) if read_error is None else None
+    kind = structured.sniff(data) if read_error is None and document is None else None
     text: str | None = None
     html_lines: list[int] | None = None
     """For an HTML page: the HTML line of each line of its rendered text."""
@@ -296,7 +297,7 @@ def extract_file(
             parsed = PageParse(f"table_{kind}", [])
     elif read_error is not None:
         problem, parsed = read_error, PageParse("unreadable", [])
-    elif (document := kind_of(data)) is not None:
+    elif document is not None:
         decoded = read_document(data, document, max_page_bytes)
         text, problem = decoded.text, decoded.problem
         parsed = parse_page(text) if text is not None else PageParse("unreadable", [])

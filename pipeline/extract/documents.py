@@ -44,6 +44,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _T = "{" + _TEXT_NS + "}"
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The compound file of Office before 2007: a Word document's or an Excel workbook's."""
 _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$"
 )
@@ -53,9 +55,12 @@ _HEADING_STYLE = re.compile(r"(?i)^(?:(?:heading|berschrift|titre|t[ií]tulo|tit
 
 
 def kind_of(data: bytes) -> str | None:
-    """ "pdf", "docx" or "odt" for a document bylines reads as text, else None."""
+    """The kind of document bylines reads as text ("pdf", "docx", "odt"; "doc", Word's
+    binary format before 2007, it names and refuses), else None."""
     if data.startswith(b"%PDF-") or (b"%PDF-" in data[:PDF_HEAD] and b"startxref" in data[-2048:]):
         return "pdf"
+    if data[:8] == _OLE2 and "WordDocument".encode("utf-16-le") in data:
+        return "doc"
     if data[:4] != b"PK\x03\x04":
         return None
     try:
@@ -72,6 +77,12 @@ def kind_of(data: bytes) -> str | None:
 
 def read_document(data: bytes, kind: str, max_text_bytes: int) -> Decoded:
     """The document's text, or why it cannot be read (never raises on bad content)."""
+    if kind == "doc":
+        return Decoded(
+            None,
+            "a Word 97-2003 document (.doc): bylines reads .docx, .odt and PDF; "
+            "save it as one of those",
+        )
     try:
         lines = _pdf_lines(data) if kind == "pdf" else _package_lines(data, kind)
     except Exception as exc:  # a broken document must not stop the run

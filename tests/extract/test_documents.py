@@ -369,3 +369,11 @@ def test_a_damaged_or_cut_zip_is_quarantined_as_one_not_read_as_binary_text(tmp_
     odd.write_bytes(future)
     (q,) = extract(odd).quarantine
     assert q["reason"].startswith("a zip archive bylines cannot read")
+
+
+def test_an_old_word_document_is_named_and_refused_not_read_as_a_workbook(tmp_path: Path):
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    path = tmp_path / "cv.doc"
+    path.write_bytes(header + "WordDocument".encode("utf-16-le") + bytes(100))
+    (q,) = extract(path).quarantine
+    assert q["reason"].startswith("a Word 97-2003 document (.doc)")
