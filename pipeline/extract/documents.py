@@ -254,11 +254,14 @@ def _package_lines(data: bytes, kind: str) -> list[str]:
 
 
 def _docx_lines(root: ElementTree.Element, formats: dict[tuple[str, str], str]) -> Iterator[str]:
-    """A line per paragraph of the body and its tables (text boxes are not read);
-    headings as "# ", list items numbered ("3. ") or bulleted ("- ") as Word shows them,
-    indented by their level."""
+    """A line per paragraph of the body and its tables (a blank line after each row;
+    text boxes are not read); headings as "# ", list items numbered ("3. ") or
+    bulleted ("- ") as Word shows them, indented by their level."""
     counters: dict[tuple[str, str], int] = {}
     for paragraph in _paragraphs(root):
+        if paragraph is None:
+            yield ""  # a table row ends: a record's cells end
+            continue
         text = "".join(_docx_text(paragraph)).strip()
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
         heading = _HEADING_STYLE.match(style.get(f"{_W}val", "")) if style is not None else None
@@ -280,19 +283,22 @@ def _docx_lines(root: ElementTree.Element, formats: dict[tuple[str, str], str]) 
         yield from (line.strip() for line in rest)
 
 
-def _paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """Word paragraphs in document order, not those inside another's text box."""
+def _paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element | None]:
+    """Word paragraphs in document order, not those inside another's text box; None
+    where a table row ends (a row is a record, its cells its fields)."""
     for child in node:
         if child.tag == f"{_W}p":
             yield child
         else:
             yield from _paragraphs(child)
+            if child.tag == f"{_W}tr":
+                yield None
 
 
 def _docx_text(node: ElementTree.Element) -> Iterator[str]:
-    """A paragraph's text as shown: runs' text, tabs as spaces, breaks as new lines;
-    deleted revisions (`w:delText`), field codes (`w:instrText`) and text boxes left
-    out."""
+    """A paragraph's text as shown: runs' text, tabs as spaces, breaks as new lines,
+    non-breaking hyphens; deleted revisions (`w:delText`), field codes
+    (`w:instrText`) and text boxes left out."""
     for child in node:
         tag = child.tag
         if tag == f"{_W}t":
@@ -301,6 +307,8 @@ def _docx_text(node: ElementTree.Element) -> Iterator[str]:
             yield " "
         elif tag in (f"{_W}br", f"{_W}cr"):
             yield "\n"
+        elif tag == f"{_W}noBreakHyphen":
+            yield "-"
         elif tag not in (f"{_W}txbxContent", f"{_W}pPr", f"{_W}rPr"):
             yield from _docx_text(child)
 

@@ -236,13 +236,12 @@ def test_a_word_document_reads_as_lines_headings_and_numbered_items():
     deleted = (
         "<w:p><w:r><w:t>Kept</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>"
     )
-    table = (
-        "<w:tbl><w:tr><w:tc>"
-        + _w("2021")
-        + "</w:tc><w:tc>"
-        + _w("A paper in a table")
-        + "</w:tc></w:tr></w:tbl>"
-    )
+
+    def row(*cells: str) -> str:
+        return "<w:tr>" + "".join(f"<w:tc>{_w(c)}</w:tc>" for c in cells) + "</w:tr>"
+
+    table = "<w:tbl>" + row("2021", "A paper in a table") + row("2020", "Another") + "</w:tbl>"
+    hyphen = "<w:p><w:r><w:t>Sim</w:t><w:noBreakHyphen/><w:t>to</w:t></w:r></w:p>"
     body = "".join(
         [
             _w("Ada Park", "Title"),
@@ -257,6 +256,7 @@ def test_a_word_document_reads_as_lines_headings_and_numbered_items():
             _w("Tab\tseparated"),
             deleted,
             table,
+            hyphen,
         ]
     )
     assert _text(_docx(body)).splitlines() == [
@@ -274,6 +274,11 @@ def test_a_word_document_reads_as_lines_headings_and_numbered_items():
         "Kept",
         "2021",
         "A paper in a table",
+        "",
+        "2020",
+        "Another",
+        "",
+        "Sim-to",
     ]
 
 
