@@ -478,8 +478,8 @@ def join_by_community(
 def join_lone_mentions(
     clusters: list[list[str]], records: dict[str, Record], labels: Labels
 ) -> list[list[str]]:
-    """Give a mention left alone the one person written exactly as it is, as a
-    bibliography's curator does by default.
+    """Give a mention left alone the one person spelled as it is (case and accents
+    aside), as a bibliography's curator does by default.
 
     A paper whose coauthors the person shares with no other paper (a guest on another
     lab's work, a single collaboration) ends the passes alone: no collaborator or
@@ -502,9 +502,11 @@ def join_lone_mentions(
         if len(cluster) > 1 or len(home := homes.get(records[cluster[0]]["name"], ())) != 1:
             continue
         (j,) = home
-        if _can_pool(_built(j, pieces, members, records), _piece(cluster, records), records, apart):
-            pieces[j].absorb(_piece(members.pop(i), records))
+        lone = _piece(cluster, records)
+        if _can_pool(_built(j, pieces, members, records), lone, records, apart):
+            pieces[j].absorb(lone)
             members[j] = pieces[j].keys
+            del members[i]
     return sorted(sorted(keys) for keys in members.values())
 
 

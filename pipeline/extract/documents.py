@@ -240,17 +240,27 @@ _LIGATURE = re.compile("[\ufb00-\ufb06]")
 
 
 def _package_lines(data: bytes, kind: str) -> list[str]:
+    """A Word or OpenDocument file's lines, from its main XML part."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = "word/document.xml" if kind == "docx" else "content.xml"
-        if archive.getinfo(part).file_size > MAX_DOCUMENT_XML:
-            raise ValueError(f"{part} expands past {MAX_DOCUMENT_XML:,} bytes")
-        root = ElementTree.fromstring(archive.read(part))
+        root = _part(archive, "word/document.xml" if kind == "docx" else "content.xml")
         if kind == "odt":
             return list(_odt_lines(root))
         formats = {}
         if "word/numbering.xml" in archive.namelist():
-            formats = _number_formats(ElementTree.fromstring(archive.read("word/numbering.xml")))
+            formats = _number_formats(_part(archive, "word/numbering.xml"))
         return list(_docx_lines(root, formats))
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A package's XML part, parsed; refused past `MAX_DOCUMENT_XML` or with entity
+    declarations (a few lines of them expand past any memory), which Office never
+    writes."""
+    if archive.getinfo(name).file_size > MAX_DOCUMENT_XML:
+        raise ValueError(f"{name} expands past {MAX_DOCUMENT_XML:,} bytes")
+    xml = archive.read(name)
+    if b"<!ENTITY" in xml:
+        raise ValueError(f"{name} declares entities, which are not read")
+    return ElementTree.fromstring(xml)
 
 
 def _docx_lines(root: ElementTree.Element, formats: dict[tuple[str, str], str]) -> Iterator[str]:

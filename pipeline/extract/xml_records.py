@@ -117,6 +117,8 @@ class Element:
     """Character data and children in document order."""
     end: int | None = None
     """None while open (a file cut short leaves its outer elements open)."""
+    holds_authors: bool | None = field(default=None, repr=False, compare=False)
+    """Whether an author is among its descendants, once asked (`_holds_authors`)."""
 
     def all_text(self) -> str:
         """The element's text with its children's, as written (`H<sub>2</sub>O` is H2O),
@@ -260,7 +262,10 @@ def _apart_from_record(node: Element) -> bool:
 
 
 def _holds_authors(node: Element) -> bool:
-    return any(map(_is_author, node.descendants()))
+    """Asked of a venue element for each title below it: worked out once."""
+    if node.holds_authors is None:
+        node.holds_authors = any(map(_is_author, node.descendants()))
+    return node.holds_authors
 
 
 def _ancestors(node: Element, stop: Element | None) -> list[Element]:

@@ -382,3 +382,21 @@ def test_an_old_word_document_is_named_and_refused_not_read_as_a_workbook(tmp_pa
     path.write_bytes(header + "WordDocument".encode("utf-16-le") + bytes(100))
     (q,) = extract(path).quarantine
     assert q["reason"].startswith("a Word 97-2003 document (.doc)")
+
+
+def test_a_document_declaring_entities_is_refused(tmp_path: Path):
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>'
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body>'
+        "</w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("word/document.xml", laughs)
+    path = tmp_path / "laughs.docx"
+    path.write_bytes(buffer.getvalue())
+    (q,) = extract(path).quarantine
+    assert q["reason"] == (
+        "unreadable DOCX document: ValueError: word/document.xml declares entities, "
+        "which are not read"
+    )
