@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pipeline.extract.documents import kind_of, read_document
+from pipeline.extract.documents import _plain, kind_of, read_document
 from tests.helpers import extract
 
 Text = tuple[float, float, str, str]
@@ -400,3 +400,9 @@ def test_a_document_declaring_entities_is_refused(tmp_path: Path):
         "unreadable DOCX document: ValueError: word/document.xml declares entities, "
         "which are not read"
     )
+
+
+def test_a_lone_page_number_goes_and_ligatures_are_spelled_out():
+    page = [(72, 700, "B", "Ada Park"), (72, 688, "R", "Publications"), (300, 40, "R", "- 1 -")]
+    assert _text(_pdf([page])) == "Ada Park\nPublications\n"  # one page: no running footer
+    assert _plain(" E\ufb03cient  \ufb01ne-tuning ") == "Efficient fine-tuning"
