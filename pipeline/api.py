@@ -45,7 +45,7 @@ from pipeline.collector import (
 )
 from pipeline.comparisons import Model
 from pipeline.errors import ConfigError, PublishBlocked
-from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder
+from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder, input_files
 from pipeline.extract_cache import ExtractCache
 from pipeline.handoff import Handoff
 from pipeline.match_papers import ENTRY_FIELDS_READ as MATCH_FIELDS_READ
@@ -195,6 +195,12 @@ def read_inputs(
     if not input_dir.is_dir():
         raise ConfigError(f"--input {input_dir}: no such folder")
     config = load_sources_config(input_dir)
+    if not input_files(input_dir):
+        # a scraper that left nothing must not publish an empty catalogue over the last
+        raise ConfigError(
+            f"--input {input_dir}: no files to read (hidden files and sources.toml aside); "
+            "nothing published"
+        )
     cache = ExtractCache(options.extract_cache_dir) if options.incremental else None
     with _timed(seconds, "extract"):
         extracted = extract_folder(

@@ -90,10 +90,24 @@ def test_strict_blocks_publishing_and_keeps_previous_output(raw_copy: Path, tmp_
     assert _snapshot(out) == before
 
 
+def test_an_emptied_input_folder_keeps_the_previous_output(raw_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert bylines("run", "--input", raw_copy, "--out", out).returncode == 0
+    before = _snapshot(out)
+    for page in raw_copy.iterdir():
+        if page.name != "sources.toml":
+            page.unlink()  # the scraper left nothing tonight
+    proc = bylines("run", "--input", raw_copy, "--out", out)
+    assert proc.returncode == 2
+    assert "no files to read" in proc.stderr and "nothing published" in proc.stderr
+    assert _snapshot(out) == before
+
+
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
         (None, ["--input", "{tmp}/missing"], "no such folder"),
+        (None, ["--input", "{tmp}/in"], "no files to read"),
         ("bad_toml", ["--input", "{tmp}/in"], "not valid TOML"),
         ("foreign_out", ["--input", "{tmp}/in", "--out", "{tmp}/home"], "holds no run.json"),
         (None, ["--input", "{tmp}/in", "--max-page-mb", "0"], "must be positive"),
