@@ -246,7 +246,28 @@ def sniff(data: bytes) -> str | None:
             return "yaml" if _nested(_yaml_document(data)) else None
         except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
             return None  # text with a colon in a list item: a page, read as one
+    if _YAML_KEY.match(stripped) and _YAML_ITEM.search(head):
+        try:
+            document = _yaml_document(data)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            return None
+        # one key over one list is a page of text with a "Publications:" heading, which
+        # parses as YAML too: it is read as the page it is
+        keys = isinstance(document, dict) and len(document) > 1
+        return "yaml" if keys and _nested(document) and _yaml_listing(document) else None
     return None
+
+
+_YAML_KEY = re.compile(r"[\w\"'][\w \"'-]*:(?:\s|$)")
+"""A YAML mapping's first key ("name: Ada Park", "publications:")."""
+_YAML_ITEM = re.compile(r"^[ \t]+-[ \t]+\S", re.MULTILINE)
+"""A list item indented under a key: where a mapping's lists hold its citations."""
+
+
+def _yaml_listing(document: dict[Any, Any]) -> bool:
+    """Whether a YAML mapping holds citations written out in its lists (a static
+    site's `publications: {2024: ["A. Park. Title. CoRL 2024."]}`)."""
+    return any("citation" in r for r in _records_within(document, RECORD_DEPTH))
 
 
 def _json_records(data: bytes, limit: int | None = None) -> list[dict[str, Any]]:
@@ -466,13 +487,26 @@ def _records_within(value: Any, depth: int, listed: bool = False) -> Iterator[di
     elif depth and isinstance(value, dict):
         objects = [v for v in value.values() if isinstance(v, dict)]  # {"p1": {...}, ...}
         keyed = len(objects) >= 2 and all(map(is_record, objects))
-        for inner in value.values():
-            yield from _records_within(inner, depth - 1, listed=keyed)
+        for key, inner in value.items():
+            for record in _records_within(inner, depth - 1, listed=keyed):
+                yield _dated_by(record, key)
     elif depth and isinstance(value, list) and _citations(value):  # ["A. Park. Title. 2021."]
         yield from _cited(value)
     elif depth and isinstance(value, list):
         for inner in value:
             yield from _records_within(inner, depth - 1, listed=True)
+
+
+def _dated_by(record: dict[str, Any], key: Any) -> dict[str, Any]:
+    """A written-out citation under a year's key (`{2024: ["A. Park. Title."]}`) dated
+    by it where it gives no date of its own."""
+    year = str(key)
+    if "citation" not in record or not _GROUP_YEAR.fullmatch(year) or len(record) > 1:
+        return record
+    return record if _citation(record["citation"]).published_raw else {**record, "year": year}
+
+
+_GROUP_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _wrapped_record(value: Any) -> dict[str, Any] | None:
@@ -571,7 +605,10 @@ def read_table(data: bytes, kind: str) -> Table:
     if kind == "json":
         table = _json_table(data)
     elif kind == "yaml":
-        table = Table(_yaml_records(data))
+        document = None
+        with contextlib.suppress(yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            document = _yaml_document(data)
+        table = Table(_yaml_records(data), _document_owner(document))
     elif kind == "parquet":
         table = Table(pq.read_table(pa.BufferReader(data)).to_pylist())
     elif kind == "xlsx":

@@ -728,3 +728,29 @@ def test_a_venue_column_loses_the_date_volume_and_pages_written_in_it(tmp_path: 
         "IEEE Robotics and Automation Letters",
         "IEEE Robotics Autom. Lett.",  # a name as it stands, its period kept
     ]
+
+
+YEARS_OF_CITATIONS = """\
+name: Ada Park
+publications:
+  2024:
+    - "Mei Lin, Ada Park. Contact-rich manipulation with diffusion policies. ICRA, 2024."
+  2022:
+    - "Jonas Okoye, Ada Park. Sim-to-real transfer for legged locomotion. RA-L, 2022."
+    - "Ada Park, Rui Santos. Scaling laws for imitation learning. Robotics: Science and Systems."
+"""
+
+
+def test_a_yaml_mapping_of_citations_by_year_is_a_table_its_name_the_owner(tmp_path: Path):
+    result = extract_page(tmp_path, YEARS_OF_CITATIONS, "table_yaml", name="papers.yml")
+    assert result.source["owner_name"] == "Ada Park"
+    assert [(e["title"].split()[0], e["published_raw"]) for e in result.entries] == [
+        ("Contact-rich", "2024"),
+        ("Sim-to-real", "2022"),
+        ("Scaling", "2022"),  # no year of its own: its key's
+    ]
+    # one heading over one list parses as YAML too, and stays the page of text it is
+    page = "Publications:\n" + "".join(
+        line.replace("    -", "  -") for line in YEARS_OF_CITATIONS.splitlines(True) if "- " in line
+    )
+    assert extract_page(tmp_path, page, "citation_list", name="page.txt").entries
