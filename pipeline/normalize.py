@@ -150,14 +150,25 @@ _CJK_NAME = re.compile(rf"{CJK_SCRIPT}+(?: {CJK_SCRIPT}+)?")
 def _cjk_name(name: str) -> NameParts:
     """A name in Chinese, Japanese or Korean script, surname first: apart ("\u7530\u4e2d
     \u5b8f") as Japanese pages write it, or together, where the surname is the first
-    character (Chinese and Korean: "\u5f20\u4f1f"), two of four. Its keys are those of
-    the name romanised ("Wei Zhang" for "\u5f20\u4f1f")."""
+    character (Chinese and Korean: "\u5f20\u4f1f"), two of four, the Han characters
+    before a given name in kana (Japanese), three where the second repeats the first.
+    Its keys are those of the name romanised ("Wei Zhang" for "\u5f20\u4f1f")."""
     if " " in name:
         surname, given = name.split(" ")
+    elif (han := _HAN_THEN_KANA.match(name)) is not None:
+        surname, given = han[1], name[han.end(1) :]  # "佐藤あゆみ": a Japanese given name in kana
     else:
         cut = 2 if len(name) == 4 else 1
+        if len(name) > 3 and name[1] == "\u3005":
+            cut = 3  # "佐々木健一": a surname repeating its first character, then one more
         surname, given = name[:cut], name[cut:]
     return NameParts(given or None, "", surname, None)
+
+
+_HAN_THEN_KANA = re.compile(
+    r"([\u3400-\u4dbf\u4e00-\u9fff\u3005]+)[\u3041-\u3096\u30a1-\u30fa\u30fc]"
+)
+"""A name whose Han characters give way to kana: the Han ones are its surname."""
 
 
 @lru_cache(maxsize=1)

@@ -220,3 +220,20 @@ def test_mention_columns_parse_each_distinct_name_once_into_the_same_table(monke
 
 def test_a_chinese_name_keys_as_the_same_name_romanised():
     assert name_parts("\u5f20\u4f1f")["name_key"] == name_parts("Wei Zhang")["name_key"]
+
+
+@pytest.mark.parametrize(
+    ("together", "apart"),
+    [
+        ("佐藤あゆみ", "佐藤 あゆみ"),  # Han, then a given name in kana: a Japanese surname
+        ("佐々木健一", "佐々木 健一"),  # 々 repeats a surname's first character
+        ("山田太郎", "山田 太郎"),  # two of four
+    ],
+)
+def test_a_japanese_name_written_together_keys_as_written_apart(together: str, apart: str):
+    assert name_parts(together)["surname_key"] == name_parts(apart)["surname_key"]
+    assert name_parts(together)["name_key"] == name_parts(apart)["name_key"]
+
+
+def test_a_katakana_name_with_a_long_vowel_mark_is_read_surname_first():
+    assert name_parts("ヤマダ タロー")["surname_key"] == "yamada"  # ー is kana, not Latin

@@ -329,9 +329,9 @@ FOOTNOTE_LEGEND = re.compile(
 or the note alone, its mark taken for a list's bullet: no venue."""
 
 
-CJK_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u3041-\u3096\u30a1-\u30fa]"
-"""Han characters, Hangul syllables and kana: the scripts names are written in without
-capitals."""
+CJK_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\u3005\uac00-\ud7a3\u3041-\u3096\u30a1-\u30fa\u30fc]"
+"""Han characters (with the mark repeating one, 々), Hangul syllables and kana (with
+the long vowel mark, ー): the scripts names are written in without capitals."""
 _CJK_NAME_PART = re.compile(rf"{CJK_SCRIPT}{{1,4}}")
 """A name written in Chinese, Japanese or Korean script: a few characters (a title runs
 longer), surname and given name apart ("\u7530\u4e2d \u5b8f") or together."""
