@@ -92,8 +92,8 @@ _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""
 _LATEX_ITALIC = re.compile(r"\\(?:emph|textit|textsl)\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _ORG_ITALIC = re.compile(r"(?<![\w/:.])/(?P<t>[^/\s][^/]*[^/\s])/(?![\w/])")
-"""Org's italics: "/Learning to Grasp/" (two words at least, `_org_italic`; no path
-or "and/or")."""
+"""Org's italics: "/Learning to Grasp/" (two words, or a capitalised one,
+`_org_italic`; no path or "and/or")."""
 _EMPHASIS = re.compile(
     r"\*\*(?P<b>.+?)\*\*|__(?P<u>.+?)__"  # Markdown bold
     r"|[\"\u201c](?P<q>[^\"\u201d]{8,}?)[,.]?[\"\u201d]"  # a quoted title, IEEE style
@@ -293,11 +293,12 @@ class Item:
 
 def detect(text: str) -> float:
     """Citations when most items hold a title and a byline (prose has titles and
-    years enough, never bylines)."""
+    years enough, never bylines); a list's section headings ("* Publications", "*
+    Talks" in an Org file) are not counted as items."""
     _head, items = split_items(split_lines(text))
-    if not items:
+    sample = [item for item in items[:40] if not _section_heading(item)]
+    if not sample:
         return 0.0
-    sample = items[:40]
     layout = _layout(sample)  # where a page of papers of one author each holds the name
     share = sum(_cites(item, layout) for item in sample) / len(sample)
     return 0.0 if share < 0.6 else round(0.4 + 0.4 * share, 3)
@@ -601,9 +602,13 @@ def _as_markdown(text: str) -> str:
 
 
 def _org_italic(mark: re.Match[str]) -> str:
-    """Org's italics as Markdown's, when they mark words ("/Learning to Grasp/"); a
-    path's or a date's slashes stay."""
-    return f"*{mark['t']}*" if " " in mark["t"] else mark.group()
+    """Org's italics as Markdown's, when they mark words ("/Learning to Grasp/") or a
+    capitalised one ("/ICRA/"); a path's or a date's slashes stay."""
+    words = " " in mark["t"] or _CAPITALISED_WORD.fullmatch(mark["t"])
+    return f"*{mark['t']}*" if words else mark.group()
+
+
+_CAPITALISED_WORD = re.compile(r"[A-Z][A-Za-z-]+")
 
 
 def _styled(group: re.Match[str]) -> str:

@@ -85,7 +85,10 @@ _ORG_KEYWORD = re.compile(r"^#\+(?:title|author|subtitle):\s*(?P<text>\S.*?)\s*$
 """An Org file's title or author line: "#+TITLE: Publications of Ada Park"."""
 
 
-_HEADING_OPENERS = frozenset("#=\\")
+_ORG_HEADLINE = re.compile(r"^(?P<stars>\*{2,}) +(?P<text>\S.*?)\s*$")
+"""An Org headline below the first level ("** 2024"): a Markdown bullet has one star."""
+
+_HEADING_OPENERS = frozenset("#=\\*")
 
 
 class Heading(NamedTuple):
@@ -108,6 +111,8 @@ def heading_of(line: str) -> Heading | None:
         return Heading(level, " ".join(t for t in (latex["text"], latex["more"]) if t))
     if org := _ORG_KEYWORD.match(line):
         return Heading(1, org["text"])
+    if org := _ORG_HEADLINE.match(line):
+        return Heading(len(org["stars"]), org["text"])
     return None
 
 

@@ -1950,3 +1950,29 @@ def test_a_year_set_apart_between_title_and_byline_groups_heads_the_next_group(t
         ("Sim-to-real", "2024"),  # its own year, not the heading below it
         ("Contact-rich", "2023"),
     ]
+
+
+ORG_CV = """\
+#+TITLE: Ada Park
+
+* Publications
+** 2024
+- Mei Lin, Ada Park. Contact-rich manipulation with diffusion policies. /ICRA/, 2024.
+** 2022
+- Jonas Okoye, Ada Park. Sim-to-real transfer for legged locomotion. /RA-L/, 2022.
+- Ada Park, Rui Santos. Scaling laws for imitation learning. /Robotics: Science and Systems/.
+* Talks
+- Invited talk at the Robotics Institute, 2023.
+"""
+
+
+def test_an_org_cv_with_headlines_over_its_years_and_sections(tmp_path: Path):
+    result = _read(tmp_path, ORG_CV)
+    assert result.source["owner_name"] == "Ada Park"
+    assert [(e["title"].split()[0], e["published_raw"], e["venue"]) for e in result.entries] == [
+        ("Contact-rich", "2024", "ICRA"),  # a capitalised word in Org's italics
+        ("Sim-to-real", "2022", "RA-L"),
+        ("Scaling", "2022", "Robotics: Science and Systems"),  # its headline's year
+    ]
+    (talk,) = result.quarantine  # a talk, no paper: kept with its reason
+    assert talk["raw_text"].startswith("- Invited talk")
