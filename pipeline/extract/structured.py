@@ -411,26 +411,27 @@ def _unemphasised(value: str) -> str:
     return re.sub(r"^([*_]{1,2})(\S.*?)\1$", r"\2", value.strip())
 
 
-def _yaml_records(data: bytes) -> list[dict[str, Any]]:
+def _yaml_table(data: bytes) -> Table:
     """The records of a YAML publications list (a static site's `_data/papers.yml`): a
     list of mappings (each a row: one that is no record is quarantined), or the
     records under a mapping's keys (CITATION.cff: its `preferred-citation`, its
-    `references`, not the software it describes); or the one paper of a page's front
-    matter."""
+    `references`, not the software it describes; citations written out under their
+    years), the person it names beside them the owner; or the one paper of a page's
+    front matter."""
     if front := _front_matter_record(data):
-        return [front]
-    loaded = _titled_works(_yaml_document(data))
+        return Table([front])
+    document = _yaml_document(data)
+    loaded = _titled_works(document)
     if isinstance(loaded, list):
-        return [r for r in loaded if isinstance(r, dict)]  # a non-record is quarantined
-    if isinstance(loaded, dict):
-        return [
-            record
-            for value in loaded.values()
-            for record in (
-                [value] if is_record(value) else _records_within(value, RECORD_DEPTH - 1)
-            )
-        ]
-    return []
+        return Table([r for r in loaded if isinstance(r, dict)])  # a non-record: quarantined
+    if not isinstance(loaded, dict):
+        return Table([])
+    records = [
+        _dated_by(record, key)
+        for key, value in loaded.items()
+        for record in ([value] if is_record(value) else _records_within(value, RECORD_DEPTH - 1))
+    ]
+    return Table(records, _document_owner(document))
 
 
 def _yaml_document(data: bytes) -> Any:
@@ -605,10 +606,7 @@ def read_table(data: bytes, kind: str) -> Table:
     if kind == "json":
         table = _json_table(data)
     elif kind == "yaml":
-        document = None
-        with contextlib.suppress(yaml.YAMLError, UnicodeDecodeError, RecursionError):
-            document = _yaml_document(data)
-        table = Table(_yaml_records(data), _document_owner(document))
+        table = _yaml_table(data)
     elif kind == "parquet":
         table = Table(pq.read_table(pa.BufferReader(data)).to_pylist())
     elif kind == "xlsx":

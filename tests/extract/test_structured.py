@@ -749,6 +749,9 @@ def test_a_yaml_mapping_of_citations_by_year_is_a_table_its_name_the_owner(tmp_p
         ("Sim-to-real", "2022"),
         ("Scaling", "2022"),  # no year of its own: its key's
     ]
+    top = YEARS_OF_CITATIONS.replace("publications:\n", "").replace("\n  ", "\n")
+    flat = extract_page(tmp_path, top, "table_yaml", name="flat.yml")  # years at the top
+    assert [e["published_raw"] for e in flat.entries] == ["2024", "2022", "2022"]
     # one heading over one list parses as YAML too, and stays the page of text it is
     page = "Publications:\n" + "".join(
         line.replace("    -", "  -") for line in YEARS_OF_CITATIONS.splitlines(True) if "- " in line
