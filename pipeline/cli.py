@@ -25,10 +25,11 @@ log = logging.getLogger("bylines")
 RUN_HELP = """\
 Read every file under --input (scraped pages in any known shape, as text or
 HTML; BibTeX, RIS, "Title: ..." listings and reference lists; CSV, Parquet,
-Excel and JSON bibliographic tables; XML exports such as arXiv feeds, DBLP and
-PubMed; and an optional sources.toml), and publish Parquet tables and run.json
-to --out. The previous output is replaced atomically, and only when the run
-succeeds.
+Excel, JSON and YAML bibliographic tables; XML exports such as arXiv feeds,
+DBLP, PubMed, ORCID and Crossref; CVs as PDF, Word .docx or OpenDocument .odt;
+and an optional sources.toml), and publish Parquet tables and run.json to
+--out. The previous output is replaced atomically, and only when the run
+succeeds; an --input folder with no files publishes nothing (exit 2).
 
 Every table is checked by the Great Expectations suites in expectations/ first:
 an error-severity failure publishes nothing, and the run's report goes to
