@@ -68,6 +68,7 @@ from pipeline.publish import (
     failed_dir,
     output_lock,
     publish,
+    published_counts,
     read_published,
 )
 from pipeline.resolve_authors import (
@@ -608,6 +609,32 @@ def _write_extras(
         report.write_report(folder / "report", context)
 
 
+SHRINK = 0.5
+"""Share of the last published run's entries under which a run's catalogue has shrunk
+enough for a curator to look: a scrape that fetched a few of its pages."""
+SHRINK_FLOOR = 20
+"""Entries a last run must have held for its share to mean anything."""
+
+
+def shrink_issues(before: Mapping[str, int], after: Mapping[str, int]) -> list[dict[str, Any]]:
+    """A warning when this run holds fewer than `SHRINK` of the entries the last
+    published run held. It is published as asked (a curator may have pruned the
+    input); the warning says to look, in the report and in `quality_issues`."""
+    had, has = before.get("entries", 0), after.get("entries", 0)
+    if had < SHRINK_FLOOR or has >= SHRINK * had:
+        return []
+    return [
+        {
+            "table_name": "entries",
+            "key": None,
+            "check": "catalogue_shrank",
+            "severity": "warning",
+            "message": f"{has:,} entries against {had:,} in the last published run: was the "
+            "input scraped whole?",
+        }
+    ]
+
+
 def run(
     input_dir: Path,
     out_dir: Path,
@@ -643,6 +670,11 @@ def _run_locked(
     started = dt.datetime.now(dt.UTC)
     previous = read_published(out_dir, PREVIOUS_READ)
     result = build_tables(input_dir, progress, options, previous)
+    if shrunk := shrink_issues(published_counts(out_dir), result.manifest["row_counts"]):
+        log.warning("%s: %s", out_dir, shrunk[0]["message"])
+        issues = result.tables["quality_issues"].to_pylist() + shrunk
+        result.tables["quality_issues"] = to_table("quality_issues", issues)
+        result.manifest["row_counts"]["quality_issues"] = len(issues)
     result.manifest.update(
         {
             "run_id": f"{started:%Y%m%dT%H%M%SZ}-{result.manifest['inputs_sha256'][:8]}",

@@ -79,6 +79,15 @@ def output_lock(out_dir: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def published_counts(out_dir: Path) -> dict[str, int]:
+    """Rows per table of the output published in `out_dir` (none if there is none, or
+    its manifest is unreadable)."""
+    try:
+        return dict(json.loads((out_dir / MANIFEST).read_text())["row_counts"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def read_published(
     out_dir: Path, columns: dict[str, tuple[str, ...]] | None = None
 ) -> Mapping[str, pa.Table] | None:

@@ -78,3 +78,10 @@ def test_a_run_holds_none_of_the_spilled_entries_pages_it_has_read(tmp_path, mod
     assert mapped_kb(options.spill_dir) == 0  # validated, reported and written, then let go
     assert result.tables["entries"].to_pylist()  # still there, read in again on demand
     assert mapped_kb(options.spill_dir) > 0
+
+
+def test_a_catalogue_under_half_the_last_ones_entries_is_flagged():
+    assert api.shrink_issues({"entries": 100}, {"entries": 49})[0]["check"] == "catalogue_shrank"
+    assert not api.shrink_issues({"entries": 100}, {"entries": 50})
+    assert not api.shrink_issues({"entries": 19}, {"entries": 1})  # too few to judge
+    assert not api.shrink_issues({}, {"entries": 5})  # a first run

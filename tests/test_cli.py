@@ -90,6 +90,26 @@ def test_strict_blocks_publishing_and_keeps_previous_output(raw_copy: Path, tmp_
     assert _snapshot(out) == before
 
 
+def test_a_catalogue_shrunk_to_under_half_is_published_with_a_warning(
+    raw_copy: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    assert bylines("run", "--input", raw_copy, "--out", out).returncode == 0
+    pages = sorted(p for p in raw_copy.iterdir() if p.suffix == ".txt")
+    for page in pages[1:]:
+        page.unlink()  # tonight's scrape fetched one page of five
+    proc = bylines("run", "--input", raw_copy, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    issues = pq.read_table(out / "quality_issues.parquet").to_pylist()
+    (shrank,) = [i for i in issues if i["check"] == "catalogue_shrank"]
+    assert (
+        shrank["severity"] == "warning"
+        and "against 55 in the last published run" in (shrank["message"])
+    )
+    assert "was the input scraped whole?" in proc.stderr
+    assert json.loads((out / "run.json").read_text())["row_counts"]["quality_issues"] == len(issues)
+
+
 def test_an_emptied_input_folder_keeps_the_previous_output(raw_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert bylines("run", "--input", raw_copy, "--out", out).returncode == 0
