@@ -108,8 +108,11 @@ _WHOLE_QUOTED = re.compile(r'^"(?P<text>[^"]{20,})",?$')
 the quotes are the file's, not a title's."""
 _YEAR = r"(?:19|20)\d{2}[a-z]?"
 """A year as citations write it, lettered where one author has two that year: "2021b"."""
-_LEADING_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?\)\s*[.:]?\s+")
-"""A year in brackets opening a citation, before its byline."""
+_LEADING_YEAR = re.compile(
+    r"^(?:\((?P<year>(?:19|20)\d{2})[a-z]?\)\s*[.:]?|(?P<bare>(?:19|20)\d{2})(?=\s+[A-Z\u201c\"]))\s+"
+)
+"""A year opening a citation, before its byline or its title: in brackets, "(2021)",
+or bare in a CV's date column, "2021 Title" (a capital after it)."""
 _ITALIC = re.compile(r"(?<![*\w])[*_](?P<i>[^*_]+?)[*_](?![*\w])")
 _DATE = re.compile(
     rf"(?=[JFMASONDEGL\d])(?:{DATE_PATTERN}|(?<![\d.])(?<!\d[-\u2013])(?:19|20)\d{{2}}(?!\.?\d))",
@@ -665,7 +668,7 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
     parts: list[str] = []
     for line in raw:
         if not parts and (lead := _LEADING_YEAR.match(line)):
-            parts.append(lead["year"])  # a CV's "(2021) Park A, Okoye J. Title. Venue."
+            parts.append(lead["year"] or lead["bare"])  # a CV's "(2021) Park A. Title."
             line = line[lead.end() :]
         if labelled := _VENUE_LABEL.match(line):
             venue = venue or labelled["venue"]

@@ -1976,3 +1976,25 @@ def test_an_org_cv_with_headlines_over_its_years_and_sections(tmp_path: Path):
     ]
     (talk,) = result.quarantine  # a talk, no paper: kept with its reason
     assert talk["raw_text"].startswith("- Invited talk")
+
+
+DATE_COLUMN = """\
+Ada Park
+
+Publications
+
+2024 Contact-rich manipulation with diffusion policies
+Mei Lin, Ada Park
+IEEE International Conference on Robotics and Automation
+2022 Sim-to-real transfer for legged locomotion
+Jonas Okoye, Ada Park
+IEEE Robotics and Automation Letters
+"""
+
+
+def test_a_cvs_date_column_before_each_title_is_its_date_not_its_title(tmp_path: Path):
+    entries = _read(tmp_path, DATE_COLUMN).entries
+    assert [(e["title"], e["published_raw"]) for e in entries] == [
+        ("Contact-rich manipulation with diffusion policies", "2024"),
+        ("Sim-to-real transfer for legged locomotion", "2022"),
+    ]
