@@ -25,7 +25,7 @@ from typing import Any
 import jellyfish
 from anyascii import anyascii
 
-from pipeline.extract.fields import CJK_SCRIPT, PARTICLES, SUFFIXES, parse_date
+from pipeline.extract.fields import CJK_SCRIPT, HAN, KANA, PARTICLES, SUFFIXES, parse_date
 
 ABSTRACT_KEY_CHARS = 600
 """Abstracts are keyed on their opening: enough to identify, cheap to compare."""
@@ -165,9 +165,7 @@ def _cjk_name(name: str) -> NameParts:
     return NameParts(given or None, "", surname, None)
 
 
-_HAN_THEN_KANA = re.compile(
-    r"([\u3400-\u4dbf\u4e00-\u9fff\u3005]+)[\u3041-\u3096\u30a1-\u30fa\u30fc]"
-)
+_HAN_THEN_KANA = re.compile(rf"([{HAN}]+)[{KANA}]")
 """A name whose Han characters give way to kana: the Han ones are its surname."""
 
 

@@ -11,7 +11,9 @@ and line, and the rest of the page goes on.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 import zlib
 from dataclasses import dataclass
 
@@ -61,11 +63,32 @@ def gunzip(data: bytes) -> tuple[bytes, str | None]:
     return b"".join(out), None
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE2 compound file: Office's before 2007 (an .xls workbook, a .doc)."""
+
+ZIP = b"PK\x03\x04"
+"""The start of a zip archive: Office's since 2007, OpenDocument's."""
+
+
+def zip_names(data: bytes) -> frozenset[str]:
+    """The member names of a zip archive (a workbook's "xl/workbook.xml", a Word
+    document's "word/document.xml"); none where the bytes are no zip or a damaged one:
+    cut short or corrupt, `zipfile` raises `BadZipFile`, `EOFError` or `ValueError`, and
+    `NotImplementedError` for a version byte it does not know."""
+    if not data.startswith(ZIP):
+        return frozenset()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return frozenset(archive.namelist())
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError):
+        return frozenset()
+
+
 def decode_page(data: bytes) -> Decoded:
     """Decode page bytes as UTF-8 (a BOM is allowed), refusing binary and UTF-16."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Decoded(None, "UTF-16 text: bylines reads pages encoded as UTF-8")
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP):
         return Decoded(
             None,
             "a zip archive bylines cannot read: not a Word, OpenDocument or Excel file, "

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from pipeline.extract.decode import Decoded
+from pipeline.extract.decode import OLE2, ZIP, Decoded, zip_names
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # a font's quirks are not the user's
 
@@ -43,9 +43,8 @@ pieces out of order; two columns a gutter of three characters apart stay apart."
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _T = "{" + _TEXT_NS + "}"
-_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-"""The compound file of Office before 2007: a Word document's or an Excel workbook's."""
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
+"""An OpenDocument text's first zip member, stored uncompressed, as its spreadsheets'."""
 _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$"
 )
@@ -59,19 +58,12 @@ def kind_of(data: bytes) -> str | None:
     binary format before 2007, it names and refuses), else None."""
     if data.startswith(b"%PDF-") or (b"%PDF-" in data[:PDF_HEAD] and b"startxref" in data[-2048:]):
         return "pdf"
-    if data[:8] == _OLE2 and "WordDocument".encode("utf-16-le") in data:
+    if data.startswith(OLE2) and "WordDocument".encode("utf-16-le") in data:
         return "doc"
-    if data[:4] != b"PK\x03\x04":
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" in names:
-                return "docx"
-            if "content.xml" in names and "mimetype" in names:
-                return "odt" if archive.read("mimetype").strip() == _ODT_MIMETYPE else None
-    except Exception:  # a damaged zip raises many kinds (BadZipFile, NotImplementedError)
-        return None
+    if "word/document.xml" in zip_names(data):
+        return "docx"
+    if data.startswith(ZIP) and _ODT_MIMETYPE in data[:100]:
+        return "odt"
     return None
 
 

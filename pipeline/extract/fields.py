@@ -329,9 +329,13 @@ FOOTNOTE_LEGEND = re.compile(
 or the note alone, its mark taken for a list's bullet: no venue."""
 
 
-CJK_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\u3005\uac00-\ud7a3\u3041-\u3096\u30a1-\u30fa\u30fc]"
-"""Han characters (with the mark repeating one, 々), Hangul syllables and kana (with
-the long vowel mark, ー): the scripts names are written in without capitals."""
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\u3005"
+"""Han characters, with the mark repeating one (々), as a character class's ranges."""
+KANA = r"\u3041-\u3096\u30a1-\u30fa\u30fc"
+"""Hiragana and katakana, with the long vowel mark (ー)."""
+CJK_SCRIPT = rf"[{HAN}\uac00-\ud7a3{KANA}]"
+"""Han characters, Hangul syllables and kana: the scripts names are written in without
+capitals."""
 _CJK_NAME_PART = re.compile(rf"{CJK_SCRIPT}{{1,4}}")
 """A name written in Chinese, Japanese or Korean script: a few characters (a title runs
 longer), surname and given name apart ("\u7530\u4e2d \u5b8f") or together."""

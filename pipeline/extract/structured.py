@@ -17,7 +17,6 @@ import itertools
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from pipeline.extract.citation_list import Item, bare_venue, entry_of
+from pipeline.extract.decode import OLE2, ZIP, zip_names
 from pipeline.extract.fields import (
     MONTHS,
     NAMESAKE_NUMBER,
@@ -38,6 +39,7 @@ from pipeline.extract.fields import (
     looks_like_name,
     parse_byline,
 )
+from pipeline.extract.lines import split_lines
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 ALIASES: dict[str, str] = {
@@ -216,11 +218,11 @@ def sniff(data: bytes) -> str | None:
     "yaml"), or None."""
     if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
         return "parquet"
-    if data[:4] == b"PK\x03\x04" and _is_workbook(data):
+    if "xl/workbook.xml" in zip_names(data):  # a .docx or any other zip is no workbook
         return "xlsx"
-    if data[:4] == b"PK\x03\x04" and _ODS_MIMETYPE in data[:100]:
+    if data.startswith(ZIP) and _ODS_MIMETYPE in data[:100]:
         return "ods"
-    if data[:8] == _OLE2:
+    if data.startswith(OLE2):
         return "xls"
     head = data[:SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = head.lstrip()
@@ -312,9 +314,6 @@ def _citation(text: str) -> ParsedEntry:
     """A citation as written ("A. Park, J. Okoye. Title. CoRL 2021."), read as a
     reference list reads one; once, though a file's first are read to tell that its
     strings are citations, then again as its rows (callers only read the entry)."""
-    from pipeline.extract.citation_list import Item, entry_of
-    from pipeline.extract.lines import split_lines
-
     return entry_of(Item(split_lines(text), wrapped=True))
 
 
@@ -528,17 +527,6 @@ def is_record(value: Any) -> bool:
     )
 
 
-def _is_workbook(data: bytes) -> bool:
-    """A zip holding an Excel workbook (a .docx or any other zip is not one)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except Exception:  # a damaged zip raises many kinds (BadZipFile, NotImplementedError)
-        return False
-
-
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-"""The start of an OLE2 compound file: Excel's workbooks before 2007 (.xls)."""
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 """An OpenDocument spreadsheet's first zip member, stored uncompressed (.ods)."""
 
@@ -807,7 +795,9 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
         or (arxiv_id_in(venue) if venue else None)  # "arXiv preprint arXiv:ID"
     )
     entry.venue = (
-        _bare_venue(venue, entry.published_raw) if venue and _DIGIT.search(venue) else venue
+        # Scholar's "Conference on Robot Learning, 1012-1020, 2021": a citation's venue;
+        # one with no digit is a name as it stands ("IEEE Robotics Autom. Lett.")
+        bare_venue(venue, entry.published_raw) if venue and _DIGIT.search(venue) else venue
     )
     entry.category = _text(values.get("category"))
     comments = _text(values.get("comments"))
@@ -819,15 +809,6 @@ def row_entry(row: dict[str, Any], mapping: dict[str, str]) -> ParsedEntry:
 
 
 _DIGIT = re.compile(r"\d")
-
-
-def _bare_venue(venue: str, date: str | None) -> str | None:
-    """A venue column's value without the date, volume and pages some write in it
-    (Scholar's "Conference on Robot Learning, 1012-1020, 2021"); one without a digit is
-    a name as it stands ("IEEE Robotics Autom. Lett.", its period kept)."""
-    from pipeline.extract.citation_list import bare_venue
-
-    return bare_venue(venue, date)
 
 
 def _fill_from_citation(entry: ParsedEntry, citation: str) -> None:
