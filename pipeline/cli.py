@@ -26,7 +26,7 @@ RUN_HELP = """\
 Read every file under --input (scraped pages in any known shape, as text or
 HTML; BibTeX, RIS, "Title: ..." listings and reference lists; CSV, Parquet,
 Excel, JSON and YAML bibliographic tables; XML exports such as arXiv feeds,
-DBLP, PubMed, ORCID and Crossref; CVs as PDF, Word .docx or OpenDocument .odt;
+DBLP, PubMed, ORCID and Crossref; CVs as PDF, Word .docx, OpenDocument .odt or RTF;
 and an optional sources.toml), and publish Parquet tables and run.json to
 --out. The previous output is replaced atomically, and only when the run
 succeeds; an --input folder with no files publishes nothing (exit 2).

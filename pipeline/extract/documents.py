@@ -1,10 +1,11 @@
-"""Documents (PDF, Word's .docx, OpenDocument's .odt) read as the text a reader sees.
+"""Documents (PDF, Word's .docx, OpenDocument's .odt, RTF) read as the text a reader sees.
 
 A CV or a publications list is often a document, not a web page. Its text is laid
 out the way the page shapes expect: a line for each visual line of a PDF (a blank
 line where a gap wider than half a line sets blocks apart, page numbers dropped), a
 line for each paragraph of a Word or OpenDocument file (headings marked as in
-Markdown, "## 2021", list items numbered or bulleted as they are shown). The page
+Markdown, "## 2021", list items numbered or bulleted as they are shown) or of an RTF
+file (a table's cells a line each, a blank line after its rows). The page
 parsers then read it as any text page, so its lines are the lines of this text.
 """
 
@@ -43,6 +44,7 @@ pieces out of order; two columns a gutter of three characters apart stay apart."
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _T = "{" + _TEXT_NS + "}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 """An OpenDocument text's first zip member, stored uncompressed, as its spreadsheets'."""
 _PAGE_NUMBER = re.compile(
@@ -54,8 +56,10 @@ _HEADING_STYLE = re.compile(r"(?i)^(?:(?:heading|berschrift|titre|t[ií]tulo|tit
 
 
 def kind_of(data: bytes) -> str | None:
-    """The kind of document bylines reads as text ("pdf", "docx", "odt"; "doc", Word's
-    binary format before 2007, it names and refuses), else None."""
+    """The kind of document bylines reads as text ("pdf", "docx", "odt", "rtf"; "doc",
+    Word's binary format before 2007, it names and refuses), else None."""
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     if data.startswith(b"%PDF-") or (b"%PDF-" in data[:PDF_HEAD] and b"startxref" in data[-2048:]):
         return "pdf"
     if data.startswith(OLE2) and "WordDocument".encode("utf-16-le") in data:
@@ -76,14 +80,20 @@ def read_document(data: bytes, kind: str, max_text_bytes: int) -> Decoded:
             "save it as one of those",
         )
     try:
-        lines = _pdf_lines(data) if kind == "pdf" else _package_lines(data, kind)
+        if kind == "pdf":
+            lines = _pdf_lines(data)
+        elif kind == "rtf":
+            lines = _rtf_lines(data)
+        else:
+            lines = _package_lines(data, kind)
     except Exception as exc:  # a broken document must not stop the run
         return Decoded(None, f"unreadable {kind.upper()} document: {type(exc).__name__}: {exc}")
     text = "\n".join(lines).strip("\n")
     if not text.strip():
         if kind == "pdf":
             return Decoded(None, "a PDF with no text to read (scanned pages need OCR first)")
-        return Decoded(None, f"a {kind.upper()} document with no text")
+        article = "an" if kind in ("odt", "rtf") else "a"
+        return Decoded(None, f"{article} {kind.upper()} document with no text")
     if len(text.encode("utf-8")) > max_text_bytes:
         return Decoded(
             None,
@@ -231,6 +241,32 @@ def _plain(text: str) -> str:
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
 
 
+def _rtf_lines(data: bytes) -> list[str]:
+    """An RTF file's lines, read by striprtf: a line per paragraph or line break, its
+    escapes ("\\'e8", "\\u269?") in the code page it names (`\\ansicpg`, a font's
+    charset). RTF is 7-bit text; a writer that puts 8-bit bytes in it wrote them in
+    UTF-8 or in Windows' Western code page. A table row, which striprtf writes as cells
+    ended by "|", becomes a line per cell between blank lines, as a Word table does."""
+    from striprtf.striprtf import rtf_to_text
+
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        source = data.decode("cp1252", errors="replace")
+    text = rtf_to_text(source, errors="replace")
+    lines: list[str] = []
+    row = False
+    for line in text.splitlines():
+        if (row or line.endswith("|")) and lines and lines[-1]:
+            lines.append("")  # a row is set apart from the rows and paragraphs around it
+        row = line.endswith("|")
+        if row:
+            lines.extend(cell.strip() for cell in line[:-1].split("|") if cell.strip())
+        else:
+            lines.append(line.rstrip())
+    return lines
+
+
 def _package_lines(data: bytes, kind: str) -> list[str]:
     """A Word or OpenDocument file's lines, from its main XML part."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -256,13 +292,13 @@ def _part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
 
 
 def _docx_lines(root: ElementTree.Element, formats: dict[tuple[str, str], str]) -> Iterator[str]:
-    """A line per paragraph of the body and its tables (a blank line after each row;
-    text boxes are not read); headings as "# ", list items numbered ("3. ") or
-    bulleted ("- ") as Word shows them, indented by their level."""
+    """A line per paragraph of the body and its tables (a blank line before a table
+    and after each row; text boxes are not read); headings as "# ", list items
+    numbered ("3. ") or bulleted ("- ") as Word shows them, indented by their level."""
     counters: dict[tuple[str, str], int] = {}
     for paragraph in _paragraphs(root):
         if paragraph is None:
-            yield ""  # a table row ends: a record's cells end
+            yield ""  # a table starts, or a row ends: a record's cells end
             continue
         text = "".join(_docx_text(paragraph)).strip()
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
@@ -287,11 +323,14 @@ def _docx_lines(root: ElementTree.Element, formats: dict[tuple[str, str], str]) 
 
 def _paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element | None]:
     """Word paragraphs in document order, not those inside another's text box; None
-    where a table row ends (a row is a record, its cells its fields)."""
+    where a table starts and where its rows end (a row is a record, its cells its
+    fields)."""
     for child in node:
         if child.tag == f"{_W}p":
             yield child
         else:
+            if child.tag == f"{_W}tbl":
+                yield None  # a table is set apart from the paragraph before it
             yield from _paragraphs(child)
             if child.tag == f"{_W}tr":
                 yield None
@@ -338,7 +377,7 @@ def _val(node: ElementTree.Element | None, default: str) -> str:
 
 def _odt_lines(root: ElementTree.Element) -> Iterator[str]:
     """A line per paragraph or heading of an OpenDocument text, headings as "# ",
-    list items as "- ", indented by their depth."""
+    list items as "- ", indented by their depth; tables as Word's (`_docx_lines`)."""
 
     def walk(node: ElementTree.Element, depth: int) -> Iterator[str]:
         for child in node:
@@ -354,8 +393,13 @@ def _odt_lines(root: ElementTree.Element) -> Iterator[str]:
                 yield from (line.strip() for line in rest)
             elif child.tag == f"{_T}list":
                 yield from walk(child, depth + 1)
+            elif child.tag == f"{_TABLE}table":
+                yield ""  # a table is set apart from the paragraph before it
+                yield from walk(child, depth)
             else:
                 yield from walk(child, depth)
+                if child.tag == f"{_TABLE}table-row":
+                    yield ""  # a row is a record, its cells its fields
 
     yield from walk(root, 0)
 

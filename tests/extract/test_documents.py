@@ -272,6 +272,7 @@ def test_a_word_document_reads_as_lines_headings_and_numbered_items():
         "- A bullet",
         "Tab separated",
         "Kept",
+        "",
         "2021",
         "A paper in a table",
         "",
@@ -310,6 +311,7 @@ def test_a_word_cv_is_read_as_a_citation_list(tmp_path: Path):
 
 
 ODT_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODT_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
 def _odt(body: str, mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
@@ -320,13 +322,14 @@ def _odt(body: str, mimetype: str = "application/vnd.oasis.opendocument.text") -
             "content.xml",
             "<office:document-content "
             'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-            f'xmlns:text="{ODT_TEXT}"><office:body><office:text>{body}</office:text></office:body>'
+            f'xmlns:text="{ODT_TEXT}" xmlns:table="{ODT_TABLE}">'
+            f"<office:body><office:text>{body}</office:text></office:body>"
             "</office:document-content>",
         )
     return buffer.getvalue()
 
 
-def test_an_opendocument_text_reads_as_lines_headings_and_list_items():
+def test_an_opendocument_text_reads_as_lines_headings_list_items_and_tables():
     body = (
         '<text:h text:outline-level="1">Ada Park</text:h>'
         '<text:h text:outline-level="2">2021</text:h>'
@@ -335,6 +338,10 @@ def test_an_opendocument_text_reads_as_lines_headings_and_list_items():
         "</text:list-item><text:list-item><text:p>Second<text:line-break/>line</text:p>"
         "<text:list><text:list-item><text:p>nested</text:p></text:list-item></text:list>"
         "</text:list-item></text:list><text:p>After<text:tab/>the list</text:p>"
+        "<table:table><table:table-row><table:table-cell><text:p>2021</text:p></table:table-cell>"
+        "<table:table-cell><text:p>A paper in a table</text:p></table:table-cell>"
+        "</table:table-row><table:table-row><table:table-cell><text:p>2020</text:p>"
+        "</table:table-cell></table:table-row></table:table>"
     )
     assert _text(_odt(body)).splitlines() == [
         "# Ada Park",
@@ -344,6 +351,11 @@ def test_an_opendocument_text_reads_as_lines_headings_and_list_items():
         "line",
         "  - nested",
         "After the list",
+        "",
+        "2021",
+        "A paper in a table",
+        "",
+        "2020",
     ]
     assert kind_of(_odt(body, "application/vnd.oasis.opendocument.presentation")) is None
 
@@ -406,3 +418,60 @@ def test_a_lone_page_number_goes_and_ligatures_are_spelled_out():
     page = [(72, 700, "B", "Ada Park"), (72, 688, "R", "Publications"), (300, 40, "R", "- 1 -")]
     assert _text(_pdf([page])) == "Ada Park\nPublications\n"  # one page: no running footer
     assert _plain(" E\ufb03cient  \ufb01ne-tuning ") == "Efficient fine-tuning"
+
+
+RTF_CV = r"""{\rtf1\ansi\ansicpg1250\deff0{\fonttbl{\f0\fswiss Arial;}}
+{\*\generator Msftedit 5.41;}{\info{\author Ana}{\title CV}}
+{\*\listtable{\list\listtemplateid1{\listlevel\levelnfc0{\leveltext\'02\'00.;}}\listid1}}
+\pard\b\fs32 Ana Kova\u269?i\u263?\b0\fs22\par
+\pard Publications\par
+{\listtext 1.\tab}\pard\ls1 Ana Kova\'e8i\'e6, Ben Lee. \ldblquote Sparse attention for long
+ documents \endash  a survey.\rdblquote  {\i Journal of Language Models}, 2020.\par
+{\listtext 2.\tab}\pard\ls1 Ben Lee, Ana Kova\u269?i\u263?.\line Robust retrieval with noisy
+ queries. NeurIPS, 2021.\par
+\trowd\cellx2000\cellx8000 2019\cell Cruz Diaz, Ana Kovacic. Ranking under distribution
+ shift. ICML.\cell\row
+\trowd\cellx2000\cellx8000 2018\cell Dee Wu, Ana Kovacic. Agents in the wild. AAAI.\cell\row
+\pard Updated in 2024.\par
+}"""
+
+
+def test_an_rtf_cv_reads_its_code_page_unicode_list_items_and_table_rows(tmp_path: Path):
+    data = RTF_CV.encode("ascii")
+    assert kind_of(data) == "rtf" and kind_of(b"\xef\xbb\xbf  " + data) == "rtf"
+    lines = read_document(data, "rtf", 10**6).text.splitlines()
+    assert lines[0] == "Ana Kovačić"  # \u269? and \u263?
+    assert lines[2].startswith("1.\tAna Kovačić, Ben Lee.")  # \'e8 \'e6 in code page 1250
+    assert lines[-9:] == [  # each row's cells, between blank lines
+        "Robust retrieval with noisy queries. NeurIPS, 2021.",
+        "",
+        "2019",
+        "Cruz Diaz, Ana Kovacic. Ranking under distribution shift. ICML.",
+        "",
+        "2018",
+        "Dee Wu, Ana Kovacic. Agents in the wild. AAAI.",
+        "",
+        "Updated in 2024.",
+    ]
+    path = tmp_path / "cv.rtf"
+    path.write_bytes(data)
+    result = extract(path)
+    assert result.source["format"] == "rtf_citation_list"
+    assert result.source["owner_name"] == "Ana Kovačić"
+    assert [(e["title"], e["venue"], e["published_raw"]) for e in result.entries] == [
+        ("Sparse attention for long documents – a survey", "Journal of Language Models", "2020"),
+        ("Robust retrieval with noisy queries", "NeurIPS", "2021"),
+        ("Ranking under distribution shift", "ICML", "2019"),
+        ("Agents in the wild", "AAAI", "2018"),
+    ]
+    assert result.entries[1]["authors"] == ["Ben Lee", "Ana Kovačić"]
+    for raw in ("Dupré".encode(), "Dupré".encode("cp1252")):  # 8-bit bytes some writers put
+        text = read_document(rb"{\rtf1\ansi " + raw + rb"\par}", "rtf", 10**6).text
+        assert text == "Dupré\n"
+
+
+def test_an_rtf_file_with_no_text_is_quarantined_with_its_reason(tmp_path: Path):
+    path = tmp_path / "empty.rtf"
+    path.write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\pard\par}")
+    (q,) = extract(path).quarantine
+    assert q["reason"] == "an RTF document with no text"
