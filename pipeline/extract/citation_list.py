@@ -50,6 +50,7 @@ from pipeline.extract.fields import (
     FOOTNOTE_LEGEND,
     MARKDOWN_LINK,
     MONTH_PATTERN,
+    UPPER,
     Byline,
     affiliations_in,
     arxiv_id_in,
@@ -57,6 +58,7 @@ from pipeline.extract.fields import (
     is_affiliation,
     is_elision,
     is_publication_type,
+    latex_accents,
     parse_byline,
     undotted_months,
 )
@@ -120,11 +122,11 @@ _DATE = re.compile(
 )
 """A date or a year, but not the last page of a range ("1877-1901"); the look-ahead
 skips, at a glance, the places no date starts at (a third of the time)."""
-_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+(?:[\u2014\u2013]|//)\s+")
+_SENTENCE = re.compile(rf"(?<!\b[{UPPER}])(?<!,\s\.\.)(?<!,\.\.)\.\s+|\s+(?:[\u2014\u2013]|//)\s+")
 """A period that ends a part ("Title. Venue"), not one after an initial ("J. Smith") or
 of names left out of a byline ("A. Park, ... B. Jones")."""
-_VANCOUVER_NAME = r"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[A-Z]{1,3}"
-_INITIALED_NAME = r"[^\W\d_][\w'\u2019-]*,\s(?:[A-Z]\.[\s-]?){1,3}"
+_VANCOUVER_NAME = rf"[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*\s[{UPPER}]{{1,3}}"
+_INITIALED_NAME = rf"[^\W\d_][\w'\u2019-]*,\s(?:[{UPPER}]\.[\s-]?){{1,3}}"
 """A surname, then its initials: "Park, A.", "Okoye, J. R.", "Park, J.-P."."""
 _DOTTED_NAME = r"[^\W\d_][\w'\u2019-]*\s(?:[^\W\d_]\.){1,3}"
 """A surname and its dotted initials, unspaced: "Park A.A.", as GOST, the Russian
@@ -132,7 +134,7 @@ standard, writes names in any script."""
 _VANCOUVER_BYLINE = re.compile(
     rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)"
     rf"(?:\.\s+|\s+\({_YEAR}\)\.?\s+)"
-    rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[A-Z])"
+    rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[{UPPER}])"
     rf"|^(?P<dotted>(?:{_DOTTED_NAME},\s)+{_DOTTED_NAME})\s+(?=[^\W\d_])"
 )
 """Names written surname first with their initials, closed by a period or a year
@@ -229,7 +231,7 @@ _APA_JOIN = r"(?:,\s|,?\s&\s|,?\sand\s)"
 _INITIALED_NAMES = re.compile(rf"^(?:{_INITIALED_NAME}{_APA_JOIN}?)+$")
 _AUTHOR_YEAR = re.compile(rf"^(?:{_INITIALED_NAME}{_APA_JOIN})*{_INITIALED_NAME}\s*\({_YEAR}\)")
 """A citation's opening names, "Surname, I." each, and its year in brackets (APA, Harvard)."""
-_IEEE_NAME = r"[A-Z]\.(?:[\s-]?[A-Z]\.)*\s[^\W\d_][\w'\u2019-]+"
+_IEEE_NAME = rf"[{UPPER}]\.(?:[\s-]?[{UPPER}]\.)*\s[^\W\d_][\w'\u2019-]+"
 _IEEE_OPENING = re.compile(
     rf"^{_IEEE_NAME}(?:(?:,\s(?:and\s)?|\sand\s){_IEEE_NAME})*(?:,?\s+et\s+al\.?)?,\s[\"\u201c]"
 )
@@ -597,7 +599,7 @@ def _as_markdown(text: str) -> str:
         text = _ORG_ITALIC.sub(_org_italic, text)
     if "\\" not in text and "~" not in text:
         return text
-    text = _LATEX_BOLD.sub(r"**\g<t>**", text)
+    text = _LATEX_BOLD.sub(r"**\g<t>**", latex_accents(text))
     text = _LATEX_ITALIC.sub(r"*\g<t>*", text)
     text = _LATEX_GROUP_STYLE.sub(_styled, text)
     text = text.replace("\\newblock", "")
@@ -673,8 +675,11 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         if labelled := _VENUE_LABEL.match(line):
             venue = venue or labelled["venue"]
             continue
-        marked = (m for m in _EMPHASIS.finditer(line) if not _marked_name(m))
-        title = title or next((next(g for g in m.groups() if g) for m in marked), None)
+        marked = [next(g for g in m.groups() if g) for m in _EMPHASIS.finditer(line)]
+        marked = [
+            t for m, t in zip(_EMPHASIS.finditer(line), marked, strict=True) if not _marked_name(m)
+        ]
+        title = title or next(iter(marked), None)
         if (m := _ITALIC.search(line)) and not _byline(m.group("i"), lone=True):
             venue = venue or m.group("i")  # italic authors are no venue
         plain = _EMPHASIS.sub(_emphasised, line)
@@ -696,11 +701,28 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
             parts.append(opening["names"].strip())
             plain = plain[opening.end() :]
         plain = _GLUED_NAMES.sub(". ", undotted_months(plain))
-        sentences = (n for x in _SENTENCE.split(plain) for d in _dashed(x) for n in _named_apart(d))
-        for sentence in sentences:
-            fields = _FIELD_SEP.split(sentence) if not item.wrapped else [sentence]
-            parts += [p.strip(" ,;.") for p in fields]
+        parts += _sentences(plain, marked, item.wrapped)
     return [p for p in parts if p and not is_publication_type(p)], title, venue
+
+
+def _sentences(plain: str, marked: list[str], wrapped: bool) -> list[str]:
+    """A line's parts: its sentences, and within them what commas, dashes and a site's
+    separators part. A marked (quoted or bold) title is one part however it is
+    punctuated: "\u201cDeep Nets \u2013 a Survey.\u201d Journal" has no venue "Deep Nets"."""
+    whole = [f". {text}. " for text in marked if f". {text}. " in plain]
+    if whole:
+        pieces = re.split("(" + "|".join(map(re.escape, whole)) + ")", plain)
+        return [
+            q
+            for k, piece in enumerate(pieces)
+            for q in ([piece.strip(" ,;.")] if k % 2 else _sentences(piece, [], wrapped))
+        ]
+    parts = []
+    for x in _SENTENCE.split(plain):
+        for sentence in (n for d in _dashed(x) for n in _named_apart(d)):
+            fields = _FIELD_SEP.split(sentence) if not wrapped else [sentence]
+            parts += [p.strip(" ,;.") for p in fields]
+    return parts
 
 
 @lru_cache(maxsize=BYLINE_CACHE)
@@ -732,7 +754,8 @@ def _comma_parted(sentence: str) -> tuple[str, ...]:
 
 _BY = re.compile(r",?\s+by\s+(?=[^\W\d_])")
 """Where a title gives its authors: "Title, by A. Park"."""
-_INITIAL = re.compile(r"\b[A-Z]\.")
+_INITIAL = re.compile(rf"\b[{UPPER}]\.")
+_INITIAL_APART = re.compile(rf"\b[{UPPER}]\.(?:\s|$)")
 """An initial: what makes one name before a colon a byline ("A. Park: Title")."""
 
 
@@ -776,7 +799,7 @@ def _marked_name(mark: re.Match[str]) -> bool:
         return False
     before, after = mark.string[: mark.start()].rstrip(), mark.string[mark.end() :].lstrip()
     beside = after.startswith((",", ";", "&", "and ")) or before.endswith((",", ";", "&", " and"))
-    return beside or re.search(r"\b[A-Z]\.(?:\s|$)", text) is not None
+    return beside or _INITIAL_APART.search(text) is not None
 
 
 @dataclass(frozen=True)

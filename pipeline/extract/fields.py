@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -329,6 +330,11 @@ FOOTNOTE_LEGEND = re.compile(
 or the note alone, its mark taken for a list's bullet: no venue."""
 
 
+UPPER = "A-Z" + "".join(
+    c for c in map(chr, [*range(0xC0, 0x250), *range(0x370, 0x530)]) if c.isupper()
+)
+"""Capital letters of the Latin, Greek and Cyrillic alphabets, as a regex class's body:
+an initial is one of them ("Ł. Kaiser", "É. Moulines", "Šimić, Š.")."""
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\u3005"
 """Han characters, with the mark repeating one (々), as a character class's ranges."""
 KANA = r"\u3041-\u3096\u30a1-\u30fa\u30fc"
@@ -523,8 +529,8 @@ _DECORATED = re.compile(
 """Anything `_undecorated` takes away, found at a glance (most bylines have none)."""
 
 
-_CAPITAL = "[A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0400-\u042f]"
-"""A capital letter of the Latin, Greek or Cyrillic alphabets: what an initial is."""
+_CAPITAL = f"[{UPPER}]"
+"""What an initial is (`UPPER`)."""
 _INITIALS_AFTER = re.compile(rf"\s(?:{_CAPITAL}{{1,3}}|(?:{_CAPITAL}\.-?){{1,3}})(?:[,;]|$)")
 VANCOUVER_NAME = re.compile(
     r"^(?P<surname>[^\W\d_][\w'\u2019-]*(?:\s[^\W\d_][\w'\u2019-]*)*)"
@@ -598,7 +604,7 @@ def _undecorated(byline: str) -> str:
     return _SUFFIX_APART.sub(r" \1", byline)
 
 
-_GIVEN = re.compile(r"^[^\W\d_][^\W\d_'\-]+(?:\s[A-Z]\.)*$")
+_GIVEN = re.compile(rf"^[^\W\d_][^\W\d_'\-]+(?:\s[{UPPER}]\.)*$")
 """A given name, with any middle initials: "Sofia", "Sofia M."."""
 
 
@@ -745,6 +751,53 @@ def _math_to_text(body: str) -> str:
         return body
 
 
+_ACCENT_MARKS = dict(
+    zip(
+        "`'^~=.\"uvHrcdkb",
+        "\u0300\u0301\u0302\u0303\u0304\u0307\u0308\u0306\u030c\u030b\u030a\u0327\u0323\u0328\u0331",
+        strict=True,
+    )
+)
+"""LaTeX's accent commands and the combining marks they put on a letter."""
+_LATEX_LETTERS = {
+    "ss": "\u00df",
+    "aa": "\u00e5",
+    "AA": "\u00c5",
+    "ae": "\u00e6",
+    "AE": "\u00c6",
+    "oe": "\u0153",
+    "OE": "\u0152",
+    "o": "\u00f8",
+    "O": "\u00d8",
+    "l": "\u0142",
+    "L": "\u0141",
+}
+"""LaTeX's letters of other alphabets: "\\o" ø, "\\ss" ß."""
+_LATEX_ACCENT = re.compile(
+    r"(?P<open>\{\s*)?"  # "{\"o}", "{\v S}": the group that holds an accented letter
+    r"(?:\\(?:(?P<mark>[`'^~=.\"])|(?P<word>[uvHrcdkb])(?:\s*(?=\{)|\s+))"
+    r"(?:\{\s*\\?(?P<braced>[A-Za-z])\s*\}|\\(?P<dotless>[ij])(?![A-Za-z])"
+    r"|(?P<bare>(?<=[^\x22])[A-Za-z]|(?<=\x22)[AEIOUYaeiouy]))"  # \"t: a JSON string's quote
+    r"|\\(?P<letter>ss|aa|AA|ae|AE|oe|OE|o|O|l|L)(?![A-Za-z])(?:\{\}|\s)?)"
+    r"(?(open)\s*\})"
+)
+"""An accented letter as LaTeX writes it: "\\'{a}", "\\'a", "{\\v S}", "\\'{\\i}";
+or a letter of its own ("\\o", "\\ss{}")."""
+
+
+def latex_accents(text: str) -> str:
+    """LaTeX's accented letters as the letters ("Gonz\\'{a}lez" -> González,
+    "{\\v S}imi\\'c" -> Šimić), so a name is the same however it was typed."""
+    return _LATEX_ACCENT.sub(_accented, text) if "\\" in text else text
+
+
+def _accented(m: re.Match[str]) -> str:
+    if m["letter"]:
+        return _LATEX_LETTERS[m["letter"]]
+    base = m["braced"] or m["dotless"] or m["bare"]
+    return unicodedata.normalize("NFC", base + _ACCENT_MARKS[m["mark"] or m["word"]])
+
+
 _MARKUP = frozenset("<&$\\~")
 """Characters every markup pattern above needs: prose without them skips to spacing."""
 _TILDE = re.compile(r"(?<=[\w.])~(?=\w)")
@@ -775,7 +828,7 @@ def _strip_markup(text: str) -> str:
     for _ in range(3):
         s = _FOOTNOTE.sub(lambda m: f" ({m.group('body').strip()})", s)
         s = _WRAPPING_COMMANDS.sub(lambda m: m.group("body"), s)
-    s = _DROPPED_COMMANDS.sub("", s)
+    s = _DROPPED_COMMANDS.sub("", latex_accents(s))
     s = _TILDE.sub(" ", s)
     s = s.replace("\\%", "%").replace("\\&", "&").replace("\\_", "_")
     return _spaced(s)

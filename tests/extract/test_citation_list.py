@@ -146,6 +146,54 @@ def test_a_latex_bibliography(tmp_path: Path):
     assert "\\end{thebibliography}" in result.source["header_text"]
 
 
+def test_a_latex_bibliographys_accented_names_read_as_the_letters(tmp_path: Path):
+    text = r"""\begin{thebibliography}{9}
+\bibitem{a}
+M.~Gonz\'{a}lez, {\v S}.~{\v S}imi\'c, and J.~M\"uller.
+\newblock Learning to rank under distribution shift.
+\newblock In \emph{Proceedings of ICML}, 2022.
+
+\bibitem{b} \O.~Berg and M.~Gonz\'alez.
+\newblock Sparse attention for long documents.
+\newblock \textit{Transactions of the ACL}, 2021.
+\end{thebibliography}
+"""
+    first, second = _read(tmp_path, text).entries
+    assert first["authors"] == ["M. González", "Š. Šimić", "J. Müller"]
+    assert second["authors"] == ["Ø. Berg", "M. González"]
+    assert (second["title"], second["venue"]) == (
+        "Sparse attention for long documents",
+        "Transactions of the ACL",
+    )
+
+
+def test_initials_beyond_ascii_are_initials_in_every_citation_style(tmp_path: Path):
+    text = "Publications\n\n"
+    text += "1. \u0141. Kaiser, A. Park, and \u00c9. Moulines, "
+    text += "\u201cDeep nets for long documents,\u201d in Proc. ICML, 2019.\n"
+    text += "2. Kaiser \u0141, Park A. Graph learning in practice. Nature. 2018.\n"
+    text += "3. \u0160imi\u0107, \u0160., & Park, A. (2021). Ranking under shift. Journal of AI.\n"
+    entries = _read(tmp_path, text).entries
+    assert [e["authors"] for e in entries] == [
+        ["\u0141. Kaiser", "A. Park", "\u00c9. Moulines"],
+        ["\u0141. Kaiser", "A. Park"],
+        ["\u0160. \u0160imi\u0107", "A. Park"],
+    ]
+    assert [e["title"] for e in entries] == [
+        "Deep nets for long documents",
+        "Graph learning in practice",
+        "Ranking under shift",
+    ]
+
+
+def test_a_quoted_title_is_one_part_however_it_is_punctuated(tmp_path: Path):
+    text = "Publications\n\n"
+    text += "1. A. Park and B. Lee. \u201cDeep nets \u2013 a survey.\u201d Journal of AI, 2020.\n"
+    text += "2. B. Lee, A. Park. \u201cGraph learning.\u201d NeurIPS, 2021.\n"
+    first, _second = _read(tmp_path, text).entries
+    assert (first["title"], first["venue"]) == ("Deep nets \u2013 a survey", "Journal of AI")
+
+
 def test_a_short_abstract_under_a_title_and_its_byline_is_no_venue(tmp_path: Path):
     text = "Ada Lovelace\n\n"
     for n in (1, 2):

@@ -13,6 +13,7 @@ from pipeline.extract.fields import (
     clean_markup,
     display_name,
     is_publication_type,
+    latex_accents,
     looks_like_name,
     parse_byline,
     parse_date,
@@ -256,6 +257,28 @@ def test_clean_markup_keeps_urls_and_words():
         "see https://x.org/~me/a_b?c=1&d=2 now"
     )
     assert clean_markup("<script>alert(1)</script> &lt;b&gt;") == "<script>alert(1)</script> <b>"
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"Gonz\'{a}lez", "González"),
+        (r"Ren\'ee Dupr\'e", "Renée Dupré"),
+        (r"{\v S}imi\'c", "Šimić"),
+        (r"Erd\H{o}s and Ko\c{c}", "Erdős and Koç"),
+        (r"Sch{\"o}lkopf", "Schölkopf"),
+        (r"I\~{n}aki Mart\'{\i}n", "Iñaki Martín"),
+        (r"\O{}ystein Gro\ss e", "Øystein Große"),
+        (r"\label{x} \item \ldots", r"\label{x} \item \ldots"),  # commands, not letters
+        (r"{\"title\": 1}", r"{\"title\": 1}"),  # a JSON string's quotes
+    ],
+)
+def test_latex_accents_are_the_letters(latex: str, text: str):
+    assert latex_accents(latex) == text
+
+
+def test_clean_markup_reads_latex_accents():
+    assert clean_markup(r"Schr\"odinger's equation~\cite{x}.") == "Schrödinger's equation."
 
 
 def test_arxiv_id_in_tags_links_and_bare_ids():
