@@ -9,7 +9,8 @@ its `<entry>` wins). Fields are read from a record's descendants by local
 name, whatever the namespace: `author` (its `name`, its given and family parts,
 or its text), `creator`, `summary` or `abstract`, `published` or a
 `year`/`month`/`day` group, `journal` or `booktitle`, and arXiv ids from `id`,
-`ee`, `link` and `url`.
+`ee`, `link` and `url`. Zotero's RDF export reads the same way (`<bib:authors>`
+of `<foaf:Person>`, its records of every type).
 
 Parsed with the standard library's expat, because it reports where each element
 starts and ends, so each entry keeps its own XML and line numbers. Entity
@@ -295,7 +296,10 @@ def _qualifies(node: Element) -> bool:
 def record_elements(root: Element) -> list[Element]:
     """The records: every closed element, outermost only, of the name that qualifies most
     often (one lacking a title is still a record: it is quarantined, not dropped). Ties
-    go to the name whose records hold their title closest (`<article>` over DBLP's `<r>`)."""
+    go to the name whose records hold their title closest (`<article>` over DBLP's `<r>`).
+    Beside them, their siblings of other names that qualify and name authors: a
+    Zotero RDF export names each record by its type (`<bib:Article>`, `<bib:Book>`,
+    `<rdf:Description>`), and lists its attachments and journals apart, authorless."""
     closed = [n for n in [root, *root.descendants()] if n.end is not None]
     qualifying = [n for n in closed if _qualifies(n)]
     if not qualifying:
@@ -306,9 +310,16 @@ def record_elements(root: Element) -> list[Element]:
         closest = min((len(_ancestors(t, n)) for t in _titles(n)), default=99)
         depth[n.name] = min(depth.get(n.name, 99), closest)
     name = min(counts, key=lambda k: (-counts[k], depth[k]))
-    return [
+    chosen = [
         n for n in closed if n.name == name and not any(a.name == name for a in _ancestors(n, None))
     ]
+    parents = {id(n.parent) for n in chosen}
+    kin = [
+        n
+        for n in qualifying
+        if n.name != name and id(n.parent) in parents and any(map(_is_author, n.descendants()))
+    ]
+    return sorted(chosen + kin, key=lambda n: n.start) if kin else chosen
 
 
 def _first(node: Element, names: tuple[str, ...]) -> Element | None:
@@ -335,8 +346,9 @@ def _person(node: Element) -> str:
 
 
 def _is_author(node: Element) -> bool:
-    """An `author` or `creator`, JATS's `<contrib>` unless its type is not author, or
-    MODS's `<name>` of parts whose role, if given, is author."""
+    """An `author` or `creator`, JATS's `<contrib>` unless its type is not author, a
+    `<person>` in a list of `<authors>` (Zotero's RDF; not its `<editors>`), or MODS's
+    `<name>` of parts whose role, if given, is author."""
     if node.name in AUTHOR:
         return True
     if node.name == "contrib":
@@ -348,6 +360,11 @@ def _is_author(node: Element) -> bool:
         return any(d.name == "creditname" for d in node.children) and (
             not roles or "author" in roles
         )
+    if node.name == "person":  # Zotero's RDF: <bib:authors><rdf:Seq><rdf:li><foaf:Person>
+        up = node.parent
+        while up is not None and up.name in ("li", "seq"):
+            up = up.parent
+        return up is not None and up.name == "authors"
     if node.name != "name" or not any(c.name == "namepart" for c in node.children):
         return False
     roles = [d.all_text().lower() for d in node.descendants() if d.name == "roleterm"]

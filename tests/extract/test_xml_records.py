@@ -417,3 +417,64 @@ def test_crossref_records_with_their_journal_round_them(tmp_path: Path):
     assert first["venue"] == "IEEE Robotics and Automation Letters"
     assert second["title"] == "Learning to grasp transparent objects"
     assert (second["venue"], second["published_raw"]) == ("Conference on Robot Learning", "2021")
+
+
+def _zotero_person(given: str, family: str) -> str:
+    return (
+        f"<rdf:li><foaf:Person><foaf:surname>{family}</foaf:surname>"
+        f"<foaf:givenName>{given}</foaf:givenName></foaf:Person></rdf:li>"
+    )
+
+
+ZOTERO = f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:z="http://www.zotero.org/namespaces/export#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:foaf="http://xmlns.com/foaf/0.1/" xmlns:bib="http://purl.org/net/biblio#"
+ xmlns:dcterms="http://purl.org/dc/terms/" xmlns:link="http://purl.org/rss/1.0/modules/link/">
+  <bib:Article rdf:about="http://arxiv.org/abs/2203.01234">
+    <z:itemType>preprint</z:itemType>
+    <bib:authors><rdf:Seq>{_zotero_person("Ada", "Park")}{_zotero_person("Mei", "Lin")}</rdf:Seq>
+    </bib:authors>
+    <link:link rdf:resource="#item_12"/>
+    <dc:title>Learning to grasp transparent objects</dc:title>
+    <dc:date>2022-03-01</dc:date>
+    <dc:identifier><dcterms:URI><rdf:value>http://arxiv.org/abs/2203.01234</rdf:value>
+    </dcterms:URI></dc:identifier>
+  </bib:Article>
+  <z:Attachment rdf:about="#item_12">
+    <z:itemType>attachment</z:itemType>
+    <dc:title>arXiv Fulltext PDF</dc:title>
+    <dc:identifier><dcterms:URI><rdf:value>https://arxiv.org/pdf/2203.01234</rdf:value>
+    </dcterms:URI></dc:identifier>
+  </z:Attachment>
+  <rdf:Description rdf:about="urn:isbn:978-1-000">
+    <z:itemType>conferencePaper</z:itemType>
+    <dcterms:isPartOf><bib:Journal><dc:title>Conference on Robot Learning</dc:title>
+    </bib:Journal></dcterms:isPartOf>
+    <bib:authors><rdf:Seq>{_zotero_person("Jonas", "Okoye")}
+    {_zotero_person("Ada", "Park")}</rdf:Seq>
+    </bib:authors>
+    <bib:editors><rdf:Seq>{_zotero_person("Ed", "Itor")}</rdf:Seq></bib:editors>
+    <dc:title>Sim-to-real transfer for legged locomotion</dc:title>
+    <dc:date>2021</dc:date>
+  </rdf:Description>
+  <bib:Article rdf:about="#item_3">
+    <bib:authors><rdf:Seq>{_zotero_person("Mei", "Lin")}</rdf:Seq></bib:authors>
+    <dc:title>Contact-rich manipulation with diffusion policies</dc:title>
+    <dc:date>2024</dc:date>
+  </bib:Article>
+  <bib:Journal rdf:about="urn:issn:1234-5678"><dc:title>Robotics Letters</dc:title>
+    <dc:identifier>ISSN 1234-5678</dc:identifier></bib:Journal>
+</rdf:RDF>
+"""
+
+
+def test_a_zotero_rdf_export_reads_its_records_of_every_type_and_their_authors(tmp_path: Path):
+    result = extract(_write(tmp_path, ZOTERO))
+    assert result.source["format"] == "xml_records" and not result.quarantine
+    assert [(e["title"], e["authors"]) for e in result.entries] == [
+        ("Learning to grasp transparent objects", ["Ada Park", "Mei Lin"]),
+        ("Sim-to-real transfer for legged locomotion", ["Jonas Okoye", "Ada Park"]),
+        ("Contact-rich manipulation with diffusion policies", ["Mei Lin"]),
+    ]
+    assert result.entries[0]["arxiv_id"] == "2203.01234"
+    assert result.entries[1]["venue"] == "Conference on Robot Learning"
