@@ -1,11 +1,12 @@
-"""Records of labelled fields: `Title: ...` listings, RIS, MEDLINE and Refer exports.
+"""Records of labelled fields: `Title: ...` listings, RIS, MEDLINE, Refer, RefWorks exports.
 
 The most common text a site or a reference manager produces besides the known
 page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
 "Abstract:", "Comments:", "Subjects:"), a copied "Published: 2021-03-04"
 list, RIS (`TI  - ...`, `AU  - ...`, `ER  -`), PubMed's MEDLINE (`PMID- ...`,
-`FAU - Last, First`, `DP  - 2021 Jul 15`) or EndNote's Refer (`%T ...`, `%A
-...`). arXiv's author listings and search results open each record with an id
+`FAU - Last, First`, `DP  - 2021 Jul 15`), EndNote's Refer (`%T ...`, `%A
+...`) or RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 ...`).
+arXiv's author listings and search results open each record with an id
 line ("[1] arXiv:2212.08073 [pdf, other]"), the search's title unlabelled under
 it. One parser reads them all:
 a line opening with a known label starts a field, an unlabelled line continues
@@ -81,6 +82,27 @@ REFER_LABELS = {
     "F": "id",
 }
 """EndNote's Refer tags (`%T title`); the others (`%V`, `%P`, `%E`) are read by nobody."""
+_REFWORKS = re.compile(r"^(?P<label>[A-Z][A-Z0-9]) (?P<value>.*)$")
+REFWORKS_LABELS = {
+    "RT": "start",
+    "A1": "author",
+    "T1": "title",
+    "T2": "venue",
+    "JF": "venue",
+    "JO": "venue",
+    "YR": "published",
+    "AB": "abstract",
+    "UL": "link",
+    "DO": "link",
+    "LK": "link",
+    "K1": "comments",
+    "NO": "comments",
+    "ID": "id",
+}
+"""RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 title`): two
+characters and a space, read only in a file that opens with `RT` (prose opens lines
+with "AI " too). Its secondary authors (`A2`, editors) and its free-form dates (`FD
+Mar 15`, no year) are read by nobody."""
 _LABELLED = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(?P<value>.*)$")
 _CATEGORY_CODE = re.compile(r"\((?P<code>[a-z\-]+\.[A-Za-z\-]+|[a-z\-]+)\)")
 _REPEATABLE = {"author", "full_author", "comments", "link", "cat", "other"}
@@ -99,8 +121,11 @@ _SUBMITTED = re.compile(r"^Submitted\s+(?P<value>\d.*)$", re.IGNORECASE)
 """arXiv search's "Submitted 15 December, 2022; originally announced ...", no colon."""
 
 
-def _labelled(text: str) -> tuple[str, str] | None:
-    """The field a line opens and its value, or None for an unlabelled line."""
+def _labelled(text: str, refworks: bool = False) -> tuple[str, str] | None:
+    """The field a line opens and its value, or None for an unlabelled line; RefWorks'
+    tags only in a RefWorks file (`refworks_file`)."""
+    if refworks and (m := _REFWORKS.match(text)):
+        return REFWORKS_LABELS.get(m.group("label"), "other"), m.group("value").strip()
     if m := _ID_LINE.match(text):  # arXiv's listings open each record with its id
         return "opener", m.group("id")
     if m := _SUBMITTED.match(text):
@@ -118,12 +143,19 @@ def _labelled(text: str) -> tuple[str, str] | None:
     return None
 
 
+def refworks_file(lines: list[Line]) -> bool:
+    """A RefWorks export: its first line of text opens a record with `RT`."""
+    first = next((ln.text for ln in lines if ln.text), "")
+    return _REFWORKS.match(first) is not None and first.startswith("RT ")
+
+
 def detect(text: str) -> float:
     """Labelled records when most content lines are labelled and titles or abstracts recur."""
     lines = [ln for ln in split_lines(text) if ln.text]
     if not lines:
         return 0.0
-    fields = [f for ln in lines if (f := _labelled(ln.text))]
+    refworks = refworks_file(lines)
+    fields = [f for ln in lines if (f := _labelled(ln.text, refworks))]
     kinds = [k for k, _ in fields]
     records = max(kinds.count("title"), kinds.count("abstract"), kinds.count("start"))
     if records < 1 or len(fields) < 2:
@@ -147,8 +179,9 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
     head: list[Line] = []
     records: list[_Record] = []
     current: _Record | None = None
+    refworks = refworks_file(lines)
     for line in lines:
-        opened = _labelled(line.text) if line.text else None
+        opened = _labelled(line.text, refworks) if line.text else None
         if opened is not None and opened[0] == "opener":
             current = _opened_by_id(line)
             records.append(current)
@@ -156,8 +189,10 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
             kind, value = opened
             starts = current is None or kind == "start" or current.has("end")
             if current is not None and current.fields and not starts:
+                # an export's record (RIS's TY ... ER) ends only where the next opens:
+                # its tags may say one thing twice (PY and DA, T2 and JO)
                 opener = current.fields[0][0]
-                again = current.has(kind) and kind not in _REPEATABLE
+                again = current.has(kind) and kind not in _REPEATABLE and opener != "start"
                 starts = again or (kind == opener and opener != "start")
             if starts:
                 current = _Record()
@@ -216,6 +251,13 @@ def _date(value: str) -> str:
     return re.split(r"[;(]", value)[0].strip().rstrip(".,")
 
 
+def _fullest_date(given: list[list[str]]) -> str | None:
+    """The record's date: of the dates an export gives (RIS's PY "2022" and DA
+    "2022/03/01"), the fullest."""
+    dates = [_date(" ".join(parts).strip()) for parts in given]
+    return max(dates, key=len, default="") or None
+
+
 def _year_in(venue: str | None) -> str | None:
     years = _VENUE_YEAR.findall(venue or "")
     return years[-1] if years else None
@@ -227,8 +269,10 @@ def entry_of(record: _Record) -> ParsedEntry:
         values.setdefault(kind, []).append(parts)
 
     def joined(kind: str) -> str | None:
-        text = " ".join(" ".join(p) for p in values.get(kind, [])).strip()
-        return text or None
+        """A field's text; of a field given twice (RIS's T2 and JO), the first."""
+        given = values.get(kind, [])
+        text = " ".join(" ".join(p) for p in given[: 1 if kind not in _REPEATABLE else None])
+        return text.strip() or None
 
     authors, truncated = _authors(values)
     category = None
@@ -242,7 +286,7 @@ def entry_of(record: _Record) -> ParsedEntry:
         authors=authors,
         authors_truncated=truncated,
         category=category or None,
-        published_raw=_date(joined("published") or "") or _year_in(joined("venue")),
+        published_raw=_fullest_date(values.get("published", [])) or _year_in(joined("venue")),
         arxiv_id=arxiv_id_in(joined("link") or "", bare=True),
         abstract=clean_markup(abstract) if abstract else None,
         comments=[" ".join(p) for p in values.get("comments", []) if " ".join(p).strip()],

@@ -238,3 +238,81 @@ def test_rules_between_records_and_a_venues_year(tmp_path: Path):
     assert [first["venue"], second["venue"]] == ["CoRL 2021", "ICRA 2022"]  # no rule in them
     assert first["published_raw"] == "2021"  # the venue's year, with no date field
     assert second["published_raw"] == "2021"  # a date field's, where there is one
+
+
+ZOTERO_RIS = """\
+TY  - JOUR
+TI  - Learning to grasp transparent objects
+AU  - Park, Ada
+AU  - Lin, Mei
+T2  - Robotics and Automation Letters
+J2  - RA-L
+PY  - 2022
+DA  - 2022/03/01/
+ER  -
+
+TY  - CONF
+TI  - Sim-to-real transfer for legged locomotion
+AU  - Okoye, Jonas
+PY  - 2021
+ER  -
+"""
+
+
+def test_an_ris_record_saying_its_date_and_venue_twice_is_one_record(tmp_path: Path):
+    path = tmp_path / "zotero.ris"
+    path.write_text(ZOTERO_RIS.replace("J2  -", "JO  -"), encoding="utf-8")
+    result = extract(path)
+    assert not result.quarantine
+    first, second = result.entries
+    assert first["authors"] == ["Ada Park", "Mei Lin"]
+    assert (first["venue"], first["published_raw"]) == (
+        "Robotics and Automation Letters",  # the first of T2 and JO
+        "2022-03-01",  # the fullest of PY and DA
+    )
+    assert second["title"] == "Sim-to-real transfer for legged locomotion"
+
+
+REFWORKS = """\
+RT Journal Article
+SR Electronic(1)
+A1 Park, Ada
+A1 Lin, Mei
+A2 Editor, Ed
+T1 Learning to grasp transparent objects
+JF Robotics and Automation Letters
+YR 2022
+FD Mar 1
+AB We grasp transparent objects.
+UL https://arxiv.org/abs/2203.01234
+
+RT Conference Proceedings
+A1 Okoye, Jonas
+T1 Sim-to-real transfer for legged locomotion
+T2 Conference on Robot Learning
+YR 2021
+"""
+
+
+def test_a_refworks_export(tmp_path: Path):
+    path = tmp_path / "refworks.txt"
+    path.write_text(REFWORKS, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "tagged_records" and not result.quarantine
+    first, second = result.entries
+    assert first["authors"] == ["Ada Park", "Mei Lin"]  # A2: an editor
+    assert (first["title"], first["venue"], first["published_raw"]) == (
+        "Learning to grasp transparent objects",
+        "Robotics and Automation Letters",
+        "2022",
+    )
+    assert (first["abstract"], first["arxiv_id"]) == ("We grasp transparent objects.", "2203.01234")
+    assert (second["authors"], second["venue"]) == (["Jonas Okoye"], "Conference on Robot Learning")
+
+
+def test_two_capitals_opening_prose_are_no_refworks_tags(tmp_path: Path):
+    text = "Title: Learning to grasp\nAuthors: Ada Park\nAbstract: We grasp\nAI agents grasp.\n"
+    path = tmp_path / "listing.txt"
+    path.write_text(text, encoding="utf-8")
+    (entry,) = extract(path).entries
+    assert entry["abstract"] == "We grasp AI agents grasp."
