@@ -40,7 +40,8 @@ from pipeline.extract import (
 from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable
 from pipeline.extract.documents import kind_of, read_document
 from pipeline.extract.fields import ARXIV_TAG
-from pipeline.extract.header import owner_on_bylines
+from pipeline.extract.header import owner_on_bylines, parse_header
+from pipeline.extract.lines import split_lines
 from pipeline.extract.model import Chunk, PageHeader, PageParse, ParsedEntry, check_partition
 from pipeline.sources_config import FILE_NAME as SOURCES_TOML
 from pipeline.sources_config import SourceInfo
@@ -198,16 +199,29 @@ def _where(row: dict[str, Any]) -> str:
     return f"line {row['line_start']}" if row.get("line_start") else "byte 0"
 
 
-def _linked_data_table(html: str) -> structured.Table | None:
-    """The papers an HTML page's JSON-LD describes; None when it describes none."""
-    data = html_text.linked_data(html)
-    if data is None:
+def _linked_data_table(html: str) -> tuple[structured.Table, str] | None:
+    """The papers an HTML page's linked data describes, and how it was written
+    (`html_text.linked_data`); None when it describes none."""
+    linked = html_text.linked_data(html)
+    if linked is None:
         return None
     try:
-        table = structured.read_table(data, "json")
+        table = structured.read_table(linked[0], "json")
     except (ValueError, RecursionError):
         return None
-    return table if any(structured.is_record(r) for r in table.rows) else None
+    return (table, linked[1]) if any(structured.is_record(r) for r in table.rows) else None
+
+
+def _heading_owner(text: str, parsed: PageParse) -> str | None:
+    """The owner a page's text names above the first paper its linked data describes
+    (its heading: "Ada Park", "Publications of Ada Park"), where no `Person` does."""
+    entries = [c.entry for c in parsed.chunks if c.kind == "entry" and c.entry]
+    first = next((e.title for e in entries if e.title), None)
+    lines = split_lines(text)
+    above = next((i for i, ln in enumerate(lines) if first and first in ln.text), len(lines))
+    header = parse_header(lines[:above], headings=True)
+    bylines = [e.authors for e in entries]
+    return owner_on_bylines(header.owner_names, bylines, header.unsure_names)
 
 
 def _described(field_name: str) -> str:
@@ -323,10 +337,13 @@ def extract_file(
             parsed = parse_page(text)
             parsed.format = f"html_{parsed.format}"
             shown = any(c.kind == "entry" for c in parsed.chunks)
-            if not shown and (described := _linked_data_table(html)) is not None:
-                kind, rows, text, html_lines = "json", described.rows, None, None
+            if not shown and (linked := _linked_data_table(html)) is not None:
+                described, written = linked
+                kind, rows = "json", described.rows
                 parsed = structured.parse_rows(rows, kind)
-                parsed.format, parsed.header.owner_name = "html_json_ld", described.owner
+                parsed.format = f"html_{written}"
+                parsed.header.owner_name = described.owner or _heading_owner(text, parsed)
+                text, html_lines = None, None
             elif not text.strip():
                 text, problem = None, "an HTML page with no visible text"
         else:

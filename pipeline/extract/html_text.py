@@ -14,8 +14,8 @@ lenient with broken markup and reports the source position of every piece.
 A `<table>` whose first row names bibliographic columns (Title, Authors, Year,
 ...) is an export, not a page: `table_rows` hands its rows to the structured
 reader, as a CSV with that header would be. A page whose text shows no papers
-may still describe them in schema.org's JSON-LD (`linked_data`), for search
-engines: the structured reader reads that as a JSON document.
+may still describe them for search engines in schema.org's JSON-LD or microdata
+(`linked_data`): the structured reader reads that as a JSON document.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -338,16 +339,122 @@ _LINKED_DATA = re.compile(
 )
 
 
-def linked_data(html: str) -> bytes | None:
-    """The page's JSON-LD as one JSON document: a script's own, or several in a
-    `@graph`; None when it has none that parses."""
-    documents = []
+def linked_data(html: str) -> tuple[bytes, str] | None:
+    """The page's linked data as one JSON document, and what it was written as
+    ("json_ld", else "microdata"): a JSON-LD script's own document, or several
+    (scripts, microdata's items, `microdata`) in a `@graph`; None when it has none."""
+    documents: list[Any] = []
     for m in _LINKED_DATA.finditer(html):
         try:
             documents.append(json.loads(m.group("json")))
         except json.JSONDecodeError:
             continue
+    kind = "json_ld" if documents else "microdata"
+    documents += microdata(html)
     if not documents:
         return None
     document = documents[0] if len(documents) == 1 else {"@graph": documents}
-    return json.dumps(document).encode("utf-8")
+    return json.dumps(document).encode("utf-8"), kind
+
+
+_ITEM_VALUE_ATTR = {
+    "meta": "content",
+    "time": "datetime",
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "img": "src",
+    "data": "value",
+}
+"""Where a microdata property's value is, by element (its text elsewhere)."""
+
+
+@dataclass
+class _Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[_Node | str] = field(default_factory=list)
+
+
+class _Tree(HTMLParser):
+    """A page as a tree of elements; an end tag closes the elements opened since its
+    own. Only which elements lie within which item matters to microdata."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root", {})
+        self._open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag, {k: v or "" for k, v in attrs})
+        self._open[-1].children.append(node)
+        self._open.append(node)  # a void element (<meta>) holds what follows: no matter here
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._open) - 1, 0, -1):
+            if self._open[depth].tag == tag:
+                del self._open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self._open[-1].children.append(data)
+
+
+def microdata(html: str) -> list[dict[str, Any]]:
+    """The page's schema.org microdata (`itemscope`, `itemprop`) as JSON-LD would say
+    it: each top-level item a dict of its properties, `@type` from its `itemtype`, a
+    nested item a dict, a property given twice a list."""
+    if "itemscope" not in html:
+        return []
+    tree = _Tree()
+    tree.feed(html)
+    tree.close()
+    return list(_top_items(tree.root))
+
+
+def _top_items(node: _Node) -> Iterator[dict[str, Any]]:
+    for child in node.children:
+        if isinstance(child, _Node):
+            if "itemscope" in child.attrs:
+                yield _item(child)
+            else:
+                yield from _top_items(child)
+
+
+def _item(node: _Node) -> dict[str, Any]:
+    found: dict[str, list[Any]] = {}
+    _properties(node, found)
+    item: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in found.items()}
+    kinds = [t.rstrip("/").rsplit("/", 1)[-1] for t in node.attrs.get("itemtype", "").split()]
+    if kinds:
+        item["@type"] = kinds[0] if len(kinds) == 1 else kinds
+    return item
+
+
+def _properties(node: _Node, found: dict[str, list[Any]]) -> None:
+    """An item's properties: those of its descendants, not of the items nested in it."""
+    for child in node.children:
+        if not isinstance(child, _Node):
+            continue
+        names = child.attrs.get("itemprop", "").split()
+        if names:
+            value = _item(child) if "itemscope" in child.attrs else _property_value(child)
+            for name in names:
+                found.setdefault(name, []).append(value)
+        if "itemscope" not in child.attrs:
+            _properties(child, found)
+
+
+def _property_value(node: _Node) -> str:
+    attr = _ITEM_VALUE_ATTR.get(node.tag)
+    if attr and attr in node.attrs:
+        return node.attrs[attr].strip()
+    return " ".join("".join(_texts(node)).split())
+
+
+def _texts(node: _Node) -> Iterator[str]:
+    for child in node.children:
+        if isinstance(child, str):
+            yield child
+        elif child.tag not in ("script", "style", "template"):
+            yield from _texts(child)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.html_text import looks_like_html, render, table_rows
+from pipeline.extract.html_text import looks_like_html, microdata, render, table_rows
 from tests.helpers import RAW, extract, extract_page
 
 HEAD = (
@@ -341,6 +341,63 @@ def test_papers_described_only_in_linked_data(tmp_path: Path):
     assert first["authors"] == ["Mei Lin", "Hiroshi Tanaka"]
     assert first["venue"] == "Transactions of the ACL"
     assert second["published_raw"] == "2021-11-01"
+
+
+MICRODATA_PAGE = """<html><body><h1>Mei Lin</h1><h2>Publications</h2>
+<div itemscope itemtype="https://schema.org/ScholarlyArticle">
+  <h3 itemprop="name">Dense retrieval at scale</h3>
+  <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+    <span itemprop="name">Mei Lin</span></span>
+  <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+    <span itemprop="name">Hiroshi Tanaka</span></span>
+  <span itemprop="isPartOf">Transactions of the ACL</span>
+  <time itemprop="datePublished" datetime="2022-06-01">2022</time>
+  <a itemprop="url" href="https://arxiv.org/abs/2206.01234">paper</a>
+</div>
+<div itemscope itemtype="https://schema.org/ScholarlyArticle">
+  <h3 itemprop="name">Sparse attention for long documents</h3>
+  <meta itemprop="author" content="Hiroshi Tanaka"><img src="x.png" alt="">
+  <meta itemprop="datePublished" content="2021-11-01">
+</div>
+</body></html>
+"""
+
+
+def test_papers_described_only_in_microdata(tmp_path: Path):
+    """The page shows its papers in a way no shape reads (bylines run into venues),
+    and marks them up with schema.org microdata; its heading names the owner."""
+    result = extract_page(tmp_path, MICRODATA_PAGE, "html_microdata", "home.html")
+    assert result.source["owner_name"] == "Mei Lin"
+    first, second = result.entries
+    assert (first["title"], first["authors"]) == (
+        "Dense retrieval at scale",
+        ["Mei Lin", "Hiroshi Tanaka"],
+    )
+    assert (first["venue"], first["published_raw"]) == ("Transactions of the ACL", "2022-06-01")
+    assert first["arxiv_id"] == "2206.01234"
+    assert (second["authors"], second["published_raw"]) == (["Hiroshi Tanaka"], "2021-11-01")
+
+
+def test_microdata_items_hold_their_own_properties_not_their_nested_items():
+    page = (
+        '<div itemscope itemtype="https://schema.org/Person"><h1 itemprop="name">Mei Lin</h1>'
+        '<p itemprop="workExample" itemscope itemtype="https://schema.org/ScholarlyArticle">'
+        '<b itemprop="name">Dense retrieval</b><meta itemprop="author" content="Mei Lin">'
+        '<meta itemprop="author" content="Rui Costa"></p></div>'
+        '<p itemscope itemtype="http://schema.org/WebSite"><a itemprop="url" href="/">home</a>'
+    )
+    assert microdata(page) == [
+        {
+            "name": "Mei Lin",
+            "workExample": {
+                "name": "Dense retrieval",
+                "author": ["Mei Lin", "Rui Costa"],
+                "@type": "ScholarlyArticle",
+            },
+            "@type": "Person",
+        },
+        {"url": "/", "@type": "WebSite"},
+    ]
 
 
 def test_a_page_that_shows_its_papers_is_read_as_shown(tmp_path: Path):
