@@ -317,7 +317,10 @@ def record_elements(root: Element) -> list[Element]:
     kin = [
         n
         for n in qualifying
-        if n.name != name and id(n.parent) in parents and any(map(_is_author, n.descendants()))
+        if n.name != name
+        and id(n.parent) in parents
+        and any(map(_is_author, n.descendants()))
+        and not any(d.name == name for d in n.descendants())  # records round records
     ]
     return sorted(chosen + kin, key=lambda n: n.start) if kin else chosen
 

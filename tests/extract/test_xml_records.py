@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.extract import xml_records
+from tests.extract.test_extract import assert_accounted
 from tests.helpers import extract
 
 ATOM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -478,3 +480,13 @@ def test_a_zotero_rdf_export_reads_its_records_of_every_type_and_their_authors(t
     ]
     assert result.entries[0]["arxiv_id"] == "2203.01234"
     assert result.entries[1]["venue"] == "Conference on Robot Learning"
+
+
+def test_a_record_round_records_of_the_chosen_name_is_not_one_of_its_kin():
+    """A `<feed>` beside an `<entry>` holds entries of its own: they are the records,
+    not the feed round them."""
+    entry = "<entry><title>A Title</title><author><name>Ann Lee</name></author></entry>"
+    text = f'<?xml version="1.0"?>\n<records><feed>{entry}<feed>{entry}</feed></feed></records>\n'
+    parsed = xml_records.parse(text)
+    assert_accounted(text, parsed)
+    assert [c.kind for c in parsed.chunks].count("entry") == 2
