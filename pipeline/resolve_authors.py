@@ -183,7 +183,8 @@ def compatible(a: Record, b: Record) -> bool:
     """Whether two mentions can be one person at all, before any model: the same
     surname (folded, spaces and hyphens gone, or one typo apart in a long one) and
     given names that agree: nicknames of each other, or the same initial where one
-    is an initial, or two written-out names one slip apart (`given_names_agree`).
+    is an initial (or the initial of a name the other is short for: "W." and
+    "Bill"), or two written-out names one slip apart (`given_names_agree`).
 
     "Alex Li" and "Alex Liu", "Annika Wang" and "Anneli Wang" are two people
     whatever their coauthors; dropping such pairs before scoring keeps a common
@@ -197,9 +198,15 @@ def compatible(a: Record, b: Record) -> bool:
     if set(ga[2:]) & set(gb[2:]):
         return True  # one given name, or nicknames of one
     if ga[1] != gb[1]:
-        return False
+        return _initial_for(ga, gb) or _initial_for(gb, ga)
     written_out = len(ga[0]) > 1 and len(gb[0]) > 1
     return not written_out or given_names_agree(ga[0], gb[0])
+
+
+def _initial_for(initial: tuple[str, ...], written: tuple[str, ...]) -> bool:
+    """Whether a bare initial may stand for a written-out given name through the
+    names it is short for: "W." for Bill (William), "E." for Liz (Elizabeth)."""
+    return len(initial[0]) == 1 and any(k[:1] == initial[1] for k in written[2:])
 
 
 def names_of(record: Record) -> tuple[str, Any]:

@@ -133,6 +133,13 @@ def test_compatible_names_only():
     assert compatible(hanchen, _mention("b", "p2", "wang", "H", set()))
     tomas = _mention("a", "p1", "li", "Tomas", set())
     assert compatible(tomas, _mention("b", "p2", "li", "Thomas", set()))
+    # an initial may stand for the name a nickname is short for: "W." for Bill (William)
+    bill = _mention("a", "p1", "bermi", "Bill", set())
+    bill["given"] = ("bill", "b", "bill", "william")
+    assert compatible(bill, _mention("b", "p2", "bermi", "W", set()))
+    assert compatible(_mention("b", "p2", "bermi", "W", set()), bill)
+    assert not compatible(bill, _mention("b", "p2", "bermi", "K", set()))
+    assert not compatible(bill, _mention("b", "p2", "bermi", "Walter", set()))
 
 
 def test_nicknames_share_a_small_block_other_names_do_not():
