@@ -187,12 +187,24 @@ def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
     assert merge_by_collaborators(clusters, records, apart) == sorted(clusters)
 
 
-def _listed(key: str, paper: str, name: str, field: str | None, coauthors: set[str]) -> dict:
+ROBOTS = ("grasping", "robot", "tactile", "manipulation")
+STARS = ("galaxy", "redshift", "stellar", "spectra")
+
+
+def _listed(
+    key: str,
+    paper: str,
+    name: str,
+    field: str | None,
+    coauthors: set[str],
+    topic: tuple[str, ...] = ROBOTS,
+) -> dict:
     surname, given = name.split()[-1].lower(), name.split()[0]
     return {
         **_mention(key, paper, surname, given, coauthors),
         "name_as_written": name,
         "context": (field, frozenset(coauthors)),
+        "topic_words": topic,
     }
 
 
@@ -205,10 +217,11 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
         for r in [
             _listed("m1", "p1", "Ada Moreau", "cs", {"ng a"}),
             _listed("m2", "p2", "Ada Moreau", "cs", {"ng a", "ito k"}),
-            _listed("m3", "p3", "Ada Moreau", "cs", {"roy m"}),  # a guest paper, own field
-            _listed("m4", "p4", "Ada Moreau", None, {"ito k"}),  # no field, a collaborator
-            _listed("m5", "p5", "Ada Moreau", "physics", {"diaz j"}),  # the namesake's,
-            _listed("m6", "p6", "Ada Moreau", "physics", {"diaz j", "kim s"}),  # pulled in
+            _listed("m3", "p3", "Ada Moreau", "cs", {"roy m"}),  # a guest paper, own topic
+            _listed("m4", "p4", "Ada Moreau", None, {"ito k"}, ()),  # a collaborator
+            _listed("m5", "p5", "Ada Moreau", "cs", {"diaz j"}, STARS),  # the namesake's, in
+            # the owner's broad field ("cs") but on other topics,
+            _listed("m6", "p6", "Ada Moreau", "cs", {"diaz j", "kim s"}, STARS),  # pulled in
             _listed("m7", "p7", "Ada Moreau", "cs", {"lee b"}),  # not on the page
             _listed("m8", "p8", "Ada Moreau", "cs", {"lee b"}),  # one of three listed
             _listed("m9", "p9", "Ada Moreau", "cs", {"lee b"}),
@@ -806,3 +819,22 @@ def test_mention_records_share_coauthor_and_topic_strings_across_papers():
     # one string object per word and per coauthor across papers
     assert records["k2@0"]["topic_words"][1] is lee["topic_words"][2]  # "storage"
     assert records["k2@0"]["coauthors"][0] is lee["coauthors"][0]  # "kim b"
+
+
+def test_pieces_are_related_by_rare_topic_words_not_by_words_every_paper_uses():
+    import pipeline.resolve_authors as ra
+
+    topics = {
+        "p1": ("with", "grasping", "robot"),
+        "p2": ("with", "galaxy", "stellar"),
+        "p3": ("with", "grasping", "tactile"),
+        "p4": ("with", "spectra", "redshift"),
+        "p5": ("with", "ocean"),
+    }
+    records = {p: _listed(p, p, "Ada Moreau", "cs", set(), words) for p, words in topics.items()}
+    records["p5.1"] = _listed("p5.1", "p5", "Kai Ito", "cs", set(), topics["p5"])  # counted once
+    weights = ra.word_weights(records)
+    assert weights["with"] == 0.0 and weights["robot"] > weights["grasping"] > 0.0
+    piece = {p: ra._piece([p], records) for p in topics}
+    assert ra._related(piece["p1"], piece["p3"], records, weights)  # grasping, a rare word
+    assert not ra._related(piece["p1"], piece["p2"], records, weights)  # "with" alone
