@@ -37,7 +37,7 @@ from pipeline.extract import (
     tagged_records,
     xml_records,
 )
-from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable
+from pipeline.extract.decode import bad_bytes, decode_page, gunzip, printable, utf8_bytes
 from pipeline.extract.documents import kind_of, read_document
 from pipeline.extract.fields import ARXIV_TAG
 from pipeline.extract.header import owner_on_bylines, parse_header
@@ -137,7 +137,7 @@ def detect_format(text: str) -> tuple[ModuleType | None, dict[str, float]]:
 def shape_scores(data: bytes) -> dict[str, float]:
     """Every shape's confidence on a file's page text (an HTML page's as rendered, a
     document's text as read, a gzip file's content)."""
-    data = gunzip(data)[0]
+    data = utf8_bytes(gunzip(data)[0])[0]
     document = kind_of(data)
     if document is not None:
         text = read_document(data, document, MAX_PAGE_BYTES).text or ""
@@ -287,8 +287,11 @@ def extract_file(
             data, read_error = b"", f"cannot read the file: {exc.strerror or exc}"
     info = info or SourceInfo()
     stored = data
+    encoding_note: str | None = None
     if read_error is None:
         data, read_error = gunzip(data)
+    if read_error is None:
+        data, read_error, encoding_note = utf8_bytes(data)
     document = kind_of(data) if read_error is None else None
     kind = structured.sniff(data) if read_error is None and document is None else None
     text: str | None = None
@@ -445,6 +448,7 @@ def extract_file(
     result.source["header_text"] = "\n".join(header_parts) or None
     result.source["entry_count"] = len(result.entries)
     result.source["quarantined_count"] = len(result.quarantine)
+    note = note or encoding_note
     if note is not None:
         result.issues.append(
             {

@@ -29,7 +29,7 @@ class Decoded:
     text: str | None
     """The page text; None when the whole file cannot be read as a page."""
     problem: str | None = None
-    """Why the whole file was refused (binary, UTF-16, empty)."""
+    """Why the whole file was refused (binary, empty)."""
     note: str | None = None
     """How the page was read, where not as UTF-8."""
 
@@ -84,10 +84,44 @@ def zip_names(data: bytes) -> frozenset[str]:
         return frozenset()
 
 
-def decode_page(data: bytes) -> Decoded:
-    """Decode page bytes as UTF-8 (a BOM is allowed), refusing binary and UTF-16."""
+def utf8_bytes(data: bytes) -> tuple[bytes, str | None, str | None]:
+    """A file in UTF-16 or UTF-32 (Windows' "Unicode" text, Excel's "Unicode Text"
+    export) as UTF-8 bytes, so every reader after this one reads UTF-8; any other
+    file as it is. Told by its byte order mark, or, without one, by the NUL byte
+    beside every character of Latin text. Returns the bytes, why they cannot be read
+    (a cut or damaged file), and how they were read where it was a guess."""
+    codec, note = _wide_codec(data)
+    if codec is None:
+        return data, None, None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        name = codec.upper().replace("-LE", "").replace("-BE", "")
+        return data, f"{name} text that does not decode: {exc.reason} at byte {exc.start}", None
+    return text.encode("utf-8"), None, note  # the codec took its mark off
+
+
+def _wide_codec(data: bytes) -> tuple[str | None, str | None]:
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32", None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Decoded(None, "UTF-16 text: bylines reads pages encoded as UTF-8")
+        return "utf-16", None
+    head = data[:4096]
+    if len(head) < 8 or len(head) % 2:
+        return None, None
+    for codec, zeros, chars in (
+        ("utf-16-le", head[1::2], head[::2]),
+        ("utf-16-be", head[::2], head[1::2]),
+    ):
+        if zeros.count(0) >= 0.9 * len(zeros) and 0 not in chars:
+            order = "little" if codec.endswith("le") else "big"
+            return codec, f"UTF-16 without a byte order mark: read as UTF-16 ({order}-endian)"
+    return None, None
+
+
+def decode_page(data: bytes) -> Decoded:
+    """Decode page bytes as UTF-8 (a BOM is allowed), refusing binary; a file in
+    UTF-16 was made UTF-8 before (`utf8_bytes`)."""
     if data.startswith(ZIP):
         return Decoded(
             None,

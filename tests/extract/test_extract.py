@@ -83,13 +83,29 @@ def test_binary_file(tmp_path: Path):
     assert q["reason"].startswith("binary file: NUL byte at byte offset 8")
 
 
-def test_utf16_file(tmp_path: Path):
-    path = tmp_path / "page.txt"
-    path.write_bytes(
-        (RAW / sorted(p.name for p in RAW.glob("*.txt"))[0]).read_text().encode("utf-16")
-    )
-    (q,) = extract(path).quarantine
-    assert "UTF-16" in q["reason"]
+def test_utf16_and_utf32_files_read_as_their_utf8_would(tmp_path: Path):
+    """Windows' "Unicode" text and Excel's "Unicode Text" export are UTF-16."""
+    sample = RAW / sorted(p.name for p in RAW.glob("*.txt"))[0]
+    text = sample.read_text(encoding="utf-8")
+    as_utf8 = extract(sample)
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        path = tmp_path / f"{codec}.txt"
+        bom = "\ufeff" if codec == "utf-16-be" else ""  # "utf-16" and "utf-32" write one
+        path.write_bytes((bom + text).encode(codec))
+        result = extract(path)
+        assert [e["title"] for e in result.entries] == [e["title"] for e in as_utf8.entries]
+        assert [e["authors"] for e in result.entries] == [e["authors"] for e in as_utf8.entries]
+        assert all(i["check"] != "encoding" for i in result.issues)  # no guess: its mark says
+    bare = tmp_path / "no_bom.txt"  # UTF-16 without its mark: read, and said so
+    bare.write_bytes(text.encode("utf-16-le"))
+    result = extract(bare)
+    assert [e["title"] for e in result.entries] == [e["title"] for e in as_utf8.entries]
+    (issue,) = [i for i in result.issues if i["check"] == "encoding"]
+    assert "UTF-16 without a byte order mark" in issue["message"]
+    cut = tmp_path / "cut.txt"  # a lone surrogate: a damaged file, quarantined whole
+    cut.write_bytes("\ufeffTitle".encode("utf-16-le") + b"\x00\xd8A\x00")
+    (q,) = extract(cut).quarantine
+    assert q["reason"].startswith("UTF-16 text that does not decode")
 
 
 def test_invalid_utf8_quarantines_only_the_entries_it_touches(tmp_path: Path):
