@@ -35,6 +35,7 @@ only when no page shape recognises the text.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections import Counter
@@ -593,10 +594,15 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
 
 
 def _as_markdown(text: str) -> str:
-    """A LaTeX CV's or an Org file's citation as Markdown: bold and italics marked so,
-    ties ("A.~Park") and groups ("{AI}") undone; other text as it is."""
+    """A LaTeX CV's, an Org file's or a reStructuredText list's citation as Markdown:
+    bold and italics marked so, links as links, ties ("A.~Park") and groups ("{AI}")
+    undone; a Markdown list's inline HTML as its text; other text as it is."""
     if "/" in text:
         text = _ORG_ITALIC.sub(_org_italic, text)
+    if "<" in text:
+        text = _RST_LINK.sub(r"[\g<text>](\g<url>)", text)
+        if _INLINE_TAG.search(text):
+            text = _inline_html_as_markdown(text)
     if "\\" not in text and "~" not in text:
         return text
     text = _LATEX_BOLD.sub(r"**\g<t>**", latex_accents(text))
@@ -604,6 +610,22 @@ def _as_markdown(text: str) -> str:
     text = _LATEX_GROUP_STYLE.sub(_styled, text)
     text = text.replace("\\newblock", "")
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
+
+
+_HTML_BREAK = re.compile(r"[.,;]?\s*<br\s*/?>\s*", re.I)
+"""A line break inside a Markdown list's item ("<b>Title</b><br>A. Park, M. Lin"): the
+end of a part, as a period is."""
+_RST_LINK = re.compile(r"`(?P<text>[^`<]+?)\s*<(?P<url>[^>`\s]+)>`__?")
+"""A reStructuredText link: "`Title <https://arxiv.org/abs/2203.01234>`_"."""
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|u|span|sup|sub|small|font|br)\b[^>]*>", re.I)
+"""The inline HTML a Markdown list writes among its text ("<b>A. Park</b>")."""
+
+
+def _inline_html_as_markdown(text: str) -> str:
+    """Inline HTML read as its text: a line break the end of a part, the tags
+    dropped (the parts are told apart by their punctuation, as in plain text), the
+    entities read ("M&uuml;ller")."""
+    return html.unescape(_INLINE_TAG.sub("", _HTML_BREAK.sub(". ", text)))
 
 
 def _org_italic(mark: re.Match[str]) -> str:

@@ -186,6 +186,50 @@ def test_initials_beyond_ascii_are_initials_in_every_citation_style(tmp_path: Pa
     ]
 
 
+def test_a_markdown_list_with_inline_html_reads_as_its_markdown(tmp_path: Path):
+    text = "# Ada Park\n\n## Publications\n\n"
+    text += "- J. Okoye, <b>A. Park</b>. <em>Learning to grasp transparent objects</em>. "
+    text += 'CoRL, 2021. <a href="https://doi.org/10.1/x">[pdf]</a>\n'
+    text += "- A. Park, M. M&uuml;ller. <em>Sim-to-real transfer &amp; legged robots</em>. "
+    text += "arXiv, 2022. "
+    text += '<a href="https://arxiv.org/abs/2203.01234">[arXiv]</a>\n'
+    first, second = _read(tmp_path, text).entries
+    assert (first["title"], first["authors"], first["venue"]) == (
+        "Learning to grasp transparent objects",
+        ["J. Okoye", "A. Park"],
+        "CoRL",
+    )
+    assert (second["title"], second["authors"], second["arxiv_id"]) == (
+        "Sim-to-real transfer & legged robots",
+        ["A. Park", "M. Müller"],
+        "2203.01234",
+    )
+    # a homepage's layout: the title in bold, a line break, the names, the venue in italics
+    text = "# Ada Park\n\n- <b>Learning to grasp transparent objects</b><br>A. Park, M. Lin<br>"
+    text += "<i>Conference on Robot Learning</i>, 2021\n- <strong>Sim-to-real transfer for legged "
+    text += "robots</strong><br/>J. Okoye, A. Park<br /><em>Robotics Letters</em>, 2022\n"
+    first, second = _read(tmp_path, text).entries
+    assert (first["title"], first["authors"], first["venue"]) == (
+        "Learning to grasp transparent objects",
+        ["A. Park", "M. Lin"],
+        "Conference on Robot Learning",
+    )
+    assert (second["authors"], second["venue"]) == (["J. Okoye", "A. Park"], "Robotics Letters")
+
+
+def test_a_restructuredtext_lists_links_are_links(tmp_path: Path):
+    text = "Ada Park\n========\n\n"
+    text += "* A. Park, M. Lin. `Sim-to-real transfer for legged robots "
+    text += "<https://arxiv.org/abs/2203.01234>`_. arXiv, 2022.\n"
+    text += "* J. Okoye, A. Park. *Learning to grasp transparent objects*. CoRL, 2021.\n"
+    first, _second = _read(tmp_path, text).entries
+    assert (first["title"], first["arxiv_id"], first["venue"]) == (
+        "Sim-to-real transfer for legged robots",
+        "2203.01234",
+        "arXiv",
+    )
+
+
 def test_a_quoted_title_is_one_part_however_it_is_punctuated(tmp_path: Path):
     text = "Publications\n\n"
     text += "1. A. Park and B. Lee. \u201cDeep nets \u2013 a survey.\u201d Journal of AI, 2020.\n"
