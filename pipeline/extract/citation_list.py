@@ -605,6 +605,9 @@ def _as_markdown(text: str) -> str:
             text = _inline_html_as_markdown(text)
     if "\\" not in text and "~" not in text:
         return text
+    if cv := _CV_COMMAND.match(text):  # moderncv: \cventry{2021}{Title}{Venue}{}{}{Names}
+        fields = (f.strip().rstrip(".") for f in _BRACED.findall(cv["args"]))
+        text = ". ".join(f for f in fields if f) + "."
     text = _LATEX_BOLD.sub(r"**\g<t>**", latex_accents(text))
     text = _LATEX_ITALIC.sub(r"*\g<t>*", text)
     text = _LATEX_GROUP_STYLE.sub(_styled, text)
@@ -612,6 +615,12 @@ def _as_markdown(text: str) -> str:
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
 
 
+_CV_COMMAND = re.compile(
+    r"^\\cv(?:entry|item|listitem|itemwithcomment|listdoubleitem)\s*"
+    r"(?P<args>(?:\{(?:[^{}]|\{[^{}]*\})*\}\s*)+)$"
+)
+"""A moderncv CV's line: "\\cventry{2021}{Title}{Venue}{}{}{A.~Park}", "\\cvitem{2021}{...}"."""
+_BRACED = re.compile(r"\{((?:[^{}]|\{[^{}]*\})*)\}")
 _HTML_BREAK = re.compile(r"[.,;]?\s*<br\s*/?>\s*", re.I)
 """A line break inside a Markdown list's item ("<b>Title</b><br>A. Park, M. Lin"): the
 end of a part, as a period is."""
@@ -1133,8 +1142,8 @@ def parse(text: str) -> PageParse:
         elif not any(c.kind == "entry" for c in chunks):  # a heading above the list
             chunks.append(Chunk("header", start, end))
             heading += item.lines
-        elif _section_heading(item):  # "Working Papers", between two groups
-            chunks.append(Chunk("header", start, end))
+        elif _section_heading(item) or _structure_line(item):  # "Working Papers",
+            chunks.append(Chunk("header", start, end))  # "\end{document}" after the list
         else:
             chunks.append(Chunk("quarantine", start, end, reason=_not_cited(item)))
         cursor = end
@@ -1163,6 +1172,12 @@ def _section_heading(item: Item) -> bool:
         and any(w in _SECTION_WORDS for w in words)
         and not re.search(r"\d|[.;,]\s", text)
     )
+
+
+def _structure_line(item: Item) -> bool:
+    """A line that only structures the page (`is_structure`): a LaTeX environment's
+    end after the list, a heading between its groups."""
+    return len(item.lines) == 1 and is_structure(item.lines[0].text)
 
 
 def _not_cited(item: Item) -> str:

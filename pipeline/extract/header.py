@@ -20,6 +20,7 @@ from pipeline.extract.fields import (
     NOT_NAME_WORDS,
     display_name,
     is_cjk_name,
+    latex_accents,
     looks_like_name,
     parse_byline,
 )
@@ -106,7 +107,7 @@ def heading_of(line: str) -> Heading | None:
     if marked := _MARKED_HEADING.match(line):
         marks = marked["hashes"] or marked["equals"]
         return Heading(len(marks), marked["md"] or marked["wiki"])
-    if latex := _LATEX_HEADING.match(line):
+    if latex := _LATEX_HEADING.match(latex_accents(line)):  # \name{Ana}{Gonz\'{a}lez}
         level = latex["command"].count("sub") + 1
         return Heading(level, " ".join(t for t in (latex["text"], latex["more"]) if t))
     if org := _ORG_KEYWORD.match(line):

@@ -781,6 +781,28 @@ def test_a_latex_cv(tmp_path: Path):
     assert (second["venue"], second["published_raw"]) == ("NeurIPS", "2020")
 
 
+def test_a_moderncv_cv_reads_its_entries_and_its_owner(tmp_path: Path):
+    page = r"""\documentclass[11pt]{moderncv}
+\name{Ana}{Gonz\'{a}lez}
+\begin{document}
+\section{Publications}
+\cventry{2022}{Learning to grasp transparent objects}{Robotics Letters}{}{}{J.~Okoye and A.~Gonz\'alez}
+\cvitem{2021}{A.~Gonz\'alez, M.~Lin. \emph{Sim-to-real transfer for legged robots}. CoRL, 2021.}
+\end{document}
+"""  # noqa: E501
+    result = _read(tmp_path, page)
+    assert result.source["owner_name"] == "Ana González"
+    assert not result.quarantine  # "\end{document}" after the list is no citation
+    first, second = result.entries
+    assert (first["title"], first["authors"], first["venue"], first["published_raw"]) == (
+        "Learning to grasp transparent objects",
+        ["J. Okoye", "A. González"],
+        "Robotics Letters",
+        "2022",
+    )
+    assert (second["title"], second["venue"]) == ("Sim-to-real transfer for legged robots", "CoRL")
+
+
 def test_a_paragraph_of_two_papers_is_read_as_two(tmp_path: Path):
     page = """Sparse Attention for Long Documents
 Jane Q. Doe, Miguel Alvarez
