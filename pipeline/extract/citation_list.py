@@ -682,7 +682,13 @@ def _prose(item: Item, text: str) -> bool:
         and text.rstrip().endswith(".")
         and _byline(text) is None
         and not _APA_OPENING.match(text)  # names, then their paper's date and venue
+        and not _CITED_NUMBERS.search(text)
     )
+
+
+_CITED_NUMBERS = re.compile(r"\b\d+\(\d+[-\u2013]?\d*\):\s?[A-Za-z]?\d+|\bdoi:\s*10\.\d", re.I)
+"""What a venue's line writes and prose does not: a volume, issue and first page,
+"23(4):1-20", or a DOI, "doi: 10.1162/..." (PubMed's summary line, long as a sentence)."""
 
 
 def _parts(item: Item) -> tuple[list[str], str | None, str | None]:

@@ -230,6 +230,18 @@ def test_a_restructuredtext_lists_links_are_links(tmp_path: Path):
     )
 
 
+def test_pubmeds_summary_lines_are_a_venue_not_an_abstract(tmp_path: Path):
+    """PubMed's search results as text: a venue line as long as a sentence, with its
+    volume, issue, pages and DOI."""
+    text = "1. Learning to grasp transparent objects.\nPark A, Lin M, Okoye J.\n"
+    text += "J Mach Learn Res. 2022 Jan 15;23(4):1-20. doi: 10.5555/jmlr.2022.4. Epub 2021 Dec 1.\n"
+    text += "PMID: 35000002\n\n2. Sim-to-real transfer for legged robots.\nPark A, Lin M.\n"
+    text += "Sci Robot. 2021;6(2):e12.\nPMID: 34000003\n"
+    first, second = _read(tmp_path, text).entries
+    assert (first["venue"], first["abstract"]) == ("J Mach Learn Res", None)
+    assert first["published_raw"] is not None and second["venue"] == "Sci Robot"
+
+
 def test_a_quoted_title_is_one_part_however_it_is_punctuated(tmp_path: Path):
     text = "Publications\n\n"
     text += "1. A. Park and B. Lee. \u201cDeep nets \u2013 a survey.\u201d Journal of AI, 2020.\n"
