@@ -763,6 +763,9 @@ def word_weights(records: dict[str, Record]) -> dict[str, float]:
 def _topic_cosine(
     a: _Piece, b: _Piece, records: dict[str, Record], weights: dict[str, float]
 ) -> float:
+    """Cosine of the two pieces' topic words, each counted once a mention and
+    weighed by `word_weights`."""
+
     def vector(piece: _Piece) -> Counter[str]:
         v: Counter[str] = Counter()
         for k in piece.keys:
