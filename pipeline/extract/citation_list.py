@@ -931,7 +931,12 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
     if under and is_affiliation(parts[at]):  # under a byline that follows its title
         entry.affiliations = affiliations_in(parts[at])
         authors.add(at)
-    rest = [_bare(_BRACKETED_YEAR.sub("", p)) for i, p in enumerate(parts) if i not in authors]
+    badge = _badge(parts, authors, item.wrapped)
+    rest = [
+        _bare(_BRACKETED_YEAR.sub("", p))
+        for i, p in enumerate(parts)
+        if i not in authors and not (badge and i == 0)
+    ]
     rest = [
         p
         for p in rest
@@ -967,6 +972,22 @@ def bare_venue(venue: str, date: str | None) -> str | None:
     if venue.count("(") > venue.count(")"):  # its closing bracket taken with the date
         venue += ")"
     return venue or None
+
+
+def _badge(parts: list[str], authors: set[int], wrapped: bool) -> bool:
+    """Whether the first part is a venue's badge set above the title ("TACL", "arXiv",
+    as academic site themes put one beside each paper): one short word on a line of
+    its own, then a title of three words or more that is no byline."""
+    return (
+        not wrapped
+        and len(parts) > 2
+        and not authors & {0, 1}
+        and _BADGE.fullmatch(parts[0]) is not None
+        and len(parts[1].split()) >= 3
+    )
+
+
+_BADGE = re.compile(r"[A-Za-z][\w&'.-]{1,11}")
 
 
 def _title_among(parts: list[str], date: str | None) -> str | None:

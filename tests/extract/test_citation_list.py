@@ -242,6 +242,14 @@ def test_pubmeds_summary_lines_are_a_venue_not_an_abstract(tmp_path: Path):
     assert first["published_raw"] is not None and second["venue"] == "Sci Robot"
 
 
+def test_a_one_word_title_over_its_byline_is_a_title_not_a_badge(tmp_path: Path):
+    text = "Publications\n\nDropout\nA. Park, M. Lin\nJournal of Machine Learning, 2014\n\n"
+    text += "Grasping\nA. Park, J. Okoye\nRobotics Letters, 2021\n"
+    first, second = _read(tmp_path, text).entries
+    assert (first["title"], first["authors"]) == ("Dropout", ["A. Park", "M. Lin"])
+    assert (second["title"], second["venue"]) == ("Grasping", "Robotics Letters")
+
+
 def test_a_quoted_title_is_one_part_however_it_is_punctuated(tmp_path: Path):
     text = "Publications\n\n"
     text += "1. A. Park and B. Lee. \u201cDeep nets \u2013 a survey.\u201d Journal of AI, 2020.\n"

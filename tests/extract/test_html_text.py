@@ -400,6 +400,40 @@ def test_microdata_items_hold_their_own_properties_not_their_nested_items():
     ]
 
 
+def _themed_paper(badge: str, title: str, authors: str, venue: str) -> str:
+    return (
+        f'<li><div class="row"><div class="abbr"><abbr class="badge">{badge}</abbr></div>'
+        f'<div class="col"><div class="title">{title}</div><div class="author">{authors}</div>'
+        f'<div class="periodical"><em>{venue}</em></div>'
+        '<div class="links"><a class="btn">Abs</a> <a class="btn" href="x.pdf">PDF</a></div>'
+        "</div></div></li>"
+    )
+
+
+def test_an_academic_themes_venue_badge_is_no_title(tmp_path: Path):
+    """Academic site themes set a venue's badge ("TACL") on a line above each title."""
+    page = '<html><body><h1>publications</h1><ol class="bibliography">'
+    page += _themed_paper(
+        "TACL",
+        "Dense retrieval at scale",
+        "Mei Lin, and Hiroshi Tanaka",
+        "Transactions of the ACL, 2022",
+    )
+    page += _themed_paper(
+        "arXiv",
+        "Sparse attention for long documents",
+        "<em>Hiroshi Tanaka</em>, Mei Lin",
+        "arXiv preprint, 2021",
+    )
+    page += "</ol></body></html>"
+    result = extract_page(tmp_path, page, "html_citation_list", "papers.html")
+    assert [(e["title"], e["venue"]) for e in result.entries] == [
+        ("Dense retrieval at scale", "Transactions of the ACL"),
+        ("Sparse attention for long documents", "arXiv preprint"),
+    ]
+    assert result.entries[1]["authors"] == ["Hiroshi Tanaka", "Mei Lin"]
+
+
 def test_a_page_that_shows_its_papers_is_read_as_shown(tmp_path: Path):
     """Linked data describing the page's one article does not hide the list it shows."""
     shown = (
