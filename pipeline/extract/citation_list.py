@@ -84,12 +84,13 @@ ABSTRACT_CHARS = 200
 
 _MARKER = re.compile(
     r"^(?:[-*+\u2022]|\d{1,4}[.)]|\[[a-zA-Z]{0,3}\d{1,4}\]|\\item(?:\[[^\]]*\])?"
-    r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\}|(?:MLA|APA|Chicago|Harvard|Vancouver|IEEE|AMA)\s*:)"
+    r"|\\bibitem(?:\[[^\]]*\])?\{[^}]*\}|(?:MLA|APA|Chicago|Harvard|Vancouver|IEEE|AMA|Recommended\s+citation|Cite\s+as)\s*:)"
     r"(?:\s+|$)"
 )
 """A list item's opening: "-", "1.", "[1]", DBLP's "[j2]" / "[c14]" on a line of its own,
 a CV's "[J2]", a LaTeX CV's "\\item", a LaTeX bibliography's "\\bibitem{key}", or the
-style a citation is written in ("MLA:", "APA:", as a citation box labels them)."""
+style a citation is written in ("MLA:", "APA:", as a citation box labels them), or a
+site theme's "Recommended citation:" below each paper's title and abstract."""
 _LATEX_BOLD = re.compile(r"\\textbf\{(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 _LATEX_GROUP_STYLE = re.compile(r"\{\\(?P<s>em|it|sl|bf)\s+(?P<t>(?:[^{}]|\{[^{}]*\})+)\}")
 """Old-style font groups of a bibliography: "{\\em Findings of {ACL}}", "{\\bf 33}"."""

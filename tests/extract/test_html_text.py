@@ -434,6 +434,37 @@ def test_an_academic_themes_venue_badge_is_no_title(tmp_path: Path):
     assert result.entries[1]["authors"] == ["Hiroshi Tanaka", "Mei Lin"]
 
 
+def _recommended(title: str, venue: str, citation: str) -> str:
+    return (
+        '<article class="archive__item" itemscope itemtype="https://schema.org/CreativeWork">'
+        f'<h2 itemprop="headline"><a href="/publication/x">{title}</a></h2>'
+        f"<p>Published in <i>{venue}</i></p>"
+        f'<p itemprop="description">An abstract of {title.lower()}.</p>'
+        f"<p>Recommended citation: {citation}</p></article>"
+    )
+
+
+def test_a_themes_recommended_citation_gives_the_papers_authors(tmp_path: Path):
+    """A site theme's list gives each paper's authors only in its recommended citation."""
+    page = "<html><body><h1>Publications</h1>"
+    page += _recommended(
+        "Dense retrieval at scale",
+        "Transactions of the ACL, 2022",
+        'Lin, M. and Tanaka, H. (2022). "Dense retrieval at scale." <i>TACL</i>.',
+    )
+    page += _recommended(
+        "Sparse attention",
+        "ICLR, 2021",
+        'Tanaka, H. (2021). "Sparse attention." <i>ICLR</i>.',
+    )
+    page += "</body></html>"
+    result = extract_page(tmp_path, page, "html_citation_list", "publications.html")
+    assert [(e["title"], e["authors"], e["published_raw"]) for e in result.entries] == [
+        ("Dense retrieval at scale", ["M. Lin", "H. Tanaka"], "2022"),
+        ("Sparse attention", ["H. Tanaka"], "2021"),
+    ]
+
+
 def test_a_page_that_shows_its_papers_is_read_as_shown(tmp_path: Path):
     """Linked data describing the page's one article does not hide the list it shows."""
     shown = (
