@@ -303,7 +303,7 @@ def detect(text: str) -> float:
     years enough, never bylines); a list's section headings ("* Publications", "*
     Talks" in an Org file) are not counted as items."""
     _head, items = split_items(split_lines(text))
-    sample = [item for item in items[:40] if not _section_heading(item)]
+    sample = [it for it in items[:40] if not (_section_heading(it) or _buttons_only(it))]
     if not sample:
         return 0.0
     layout = _layout(sample)  # where a page of papers of one author each holds the name
@@ -1156,6 +1156,9 @@ def parse(text: str) -> PageParse:
     year = group_year(text[:cursor], None)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
+        if _buttons_after_entry(item, chunks, text):  # the paper's own buttons, and their
+            chunks[-1].end = cursor = end  # links (an arXiv id) are the paper's
+            continue
         if start > cursor:
             chunks += _gap(text, lines, cursor, start)
             year = group_year(text[cursor:start], year)
@@ -1199,6 +1202,23 @@ def _section_heading(item: Item) -> bool:
         and 1 <= len(words) <= 6
         and any(w in _SECTION_WORDS for w in words)
         and not re.search(r"\d|[.;,]\s", text)
+    )
+
+
+def _buttons_only(item: Item) -> bool:
+    """A line of a paper's link buttons set apart from its citation ("PDF Cite arXiv",
+    as site themes render them): no item of the list."""
+    words = re.sub(r"[\[\]()|]", " ", item.text).lower().split()
+    return len(item.lines) == 1 and bool(words) and all(w in _BUTTON_WORDS for w in words)
+
+
+def _buttons_after_entry(item: Item, chunks: list[Chunk], text: str) -> bool:
+    """A line of buttons (`_buttons_only`) right under an entry: part of that entry."""
+    return (
+        _buttons_only(item)
+        and bool(chunks)
+        and chunks[-1].kind == "entry"
+        and not text[chunks[-1].end : item.lines[0].start].strip()
     )
 
 

@@ -551,3 +551,35 @@ def test_a_saved_fragment_opening_with_a_heading_is_html_not_xml(tmp_path: Path)
     )
     result = extract(path)
     assert result.source["format"] == "html_citation_list" and len(result.entries) == 3
+
+
+def test_a_themes_rows_of_buttons_between_citations_belong_to_the_paper_above(tmp_path: Path):
+    """A site theme renders each paper's links as a row of buttons under its citation."""
+    item = (
+        '<div class="pub-list-item"><span class="li-cite-author"><span>{names}</span></span>'
+        ' ({year}). <a href="/publication/x/">{title}</a>. <em>{venue}</em>.\n'
+        '<p><a class="btn" href="x.pdf">PDF</a> <a class="btn" href="#">Cite</a> '
+        '<a class="btn" href="https://arxiv.org/abs/{arxiv}">arXiv</a></p></div>\n'
+    )
+    page = "<html><body><h1>Publications</h1>\n"
+    page += item.format(
+        names="Mei Lin, Hiroshi Tanaka",
+        year=2022,
+        title="Dense retrieval",
+        venue="TACL",
+        arxiv="2201.00001",
+    )
+    page += item.format(
+        names="Hiroshi Tanaka, Mei Lin",
+        year=2021,
+        title="Sparse attention",
+        venue="ICLR",
+        arxiv="2101.00002",
+    )
+    page += "</body></html>"
+    result = extract_page(tmp_path, page, "html_citation_list", "pubs.html")
+    assert not result.quarantine
+    assert [(e["title"], e["authors"], e["arxiv_id"]) for e in result.entries] == [
+        ("Dense retrieval", ["Mei Lin", "Hiroshi Tanaka"], "2201.00001"),
+        ("Sparse attention", ["Hiroshi Tanaka", "Mei Lin"], "2101.00002"),
+    ]
