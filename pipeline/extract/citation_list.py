@@ -1152,7 +1152,7 @@ def parse(text: str) -> PageParse:
     chunks = head_chunks(head)
     cursor = head[-1].end if head else 0
     heading = list(head)
-    layout = _layout(items)
+    layout = _layout([it for it in items if not _buttons_only(it)])
     year = group_year(text[:cursor], None)
     for item in items:
         start, end = item.lines[0].start, item.lines[-1].end
