@@ -82,8 +82,9 @@ REFER_LABELS = {
     "F": "id",
 }
 """EndNote's Refer tags (`%T title`); the others (`%V`, `%P`, `%E`) are read by nobody."""
-_REFWORKS = re.compile(r"^(?P<label>[A-Z][A-Z0-9]) (?P<value>.*)$")
-REFWORKS_LABELS = {
+_TWO_LETTER = re.compile(r"^(?P<label>[A-Z][A-Z0-9])(?: (?P<value>.*))?$")
+"""A tag of two characters and a space: RefWorks' and Web of Science's exports."""
+REFWORKS_LABELS: dict[str, str | None] = {
     "RT": "start",
     "A1": "author",
     "T1": "title",
@@ -99,10 +100,30 @@ REFWORKS_LABELS = {
     "NO": "comments",
     "ID": "id",
 }
-"""RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 title`): two
-characters and a space, read only in a file that opens with `RT` (prose opens lines
-with "AI " too). Its secondary authors (`A2`, editors) and its free-form dates (`FD
-Mar 15`, no year) are read by nobody."""
+"""RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 title`), read
+only in a file that opens with `RT` (prose opens lines with "AI " too). Its secondary
+authors (`A2`, editors) and its free-form dates (`FD Mar 15`, no year) are read by
+nobody."""
+WOS_LABELS: dict[str, str | None] = {
+    "PT": "start",
+    "AU": "author",
+    "AF": "full_author",
+    "TI": "title",
+    "SO": "venue",
+    "AB": "abstract",
+    "PY": "published",
+    "DI": "link",
+    "UT": "id",
+    "DE": "comments",
+    "ER": "end",
+    "FN": None,
+    "VR": None,
+    "EF": None,
+}
+"""Web of Science's plain-text export (`savedrecs.txt`: `FN Clarivate ...`, then `PT
+J`, `AU Park, A`, `TI ...`, `ER` a record), read only in a file that opens with `FN`
+or `PT`. A field goes on over lines indented by three spaces, an author list a name a
+line; `FN`, `VR` and `EF` frame the file. Its `ID` is Keywords Plus, not an id."""
 _LABELLED = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(?P<value>.*)$")
 _CATEGORY_CODE = re.compile(r"\((?P<code>[a-z\-]+\.[A-Za-z\-]+|[a-z\-]+)\)")
 _REPEATABLE = {"author", "full_author", "comments", "link", "cat", "other"}
@@ -121,11 +142,12 @@ _SUBMITTED = re.compile(r"^Submitted\s+(?P<value>\d.*)$", re.IGNORECASE)
 """arXiv search's "Submitted 15 December, 2022; originally announced ...", no colon."""
 
 
-def _labelled(text: str, refworks: bool = False) -> tuple[str, str] | None:
-    """The field a line opens and its value, or None for an unlabelled line; RefWorks'
-    tags only in a RefWorks file (`refworks_file`)."""
-    if refworks and (m := _REFWORKS.match(text)):
-        return REFWORKS_LABELS.get(m.group("label"), "other"), m.group("value").strip()
+def _labelled(text: str, tags: dict[str, str | None] | None = None) -> tuple[str, str] | None:
+    """The field a line opens and its value, or None for an unlabelled line; tags of
+    two characters only in a file of them (`two_letter_tags`)."""
+    if tags is not None and (m := _TWO_LETTER.match(text)):
+        kind = tags.get(m.group("label"), "other")
+        return None if kind is None else (kind, (m.group("value") or "").strip())
     if m := _ID_LINE.match(text):  # arXiv's listings open each record with its id
         return "opener", m.group("id")
     if m := _SUBMITTED.match(text):
@@ -143,10 +165,13 @@ def _labelled(text: str, refworks: bool = False) -> tuple[str, str] | None:
     return None
 
 
-def refworks_file(lines: list[Line]) -> bool:
-    """A RefWorks export: its first line of text opens a record with `RT`."""
+def two_letter_tags(lines: list[Line]) -> dict[str, str | None] | None:
+    """The tags of a RefWorks export (its first line of text opens a record with
+    `RT`) or of a Web of Science one (`FN` or `PT`); None for any other file."""
     first = next((ln.text for ln in lines if ln.text), "")
-    return _REFWORKS.match(first) is not None and first.startswith("RT ")
+    if _TWO_LETTER.match(first) is None:
+        return None
+    return {"RT": REFWORKS_LABELS, "FN": WOS_LABELS, "PT": WOS_LABELS}.get(first[:2])
 
 
 def detect(text: str) -> float:
@@ -154,8 +179,8 @@ def detect(text: str) -> float:
     lines = [ln for ln in split_lines(text) if ln.text]
     if not lines:
         return 0.0
-    refworks = refworks_file(lines)
-    fields = [f for ln in lines if (f := _labelled(ln.text, refworks))]
+    tags = two_letter_tags(lines)
+    fields = [f for ln in lines if (f := _labelled(ln.text, tags))]
     kinds = [k for k, _ in fields]
     records = max(kinds.count("title"), kinds.count("abstract"), kinds.count("start"))
     if records < 1 or len(fields) < 2:
@@ -179,9 +204,9 @@ def _records(lines: list[Line]) -> tuple[list[Line], list[_Record]]:
     head: list[Line] = []
     records: list[_Record] = []
     current: _Record | None = None
-    refworks = refworks_file(lines)
+    tags = two_letter_tags(lines)
     for line in lines:
-        opened = _labelled(line.text, refworks) if line.text else None
+        opened = _labelled(line.text, tags) if line.text else None
         if opened is not None and opened[0] == "opener":
             current = _opened_by_id(line)
             records.append(current)
@@ -233,7 +258,8 @@ def _authors(values: dict[str, list[list[str]]]) -> tuple[list[str], bool]:
     listed = " ".join(" ".join(p) for p in values.get("authors", []))
     names, truncated = split_authors(listed)
     one_a_line = values.get("full_author") or values.get("author", [])
-    names += [display_name(" ".join(p)) for p in one_a_line if " ".join(p).strip()]
+    # a name a line, the field's own and those under it (Web of Science's AU, AF)
+    names += [display_name(line) for p in one_a_line for line in p if line.strip()]
     return names, truncated
 
 

@@ -316,3 +316,49 @@ def test_two_capitals_opening_prose_are_no_refworks_tags(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     (entry,) = extract(path).entries
     assert entry["abstract"] == "We grasp AI agents grasp."
+
+
+WOS = """\
+FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Park, A
+   Lin, M
+AF Park, Ada
+   Lin, Mei
+TI Learning to grasp transparent
+   objects
+SO ROBOTICS AND AUTOMATION LETTERS
+AB We grasp transparent objects.
+PY 2022
+ID ROBOTS; GRASPING
+UT WOS:000000000000001
+ER
+
+PT C
+AU Okoye, J
+TI Sim-to-real transfer for legged locomotion
+SO CONFERENCE ON ROBOT LEARNING
+PY 2021
+ER
+
+EF
+"""
+
+
+def test_a_web_of_science_export(tmp_path: Path):
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(WOS, encoding="utf-8")
+    result = extract(path)
+    assert result.source["format"] == "tagged_records" and not result.quarantine
+    first, second = result.entries
+    assert first["authors"] == ["Ada Park", "Mei Lin"]  # AF, a name a line, over AU
+    assert (first["title"], first["venue"], first["published_raw"]) == (
+        "Learning to grasp transparent objects",
+        "ROBOTICS AND AUTOMATION LETTERS",
+        "2022",
+    )
+    assert (second["authors"], second["title"]) == (
+        ["J Okoye"],
+        "Sim-to-real transfer for legged locomotion",
+    )
