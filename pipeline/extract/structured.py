@@ -52,6 +52,7 @@ ALIASES: dict[str, str] = {
     "reference": "citation",
     "cite_as": "citation",
     "paper_title": "title",
+    "document_title": "title",  # IEEE Xplore's export
     "paper": "title",
     "authors": "authors",
     "author": "authors",
@@ -175,26 +176,46 @@ MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$")
 """The line under a Markdown table's header: "|---|:---:|", at least two columns."""
 
 
-def _csv_dialect(text: str) -> csv.Dialect | None:
-    """The delimiter of a table whose header names bibliographic columns and whose rows
-    are cut by it too: a page that merely opens with a table's header line ("Title\tCited
-    by\tYear" copied from a profile) is text, and so is a Markdown table (its header
-    ruled off, "|---|---|": `pipe_table` reads it)."""
-    head = text[:SNIFF_BYTES].splitlines()[:2] or [""]  # as `sniff` saw them, not the file
-    first = head[0]
-    if len(head) > 1 and MARKDOWN_RULE.match(head[1].strip()):
-        return None
-    for delimiter in (",", "\t", ";", "|"):
-        if delimiter in first:
+PREAMBLE_LINES = 2
+"""Lines an export may write above its header: Dimensions' "About the data: Exported
+on ...", a disclaimer in a cell or two."""
+
+
+def _csv_header(text: str) -> tuple[int, type[csv.Dialect]] | None:
+    """The line a table's header is on and its dialect: the header names bibliographic
+    columns and the rows under it are cut by its delimiter too. A page that merely
+    opens with a table's header line ("Title\tCited by\tYear" copied from a profile)
+    is text, and so is a Markdown table (its header ruled off, "|---|---|":
+    `pipe_table` reads it). Above the header, up to `PREAMBLE_LINES` lines of far
+    fewer cells may stand."""
+    lines = text[:SNIFF_BYTES].splitlines(keepends=True)[: PREAMBLE_LINES + 2] or [""]
+    for skip in range(min(PREAMBLE_LINES + 1, len(lines))):
+        first = lines[skip].rstrip("\r\n")
+        if skip + 1 < len(lines) and MARKDOWN_RULE.match(lines[skip + 1].strip()):
+            return None
+        for delimiter in (",", "\t", ";", "|"):
+            if delimiter not in first:
+                continue
             header = next(csv.reader([first], delimiter=delimiter))
-            if is_table_header(header) and _rows_have_cells(text, delimiter):
+            if skip and (len(header) < 3 or not _preamble(lines[:skip], delimiter, header)):
+                continue
+            rest = text[sum(map(len, lines[:skip])) :]
+            if is_table_header(header) and _rows_have_cells(rest, delimiter):
 
                 class Dialect(csv.excel):
                     pass
 
                 Dialect.delimiter = delimiter
-                return Dialect
+                return skip, Dialect
     return None
+
+
+def _preamble(lines: list[str], delimiter: str, header: list[str]) -> bool:
+    """Whether lines above a header are an export's preamble: each of fewer than half
+    the header's cells."""
+    return all(
+        len(next(csv.reader([line], delimiter=delimiter), [])) * 2 < len(header) for line in lines
+    )
 
 
 SNIFF_ROWS = 50
@@ -236,7 +257,7 @@ def sniff(data: bytes) -> str | None:
         if first and set(known_columns(list(first[0])).values()) & IDENTITY_COLUMNS:
             return "json"
         return None
-    if _csv_dialect(head):
+    if _csv_header(head):
         return "csv"
     if stripped.startswith("---") and _FRONT_MATTER.match(stripped):
         try:
@@ -603,7 +624,8 @@ def read_table(data: bytes, kind: str) -> Table:
         table = Table(_calamine_rows(data))
     else:
         text = data.decode("utf-8").lstrip("\ufeff")
-        dialect = _csv_dialect(text)
+        skip, dialect = _csv_header(text) or (0, csv.excel)
+        text = "".join(text.splitlines(keepends=True)[skip:]) if skip else text
         table = Table(list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)))
     table.owner = table.owner or _column_owner(table.rows)
     return table

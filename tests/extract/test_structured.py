@@ -757,3 +757,37 @@ def test_a_yaml_mapping_of_citations_by_year_is_a_table_its_name_the_owner(tmp_p
         line.replace("    -", "  -") for line in YEARS_OF_CITATIONS.splitlines(True) if "- " in line
     )
     assert extract_page(tmp_path, page, "citation_list", name="page.txt").entries
+
+
+DIMENSIONS = """\
+"About the data: Exported on Dec 4, 2026. Criteria: Researcher is Ada Park.","(c) 2026"
+Rank,Publication ID,DOI,Title,Abstract,Source title,Publication Date,PubYear,Authors
+1,pub.1,10.1/x,Learning to grasp transparent objects,We grasp.,Robotics Letters,2022-03-01,2022,"Park, Ada; Lin, Mei"
+2,pub.2,,Sim-to-real transfer for legged locomotion,We transfer.,CoRL,2021-08-01,2021,"Okoye, Jonas; Park, Ada"
+"""  # noqa: E501
+
+
+def test_an_exports_preamble_above_its_header_is_passed_over(tmp_path: Path):
+    """Dimensions writes a line about the data above the header; IEEE Xplore names the
+    title column "Document Title"."""
+    result = extract_page(tmp_path, DIMENSIONS, "table_csv", "dimensions.csv")
+    first, second = result.entries
+    assert (first["title"], first["authors"], first["venue"]) == (
+        "Learning to grasp transparent objects",
+        ["Ada Park", "Mei Lin"],
+        "Robotics Letters",
+    )
+    assert second["published_raw"] == "2021-08-01"
+    ieee = '"Document Title","Authors","Publication Title","Publication Year"\n'
+    ieee += '"Learning to grasp","A. Park; M. Lin","Robotics Letters","2022"\n'
+    (entry,) = extract_page(tmp_path, ieee, "table_csv", "ieee.csv").entries
+    assert (entry["title"], entry["authors"]) == ("Learning to grasp", ["A. Park", "M. Lin"])
+
+
+def test_text_whose_second_line_reads_like_a_header_stays_text(tmp_path: Path):
+    """A line of prose above a header-like line is no preamble: it has as many cells."""
+    text = "Ada Park, Mei Lin, Jonas Okoye and others wrote these, in order, from 2019 on\n"
+    text += "Title, Authors, Year\nLearning to grasp, A. Park, 2021\nSim-to-real, A. Park, 2022\n"
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    assert extract(path).source["format"] != "table_csv"
