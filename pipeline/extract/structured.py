@@ -57,6 +57,7 @@ ALIASES: dict[str, str] = {
     "authors": "authors",
     "author": "authors",
     "author_list": "authors",
+    "author_s": "authors",  # "Author/s" (Lens.org), "Author(s)"
     "creators": "authors",
     "authorships": "authors",
     "year": "year",
@@ -164,7 +165,8 @@ def known_columns(columns: list[str]) -> dict[str, str]:
 
 
 def _snake(column: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(column).strip().lower())
+    """A column name in snake case: "Author/s" and "Author(s)" are `author_s`."""
+    return re.sub(r"[\s\-/()]+", "_", str(column).strip().lower()).rstrip("_")
 
 
 def is_table_header(cells: list[str]) -> bool:
@@ -211,11 +213,10 @@ def _csv_header(text: str) -> tuple[int, type[csv.Dialect]] | None:
 
 
 def _preamble(lines: list[str], delimiter: str, header: list[str]) -> bool:
-    """Whether lines above a header are an export's preamble: each of fewer than half
-    the header's cells."""
-    return all(
-        len(next(csv.reader([line], delimiter=delimiter), [])) * 2 < len(header) for line in lines
-    )
+    """Whether lines above a header are an export's preamble: each written, and of
+    fewer than half the header's cells."""
+    cells = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
+    return all(n > 0 and n * 2 < len(header) for n in cells)
 
 
 SNIFF_ROWS = 50

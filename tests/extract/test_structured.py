@@ -782,6 +782,9 @@ def test_an_exports_preamble_above_its_header_is_passed_over(tmp_path: Path):
     ieee += '"Learning to grasp","A. Park; M. Lin","Robotics Letters","2022"\n'
     (entry,) = extract_page(tmp_path, ieee, "table_csv", "ieee.csv").entries
     assert (entry["title"], entry["authors"]) == ("Learning to grasp", ["A. Park", "M. Lin"])
+    lens = "Lens ID,Title,Publication Year,Author/s\n1,Learning to grasp,2022,Ada Park; Mei Lin\n"
+    (entry,) = extract_page(tmp_path, lens, "table_csv", "lens.csv").entries
+    assert entry["authors"] == ["Ada Park", "Mei Lin"]  # Lens.org's "Author/s"
 
 
 def test_text_whose_second_line_reads_like_a_header_stays_text(tmp_path: Path):
@@ -791,3 +794,10 @@ def test_text_whose_second_line_reads_like_a_header_stays_text(tmp_path: Path):
     path = tmp_path / "notes.txt"
     path.write_text(text, encoding="utf-8")
     assert extract(path).source["format"] != "table_csv"
+    # a list's first item is no header: a blank line is no preamble, "- Title" no column
+    for text in (
+        "Publications\n\n- Title, Authors, Year\n- Learning to grasp, A. Park, 2021\n",
+        "Notes\n- Title, Venue, Year\n- Learning to grasp, CoRL, 2021\n- Sim, ICRA, 2022\n",
+    ):
+        path.write_text(text, encoding="utf-8")
+        assert extract(path).source["format"] != "table_csv", text
