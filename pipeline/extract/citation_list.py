@@ -713,10 +713,8 @@ def _parts(item: Item) -> tuple[list[str], str | None, str | None]:
         if labelled := _VENUE_LABEL.match(line):
             venue = venue or labelled["venue"]
             continue
-        marked = [next(g for g in m.groups() if g) for m in _EMPHASIS.finditer(line)]
-        marked = [
-            t for m, t in zip(_EMPHASIS.finditer(line), marked, strict=True) if not _marked_name(m)
-        ]
+        marks = (m for m in _EMPHASIS.finditer(line) if not _marked_name(m))
+        marked = [next(g for g in m.groups() if g) for m in marks]
         title = title or next(iter(marked), None)
         if (m := _ITALIC.search(line)) and not _byline(m.group("i"), lone=True):
             venue = venue or m.group("i")  # italic authors are no venue

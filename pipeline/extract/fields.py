@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 MONTHS = {
     m: i + 1
@@ -751,34 +751,12 @@ def _math_to_text(body: str) -> str:
         return body
 
 
-_ACCENT_MARKS = dict(
-    zip(
-        "`'^~=.\"uvHrcdkb",
-        "\u0300\u0301\u0302\u0303\u0304\u0307\u0308\u0306\u030c\u030b\u030a\u0327\u0323\u0328\u0331",
-        strict=True,
-    )
-)
-"""LaTeX's accent commands and the combining marks they put on a letter."""
-_LATEX_LETTERS = {
-    "ss": "\u00df",
-    "aa": "\u00e5",
-    "AA": "\u00c5",
-    "ae": "\u00e6",
-    "AE": "\u00c6",
-    "oe": "\u0153",
-    "OE": "\u0152",
-    "o": "\u00f8",
-    "O": "\u00d8",
-    "l": "\u0142",
-    "L": "\u0141",
-}
-"""LaTeX's letters of other alphabets: "\\o" ø, "\\ss" ß."""
 _LATEX_ACCENT = re.compile(
     r"(?P<open>\{\s*)?"  # "{\"o}", "{\v S}": the group that holds an accented letter
-    r"(?:\\(?:(?P<mark>[`'^~=.\"])|(?P<word>[uvHrcdkb])(?:\s*(?=\{)|\s+))"
-    r"(?:\{\s*\\?(?P<braced>[A-Za-z])\s*\}|\\(?P<dotless>[ij])(?![A-Za-z])"
-    r"|(?P<bare>(?<=[^\x22])[A-Za-z]|(?<=\x22)[AEIOUYaeiouy]))"  # \"t: a JSON string's quote
-    r"|\\(?P<letter>ss|aa|AA|ae|AE|oe|OE|o|O|l|L)(?![A-Za-z])(?:\{\}|\s)?)"
+    r"(?:\\(?:[`'^~=.\"]|[uvHrcdkb](?:\s*(?=\{)|\s+))"
+    r"(?:\{\s*\\?[A-Za-z]\s*\}|\\[ij](?![A-Za-z])"
+    r"|(?<=[^\x22])[A-Za-z]|(?<=\x22)[AEIOUYaeiouy])"  # \"t: a JSON string's quote
+    r"|\\(?:ss|aa|AA|ae|AE|oe|OE|o|O|l|L)(?![A-Za-z])(?:\{\}|\s)?)"
     r"(?(open)\s*\})"
 )
 """An accented letter as LaTeX writes it: "\\'{a}", "\\'a", "{\\v S}", "\\'{\\i}";
@@ -787,15 +765,19 @@ or a letter of its own ("\\o", "\\ss{}")."""
 
 def latex_accents(text: str) -> str:
     """LaTeX's accented letters as the letters ("Gonz\\'{a}lez" -> González,
-    "{\\v S}imi\\'c" -> Šimić), so a name is the same however it was typed."""
-    return _LATEX_ACCENT.sub(_accented, text) if "\\" in text else text
+    "{\\v S}imi\\'c" -> Šimić), so a name is the same however it was typed. The
+    letters are pylatexenc's; only they are read, so the rest of a citation's LaTeX
+    (`\\textbf`, `\\emph`) stays for the reader that marks it up."""
+    if "\\" not in text:
+        return text
+    return _LATEX_ACCENT.sub(lambda m: _latex_reader().latex_to_text(m.group()), text)
 
 
-def _accented(m: re.Match[str]) -> str:
-    if m["letter"]:
-        return _LATEX_LETTERS[m["letter"]]
-    base = m["braced"] or m["dotless"] or m["bare"]
-    return unicodedata.normalize("NFC", base + _ACCENT_MARKS[m["mark"] or m["word"]])
+@cache
+def _latex_reader() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text()
 
 
 _MARKUP = frozenset("<&$\\~")

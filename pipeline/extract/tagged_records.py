@@ -1,11 +1,12 @@
-"""Records of labelled fields: `Title: ...` listings, RIS, MEDLINE, Refer, RefWorks exports.
+"""Labelled fields: `Title: ...` listings; RIS, MEDLINE, Refer, RefWorks, Web of Science.
 
 The most common text a site or a reference manager produces besides the known
 page shapes labels each field: an arXiv author listing ("Title:", "Authors:",
 "Abstract:", "Comments:", "Subjects:"), a copied "Published: 2021-03-04"
 list, RIS (`TI  - ...`, `AU  - ...`, `ER  -`), PubMed's MEDLINE (`PMID- ...`,
 `FAU - Last, First`, `DP  - 2021 Jul 15`), EndNote's Refer (`%T ...`, `%A
-...`) or RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 ...`).
+...`), RefWorks' tagged format (`RT Journal Article`, `A1 Park, Ada`, `T1 ...`) or
+Web of Science's plain text (`PT J`, `AU Park, A`, `TI ...`, `ER`).
 arXiv's author listings and search results open each record with an id
 line ("[1] arXiv:2212.08073 [pdf, other]"), the search's title unlabelled under
 it. One parser reads them all:
