@@ -39,6 +39,7 @@ import json
 import random
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,6 +255,8 @@ class World:
             rng.sample([x for x in by_field[name] if x != lab], min(2, len(by_field[name]) - 1))
             for lab, name in enumerate(self.lab_field)
         ]
+        self.numbered: Counter[str] = Counter()
+        """arXiv numbers given out per month: ids are unique, as arXiv's are."""
         self.papers = [self._paper(i) for i in range(n_papers)]
 
     def _add_namesake(self, person: Person) -> None:
@@ -313,7 +316,9 @@ class World:
         body = rng.choices(words + FILLER, k=rng.randint(40, 90))
         abstract = " ".join(body).capitalize() + "."
         date = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(14 * 365))
-        arxiv_id = f"{date:%y%m}.{10000 + (i * 7919) % 89999:05d}"
+        month = f"{date:%y%m}"
+        self.numbered[month] += 1
+        arxiv_id = f"{month}.{self.numbered[month]:05d}"
         for a in authors:
             self.people[a].papers.append(i)
         return Paper(i, title, abstract, authors, date, rng.choice(categories), arxiv_id, name)

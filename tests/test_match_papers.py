@@ -130,6 +130,50 @@ def test_same_title_and_byline_is_one_listing_unless_the_arxiv_ids_differ():
     assert not same_listing(abstract_only, rec(None, {"kaplan", "brown"}))
 
 
+def test_one_arxiv_id_is_one_paper_unless_the_titles_disagree():
+    from pipeline.match_papers import same_arxiv_id
+
+    def rec(arxiv, title=None):
+        return {"arxiv_id": arxiv, "title": title, "abstract": None, "authors": None}
+
+    row = rec("2001.08361", "scaling laws for neural language models")
+    assert same_arxiv_id(row, rec("2001.08361"))  # an abstract-only listing
+    assert same_arxiv_id(row, rec("2001.08361", "scaling laws for language models"))
+    assert not same_arxiv_id(row, rec("2005.14165"))
+    assert not same_arxiv_id(rec(None), rec(None))
+    assert not same_arxiv_id(row, rec("2001.08361", "a survey of graph neural networks"))
+
+
+def test_an_abstract_only_listing_joins_a_row_by_its_arxiv_id(tmp_path: Path, model_cache: Path):
+    """They share nothing else: the listing has no title or byline, the row no abstract."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for page in RAW.iterdir():
+        (folder / page.name).write_bytes(page.read_bytes())
+    abstract = (
+        "We measure how grid frequency drifts when wind farms replace steam turbines, "
+        "using a year of sub-second recordings from four interconnected regions, and "
+        "find that synthetic inertia recovers most of the lost stability margin."
+    )
+    (folder / "listing.txt").write_text(
+        f"Abstract:{abstract}\narXiv:2103.04567\n"
+        f"Abstract:{abstract.replace('wind', 'solar')}\narXiv:2103.09999\n"
+    )
+    (folder / "export.csv").write_text(
+        "id,title,authors,year,arxiv_id\n"
+        'x1,"Synthetic Inertia in Low-Inertia Grids","Ana Souza; Bo Li",2021,2103.04567\n'
+    )
+    result = build_tables(folder, options=Options(cache_dir=model_cache))
+    entries = result.tables["entries"].to_pylist()
+    paper_of = {r["entry_id"]: r["paper_id"] for r in result.tables["paper_entries"].to_pylist()}
+    by_id = defaultdict(set)
+    for e in entries:
+        if e["record_key"].startswith(("listing.txt", "export.csv")):
+            by_id[e["arxiv_id"]].add(paper_of[e["entry_id"]])
+    assert len(by_id["2103.04567"]) == 1  # the listing and the row: one paper
+    assert by_id["2103.04567"].isdisjoint(by_id["2103.09999"])
+
+
 def test_paper_records_parse_each_distinct_name_once(monkeypatch):
     from pipeline import match_papers
     from tests.helpers import record_calls
