@@ -556,7 +556,7 @@ def set_entries_aside(
     once), and the entries cut to the fields `kept`. Whole entries (raw text,
     affiliations, comments, raw dates) held through paper matching were its peak at
     a million, and what the forked scoring worker copied as it read the records
-    (see the README's Benchmarks). The table is written a chunk at a time, in
+    (see bench/HISTORY.md). The table is written a chunk at a time, in
     published order, each chunk's rows let go as it is written, so it never sits in
     memory beside them; `entries` is left empty."""
     rows = [{k: e[k] for k in kept if k in e} for e in entries]

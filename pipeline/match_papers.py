@@ -156,7 +156,7 @@ listings of one arXiv id whose titles do not disagree (`same_arxiv_id`).
 One process scores and clusters: a million entries make about a pair each. A forked
 worker saved 4.5 s of scoring while copying 665 MB of the records' pages it read;
 clustering's saved 8 s while it and its parent each copied some 600 MB, writing
-new objects into the holes the freed records left (README, Benchmarks)."""
+new objects into the holes the freed records left (bench/HISTORY.md)."""
 
 
 def match_papers(
