@@ -315,7 +315,8 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Lines above the first item, and the items: the first way that finds two of list
     items, record blocks, title-byline groups, paragraphs that read as citations,
     single lines that do (each item then needs its authors), a page of one paper,
-    or any paragraphs."""
+    or any paragraphs. A list of one marked citation is that citation, where the other
+    ways would take its heading ("Publications by Ada Park") or a footer for one too."""
     ways = (
         _heading_sections,
         _list_items,
@@ -327,11 +328,22 @@ def split_items(lines: list[Line]) -> tuple[list[Line], list[Item]]:
         _one_paper,
         _paragraphs,
     )
+    lone: tuple[list[Line], list[Item]] | None = None
     for way in ways:
         head, items = way(lines)
+        if lone and (way is _paragraphs or (len(items) >= 2 and not _most_cite(items))):
+            return lone
         if len(items) >= 2 or (way in (_one_paper, _paragraphs) and items):
             return head, items
-    return lines, []
+        if way is _list_items and len(items) == 1 and _cites(items[0]):
+            lone = head, items
+    return lone or (lines, [])
+
+
+def _most_cite(items: list[Item]) -> bool:
+    """Whether most items (of the first 40) read as citations, as `detect` asks."""
+    sample = items[:40]
+    return sum(_cites(item) for item in sample) >= 0.6 * len(sample)
 
 
 def _one_paper(lines: list[Line]) -> tuple[list[Line], list[Item]]:

@@ -2132,3 +2132,22 @@ def test_a_cvs_date_column_before_each_title_is_its_date_not_its_title(tmp_path:
         ("Contact-rich manipulation with diffusion policies", "2024"),
         ("Sim-to-real transfer for legged locomotion", "2022"),
     ]
+
+
+@pytest.mark.parametrize("footer", ["", "\nLast updated June 2024.\n"])
+def test_a_list_of_one_citation_under_its_owner_heading(tmp_path: Path, footer: str):
+    """The heading is the page's header, not a paper "Publications" by its owner, and a
+    footer under the one item is no second paper."""
+    page = extract_page(
+        tmp_path,
+        "## Publications by Ada Park\n\n"
+        "1. **Grasping with tactile sensing**. Ada Park, Jon Okoye. "
+        "*arXiv preprint* arXiv:1703.00002, March 2017.\n" + footer,
+        "citation_list",
+        "page.md",
+    )
+    assert [(e["title"], e["authors"]) for e in page.entries] == [
+        ("Grasping with tactile sensing", ["Ada Park", "Jon Okoye"])
+    ]
+    assert page.source["owner_name"] == "Ada Park"
+    assert not page.quarantine
