@@ -229,13 +229,26 @@ def _described(field_name: str) -> str:
 
 
 def _fill_arxiv_id(entry: ParsedEntry) -> ParsedEntry:
+    """An entry's arXiv id from its comments ("arXiv:2101.00001 [cs.RO]"), or from a tag
+    that opens or closes its abstract. A tag inside the abstract's prose ("extends
+    arXiv:2001.08361 to images") cites another paper, and one arXiv id is one paper
+    to the matcher (`match_papers.same_arxiv_id`)."""
     if entry.arxiv_id:
         return entry
-    for text in [*entry.comments, entry.abstract or ""]:
-        m = ARXIV_TAG.search(text)
-        if m:
-            return replace(entry, arxiv_id=re.sub(r"v\d+$", "", m.group("id")))
+    tags = [m for text in entry.comments if (m := ARXIV_TAG.search(text))]
+    tags += [m for m in ARXIV_TAG.finditer(entry.abstract or "") if _own_tag(m)]
+    if tags:
+        return replace(entry, arxiv_id=re.sub(r"v\d+$", "", tags[0].group("id")))
     return entry
+
+
+_TAG_CLOSES = re.compile(r"\s*(?:\[[\w.-]+\])?[\s.,;)\]]*")
+"""What may follow a tag that closes an abstract: its category, punctuation."""
+
+
+def _own_tag(tag: re.Match[str]) -> bool:
+    text = tag.string
+    return not text[: tag.start()].strip() or bool(_TAG_CLOSES.fullmatch(text, tag.end()))
 
 
 class _LineIndex:

@@ -285,3 +285,19 @@ def test_a_folders_own_sources_toml_is_read_as_its_declarations_not_as_a_page(tm
     out = extract_folder(tmp_path, load_sources_config(tmp_path), jobs=1)
     assert [s["path"] for s in out.sources] == ["site/page.txt"]
     assert out.sources[0]["owner_name"] == "Ada Park" and not out.issues
+
+
+def test_an_arxiv_tag_in_an_abstracts_prose_cites_another_paper(tmp_path: Path):
+    """Only a tag that opens or closes the abstract is the entry's own id: one arXiv id
+    is one paper to the matcher."""
+    page = tmp_path / "abstracts.txt"
+    page.write_text(
+        "Abstract:We extend the scaling analysis of earlier work (arXiv:2001.08361) to "
+        "vision transformers and find the same power laws across four orders of magnitude.\n"
+        "Abstract:Robots that grasp by touch learn faster when pretrained on simulated "
+        "contact, across three hands and forty objects. arXiv:2101.00001v2 [cs.RO].\n"
+        "Abstract:arXiv:2102.00002 Tactile sensing in the wild, measured over a year of "
+        "deployments in four warehouses.\n"
+    )
+    result = extract(page)
+    assert [e["arxiv_id"] for e in result.entries] == [None, "2101.00001", "2102.00002"]
