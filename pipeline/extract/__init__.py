@@ -229,14 +229,14 @@ def _described(field_name: str) -> str:
 
 
 def _fill_arxiv_id(entry: ParsedEntry) -> ParsedEntry:
-    """An entry's arXiv id from its comments ("arXiv:2101.00001 [cs.RO]"), or from a tag
-    that opens or closes its abstract. A tag inside the abstract's prose ("extends
+    """An entry's arXiv id from a tag that opens or closes one of its comments
+    ("arXiv:2101.00001 [cs.RO]") or its abstract. A tag inside prose ("extends
     arXiv:2001.08361 to images") cites another paper, and one arXiv id is one paper
     to the matcher (`match_papers.same_arxiv_id`)."""
     if entry.arxiv_id:
         return entry
-    tags = [m for text in entry.comments if (m := ARXIV_TAG.search(text))]
-    tags += [m for m in ARXIV_TAG.finditer(entry.abstract or "") if _own_tag(m)]
+    texts = [*entry.comments, entry.abstract or ""]
+    tags = [m for text in texts for m in ARXIV_TAG.finditer(text) if _own_tag(m)]
     if tags:
         return replace(entry, arxiv_id=re.sub(r"v\d+$", "", tags[0].group("id")))
     return entry

@@ -287,8 +287,8 @@ def test_a_folders_own_sources_toml_is_read_as_its_declarations_not_as_a_page(tm
     assert out.sources[0]["owner_name"] == "Ada Park" and not out.issues
 
 
-def test_an_arxiv_tag_in_an_abstracts_prose_cites_another_paper(tmp_path: Path):
-    """Only a tag that opens or closes the abstract is the entry's own id: one arXiv id
+def test_an_arxiv_tag_inside_prose_cites_another_paper(tmp_path: Path):
+    """Only a tag that opens or closes an abstract or a comment is the entry's own id: one arXiv id
     is one paper to the matcher."""
     page = tmp_path / "abstracts.txt"
     page.write_text(
@@ -298,6 +298,18 @@ def test_an_arxiv_tag_in_an_abstracts_prose_cites_another_paper(tmp_path: Path):
         "contact, across three hands and forty objects. arXiv:2101.00001v2 [cs.RO].\n"
         "Abstract:arXiv:2102.00002 Tactile sensing in the wild, measured over a year of "
         "deployments in four warehouses.\n"
+        "Abstract:Soft grippers for fruit picking, tested over two harvests in orchards "
+        "of three kinds of apple.\n"
+        "Extended version of arXiv:1905.00001, accepted at ICRA\n"
+        "Abstract:Touch and sight fused for sorting recyclable waste on a moving belt "
+        "at industrial speed.\n"
+        "12 pages, arXiv:2103.00003\n"
     )
     result = extract(page)
-    assert [e["arxiv_id"] for e in result.entries] == [None, "2101.00001", "2102.00002"]
+    assert [e["arxiv_id"] for e in result.entries] == [
+        None,
+        "2101.00001",
+        "2102.00002",
+        None,  # its comment names the paper it extends
+        "2103.00003",
+    ]
