@@ -965,7 +965,8 @@ def _cited_entry(item: Item, layout: Layout) -> ParsedEntry:
         after = [p for p in rest if _bare(p) != _bare(title) and not _FIELD_LABEL.match(p)]
         if venue is not None and _bare(venue) == _bare(title):
             venue = None  # the title in italics (a LaTeX CV's \emph), where no other is marked
-        venue = venue or (_abbreviated(after, undotted_months(cited)) if after else None)
+        shown = _ITALIC.sub(r"\g<i>", cited)  # "In _Proc. ICRA_": a period parts "Proc", "ICRA"
+        venue = venue or (_abbreviated(after, undotted_months(shown)) if after else None)
     if venue:
         entry.venue = bare_venue(venue, entry.published_raw)
     return entry

@@ -78,10 +78,12 @@ VENUE = frozenset(
         "journaltitle",
         "fulltitle",
         "proceedingstitle",
+        "secondarytitle",
     }
 )
 """Where a record names what it appeared in (MODS: `<relatedItem type="host">`, ORCID's
-`<journal-title>`, Crossref's `<full_title>` and `<proceedings_title>`). One that holds
+`<journal-title>`, Crossref's `<full_title>` and `<proceedings_title>`, EndNote's
+`<secondary-title>`). One that holds
 authors is a wrapper round the record (Crossref's `<journal>`), not its venue."""
 LINK = frozenset(
     {

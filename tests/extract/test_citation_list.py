@@ -2151,3 +2151,20 @@ def test_a_list_of_one_citation_under_its_owner_heading(tmp_path: Path, footer: 
     ]
     assert page.source["owner_name"] == "Ada Park"
     assert not page.quarantine
+
+
+def test_an_italic_venue_keeps_its_abbreviation_after_an_italic_title(tmp_path: Path):
+    """Markdown and AsciiDoc italics ("In _Proc. ICRA_") do not cut the venue at its
+    abbreviation's period, as plain text ("In Proc. CHI") does not."""
+    page = extract_page(
+        tmp_path,
+        "# Ada Park\n\n## Publications\n\n"
+        "1. A. Park, J. Okoye, and M. Lin. *Learning to grasp with tactile sensing*. "
+        "In _Proc. ICRA_, 2021.\n"
+        "2. A. Park and J. Okoye. *Sim-to-real transfer for dexterous hands*. "
+        "In *Proc. CoRL*, 2022.\n"
+        "3. A. Park. *Tools that touch*. In Proc. CHI, 2019.\n",
+        "citation_list",
+        "page.md",
+    )
+    assert [e["venue"] for e in page.entries] == ["Proc. ICRA", "Proc. CoRL", "Proc. CHI"]
