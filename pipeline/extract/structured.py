@@ -262,9 +262,12 @@ def sniff(data: bytes) -> str | None:
         return "csv"
     if stripped.startswith("---") and _FRONT_MATTER.match(stripped):
         try:
-            return "yaml" if _front_matter_record(data) else None
+            if _front_matter_record(data):
+                return "yaml"
         except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
             return None
+        # else a site's page under its front matter, or a YAML document between "---"
+        # and "..." (pandoc's `references:`): a page fails to parse as one document below
     if _YAML_LIST.search(head):
         try:
             return "yaml" if _nested(_yaml_document(data)) else None

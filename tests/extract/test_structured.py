@@ -381,6 +381,25 @@ def test_front_matter_of_no_paper_leaves_the_list_below_it_a_page(tmp_path: Path
     assert "title: Publications" in result.source["header_text"]
 
 
+def test_pandoc_references_between_front_matter_marks_are_a_table(tmp_path: Path):
+    """A bibliography in pandoc's CSL YAML is one document between "---" and "...":
+    front matter of no paper, read as the table it is, not left no known shape."""
+    page = (
+        "---\nreferences:\n"
+        "- id: lin2022\n  type: article-journal\n  title: Dense retrieval at scale\n"
+        "  author:\n  - family: Lin\n    given: Mei\n  - family: Tanaka\n    given: Hiroshi\n"
+        "  container-title: TACL\n  issued:\n    date-parts:\n    - - 2022\n      - 5\n"
+        "- id: tanaka2021\n  title: Sparse attention for long documents\n"
+        "  author:\n  - family: Tanaka\n    given: Hiroshi\n"
+        "  issued:\n    date-parts:\n    - - 2021\n...\n"
+    )
+    result = extract_page(tmp_path, page, "table_yaml", "references.yaml")
+    assert [(e["title"], e["authors"], e["published_raw"]) for e in result.entries] == [
+        ("Dense retrieval at scale", ["Mei Lin", "Hiroshi Tanaka"], "May 2022"),
+        ("Sparse attention for long documents", ["Hiroshi Tanaka"], "2021"),
+    ]
+
+
 def test_a_citation_file_gives_its_preferred_citation_and_references(tmp_path: Path):
     path = tmp_path / "CITATION.cff"
     path.write_text(
