@@ -121,11 +121,51 @@ def _reason(block: Any) -> str:
     return "BibTeX block that does not parse" + (f": {error}" if error else "")
 
 
+def _joined(value: str, macros: dict[str, str]) -> str:
+    """A value BibTeX joins with `#` (`journal = ral # " (RA-L)"`), joined: bibtexparser
+    resolves a lone `@string` name but leaves a concatenation as written (its issue
+    #396). A piece that is neither a string, a number nor a known name leaves the value
+    as written."""
+    pieces = _top_level(value, "#")
+    if len(pieces) < 2:
+        return value
+    joined = []
+    for piece in (p.strip() for p in pieces):
+        if len(piece) > 1 and (piece[0], piece[-1]) in (('"', '"'), ("{", "}")):
+            joined.append(piece[1:-1])
+        elif piece.isdigit():
+            joined.append(piece)
+        elif piece.lower() in macros:
+            joined.append(macros[piece.lower()])
+        elif piece.lower() in MONTHS:  # BibTeX's own month names
+            joined.append(piece.capitalize())
+        else:
+            return value
+    return "".join(joined)
+
+
+def _top_level(value: str, separator: str) -> list[str]:
+    """`value` split at each `separator` outside braces and quotes."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == separator and depth == 0 and not quoted:
+            pieces.append(value[start:i])
+            start = i + 1
+    return [*pieces, value[start:]]
+
+
 def parse(text: str) -> PageParse:
     import bibtexparser
     from bibtexparser.model import Entry, ParsingFailedBlock
 
     library = bibtexparser.parse_string(text)
+    macros = {m.key.lower(): str(m.value) for m in library.strings}
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     blocks = sorted(library.blocks, key=lambda b: b.start_line)
     starts = []
@@ -142,7 +182,7 @@ def parse(text: str) -> PageParse:
         if isinstance(block, ParsingFailedBlock):
             chunks.append(Chunk("quarantine", start, end, reason=_reason(block)))
         elif isinstance(block, Entry):
-            fields = {f.key.lower(): str(f.value) for f in block.fields}
+            fields = {f.key.lower(): _joined(str(f.value), macros) for f in block.fields}
             chunks.append(Chunk("entry", start, end, entry=entry_of(fields, block.key)))
         else:
             chunks.append(_aside(text, start, end))

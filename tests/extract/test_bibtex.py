@@ -100,3 +100,20 @@ def test_biblatex_date_and_journaltitle(tmp_path: Path):
     (entry,) = extract(path).entries
     assert (entry["published_raw"], entry["venue"]) == ("2021-03-15", "Journal of Robot Learning")
     assert published({"year": "2021", "date": "2020-01-01"}) == "2021"  # year first, as before
+
+
+def test_string_macros_joined_with_hash_are_one_value(tmp_path: Path):
+    """`ral # " (RA-L)"` is the venue BibTeX prints; a `#` in a title is kept."""
+    page = tmp_path / "refs.bib"
+    page.write_text(
+        "@string{ral = {IEEE Robotics and Automation Letters}}\n\n"
+        "@article{park2022,\n"
+        "  author = {Park, Ada and Okoye, Jon},\n"
+        "  title = {Programming grippers in C# and Rust},\n"
+        '  journal = ral # " (RA-L)",\n'
+        "  year = 2022,\n"
+        "}\n"
+    )
+    (entry,) = extract(page).entries
+    assert entry["venue"] == "IEEE Robotics and Automation Letters (RA-L)"
+    assert entry["title"] == "Programming grippers in C# and Rust"
