@@ -609,13 +609,16 @@ def _byline(text: str, lone: bool = False) -> Byline | None:
 def _as_markdown(text: str) -> str:
     """A LaTeX CV's, an Org file's or a reStructuredText list's citation as Markdown:
     bold and italics marked so, links as links, ties ("A.~Park") and groups ("{AI}")
-    undone; a Markdown list's inline HTML as its text; other text as it is."""
+    undone, LaTeX's quotes (``Title,'') as quotes; a Markdown list's inline HTML as its
+    text; other text as it is."""
     if "/" in text:
         text = _ORG_ITALIC.sub(_org_italic, text)
     if "<" in text:
         text = _RST_LINK.sub(r"[\g<text>](\g<url>)", text)
         if _INLINE_TAG.search(text):
             text = _inline_html_as_markdown(text)
+    if "``" in text:  # LaTeX's quotes round a title: ``Title,''
+        text = _LATEX_QUOTED.sub("\u201c\\g<t>\u201d", text)
     if "\\" not in text and "~" not in text:
         return text
     if cv := _CV_COMMAND.match(text):  # moderncv: \cventry{2021}{Title}{Venue}{}{}{Names}
@@ -628,6 +631,7 @@ def _as_markdown(text: str) -> str:
     return re.sub(r"(?<!\\)[{}]", "", text.replace("~", " ").replace("\\&", "&"))
 
 
+_LATEX_QUOTED = re.compile(r"``(?P<t>.+?)''")
 _CV_COMMAND = re.compile(
     r"^\\cv(?:entry|item|listitem|itemwithcomment|listdoubleitem)\s*"
     r"(?P<args>(?:\{(?:[^{}]|\{[^{}]*\})*\}\s*)+)$"

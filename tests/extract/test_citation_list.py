@@ -2168,3 +2168,24 @@ def test_an_italic_venue_keeps_its_abbreviation_after_an_italic_title(tmp_path: 
         "page.md",
     )
     assert [e["venue"] for e in page.entries] == ["Proc. ICRA", "Proc. CoRL", "Proc. CHI"]
+
+
+def test_latex_quotes_round_a_bibitems_title(tmp_path: Path):
+    page = extract_page(
+        tmp_path,
+        "\\begin{thebibliography}{9}\n"
+        "\\bibitem{park21} A.~Park, J.~Okoye, and M.~Lin, ``Learning to grasp with "
+        "tactile sensing,'' in \\emph{Proc. ICRA}, 2021.\n"
+        "\\bibitem{park22} A.~Park and J.~Okoye, ``Don't drop it: sim-to-real transfer "
+        "for dexterous hands,'' \\emph{IEEE Robotics and Automation Letters}, 2022.\n"
+        "\\end{thebibliography}\n",
+        "citation_list",
+        "cv.tex",
+    )
+    assert [(e["title"], e["venue"]) for e in page.entries] == [
+        ("Learning to grasp with tactile sensing", "Proc. ICRA"),
+        (
+            "Don't drop it: sim-to-real transfer for dexterous hands",
+            "IEEE Robotics and Automation Letters",
+        ),
+    ]
