@@ -136,12 +136,14 @@ standard, writes names in any script."""
 _VANCOUVER_BYLINE = re.compile(
     rf"^(?P<names>(?:{_VANCOUVER_NAME},\s)+{_VANCOUVER_NAME}(?:,?\s+et\s+al)?)"
     rf"(?:\.\s+|\s+\({_YEAR}\)\.?\s+)"
-    rf"|^(?P<initialed>(?:{_INITIALED_NAME},?\s(?:&\s|and\s)?)*{_INITIALED_NAME})\s*(?=[{UPPER}])"
+    rf"|^(?P<initialed>(?:{_INITIALED_NAME}(?:,?\s|;\s)(?:&\s|and\s)?)*{_INITIALED_NAME})"
+    rf"\s*(?=[{UPPER}])"
     rf"|^(?P<dotted>(?:{_DOTTED_NAME},\s)+{_DOTTED_NAME})\s+(?=[^\W\d_])"
 )
 """Names written surname first with their initials, closed by a period or a year
 (Vancouver: "Park A, Okoye JB. Title.", Springer: "Park A, Okoye J (2023) Title.",
-Nature: "Park, A., Okoye, J. & Moss, L. Title.", GOST: "Park A.A., Okoye J.J. Title //
+Nature: "Park, A., Okoye, J. & Moss, L. Title.", ACS: "Park, A.; Okoye, J. Title.",
+GOST: "Park A.A., Okoye J.J. Title //
 Venue"): the period ends the byline though it follows an initial. GOST's names are two
 at least: "Ines B. Varga" opens with the same shape as "Varga I.B."."""
 _VENUE_ASIDE = re.compile(r"\s*\((?P<venue>[^()]*?[^\W\d_][^()]*?)\s+(?:19|20)\d{2}\)\s*$")

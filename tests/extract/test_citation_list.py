@@ -2189,3 +2189,21 @@ def test_latex_quotes_round_a_bibitems_title(tmp_path: Path):
             "IEEE Robotics and Automation Letters",
         ),
     ]
+
+
+def test_acs_names_parted_by_semicolons_open_the_citation(tmp_path: Path):
+    """ACS writes "Park, A.; Okoye, J. Title. Venue Year, Volume, Pages.": the period
+    after the last initial ends the byline. The lines were read as one paper."""
+    page = extract_page(
+        tmp_path,
+        "Publications\n\n"
+        "Park, A.; Okoye, J. Learning to Grasp with Tactile Sensing. "
+        "IEEE Robot. Autom. Lett. 2021, 6, 100-107.\n"
+        "Park, A.; Okoye, J.; Lin, M. Sim-to-Real Transfer for Dexterous Hands. "
+        "Sci. Robot. 2022, 7, 1-12.\n",
+        "citation_list",
+    )
+    assert [(e["title"], len(e["authors"]), e["venue"]) for e in page.entries] == [
+        ("Learning to Grasp with Tactile Sensing", 2, "IEEE Robot. Autom. Lett"),
+        ("Sim-to-Real Transfer for Dexterous Hands", 3, "Sci. Robot"),
+    ]
