@@ -13,10 +13,15 @@ no entries (BibTeX itself ignores them) but are kept with the page's header text
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
-from pipeline.extract.fields import MONTHS, arxiv_id_in, clean_markup, display_name
+from pipeline.extract.fields import (
+    MONTHS,
+    arxiv_id_in,
+    clean_markup,
+    display_name,
+    latex_reader,
+)
 from pipeline.extract.model import Chunk, PageParse, ParsedEntry
 
 NAME = "bibtex"
@@ -33,19 +38,12 @@ def detect(text: str) -> float:
     return 0.95 if text.lstrip().startswith("@") or len(blocks) >= 2 else 0.6
 
 
-@cache
-def _latex() -> Any:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text(strict_latex_spaces=True)
-
-
 def latex_text(value: str | None) -> str | None:
     """A field's LaTeX as plain text; as written if pylatexenc cannot read it."""
     if value is None or not value.strip():
         return None
     try:
-        text = _latex().latex_to_text(value)
+        text = latex_reader().latex_to_text(value)
     except Exception:  # malformed LaTeX in one field must not lose the entry
         text = value.replace("{", "").replace("}", "")
     return clean_markup(" ".join(text.split())) or None

@@ -543,8 +543,7 @@ def _citing_paragraphs(lines: list[Line]) -> tuple[list[Line], list[Item]]:
     """Paragraphs, when most read as citations: blank lines part citations more surely
     than line ends do (an APA citation may wrap)."""
     head, items = _paragraphs(lines)
-    citing = sum(1 for item in items[:40] if _cites(item))
-    return (head, items) if citing >= 0.6 * len(items[:40]) else (lines, [])
+    return (head, items) if items and _most_cite(items) else (lines, [])
 
 
 def _single_lines(lines: list[Line]) -> tuple[list[Line], list[Item]]:

@@ -770,14 +770,15 @@ def latex_accents(text: str) -> str:
     (`\\textbf`, `\\emph`) stays for the reader that marks it up."""
     if "\\" not in text:
         return text
-    return _LATEX_ACCENT.sub(lambda m: _latex_reader().latex_to_text(m.group()), text)
+    return _LATEX_ACCENT.sub(lambda m: latex_reader().latex_to_text(m.group()), text)
 
 
 @cache
-def _latex_reader() -> Any:
+def latex_reader() -> Any:
+    """pylatexenc's LaTeX-to-text reader, made once: spaces kept as LaTeX keeps them."""
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text()
+    return LatexNodes2Text(strict_latex_spaces=True)
 
 
 _MARKUP = frozenset("<&$\\~")

@@ -295,10 +295,8 @@ YR 2021
 
 
 def test_a_refworks_export(tmp_path: Path):
-    path = tmp_path / "refworks.txt"
-    path.write_text(REFWORKS, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "tagged_records" and not result.quarantine
+    result = extract_page(tmp_path, REFWORKS, "tagged_records", "refworks.txt")
+    assert not result.quarantine
     first, second = result.entries
     assert first["authors"] == ["Ada Park", "Mei Lin"]  # A2: an editor
     assert (first["title"], first["venue"], first["published_raw"]) == (
@@ -347,10 +345,8 @@ EF
 
 
 def test_a_web_of_science_export(tmp_path: Path):
-    path = tmp_path / "savedrecs.txt"
-    path.write_text(WOS, encoding="utf-8")
-    result = extract(path)
-    assert result.source["format"] == "tagged_records" and not result.quarantine
+    result = extract_page(tmp_path, WOS, "tagged_records", "savedrecs.txt")
+    assert not result.quarantine
     first, second = result.entries
     assert first["authors"] == ["Ada Park", "Mei Lin"]  # AF, a name a line, over AU
     assert (first["title"], first["venue"], first["published_raw"]) == (
