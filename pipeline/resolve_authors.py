@@ -778,6 +778,82 @@ def _topic_cosine(
     return dot / norm if norm else 0.0
 
 
+ROUNDS = 2
+"""Times the passes run. The second round takes the first round's persons and runs
+the passes on them again with each mention's coauthors read as those persons
+(`with_resolved_coauthors`): "Li, J." on two strangers' papers is one collaborator
+key but, resolved, two people, so the cut parts what the first round's joins
+chained. Person B-cubed F1 0.9689 to 0.9721 at 10k, 0.9625 to 0.9669 at 100k and
+0.9611 to 0.9655 at 1M, nearly all of it precision; at 1M it costs 90 s. Starting
+the second round from the scored clusters instead gave 0.9702 and 0.9638; a third
+round 0.9722 and 0.9672; dropping any one pass from either round lost 0.0005 to
+0.027."""
+
+
+def resolve_rounds(
+    scored: list[list[str]],
+    records: dict[str, Record],
+    labels: Labels,
+    listings: list[Listing],
+    jobs: int,
+) -> list[list[str]]:
+    """The scored clusters through the passes, `ROUNDS` times (collective
+    resolution: who a mention's coauthors are sharpens who the mention is)."""
+    clusters = scored
+    for round_ in range(1, ROUNDS + 1):
+        if round_ > 1:
+            records = with_resolved_coauthors(records, clusters)
+        for name, step in _passes(records, labels, listings, jobs):
+            started = time.perf_counter()
+            clusters = step(clusters)
+            log.info(
+                "persons round %d, %s: %d clusters in %.1fs",
+                round_,
+                name,
+                len(clusters),
+                time.perf_counter() - started,
+            )
+    return clusters
+
+
+def _passes(
+    records: dict[str, Record], labels: Labels, listings: list[Listing], jobs: int
+) -> list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]]:
+    """Cut where collaborators differ, then join by collaborators, on owners' pages,
+    by community and lone mentions: the module's passes, in the order they need."""
+    return [
+        (
+            "cut where collaborators differ",
+            lambda c: split_by_collaborators(c, records, labels, jobs),
+        ),
+        ("joined by collaborators", lambda c: merge_by_collaborators(c, records, labels)),
+        ("joined on owners' pages", lambda c: join_listed_pieces(c, records, listings, labels)),
+        ("joined by community", lambda c: join_by_community(c, records, labels)),
+        ("lone mentions joined", lambda c: join_lone_mentions(c, records, labels)),
+    ]
+
+
+def with_resolved_coauthors(
+    records: dict[str, Record], clusters: list[list[str]]
+) -> dict[str, Record]:
+    """The records with each mention's coauthors the persons (`clusters`) of the other
+    names on its byline instead of their surname-and-initial keys. A person's id
+    here is its cluster's number, one string object for all its mentions."""
+    person = [f"person {n}" for n in range(len(clusters))]
+    person_of = {key: person[n] for n, cluster in enumerate(clusters) for key in cluster}
+    on_paper: dict[str, list[str]] = defaultdict(list)
+    for key, record in records.items():
+        on_paper[record["paper_id"]].append(key)
+    out: dict[str, Record] = {}
+    for keys in on_paper.values():
+        everyone = sorted(person_of[k] for k in keys)
+        for key in keys:
+            mine = person_of[key]
+            coauthors = tuple(p for p in everyone if p != mine)
+            out[key] = {**records[key], "coauthors": coauthors or None}
+    return out
+
+
 def person_id_for(mention_keys: list[str]) -> str:
     return "n_" + hashlib.sha1(min(mention_keys).encode()).hexdigest()[:16]
 
@@ -790,11 +866,12 @@ def resolve_authors(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """`persons` and `authorships` rows from `mention_records`, and clustering stats.
 
-    Six passes: pair scores clustered, clusters cut where their mentions share no
-    collaborator, pieces with shared collaborators joined, pieces of a page's owner
-    joined (`listings`, the pages that list the papers), pieces whose collaborators
-    write with the same people joined, mentions left alone given the one person
-    spelled as they are.
+    Pair scores clustered, then the passes (`resolve_rounds`): clusters cut where
+    their mentions share no collaborator, pieces with shared collaborators joined,
+    pieces of a page's owner joined (`listings`, the pages that list the papers),
+    pieces whose collaborators write with the same people joined, mentions left
+    alone given the one person spelled as they are; and the passes again on those
+    persons, with coauthors read as the persons the first round found.
     """
     clusters, _, conflicts, n_pairs = cluster_records(
         trained,
@@ -807,26 +884,7 @@ def resolve_authors(
         PAIRING,
         confidence=False,  # persons carry none; a pass over ten million pairs at 1M
     )
-    jobs = cores_of(trained.matcher)
-    passes: list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]] = [
-        (
-            "cut where collaborators differ",
-            lambda c: split_by_collaborators(c, records, labels, jobs),
-        ),
-        ("joined by collaborators", lambda c: merge_by_collaborators(c, records, labels)),
-        (
-            "joined on owners' pages",
-            lambda c: join_listed_pieces(c, records, listings or [], labels),
-        ),
-        ("joined by community", lambda c: join_by_community(c, records, labels)),
-        ("lone mentions joined", lambda c: join_lone_mentions(c, records, labels)),
-    ]
-    for name, step in passes:
-        started = time.perf_counter()
-        clusters = step(clusters)
-        log.info(
-            "persons %s: %d clusters in %.1fs", name, len(clusters), time.perf_counter() - started
-        )
+    clusters = resolve_rounds(clusters, records, labels, listings or [], cores_of(trained.matcher))
     persons, authorships = [], []
     for cluster in clusters:
         person_id = person_id_for(cluster)

@@ -769,7 +769,7 @@ def test_the_community_pass_runs_on_the_owners_pages_passs_clusters(
     paper_entries, papers, _, _ = api.papers_of(entries, paths, options, {})
     listings = ra.page_listings(extracted.sources, entries, paper_entries)
     api.persons_of(papers, listings, options, {})
-    assert len(listed) == 1 and community == listed
+    assert len(listed) == ra.ROUNDS and community == listed
 
 
 def test_person_blocking_leaves_out_a_learned_rule_pairing_a_mention_with_dozens():
@@ -838,3 +838,77 @@ def test_pieces_are_related_by_rare_topic_words_not_by_words_every_paper_uses():
     piece = {p: ra._piece([p], records) for p in topics}
     assert ra._related(piece["p1"], piece["p3"], records, weights)  # grasping, a rare word
     assert not ra._related(piece["p1"], piece["p2"], records, weights)  # "with" alone
+
+
+def _bylines_as_papers(bylines: dict[str, list[str]]) -> list[dict]:
+    """Canonical papers as `mention_records` reads them, one per byline."""
+    return [
+        {
+            "paper_id": paper,
+            "author_names": names,
+            "authors_from_key": paper,
+            "title_key": None,
+            "abstract_key": None,
+            "category": None,
+            "published_year": None,
+        }
+        for paper, names in bylines.items()
+    ]
+
+
+def test_with_resolved_coauthors_reads_coauthors_as_persons():
+    from pipeline.resolve_authors import mention_records, with_resolved_coauthors
+
+    records = mention_records(
+        _bylines_as_papers({"p1": ["Wei Wang", "Jun Li", "Ann Kim"], "p2": ["Jun Li", "Jie Li"]})
+    )
+    persons = [["p1@0"], ["p1@1", "p2@0"], ["p1@2"], ["p2@1"]]
+    resolved = with_resolved_coauthors(records, persons)
+    assert resolved["p1@0"]["coauthors"] == ("person 1", "person 2")
+    assert resolved["p1@1"]["coauthors"] == ("person 0", "person 2")
+    # Jun Li and Jie Li: one key "li j", two persons
+    assert records["p2@0"]["coauthors"] == records["p2@1"]["coauthors"] == ("li j",)
+    assert resolved["p2@0"]["coauthors"] == ("person 3",)
+    assert resolved["p2@1"]["coauthors"] == ("person 1",)
+    assert resolved["p1@0"]["coauthors"][0] is resolved["p2@1"]["coauthors"][0]  # one string
+    # everything else as it was, and the records read are left as they were
+    assert {**resolved["p1@0"], "coauthors": None} == {**records["p1@0"], "coauthors": None}
+    assert records["p1@0"]["coauthors"] == ("kim a", "li j")
+
+
+def test_the_second_round_parts_strangers_whose_collaborators_share_only_a_name_key(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import pipeline.resolve_authors as ra
+    from pipeline.matching import Labels
+
+    # two Wei Wangs in two labs: one writes with Jun Li, the other with Jie Li
+    records = ra.mention_records(
+        _bylines_as_papers(
+            {
+                "a1": ["Wei Wang", "Jun Li"],
+                "a2": ["Wei Wang", "Jun Li", "Ann Kim"],
+                "b1": ["Wei Wang", "Jie Li"],
+                "b2": ["Wei Wang", "Jie Li", "Sam Park"],
+                "c1": ["Bo Chen", "Ed Fox", "Al Ray"],
+                "c2": ["Bo Chen", "Ed Fox", "Al Ray"],
+            }
+        )
+    )
+    scored = _clusters_by_name(records, {"c1@0", "c2@0"})  # Chen scored in two
+    both = ["a1@0", "a2@0", "b1@0", "b2@0"]
+    assert both in scored
+    # the first round found Jun Li and Jie Li two persons: so are the Wangs
+    resolved = ra.resolve_rounds(scored, records, Labels(), [], jobs=1)
+    assert ["a1@0", "a2@0"] in resolved and ["b1@0", "b2@0"] in resolved
+    assert ["c1@0", "c2@0"] in resolved
+    assert len(resolved) == len(scored)  # Wang in two, Chen in one
+    # by collaborator keys alone, both write with "li j": one person
+    monkeypatch.setattr(ra, "ROUNDS", 1)
+    first = ra.resolve_rounds(scored, records, Labels(), [], jobs=1)
+    assert both in first and ["c1@0", "c2@0"] in first  # Chen's pieces share Fox and Ray
+    # the second round cuts the first round's persons, not the scored clusters again
+    monkeypatch.setattr(ra, "ROUNDS", 2)
+    cut = record_calls(monkeypatch, ra, "split_by_collaborators")
+    ra.resolve_rounds(scored, records, Labels(), [], jobs=1)
+    assert cut == [scored, first]
