@@ -236,9 +236,9 @@ def _fill_arxiv_id(entry: ParsedEntry) -> ParsedEntry:
     if entry.arxiv_id:
         return entry
     texts = [*entry.comments, entry.abstract or ""]
-    tags = [m for text in texts for m in ARXIV_TAG.finditer(text) if _own_tag(m)]
-    if tags:
-        return replace(entry, arxiv_id=re.sub(r"v\d+$", "", tags[0].group("id")))
+    tags = (m for text in texts for m in ARXIV_TAG.finditer(text) if _own_tag(m))
+    if tag := next(tags, None):
+        return replace(entry, arxiv_id=re.sub(r"v\d+$", "", tag.group("id")))
     return entry
 
 
