@@ -19,7 +19,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -361,12 +361,14 @@ def merge_by_collaborators(
     apart = labeled(labels, "distinct")
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
-        name = Counter(records[k]["rarity"][0] for k in cluster).most_common(1)[0][0]
-        groups[name].append(i)
+        groups[_usual(records[k]["rarity"][0] for k in cluster)].append(i)
     out: list[list[str]] = []
     for name, members in sorted(groups.items()):
+        if not name or len(members) == 1:  # nothing to join: no piece to build
+            out.extend(clusters[i] for i in members)
+            continue
         pieces = {i: _piece(clusters[i], records) for i in members}
-        changed = bool(name) and len(members) > 1
+        changed = True
         while changed:  # merged pieces pool their collaborators: look again
             changed = False
             for a, b in _sharing_pairs(pieces):
@@ -375,6 +377,15 @@ def merge_by_collaborators(
                     changed = True
         out.extend(p.keys for p in pieces.values())
     return sorted(sorted(c) for c in out)
+
+
+def _usual(names: Iterable[str]) -> str:
+    """The most common of `names`, the first seen on a tie (`Counter.most_common`);
+    a piece of one mention, most pieces, is its name without a count."""
+    seen = list(names)
+    if len(seen) == 1:
+        return seen[0]
+    return Counter(seen).most_common(1)[0][0]
 
 
 def _piece(keys: list[str], records: dict[str, Record]) -> _Piece:
@@ -520,9 +531,7 @@ def name_groups(clusters: list[list[str]], records: dict[str, Record]) -> list[l
     spelling; groups of one are left out."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
-        spellings = Counter(records[k]["name_as_written"] for k in cluster)
-        usual = min(spellings, key=lambda s: (-spellings[s], s))
-        record = next(records[k] for k in cluster if records[k]["name_as_written"] == usual)
+        record = _usually_written(cluster, records)
         sound, given = record["sound"][0], record["given"]
         if not sound:
             continue
@@ -530,6 +539,16 @@ def name_groups(clusters: list[list[str]], records: dict[str, Record]) -> list[l
         for initial in sorted(initials):
             groups[(sound, initial)].append(i)
     return [members for _, members in sorted(groups.items()) if len(members) > 1]
+
+
+def _usually_written(cluster: list[str], records: dict[str, Record]) -> Record:
+    """The piece's first mention written as the piece most often is (ties: the
+    alphabetically first spelling)."""
+    if len(cluster) == 1:  # most pieces
+        return records[cluster[0]]
+    spellings = Counter(records[k]["name_as_written"] for k in cluster)
+    usual = min(spellings, key=lambda s: (-spellings[s], s))
+    return next(records[k] for k in cluster if records[k]["name_as_written"] == usual)
 
 
 def community_vectors(clusters: list[list[str]], records: dict[str, Record]) -> Any:
@@ -666,14 +685,47 @@ LISTED_SHARE = 0.5
 """A piece joins the page owner only if at least this share of its papers is on the page."""
 
 
+@dataclass(frozen=True)
+class OwnedPage:
+    """A page as the owners'-pages pass reads it: the papers it lists and its owner's
+    mentions on them (`owners_on_pages`)."""
+
+    papers: frozenset[str]
+    owner_keys: tuple[str, ...]
+
+
+def owners_on_pages(listings: list[Listing], records: dict[str, Record]) -> list[OwnedPage]:
+    """Each page whose owner is known (`listing_owner`) with its owner's mentions on
+    its papers, in paper order. Found once for both rounds: they read names, which a
+    round does not change, and matching every page's bylines against its owner is
+    most of the pass's work (a third of a minute at a million entries)."""
+    on_paper: dict[str, list[Record]] = defaultdict(list)
+    for r in records.values():
+        on_paper[r["paper_id"]].append(r)
+    out = []
+    for listing in listings:
+        owner = listing_owner(listing, on_paper)
+        if owner is None:
+            continue
+        is_owner = attribute.owner_matcher(owner)
+        keys = tuple(
+            r["key"]
+            for paper_id in sorted(listing.papers)
+            for r in on_paper.get(paper_id, ())
+            if is_owner(r["name_as_written"])
+        )
+        out.append(OwnedPage(listing.papers, keys))
+    return out
+
+
 def join_listed_pieces(
-    clusters: list[list[str]], records: dict[str, Record], listings: list[Listing], labels: Labels
+    clusters: list[list[str]], records: dict[str, Record], pages: list[OwnedPage], labels: Labels
 ) -> list[list[str]]:
     """Join the pieces of a page's owner that pair scores left apart, as a curator
     reading the page would.
 
-    A profile page says its papers are its owner's. On each page, the owner's name
-    on the listed papers' bylines resolves to one main person (the one on most of
+    A profile page says its papers are its owner's. On each page, the owner's
+    mentions (`owners_on_pages`) resolve to one main person (the one on most of
     them) and sometimes to pieces: a guest paper, an abstract from a field the owner
     moved into. A piece joins the main person when most of its papers are on the page
     and it shares a collaborator or its topic (`RELATED_TOPIC`) with the main person.
@@ -682,24 +734,13 @@ def join_listed_pieces(
     joins pieces on one byline, with incompatible names, or kept apart by a curator's
     label.
     """
-    on_paper: dict[str, list[Record]] = defaultdict(list)
-    for r in records.values():
-        on_paper[r["paper_id"]].append(r)
     members = dict(enumerate(clusters))
     pieces: dict[int, _Piece] = {}  # built when a page first needs them: few are
     piece_of = {k: i for i, c in enumerate(clusters) for k in c}
     apart = labeled(labels, "distinct")
     weights = word_weights(records)
-    for listing in listings:
-        owner = listing_owner(listing, on_paper)
-        if owner is None:
-            continue
-        is_owner = attribute.owner_matcher(owner)
-        count: Counter[int] = Counter()
-        for paper_id in sorted(listing.papers):
-            for r in on_paper.get(paper_id, ()):
-                if is_owner(r["name_as_written"]):
-                    count[piece_of[r["key"]]] += 1
+    for page in pages:
+        count = Counter(piece_of[k] for k in page.owner_keys)
         if len(count) < 2:
             continue
         main = min(count, key=lambda i: (-count[i], i))
@@ -708,7 +749,7 @@ def join_listed_pieces(
                 continue
             main_piece = _built(main, pieces, members, records)
             piece = _built(i, pieces, members, records)
-            listed = len(piece.papers & listing.papers) / len(piece.papers)
+            listed = len(piece.papers & page.papers) / len(piece.papers)
             if (
                 listed >= LISTED_SHARE
                 and _related(main_piece, piece, records, weights)
@@ -800,10 +841,15 @@ def resolve_rounds(
     """The scored clusters through the passes, `ROUNDS` times (collective
     resolution: who a mention's coauthors are sharpens who the mention is)."""
     clusters = scored
+    started = time.perf_counter()
+    pages = owners_on_pages(listings, records)
+    log.info(
+        "persons: owners found on %d pages in %.1fs", len(pages), time.perf_counter() - started
+    )
     for round_ in range(1, ROUNDS + 1):
         if round_ > 1:
             records = with_resolved_coauthors(records, clusters)
-        for name, step in _passes(records, labels, listings, jobs):
+        for name, step in _passes(records, labels, pages, jobs):
             started = time.perf_counter()
             clusters = step(clusters)
             log.info(
@@ -817,7 +863,7 @@ def resolve_rounds(
 
 
 def _passes(
-    records: dict[str, Record], labels: Labels, listings: list[Listing], jobs: int
+    records: dict[str, Record], labels: Labels, pages: list[OwnedPage], jobs: int
 ) -> list[tuple[str, Callable[[list[list[str]]], list[list[str]]]]]:
     """Cut where collaborators differ, then join by collaborators, on owners' pages,
     by community and lone mentions: the module's passes, in the order they need."""
@@ -827,7 +873,7 @@ def _passes(
             lambda c: split_by_collaborators(c, records, labels, jobs),
         ),
         ("joined by collaborators", lambda c: merge_by_collaborators(c, records, labels)),
-        ("joined on owners' pages", lambda c: join_listed_pieces(c, records, listings, labels)),
+        ("joined on owners' pages", lambda c: join_listed_pieces(c, records, pages, labels)),
         ("joined by community", lambda c: join_by_community(c, records, labels)),
         ("lone mentions joined", lambda c: join_lone_mentions(c, records, labels)),
     ]

@@ -165,7 +165,10 @@ def test_nicknames_share_a_small_block_other_names_do_not():
     assert not keys("R. Kumar")  # an initial stands for too many names
 
 
-def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
+def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import pipeline.resolve_authors as ra
     from pipeline.matching import Labels
     from pipeline.resolve_authors import merge_by_collaborators
 
@@ -185,6 +188,17 @@ def test_pieces_of_one_person_join_on_shared_collaborators_namesakes_do_not():
     # a curator's "different" keeps them apart whatever the collaborators say
     apart = Labels(distinct=[(records["m1"], records["m3"])])
     assert merge_by_collaborators(clusters, records, apart) == sorted(clusters)
+    # a name no other piece carries has nothing to join, nor has one without a key
+    records["k1"] = _mention("k1", "p5", "ito", "Kai", lab)
+    unkeyed = [
+        {**_mention(k, p, "ng", "Ann", lab), "rarity": ("", 1)}
+        for k, p in [("u1", "p6"), ("u2", "p7")]
+    ]
+    records.update((r["key"], r) for r in unkeyed)
+    built = record_calls(monkeypatch, ra, "_piece")
+    merged = merge_by_collaborators([*clusters, ["k1"], ["u1"], ["u2"]], records, Labels())
+    assert merged == [["k1"], ["m1", "m2", "m3"], ["m4"], ["u1"], ["u2"]]
+    assert sorted(built) == sorted(clusters)
 
 
 ROBOTS = ("grasping", "robot", "tactile", "manipulation")
@@ -210,7 +224,7 @@ def _listed(
 
 def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     from pipeline.matching import Labels
-    from pipeline.resolve_authors import Listing, join_listed_pieces
+    from pipeline.resolve_authors import Listing, join_listed_pieces, owners_on_pages
 
     records = {
         r["key"]: r
@@ -230,14 +244,15 @@ def test_pieces_of_a_page_owner_join_a_namesakes_paper_does_not():
     }
     clusters = [["m1", "m2"], ["m3"], ["m4"], ["m5", "m6"], ["m7"], ["m10", "m8", "m9"]]
     page = Listing("Ada Moreau", frozenset({"p1", "p2", "p3", "p4", "p5", "p8"}))
-    joined = join_listed_pieces(clusters, records, [page], Labels())
+    owned = owners_on_pages([page], records)
+    joined = join_listed_pieces(clusters, records, owned, Labels())
     assert joined == [["m1", "m2", "m3", "m4"], ["m10", "m8", "m9"], ["m5", "m6"], ["m7"]]
     # without a declared owner the page's leading name stands for it
-    unnamed = Listing(None, page.papers)
-    assert join_listed_pieces(clusters, records, [unnamed], Labels()) == joined
+    unnamed = owners_on_pages([Listing(None, page.papers)], records)
+    assert join_listed_pieces(clusters, records, unnamed, Labels()) == joined
     # a curator's "different" keeps a piece apart whatever the page says
     apart = Labels(distinct=[(records["m1"], records["m3"])])
-    assert ["m3"] in join_listed_pieces(clusters, records, [page], apart)
+    assert ["m3"] in join_listed_pieces(clusters, records, owned, apart)
     # a page that lists nobody's papers joins nothing
     assert join_listed_pieces(clusters, records, [], Labels()) == sorted(clusters)
 
@@ -347,7 +362,10 @@ def test_owners_pages_build_only_the_pieces_they_weigh(monkeypatch):
     built = record_calls(monkeypatch, ra, "_piece")
     page = ra.Listing("Ada Moreau", frozenset({"p1", "p2", "p3"}))
     joined = ra.join_listed_pieces(
-        [["m1", "m2"], ["m3"], ["m4"], ["m5"]], records, [page], Labels()
+        [["m1", "m2"], ["m3"], ["m4"], ["m5"]],
+        records,
+        ra.owners_on_pages([page], records),
+        Labels(),
     )
     assert joined == [["m1", "m2", "m4"], ["m3"], ["m5"]]
     assert sorted(built) == [["m1", "m2"], ["m4"]]
@@ -912,3 +930,25 @@ def test_the_second_round_parts_strangers_whose_collaborators_share_only_a_name_
     cut = record_calls(monkeypatch, ra, "split_by_collaborators")
     ra.resolve_rounds(scored, records, Labels(), [], jobs=1)
     assert cut == [scored, first]
+
+
+def test_a_pages_owner_mentions_are_found_once_for_both_rounds(monkeypatch: pytest.MonkeyPatch):
+    import pipeline.resolve_authors as ra
+    from pipeline.matching import Labels
+
+    records = ra.mention_records(
+        _bylines_as_papers(
+            {
+                "p1": ["Ada Moreau", "Kai Ito"],
+                "p2": ["A. Moreau", "Lea Roy"],
+                "p3": ["Kai Ito"],  # not on the page
+            }
+        )
+    )
+    page = ra.Listing("Ada Moreau", frozenset({"p1", "p2"}))
+    nobody = ra.Listing(None, frozenset({"p1"}))  # one paper: no clear leader, no owner
+    owned = ra.owners_on_pages([page, nobody], records)
+    assert owned == [ra.OwnedPage(page.papers, ("p1@0", "p2@0"))]  # spellings of the owner
+    looked_up = record_calls(monkeypatch, ra, "listing_owner")
+    ra.resolve_rounds(_clusters_by_name(records, set()), records, Labels(), [page], jobs=1)
+    assert looked_up == [page]  # once, though the passes run ra.ROUNDS times
