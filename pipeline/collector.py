@@ -10,6 +10,8 @@ without them), and each scan grows with the rows. Those stages make next to no
 cyclic garbage (the peak memory of a 100k run is the same with the scans and
 without them, 1,464 and 1,469 MB), so the oldest generation is left alone while
 they run; the young generations still collect the short-lived cycles.
+Extraction too gathers a million entries (21 scans, 11 s at 1M); the few cycles
+its parsers leave are freed by one full collection after it.
 
 A table spilled to a file and mapped back (`map_table`, the run's `Handoff`) is
 in the page cache, not in the run's own memory:
