@@ -11,7 +11,8 @@ run` runs in a child process (wall time and the peak memory of it and its
 workers measured, stage
 seconds from run.json, models trained afresh: `train_*` stages), and
 `bench/score.py` scores papers, persons and misattribution flags against the
-truth. Splink (DuckDB) deduplicates the same extracted entries in its own
+truth, and `bench/limits.py` says how far the output's evidence could take the
+flags and persons. Splink (DuckDB) deduplicates the same extracted entries in its own
 child process, timed and scored the same way.
 
 `--curve` adds each budget of labels (on top of the shipped ones) on a
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from bench import generate, score  # noqa: E402
+from bench import generate, limits, score  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -302,6 +303,9 @@ def measure(
         return row
     b = row["bylines"]
     b["entries_per_second"] = round(row["entries"] / b["seconds"], 1)
+    started = time.perf_counter()
+    row["limits"] = limits.limits(data)
+    row["limits"]["seconds"] = round(time.perf_counter() - started, 1)
     if nightly:
         row["nightly"] = run_bylines(data, labels, cap_gb, "nightly.log")
     if splink:
@@ -403,6 +407,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{s.get('papers', {}).get('pairwise_f1', float('nan')):>9.4f}",
             flush=True,
         )
+        for line in limits.summary(r["limits"]) if "limits" in r else ():
+            print(f"{'':>9} {line}", flush=True)
         if "nightly" in r:
             n = r["nightly"]
             print(
