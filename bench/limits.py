@@ -14,18 +14,20 @@ and topic it shares with the page, and whether the owner's name on it resolved
 to the page's owner person, to one of how many papers and how many of them on
 the page. A gradient-boosted learner is fitted to the truth on half the pages
 and scores the other half, both ways round; its precision-recall frontier is
-what that evidence allows. A learner that has seen the answers on other pages
-bounds a hand-written score over the same evidence: where no point of its
-frontier reaches 0.9 / 0.9, none of the score's does.
+what that evidence allows. A score written by hand over the same evidence is
+not likely to beat a learner that has seen the answers on other pages: where
+no point of the learner's frontier comes near 0.9 / 0.9, the evidence, not the
+score, is what stops the flags.
 
 **Persons.** Each mention outside its person's main piece (the output person
 holding most of its mentions) is sorted by the strongest evidence that ties its
 piece to the main one: a collaborator in common, a collaborator of a
-collaborator, both listed on one of the person's own pages, or none. A pass can only
-join on evidence, so the B-cubed F1 reached if every piece with some evidence
-joined its main piece, and nothing else changed, is the most the passes could
-give; how much the evidence also ties pieces to other persons of the name is
-what keeps them from it.
+collaborator, both listed on one of the person's own pages, or none. The
+B-cubed F1 if every piece with some evidence joined its main piece, nothing
+else changed, is what joining on such evidence could give at best; the F1 if
+only the pieces joined whose evidence ties them as strongly to no other person
+of their name is what it could give without guessing. Both know which piece is
+each person's main one, which the passes do not.
 """
 
 from __future__ import annotations
@@ -272,7 +274,7 @@ def person_evidence(mentions: pd.DataFrame, owners: dict[str, str]) -> dict[str,
             for t, p in zip(mentions["true_person"], mentions["person_id"], strict=True)
         ]
         found = cluster_scores(pd.Series(persons), mentions["true_person"])
-        return {k: found[k] for k in keep}
+        return {k: found.get(k, 1.0) for k in keep}  # no mentions: nothing lost
 
     return {
         "mentions": len(mentions),

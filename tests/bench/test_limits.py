@@ -162,3 +162,17 @@ def test_a_real_run_is_read_whole_from_its_parquet_tables(kept_size: Path):
         persons["every_evidenced_piece_joined"]["bcubed_recall"] >= persons["now"]["bcubed_recall"]
     )
     assert len(limits.summary(got)) == 4
+
+
+def test_an_output_without_mentions_loses_nothing():
+    got = limits.person_evidence(_mentions([]), {})
+    assert got["outside_main_piece"] == 0
+    assert (
+        got["now"]
+        == got["every_unambiguous_piece_joined"]
+        == {
+            "bcubed_precision": 1.0,
+            "bcubed_recall": 1.0,
+            "bcubed_f1": 1.0,
+        }
+    )
