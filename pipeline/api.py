@@ -49,6 +49,7 @@ from pipeline.errors import ConfigError, PublishBlocked
 from pipeline.extract import MAX_PAGE_BYTES, Extracted, extract_folder, input_files
 from pipeline.extract_cache import ExtractCache
 from pipeline.handoff import Handoff
+from pipeline.linkage import warm_up
 from pipeline.match_papers import ENTRY_FIELDS_READ as MATCH_FIELDS_READ
 from pipeline.match_papers import MODEL as PAPER_MODEL
 from pipeline.match_papers import match_papers, paper_records
@@ -388,6 +389,7 @@ def _papers_phase(
     """Extract and normalize; set the entries aside (their table, and the fields matching
     and merging read); match and merge papers."""
     seconds = StageClock()
+    warm_up()  # matching's clustering loops, compiled beside extraction
     # see `collector`: 100k spent 24 s of 154 s in such scans, and extraction at 1M
     # 11 s of 110 s (21 scans) gathering its million entries; the few cycles parsing
     # leaves (2,600 objects at 10k entries with exports) go in one scan after it
@@ -419,6 +421,7 @@ def _persons_phase(
 ) -> StageClock:
     """Resolve the papers' authors into persons."""
     seconds = StageClock()
+    warm_up()  # the collaborator cut's loops, compiled beside training
     with young_generations_only():
         with _timed(seconds, "take_papers"):
             papers, listings = handoff.get("papers"), handoff.get("listings")

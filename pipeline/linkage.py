@@ -115,25 +115,40 @@ _HOME = str(Path(__file__).resolve().parents[1])
 """The folder holding the `pipeline` package, for the compiling child's imports."""
 
 
+_warming: dict[int, subprocess.Popen[bytes]] = {}
+"""The compiling child (`warm_up`) each process started, by that process's id: a
+forked process cannot wait for its parent's child."""
+
+
+def warm_up() -> None:
+    """Start the child that compiles the loops into Numba's cache (`compile_now`)
+    now, to be waited for when they are first needed. Its second or so, most of it
+    starting Python and Numba even when the cache is warm, then runs beside this
+    process's own work (extraction, training) instead of before the clustering."""
+    if os.getpid() not in _warming:
+        path = os.pathsep.join(filter(None, [_HOME, os.environ.get("PYTHONPATH")]))
+        _warming[os.getpid()] = subprocess.Popen(
+            [sys.executable, "-c", "from pipeline import linkage; linkage._run_each_loop()"],
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
 @cache
 def compile_now() -> None:
     """Have the loops here ready in this process before workers fork, so they share
     the machine code instead of each compiling it (about 13 s a loop on the 2-core
     machine).
 
-    A child process compiles them into Numba's cache first, and this process loads
-    them from there: compiling here left about 120,000 objects of Numba's own
-    behind (a run's collector never sweeps the oldest generation, see `collector`)
-    and the 100k run's peak 300 MB higher, 1.9 GB at a million. Where the cache
-    cannot be written the child's work is lost and this process compiles, then
-    sweeps once."""
-    path = os.pathsep.join(filter(None, [_HOME, os.environ.get("PYTHONPATH")]))
-    subprocess.run(
-        [sys.executable, "-c", "from pipeline import linkage; linkage._run_each_loop()"],
-        env={**os.environ, "PYTHONPATH": path},
-        capture_output=True,
-        check=False,
-    )
+    A child process compiles them into Numba's cache first (started by `warm_up`,
+    or here if nothing did), and this process loads them from there: compiling
+    here left about 120,000 objects of Numba's own behind (a run's collector never
+    sweeps the oldest generation, see `collector`) and the 100k run's peak 300 MB
+    higher, 1.9 GB at a million. Where the cache cannot be written the child's work
+    is lost and this process compiles, then sweeps once."""
+    warm_up()
+    _warming[os.getpid()].wait()
     _run_each_loop()
     if any(loop.stats.cache_misses for loop in (_merge_order, _cosine_merges)):
         gc.collect()

@@ -172,3 +172,40 @@ def test_the_loops_compile_in_a_child_and_this_process_loads_them(tmp_path):
     hits, misses = map(int, done.stdout.split())
     assert (hits, misses) == (2, 0)  # both loaded from what the child compiled
     assert any(tmp_path.rglob("*.nbi"))
+
+
+def test_compile_now_waits_for_the_child_warm_up_started_and_starts_no_other(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import os; from pipeline import linkage as k; k.warm_up(); child = "
+        "k._warming[os.getpid()]; k.warm_up(); k.compile_now(); loops = (k._merge_order, "
+        "k._cosine_merges); print(k._warming[os.getpid()] is child, child.returncode, "
+        "sum(len(f.stats.cache_hits) for f in loops), "
+        "sum(len(f.stats.cache_misses) for f in loops))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # nothing cached yet
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "0", "2", "0"]
+
+
+def test_a_forked_process_starts_its_own_compiling_child():
+    import os
+
+    from pipeline import linkage
+
+    linkage.warm_up()
+    parents = linkage._warming[os.getpid()]
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked side reports through its exit code
+        linkage.warm_up()
+        mine = linkage._warming[os.getpid()]
+        mine.wait()
+        os._exit(0 if mine is not parents and mine.returncode == 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    parents.wait()
+    assert os.waitstatus_to_exitcode(status) == 0
