@@ -35,8 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,15 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.score import cluster_scores, flag_scores, read_entries, read_truth  # noqa: E402
+from bench.score import (  # noqa: E402
+    cluster_scores,
+    flag_scores,
+    read_entries,
+    read_mentions,
+    read_truth,
+)
 from pipeline.attribute import owner_matcher  # noqa: E402
+from pipeline.normalize import name_parts  # noqa: E402
 
 TARGET = 0.9
 """Precision and recall the flags are asked for."""
@@ -92,11 +99,10 @@ FEATURES = (
 )
 
 
-def flag_evidence(out: Path, truth_dir: Path) -> pd.DataFrame:
-    """One row an entry: the `FEATURES` (NaN where a page has no owner or the owner is
-    not on the byline), `path`, `flagged` (the pipeline's flag) and `misattributed`
-    (the truth)."""
-    entries = read_entries(out).merge(read_truth(truth_dir), on=["path", "position"])
+def flag_evidence(out: Path, entries: pd.DataFrame) -> pd.DataFrame:
+    """One row an entry of `entries` (the published ones merged with the truth): the
+    `FEATURES` (NaN where a page has no owner or the owner is not on the byline),
+    `path`, `flagged` (the pipeline's flag) and `misattributed` (the truth)."""
     attributions = pq.read_table(
         out / "attributions.parquet",
         columns=[
@@ -123,8 +129,9 @@ def flag_evidence(out: Path, truth_dir: Path) -> pd.DataFrame:
     papers_of = authorships.groupby("person_id")["paper_id"].agg(set)
     listed = frame.dropna(subset=["paper_id"]).groupby("source_id")["paper_id"].agg(set)
     owner_person, person_papers, listed_share = [], [], []
+    matchers: dict[str, Callable[[str], bool]] = {}  # one an owner: its names compared once
     for row in frame[["owner_name", "paper_id", "source_id", "owner_person_id"]].itertuples():
-        person = _owner_person(row.owner_name, row.paper_id, byline)
+        person = _owner_person(row.owner_name, row.paper_id, byline, matchers)
         if person is None:
             owner_person.append(np.nan)
             person_papers.append(np.nan)
@@ -143,11 +150,13 @@ def flag_evidence(out: Path, truth_dir: Path) -> pd.DataFrame:
     return frame[[*FEATURES, "path", "flagged", "misattributed"]].reset_index(drop=True)
 
 
-def _owner_person(owner: Any, paper_id: Any, byline: pd.DataFrame) -> str | None:
+def _owner_person(
+    owner: Any, paper_id: Any, byline: pd.DataFrame, matchers: dict[str, Callable[[str], bool]]
+) -> str | None:
     """The person the page owner's name on this paper resolved to, if it is there."""
     if not isinstance(owner, str) or not isinstance(paper_id, str) or paper_id not in byline.index:
         return None
-    is_owner = owner_matcher(owner)
+    is_owner = matchers.get(owner) or matchers.setdefault(owner, owner_matcher(owner))
     persons, names = byline.loc[paper_id]
     return next((p for p, n in zip(persons, names, strict=True) if is_owner(n)), None)
 
@@ -179,31 +188,11 @@ def flag_ceiling(evidence: pd.DataFrame, seed: int = 0) -> dict[str, Any]:
     return result | {"learner": frontier(y, scores)}
 
 
-def mention_truth(out: Path, truth_dir: Path) -> pd.DataFrame:
-    """Each published mention with its paper, output person, name as written, page
-    path and true person."""
-    entries = read_entries(out).merge(read_truth(truth_dir), on=["path", "position"])
-    mentions = pq.read_table(
-        out / "authorships.parquet",
-        columns=["paper_id", "person_id", "name_as_written", "mention_key"],
-    ).to_pandas()
-    split = mentions["mention_key"].str.rsplit("@", n=1, expand=True)
-    mentions["record_key"], mentions["i"] = split[0], split[1].astype(int)
-    mentions = mentions.merge(entries[["record_key", "persons", "path"]], on="record_key")
-    mentions["true_person"] = [
-        persons.split(";")[i] for persons, i in zip(mentions["persons"], mentions["i"], strict=True)
-    ]
-    return mentions[["paper_id", "person_id", "name_as_written", "path", "true_person"]]
-
-
 def name_key(written: str) -> tuple[str, str]:
-    """Surname and first initial, accents, hyphens and dots aside: the names a
-    reader could not tell apart without more evidence."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", written) if not unicodedata.combining(c)
-    )
-    words = plain.lower().replace("-", " ").replace(".", " ").split()
-    return (words[-1], words[0][:1]) if words else ("", "")
+    """Surname and given initial as the pipeline reads them (`normalize.name_parts`):
+    the names a reader could not tell apart without more evidence."""
+    parts = name_parts(written)
+    return parts["surname_key"], parts["given_initial"]
 
 
 def person_evidence(mentions: pd.DataFrame, owners: dict[str, str]) -> dict[str, Any]:
@@ -290,11 +279,13 @@ def person_evidence(mentions: pd.DataFrame, owners: dict[str, str]) -> dict[str,
 def limits(size_dir: Path) -> dict[str, Any]:
     """Both analyses of one kept size folder."""
     out, truth_dir = size_dir / "out", size_dir / "truth"
+    entries = read_entries(out).merge(read_truth(truth_dir), on=["path", "position"])
+    mentions = read_mentions(out, entries, ["paper_id", "person_id", "name_as_written"])
     pages = pd.read_csv(truth_dir / "pages.csv", dtype=str, keep_default_na=False)
     owners = dict(zip(pages["path"], pages["owner"], strict=True))
     return {
-        "flags": flag_ceiling(flag_evidence(out, truth_dir)),
-        "persons": person_evidence(mention_truth(out, truth_dir), owners),
+        "flags": flag_ceiling(flag_evidence(out, entries)),
+        "persons": person_evidence(mentions, owners),
     }
 
 

@@ -89,6 +89,22 @@ def read_truth(truth_dir: Path) -> pd.DataFrame:
     )
 
 
+def read_mentions(out: Path, joined: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Published mentions (`columns` of authorships) of the entries in `joined` (the
+    published entries merged with the truth), each with its page `path` and its
+    `true_person`: the truth's person at the mention's place on the byline."""
+    mentions = pq.read_table(
+        out / "authorships.parquet", columns=[*columns, "mention_key"]
+    ).to_pandas()
+    split = mentions["mention_key"].str.rsplit("@", n=1, expand=True)
+    mentions["record_key"], mentions["i"] = split[0], split[1].astype(int)
+    mentions = mentions.merge(joined[["record_key", "persons", "path"]], on="record_key")
+    mentions["true_person"] = [
+        persons.split(";")[i] for persons, i in zip(mentions["persons"], mentions["i"], strict=True)
+    ]
+    return mentions[[*columns, "path", "true_person"]]
+
+
 def score(out: Path, truth_dir: Path) -> dict[str, object]:
     """Papers, persons and misattribution flags of one output against the truth."""
     entries = read_entries(out)
@@ -104,15 +120,7 @@ def score(out: Path, truth_dir: Path) -> dict[str, object]:
     papers["paper_id"] = papers["paper_id"].fillna("missing:" + papers["entry_id"])
     result["papers"] = cluster_scores(papers["paper_id"], papers["paper"])
 
-    mentions = pq.read_table(
-        out / "authorships.parquet", columns=["person_id", "mention_key"]
-    ).to_pandas()
-    split = mentions["mention_key"].str.rsplit("@", n=1, expand=True)
-    mentions["record_key"], mentions["i"] = split[0], split[1].astype(int)
-    mentions = mentions.merge(joined[["record_key", "persons"]], on="record_key", how="inner")
-    mentions["true_person"] = [
-        persons.split(";")[i] for persons, i in zip(mentions["persons"], mentions["i"], strict=True)
-    ]
+    mentions = read_mentions(out, joined, ["person_id"])
     result["persons"] = cluster_scores(mentions["person_id"], mentions["true_person"])
     result["persons"]["mentions"] = len(mentions)
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import heapq
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -155,47 +159,37 @@ def test_a_large_component_merges_as_the_python_one_did():
     assert sum(len(c) > 1 for c in expected[0]) > 100
 
 
-def test_the_loops_compile_in_a_child_and_this_process_loads_them(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    script = (
-        "from pipeline import linkage as k; k.compile_now(); loops = (k._merge_order, "
-        "k._cosine_merges); print(sum(len(f.stats.cache_hits) for f in loops), "
+def _in_a_fresh_process(script: str, cache_dir: Path) -> list[str]:
+    """What `script` prints, run in a new Python with Numba's cache in `cache_dir`
+    (empty: nothing compiled yet), then the two loops' cache hits and misses."""
+    script += (
+        "; from pipeline import linkage as k; loops = (k._merge_order, k._cosine_merges); "
+        "print(sum(len(f.stats.cache_hits) for f in loops), "
         "sum(len(f.stats.cache_misses) for f in loops))"
     )
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # nothing cached yet
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache_dir)}
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    hits, misses = map(int, done.stdout.split())
-    assert (hits, misses) == (2, 0)  # both loaded from what the child compiled
+    return done.stdout.split()
+
+
+def test_the_loops_compile_in_a_child_and_this_process_loads_them(tmp_path):
+    printed = _in_a_fresh_process("from pipeline import linkage; linkage.compile_now()", tmp_path)
+    assert printed == ["2", "0"]  # both loaded from what the child compiled
     assert any(tmp_path.rglob("*.nbi"))
 
 
 def test_compile_now_waits_for_the_child_warm_up_started_and_starts_no_other(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     script = (
         "import os; from pipeline import linkage as k; k.warm_up(); child = "
-        "k._warming[os.getpid()]; k.warm_up(); k.compile_now(); loops = (k._merge_order, "
-        "k._cosine_merges); print(k._warming[os.getpid()] is child, child.returncode, "
-        "sum(len(f.stats.cache_hits) for f in loops), "
-        "sum(len(f.stats.cache_misses) for f in loops))"
+        "k._warming[os.getpid()]; k.warm_up(); k.compile_now(); "
+        "print(k._warming[os.getpid()] is child, child.returncode)"
     )
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # nothing cached yet
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["True", "0", "2", "0"]
+    assert _in_a_fresh_process(script, tmp_path) == ["True", "0", "2", "0"]
 
 
 def test_a_forked_process_starts_its_own_compiling_child():
-    import os
-
     from pipeline import linkage
 
     linkage.warm_up()

@@ -38,3 +38,26 @@ def test_perfect_clustering_scores_one():
 def test_flag_scores():
     got = flag_scores(pd.Series([True, True, False, False]), pd.Series([True, False, True, False]))
     assert (got["precision"], got["recall"]) == (0.5, 0.5)
+
+
+def test_each_mention_takes_the_true_person_at_its_place_on_the_byline(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bench.score import read_mentions
+
+    pq.write_table(
+        pa.table(
+            {
+                "person_id": ["a", "b", "c"],
+                "mention_key": ["page.txt#0@1", "page.txt#0@0", "gone.txt#3@0"],
+            }
+        ),
+        tmp_path / "authorships.parquet",
+    )
+    joined = pd.DataFrame({"record_key": ["page.txt#0"], "persons": ["7;9"], "path": ["page.txt"]})
+    got = read_mentions(tmp_path, joined, ["person_id"])
+    assert got.to_dict("records") == [
+        {"person_id": "a", "path": "page.txt", "true_person": "9"},
+        {"person_id": "b", "path": "page.txt", "true_person": "7"},
+    ]
