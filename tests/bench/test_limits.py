@@ -4,6 +4,7 @@ tables and on a real run over a generated corpus."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -136,6 +137,91 @@ def test_a_page_of_someone_else_is_no_evidence():
     assert got["by_evidence"]["none"] == 1
 
 
+def test_pieces_of_one_name_are_paired_with_what_the_tables_say_of_them():
+    mentions = _mentions(
+        [
+            ("P1", "a1", "p.txt", "A"),
+            ("P1", "x", "p.txt", "X"),
+            ("P1", "b2", "p.txt", "B"),  # on a1's byline: never a1's pair
+            ("P2", "a1", "p.txt", "A"),
+            ("P3", "a2", "q.txt", "A"),
+            ("P3", "x", "q.txt", "X"),
+            ("P4", "b1", "q.txt", "B"),
+            ("P4", "y", "q.txt", "Y"),
+            ("P5", "y", "r.txt", "Y"),
+            ("P5", "x", "r.txt", "X"),
+        ]
+    )
+    texts = {"P1": "sparse attention", "P2": "sparse attention", "P3": "sparse", "P4": "graphs"}
+    pairs = limits.piece_pairs(mentions, texts).set_index(["a", "b"])
+    # Ann and Ada Lee are one name (surname, initial); Xu Xng and Yu Yng are alone
+    assert sorted(pairs.index) == [
+        ("a1", "a2"),
+        ("a1", "b1"),
+        ("a2", "b1"),
+        ("a2", "b2"),
+        ("b1", "b2"),
+    ]
+    split = pairs.loc[("a1", "a2")]
+    assert (split["shared_collaborators"], split["shared_share"]) == (1, 1.0)
+    assert (split["smaller_piece"], split["larger_piece"]) == (1, 2)
+    assert split["same"] and split["same_spelling"] and split["same_given_name"]
+    assert not split["on_one_page"]
+    assert split["topic_similarity"] > 0.5
+    strangers = pairs.loc[("a2", "b1")]
+    # x writes with y, who writes with b1; y writes with x, who writes with a2
+    assert strangers["shared_collaborators"] == 0
+    assert strangers["collaborators_of_collaborators"] == 2
+    assert strangers["on_one_page"] and not strangers["same"]
+    assert not strangers["same_given_name"] and strangers["topic_similarity"] == 0
+    assert (pairs["pieces_of_the_name"] == 4).all() and (pairs["surname_mentions"] == 5).all()
+
+
+def _split_names(signal: Any, n: int = 400) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`n` names of three pieces, a mention each: the name's pieces are one person
+    (half the names, two in every four) or three; `signal(name, same)` is the pairs'
+    one feature."""
+    rows, pairs = [], []
+    for name in range(n):
+        same = name % 4 < 2  # not every other name: the folds alternate names
+        for k in range(3):
+            rows.append(
+                (f"P{name}-{k}", f"{name}-{k}", "p.txt", f"T{name}" + ("" if same else f"-{k}"))
+            )
+        for a, b in ((0, 1), (0, 2), (1, 2)):
+            pairs.append((f"{name}-{a}", f"{name}-{b}", f"n{name}", same, signal(name, same)))
+    mentions = pd.DataFrame(rows, columns=["paper_id", "person_id", "path", "true_person"])
+    frame = pd.DataFrame(pairs, columns=["a", "b", "name", "same", "shared_collaborators"])
+    for feature in limits.PAIR_FEATURES[1:]:
+        frame[feature] = 0.0
+    return frame, mentions
+
+
+def test_pairs_that_tell_the_truth_let_the_learner_join_every_person():
+    pairs, mentions = _split_names(lambda name, same: float(same))
+    got = limits.person_ceiling(pairs, mentions)
+    assert got["same_person_pairs"] == 600
+    # half the mentions' persons are in three pieces: B-cubed recall 1/3 for those
+    assert got["now"]["bcubed_recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert got["learner"]["bcubed_f1"] == 1.0
+
+
+def test_pairs_that_say_nothing_join_no_better_than_chance():
+    rng = np.random.default_rng(0)
+    pairs, mentions = _split_names(lambda name, same: float(rng.random()))
+    got = limits.person_ceiling(pairs, mentions)
+    assert got["learner"]["bcubed_f1"] < 0.85
+
+
+def test_no_name_is_scored_by_a_learner_that_saw_its_answers():
+    # the feature names the name (a number drawn for it), whose pairs are all one
+    # person or all not: a learner scoring names it was fitted on would remember them
+    number = np.random.default_rng(0).permutation(400)
+    pairs, mentions = _split_names(lambda name, same: float(number[name]))
+    got = limits.person_ceiling(pairs, mentions)
+    assert got["learner"]["bcubed_f1"] < 0.85
+
+
 @pytest.fixture(scope="module")
 def kept_size(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
     """A generated corpus run through the pipeline, laid out as `bench/run.py --keep`
@@ -161,10 +247,18 @@ def test_a_real_run_is_read_whole_from_its_parquet_tables(kept_size: Path):
     assert (
         persons["every_evidenced_piece_joined"]["bcubed_recall"] >= persons["now"]["bcubed_recall"]
     )
-    assert len(limits.summary(got)) == 4
+    pairs = got["person_pairs"]
+    assert pairs["now"] == persons["now"]
+    assert 0 < pairs["same_person_pairs"] < pairs["pairs"]
+    assert pairs["learner"]["bcubed_f1"] >= max(t["bcubed_f1"] for t in pairs["tried"])
+    assert len(limits.summary(got)) == 5
 
 
 def test_an_output_without_mentions_loses_nothing():
+    assert (
+        limits.person_ceiling(limits.piece_pairs(_mentions([]), {}), _mentions([]))["learner"]
+        is None
+    )
     got = limits.person_evidence(_mentions([]), {})
     assert got["outside_main_piece"] == 0
     assert (
@@ -176,3 +270,12 @@ def test_an_output_without_mentions_loses_nothing():
             "bcubed_f1": 1.0,
         }
     )
+
+
+def test_joins_never_bring_two_pieces_of_one_byline_together():
+    mentions = _mentions(
+        [("P1", "a", "p.txt", "A"), ("P2", "b", "p.txt", "A"), ("P1", "c", "p.txt", "B")]
+    )
+    pairs = pd.DataFrame({"a": ["a", "b"], "b": ["b", "c"]})
+    joined = limits.joined_pieces(pairs, mentions, np.array([0.9, 0.8]), 0.5)
+    assert list(joined) == ["a", "a", "c"]
