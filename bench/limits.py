@@ -513,7 +513,7 @@ def person_ceiling(pairs: pd.DataFrame, mentions: pd.DataFrame, seed: int = 0) -
 
 
 def limits(size_dir: Path) -> dict[str, Any]:
-    """Both analyses of one kept size folder."""
+    """The three analyses of one kept size folder: flags, persons, pairs of pieces."""
     out, truth_dir = size_dir / "out", size_dir / "truth"
     entries = read_entries(out).merge(read_truth(truth_dir), on=["path", "position"])
     mentions = read_mentions(out, entries, ["paper_id", "person_id", "name_as_written"])
