@@ -205,6 +205,14 @@ def name_key(written: str) -> tuple[str, str]:
     return parts["surname_key"], parts["given_initial"]
 
 
+def most_common(mentions: pd.DataFrame, column: str) -> pd.Series:
+    """Each output person's most frequent `column` value (the smallest on a tie, as
+    `Series.mode` gives), counted in one grouping rather than a call per person."""
+    counts = mentions.groupby(["person_id", column]).size().rename("n").reset_index()
+    counts = counts.sort_values(["person_id", "n", column], ascending=[True, False, True])
+    return counts.drop_duplicates("person_id").set_index("person_id")[column]
+
+
 def person_evidence(mentions: pd.DataFrame, owners: dict[str, str]) -> dict[str, Any]:
     """Mentions outside their person's main piece by the `EVIDENCE` tying their piece
     to it; how many of them the same evidence ties as strongly to another person of
@@ -220,7 +228,7 @@ def person_evidence(mentions: pd.DataFrame, owners: dict[str, str]) -> dict[str,
     on_paper = mentions.groupby("paper_id")["person_id"].agg(set).to_dict()
     papers_of = mentions.groupby("person_id")["paper_id"].agg(set).to_dict()
     paths_of = mentions.groupby("person_id")["path"].agg(set).to_dict()
-    usual = mentions.groupby("person_id")["name_as_written"].agg(lambda s: s.mode().iloc[0])
+    usual = most_common(mentions, "name_as_written")
     key_of = {person: name_key(name) for person, name in usual.items()}
     mains_named: dict[tuple[str, str], list[str]] = {}
     for true_person, person in main.items():
@@ -352,9 +360,9 @@ def _topics(rows: np.ndarray, paper_ids: pd.Series, texts: dict[str, str], n_row
 def _name_table(mentions: pd.DataFrame) -> pd.DataFrame:
     """One row an output person: its usual spelling read as the pipeline reads names,
     sorted by `name_key` so each name's persons are one run of rows."""
-    usual = mentions.groupby("person_id")["name_as_written"].agg(lambda s: s.mode().iloc[0])
+    usual = most_common(mentions, "name_as_written")
     parts = [name_parts(name) for name in usual]
-    major = mentions.groupby("person_id")["true_person"].agg(lambda s: s.mode().iloc[0])
+    major = most_common(mentions, "true_person")
     return pd.DataFrame(
         {
             "person_id": usual.index,
@@ -391,6 +399,7 @@ def piece_pairs(mentions: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     reach_size = np.asarray(reach.sum(axis=1)).ravel()
     sizes = np.bincount(rows, minlength=n)
     surname_mentions = table["surname"].map(pd.Series(sizes).groupby(table["surname"]).sum())
+    surname_mentions = surname_mentions.to_numpy()
     truth = pd.factorize(table["true_person"])[0]
     spelling = pd.factorize(table["spelling"])[0]
     given, middle = table["given"].to_numpy(str), table["middle"].to_numpy(str)
@@ -435,7 +444,7 @@ def piece_pairs(mentions: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
                     & (middle[i] != middle[j]),
                     "pieces_of_the_name": end - start,
                     "on_one_page": within(on_pages)[a, b] > 0,
-                    "surname_mentions": surname_mentions.to_numpy()[i],
+                    "surname_mentions": surname_mentions[i],
                     "name": names[start],
                     "same": truth[i] == truth[j],
                 }
